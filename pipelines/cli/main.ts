@@ -1,0 +1,38 @@
+import { commands } from "./commands/index.js";
+import { EXIT, UsageError, parseArgs } from "./command.js";
+
+function help(): string {
+  const lines = Object.values(commands).map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
+  return `usage: refs <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nrefs <command> --help for a command's options`;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(help());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`refs: unknown command "${name}"\n\n${help()}`);
+    return EXIT.usage;
+  }
+  try {
+    const args = parseArgs(rest, command.valueOptions);
+    if (args.flags.has("help") || args.flags.has("h")) {
+      console.log(command.usage);
+      return EXIT.ok;
+    }
+    return await command.run(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`refs ${name}: ${error.message}\n\n${command.usage}`);
+      return EXIT.usage;
+    }
+    console.error(`refs ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.REFS_DEBUG && error instanceof Error) console.error(error.stack);
+    return EXIT.failure;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

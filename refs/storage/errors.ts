@@ -1,0 +1,100 @@
+import { RefsError } from "../errors.js";
+
+/** The object (or the bucket/prefix) does not exist. */
+export class NotFoundError extends RefsError {
+  override name = "NotFoundError";
+  constructor(
+    readonly url: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`not found: ${url}`, options);
+  }
+}
+
+/** Credentials missing or refused (401/403). */
+export class AccessDeniedError extends RefsError {
+  override name = "AccessDeniedError";
+  constructor(
+    readonly url: string,
+    readonly detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`access denied: ${url}${detail ? ` (${detail})` : ""}`, options);
+  }
+}
+
+/** A read asked for bytes that the object does not have. */
+export class RangeOutsideObjectError extends RefsError {
+  override name = "RangeOutsideObjectError";
+  constructor(
+    readonly url: string,
+    readonly offset: number,
+    readonly length: number,
+    readonly size: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`range ${offset}+${length} is outside ${url} (size ${size} bytes)`, options);
+  }
+}
+
+/** The server sent fewer bytes than it promised (connection cut, short body). */
+export class TruncatedResponseError extends RefsError {
+  override name = "TruncatedResponseError";
+  constructor(
+    readonly url: string,
+    readonly expected: number,
+    readonly received: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`truncated response from ${url}: expected ${expected} bytes, received ${received}`, options);
+  }
+}
+
+/** A request did not complete within its time limit. */
+export class TimeoutError extends RefsError {
+  override name = "TimeoutError";
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`timed out after ${timeoutMs} ms reading ${url}`, options);
+  }
+}
+
+/** A transient failure (throttling, 5xx, dropped connection) that retrying may cure. */
+export class TransientError extends RefsError {
+  override name = "TransientError";
+  constructor(
+    readonly url: string,
+    readonly detail: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`transient failure reading ${url}: ${detail}`, options);
+  }
+}
+
+/** Retries were exhausted; `cause` is the last failure. */
+export class RetriesExhaustedError extends RefsError {
+  override name = "RetriesExhaustedError";
+  constructor(
+    readonly url: string,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`gave up reading ${url} after ${attempts} attempts`, options);
+  }
+}
+
+/** The URL's scheme has no store, or the URL is malformed. */
+export class UnsupportedUrlError extends RefsError {
+  override name = "UnsupportedUrlError";
+  constructor(
+    readonly url: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot use ${url}: ${detail}`, options);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The byte-range interface every format module reads through. Format code never opens files or sockets:
+ * it is handed a ByteSource. Middleware (cache, coalescing, retries, counting) wraps a source, never lives inside one.
+ */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
+export interface ByteSource {
+  /** The URL this source reads, as the user wrote it (used in error messages and references). */
+  readonly url: string;
+  /** Total size in bytes of the object. */
+  size(options?: ReadOptions): Promise<number>;
+  /**
+   * Exactly `length` bytes starting at `offset`. A range reaching past the end of the object throws
+   * RangeOutsideObjectError; a zero-length read returns an empty array. Never returns fewer bytes than asked.
+   */
+  fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array>;
+}
+
+/** One object found by listing. */
+export interface ObjectInfo {
+  url: string;
+  size: number;
+}
+
+/** A URL scheme's backend: opens byte sources, lists by glob, writes whole objects. */
+export interface ObjectStore {
+  /** Schemes this store handles, without "://", e.g. ["s3"]. */
+  readonly schemes: readonly string[];
+  open(url: string): ByteSource;
+  /** Objects whose URL matches the glob (`*`, `**`, `?`, `[...]`, `{a,b}`), in lexical order. */
+  list(glob: string, options?: ReadOptions): AsyncIterable<ObjectInfo>;
+  /** Write a whole object (creating parent folders where the scheme has them). */
+  write?(url: string, data: Uint8Array, options?: ReadOptions): Promise<void>;
+  delete?(url: string, options?: ReadOptions): Promise<void>;
+}
