@@ -1,0 +1,34 @@
+import type { ReferenceSet } from "../refs/model/reference-set.js";
+import type { ByteSource } from "../refs/storage/types.js";
+
+/** What to do when one object of a file can't be referenced (unsupported filter, object references, ...). */
+export type OnError = "raise" | "warn" | "skip";
+
+export interface ScanOptions {
+  /** Chunks (and compact datasets) smaller than this many bytes are inlined into the references. Default 500. */
+  inlineThreshold?: number;
+  /** "raise" (default) stops at the first problem; "warn"/"skip" leave the object out and report it. */
+  onError?: OnError;
+  signal?: AbortSignal;
+}
+
+/** Something left out of, or changed in, the references, with the object it concerns. */
+export interface ScanIssue {
+  /** Path of the object inside the file ("/group/var"), or "" for the file itself. */
+  object: string;
+  /** Short name of the feature involved ("szip filter", "object reference", ...). */
+  feature: string;
+  message: string;
+}
+
+export interface ScanResult {
+  refs: ReferenceSet;
+  /** Objects left out (onError warn|skip) or handled with a caveat. */
+  issues: ScanIssue[];
+}
+
+/**
+ * Every format module exports a scanner of this shape. `url` is written into the references (it may differ
+ * from `source.url`, e.g. when a local copy stands in for a remote object).
+ */
+export type Scanner = (source: ByteSource, url: string, options?: ScanOptions) => Promise<ScanResult>;
