@@ -1,4 +1,8 @@
 import type { Command } from "../command.js";
+import { initCommand } from "./init.js";
+import { statusCommand } from "./status.js";
 
-/** Every CLI command, one file each. */
-export const commands: Record<string, Command> = {};
+/** Every CLI command, one file each, in the order `refs --help` lists them. */
+const all: Command[] = [initCommand, statusCommand];
+
+export const commands: Record<string, Command> = Object.fromEntries(all.map((c) => [c.name, c]));

@@ -1,0 +1,106 @@
+import { readFile } from "node:fs/promises";
+import { defaultConfig, type ProjectConfig, validateConfig } from "../../project/config.js";
+import { projectsFromCsv } from "../../project/csv.js";
+import { checkProjectName, Workspace } from "../../project/workspace.js";
+import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
+import { cliContext, GLOBAL_VALUE_OPTIONS, report } from "../context.js";
+
+const VALUE_OPTIONS = [
+  ...GLOBAL_VALUE_OPTIONS,
+  "source",
+  "csv",
+  "resolution",
+  "format",
+  "variable",
+  "s3-endpoint",
+  "s3-region",
+  "gcs-endpoint",
+] as const;
+
+/** Settings given on the command line, applied over the defaults and validated like project.json. */
+function fromArgs(name: string, args: ParsedArgs): ProjectConfig {
+  const base = defaultConfig(name, args.options.get("source") ?? []);
+  const resolution = option(args, "resolution");
+  const s3Endpoint = option(args, "s3-endpoint");
+  const s3Region = option(args, "s3-region");
+  const gcsEndpoint = option(args, "gcs-endpoint");
+  const anonymous = args.flags.has("anonymous") || undefined;
+  const raw = {
+    ...base,
+    storage: {
+      s3:
+        s3Endpoint || s3Region || anonymous
+          ? {
+              endpoint: s3Endpoint,
+              region: s3Region,
+              forcePathStyle: s3Endpoint ? true : undefined,
+              anonymous,
+            }
+          : undefined,
+      gcs: gcsEndpoint || anonymous ? { apiEndpoint: gcsEndpoint, anonymous } : undefined,
+    },
+    references: { ...base.references, format: option(args, "format") ?? base.references.format },
+    compute: {
+      ...base.compute,
+      resolution: resolution === undefined ? base.compute.resolution : Number(resolution),
+      variables: args.options.get("variable") ?? [],
+    },
+  };
+  return validateConfig(JSON.parse(JSON.stringify(raw)), "(command line)");
+}
+
+export const initCommand: Command = {
+  name: "init",
+  summary: "create a project from source globs (or one project per row of a CSV)",
+  usage: `usage: refs init <proj> --source GLOB [--source GLOB ...] [options]
+       refs init --csv datasets.csv [options]
+
+  --source GLOB      files to reference: a path, file://, https://, s3:// or gs:// URL; globs * ** ? {a,b}
+  --csv FILE         one project per row: columns name, sources (space or ';' separated), and optionally
+                     resolution, variables, format, title, license
+  --resolution N     H3 resolution of the computed Parquet (0-15, default 5)
+  --variable NAME    variable to compute (repeatable; default: every data variable)
+  --format F         references as auto (default), json or parquet
+  --s3-endpoint URL  S3-compatible endpoint (path-style); --s3-region R
+  --gcs-endpoint URL GCS-compatible endpoint
+  --anonymous        unsigned requests to public buckets
+  --force            overwrite an existing project.json
+  --workdir DIR      projects folder (default $REFS_WORKDIR or ./refs-projects)
+  --json             print a JSON summary`,
+  valueOptions: VALUE_OPTIONS,
+  async run(args) {
+    const ctx = cliContext(args);
+    const csv = option(args, "csv");
+    let configs: ProjectConfig[];
+    if (csv) {
+      if (args.positionals.length > 0) throw new UsageError("give either a project name or --csv, not both");
+      configs = projectsFromCsv(await readFile(csv, "utf8"), csv);
+    } else {
+      const name = args.positionals[0];
+      if (!name) throw new UsageError("missing the project name");
+      if (args.positionals.length > 1) throw new UsageError(`unexpected argument "${args.positionals[1]}"`);
+      if (!args.options.has("source")) throw new UsageError("give at least one --source (or --csv)");
+      configs = [fromArgs(checkProjectName(name), args)];
+    }
+    const created: { name: string; dir: string; sources: string[] }[] = [];
+    for (const config of configs) {
+      const ws = new Workspace(ctx.workdir, config.name);
+      const exists = await readFile(ws.configFile).then(
+        () => true,
+        () => false,
+      );
+      if (exists && !args.flags.has("force")) {
+        throw new UsageError(
+          `project "${config.name}" already exists in ${ws.dir} (use --force to overwrite)`,
+        );
+      }
+      await ws.saveConfig(config);
+      created.push({ name: config.name, dir: ws.dir, sources: config.sources });
+    }
+    const text = created.map(
+      (c) => `created project ${c.name} in ${c.dir}\n  sources: ${c.sources.join(" ")}`,
+    );
+    report(ctx, { created }, `${text.join("\n")}\nnext: refs scan ${created[0]?.name ?? "<proj>"}`);
+    return EXIT.ok;
+  },
+};

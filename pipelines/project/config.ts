@@ -1,0 +1,227 @@
+import { ProjectConfigError } from "./errors.js";
+
+/** The settings of one project, as stored in `<workdir>/<proj>/project.json`. */
+export interface ProjectConfig {
+  version: 1;
+  name: string;
+  /** URL globs of the source files (file paths, https://, s3://, gs://). */
+  sources: string[];
+  storage: {
+    s3?: { endpoint?: string; region?: string; forcePathStyle?: boolean; anonymous?: boolean };
+    gcs?: { apiEndpoint?: string; projectId?: string; anonymous?: boolean };
+  };
+  references: {
+    /** "auto" picks Parquet beyond `parquetThreshold` chunk references. */
+    format: "auto" | "json" | "parquet";
+    parquetThreshold: number;
+    inlineThreshold: number;
+    /** Dimensions to concatenate along; empty = detect (the unlimited/time dimension). */
+    concatDims: string[];
+    identicalDims: string[];
+    onError: "raise" | "warn" | "skip";
+  };
+  compute: {
+    resolution: number;
+    variables: string[];
+    aggregation: "mean" | "min" | "max" | "sum" | "count";
+    /** Output location (folder or URL); default `<project>/h3`. */
+    output?: string;
+  };
+  catalog: {
+    title?: string;
+    description?: string;
+    license: string;
+  };
+}
+
+export const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function defaultConfig(name: string, sources: string[]): ProjectConfig {
+  return {
+    version: 1,
+    name,
+    sources,
+    storage: {},
+    references: {
+      format: "auto",
+      parquetThreshold: 100_000,
+      inlineThreshold: 500,
+      concatDims: [],
+      identicalDims: [],
+      onError: "warn",
+    },
+    compute: { resolution: 5, variables: [], aggregation: "mean" },
+    catalog: { license: "other" },
+  };
+}
+
+type Raw = Record<string, unknown>;
+
+function isObject(v: unknown): v is Raw {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Field-by-field checks; each failure names the field and what was expected. */
+class Checker {
+  constructor(readonly file: string) {}
+
+  fail(field: string, detail: string): never {
+    throw new ProjectConfigError(this.file, field, detail);
+  }
+
+  object(v: unknown, field: string): Raw {
+    if (v === undefined) return {};
+    if (!isObject(v)) this.fail(field, `must be an object, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  string(v: unknown, field: string, fallback?: string): string {
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== "string" || v === "")
+      this.fail(field, `must be a non-empty string, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  optionalString(v: unknown, field: string): string | undefined {
+    return v === undefined ? undefined : this.string(v, field);
+  }
+
+  strings(v: unknown, field: string, fallback: string[]): string[] {
+    if (v === undefined) return fallback;
+    if (!Array.isArray(v) || v.some((s) => typeof s !== "string" || s === "")) {
+      this.fail(field, `must be a list of non-empty strings, got ${JSON.stringify(v)}`);
+    }
+    return v as string[];
+  }
+
+  integer(v: unknown, field: string, fallback: number, min: number, max: number): number {
+    if (v === undefined) return fallback;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+      this.fail(field, `must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    }
+    return v;
+  }
+
+  boolean(v: unknown, field: string): boolean | undefined {
+    if (v === undefined) return undefined;
+    if (typeof v !== "boolean") this.fail(field, `must be true or false, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  choice<T extends string>(v: unknown, field: string, choices: readonly T[], fallback: T): T {
+    if (v === undefined) return fallback;
+    if (!choices.includes(v as T))
+      this.fail(field, `must be one of ${choices.join(", ")}, got ${JSON.stringify(v)}`);
+    return v as T;
+  }
+
+  noUnknown(obj: Raw, known: readonly string[], prefix: string): void {
+    for (const key of Object.keys(obj)) {
+      if (!known.includes(key))
+        this.fail(prefix ? `${prefix}.${key}` : key, `is not a known setting (known: ${known.join(", ")})`);
+    }
+  }
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Validate a parsed project.json; `file` is used in error messages. */
+export function validateConfig(raw: unknown, file: string): ProjectConfig {
+  const c = new Checker(file);
+  const root = c.object(raw, "(root)");
+  c.noUnknown(root, ["version", "name", "sources", "storage", "references", "compute", "catalog"], "");
+  if (root.version !== undefined && root.version !== 1)
+    c.fail("version", `must be 1, got ${JSON.stringify(root.version)}`);
+  const name = c.string(root.name, "name");
+  if (!PROJECT_NAME.test(name)) c.fail("name", "may hold only letters, digits, '.', '_' and '-'");
+  const sources = c.strings(root.sources, "sources", []);
+  if (sources.length === 0) c.fail("sources", "must list at least one source URL or glob");
+
+  const storage = c.object(root.storage, "storage");
+  c.noUnknown(storage, ["s3", "gcs"], "storage");
+  const s3 = c.object(storage.s3, "storage.s3");
+  c.noUnknown(s3, ["endpoint", "region", "forcePathStyle", "anonymous"], "storage.s3");
+  const gcs = c.object(storage.gcs, "storage.gcs");
+  c.noUnknown(gcs, ["apiEndpoint", "projectId", "anonymous"], "storage.gcs");
+
+  const d = defaultConfig(name, sources);
+  const refs = c.object(root.references, "references");
+  c.noUnknown(refs, Object.keys(d.references), "references");
+  const compute = c.object(root.compute, "compute");
+  c.noUnknown(compute, ["resolution", "variables", "aggregation", "output"], "compute");
+  const catalog = c.object(root.catalog, "catalog");
+  c.noUnknown(catalog, ["title", "description", "license"], "catalog");
+
+  return {
+    version: 1,
+    name,
+    sources,
+    storage: dropUndefined({
+      s3:
+        storage.s3 === undefined
+          ? undefined
+          : dropUndefined({
+              endpoint: c.optionalString(s3.endpoint, "storage.s3.endpoint"),
+              region: c.optionalString(s3.region, "storage.s3.region"),
+              forcePathStyle: c.boolean(s3.forcePathStyle, "storage.s3.forcePathStyle"),
+              anonymous: c.boolean(s3.anonymous, "storage.s3.anonymous"),
+            }),
+      gcs:
+        storage.gcs === undefined
+          ? undefined
+          : dropUndefined({
+              apiEndpoint: c.optionalString(gcs.apiEndpoint, "storage.gcs.apiEndpoint"),
+              projectId: c.optionalString(gcs.projectId, "storage.gcs.projectId"),
+              anonymous: c.boolean(gcs.anonymous, "storage.gcs.anonymous"),
+            }),
+    }),
+    references: {
+      format: c.choice(
+        refs.format,
+        "references.format",
+        ["auto", "json", "parquet"] as const,
+        d.references.format,
+      ),
+      parquetThreshold: c.integer(
+        refs.parquetThreshold,
+        "references.parquetThreshold",
+        d.references.parquetThreshold,
+        1,
+        2 ** 40,
+      ),
+      inlineThreshold: c.integer(
+        refs.inlineThreshold,
+        "references.inlineThreshold",
+        d.references.inlineThreshold,
+        0,
+        2 ** 30,
+      ),
+      concatDims: c.strings(refs.concatDims, "references.concatDims", []),
+      identicalDims: c.strings(refs.identicalDims, "references.identicalDims", []),
+      onError: c.choice(
+        refs.onError,
+        "references.onError",
+        ["raise", "warn", "skip"] as const,
+        d.references.onError,
+      ),
+    },
+    compute: dropUndefined({
+      resolution: c.integer(compute.resolution, "compute.resolution", d.compute.resolution, 0, 15),
+      variables: c.strings(compute.variables, "compute.variables", []),
+      aggregation: c.choice(
+        compute.aggregation,
+        "compute.aggregation",
+        ["mean", "min", "max", "sum", "count"] as const,
+        "mean",
+      ),
+      output: c.optionalString(compute.output, "compute.output"),
+    }),
+    catalog: dropUndefined({
+      title: c.optionalString(catalog.title, "catalog.title"),
+      description: c.optionalString(catalog.description, "catalog.description"),
+      license: c.string(catalog.license, "catalog.license", "other"),
+    }),
+  };
+}

@@ -1,0 +1,45 @@
+import type { Workspace } from "../project/workspace.js";
+import { readJson, writeJsonAtomic } from "../project/workspace.js";
+
+export const PHASES = ["scan", "validate", "compute", "catalog"] as const;
+export type Phase = (typeof PHASES)[number];
+
+export type PhaseState = "pending" | "running" | "done" | "failed" | "partial";
+
+/** One item (file, work unit, item) that failed, with the reason. */
+export interface Failure {
+  item: string;
+  reason: string;
+}
+
+/** What `refs status` shows for a phase; written by the phase as it goes. */
+export interface PhaseStatus {
+  phase: Phase;
+  state: PhaseState;
+  counts: { total: number; done: number; skipped: number; failed: number };
+  failures: Failure[];
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  /** Phase-specific figures (chunks, bytes read, rows, items...). */
+  details?: Record<string, number | string>;
+  error?: string;
+}
+
+export function pendingStatus(phase: Phase): PhaseStatus {
+  return { phase, state: "pending", counts: { total: 0, done: 0, skipped: 0, failed: 0 }, failures: [] };
+}
+
+export async function readStatus(ws: Workspace, phase: Phase): Promise<PhaseStatus> {
+  return (await readJson<PhaseStatus>(ws.statusFile(phase))) ?? pendingStatus(phase);
+}
+
+export async function writeStatus(ws: Workspace, status: PhaseStatus): Promise<void> {
+  await writeJsonAtomic(ws.statusFile(status.phase), status);
+}
+
+/** The state a finished phase ends in: done, partial (some items failed) or failed (nothing succeeded). */
+export function finalState(counts: PhaseStatus["counts"]): PhaseState {
+  if (counts.failed === 0) return "done";
+  return counts.done + counts.skipped > 0 ? "partial" : "failed";
+}
