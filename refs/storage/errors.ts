@@ -98,3 +98,28 @@ export class UnsupportedUrlError extends RefsError {
     super(`cannot use ${url}: ${detail}`, options);
   }
 }
+
+/** A server ignored the Range header and sending the whole body up to the wanted bytes would be too costly. */
+export class RangeNotSupportedError extends RefsError {
+  override name = "RangeNotSupportedError";
+  constructor(
+    readonly url: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${url} does not honour byte ranges: ${detail}`, options);
+  }
+}
+
+/** A response that is neither success nor one of the mapped failures (e.g. HTTP 400, 405). Not retried. */
+export class UnexpectedResponseError extends RefsError {
+  override name = "UnexpectedResponseError";
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`unexpected response from ${url}: ${status} ${detail}`.trim(), options);
+  }
+}

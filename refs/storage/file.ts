@@ -1,6 +1,6 @@
 import { open, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { NotFoundError, AccessDeniedError, TruncatedResponseError } from "./errors.js";
+import { AccessDeniedError, NotFoundError, TruncatedResponseError } from "./errors.js";
 import { checkRange } from "./memory.js";
 import type { ByteSource, ReadOptions } from "./types.js";
 

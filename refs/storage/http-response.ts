@@ -1,0 +1,102 @@
+/** Pieces of HTTP handling shared by HttpSource: status -> error mapping, Content-Range, bounded body reads. */
+import {
+  AccessDeniedError,
+  NotFoundError,
+  TransientError,
+  TruncatedResponseError,
+  UnexpectedResponseError,
+} from "./errors.js";
+
+/** The error a non-success status stands for: 404/410 missing, 401/403 denied, 408/429/5xx transient. */
+export function statusError(url: string, status: number, statusText: string): Error {
+  if (status === 404 || status === 410) return new NotFoundError(url);
+  if (status === 401 || status === 403) return new AccessDeniedError(url, `HTTP ${status}`);
+  if (status === 408 || status === 429 || status >= 500) {
+    return new TransientError(url, `HTTP ${status} ${statusText}`.trim(), status);
+  }
+  return new UnexpectedResponseError(url, status, statusText);
+}
+
+/** A failed fetch() call: the caller's abort passes through, anything else is a dropped connection. */
+export function networkError(url: string, error: unknown, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason ?? error;
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const detail =
+    cause?.code ?? cause?.message ?? (error as Error | undefined)?.message ?? "connection failed";
+  return new TransientError(url, `connection failed (${detail})`, undefined, { cause: error });
+}
+
+export interface ContentRange {
+  start: number;
+  end: number;
+  /** Total object size, undefined when the server sent `*`. */
+  total: number | undefined;
+}
+
+/** Parses `bytes 0-99/1234`, `bytes 0-99/*` or `bytes *\/1234` (start/end are -1 in the last form). */
+export function parseContentRange(header: string | null): ContentRange | undefined {
+  if (!header) return undefined;
+  const full = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(header.trim());
+  if (full) {
+    const total = full[3] === "*" ? undefined : Number(full[3]);
+    return { start: Number(full[1]), end: Number(full[2]), total };
+  }
+  const unsatisfied = /^bytes\s+\*\/(\d+)$/i.exec(header.trim());
+  if (unsatisfied) return { start: -1, end: -1, total: Number(unsatisfied[1]) };
+  return undefined;
+}
+
+/**
+ * Reads exactly `skip + length` bytes of a body stream and returns the last `length` of them, cancelling the rest.
+ * Throws TruncatedResponseError when the stream ends or fails early (never returns partial bytes); `ended` says
+ * how many bytes the body had when it ended cleanly before the wanted end, so callers can tell "object too small".
+ */
+export async function readBodyRange(
+  url: string,
+  body: ReadableStream<Uint8Array> | null,
+  skip: number,
+  length: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  if (!body) {
+    if (length === 0) return out;
+    throw new TruncatedResponseError(url, length, 0);
+  }
+  const reader = body.getReader();
+  let position = 0; // bytes of the body seen so far
+  const wantedEnd = skip + length;
+  try {
+    while (position < wantedEnd) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason ?? error;
+        throw new TruncatedResponseError(url, length, Math.max(0, position - skip), { cause: error });
+      }
+      if (chunk.done) throw new BodyEndedEarly(url, length, Math.max(0, position - skip), position);
+      const bytes = chunk.value;
+      const from = Math.max(0, skip - position);
+      const to = Math.min(bytes.length, wantedEnd - position);
+      if (from < to) out.set(bytes.subarray(from, to), position + from - skip);
+      position += bytes.length;
+    }
+  } finally {
+    // Drop whatever the server still sends (a 200 for a ranged read, or extra bytes).
+    reader.cancel().catch(() => {});
+  }
+  return out;
+}
+
+/** The body ended cleanly before the wanted bytes; `bodyLength` is how long it was. */
+export class BodyEndedEarly extends TruncatedResponseError {
+  constructor(
+    url: string,
+    expected: number,
+    received: number,
+    readonly bodyLength: number,
+  ) {
+    super(url, expected, received);
+  }
+}

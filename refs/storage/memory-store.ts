@@ -1,0 +1,45 @@
+import { NotFoundError } from "./errors.js";
+import { globMatcher, lexical } from "./glob.js";
+import { MemorySource } from "./memory.js";
+import type { ByteSource, ObjectInfo, ObjectStore, ReadOptions } from "./types.js";
+
+/**
+ * Objects held in a Map, under `memory://` URLs: for tests and for data generated on the fly. Not registered by
+ * default; `registerStore("memory", () => store)` makes the registry use one.
+ */
+export class MemoryStore implements ObjectStore {
+  readonly schemes = ["memory"] as const;
+  readonly objects = new Map<string, Uint8Array>();
+
+  open(url: string): ByteSource {
+    const bytes = this.objects.get(url);
+    return bytes ? new MemorySource(url, bytes) : new MissingSource(url);
+  }
+
+  async *list(glob: string): AsyncIterable<ObjectInfo> {
+    // Match keys without the scheme, so `//` is never read as glob syntax.
+    const key = (url: string) => url.replace(/^memory:\/\//, "");
+    const matches = globMatcher(key(glob));
+    const urls = [...this.objects.keys()].filter((url) => matches(key(url))).sort(lexical);
+    for (const url of urls) yield { url, size: this.objects.get(url)?.length ?? 0 };
+  }
+
+  async write(url: string, data: Uint8Array): Promise<void> {
+    this.objects.set(url, data.slice());
+  }
+
+  async delete(url: string): Promise<void> {
+    this.objects.delete(url);
+  }
+}
+
+/** Opening is lazy everywhere else too: a missing object fails on first use, naming its URL. */
+class MissingSource implements ByteSource {
+  constructor(readonly url: string) {}
+  async size(_options?: ReadOptions): Promise<number> {
+    throw new NotFoundError(this.url);
+  }
+  async fetch(): Promise<Uint8Array> {
+    throw new NotFoundError(this.url);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * A loopback HTTP server for tests: serves objects from a Map by path with HEAD and single Range requests
+ * (`bytes=a-b`, `bytes=a-`, `bytes=-n`), 416 past the end, 404 for unknown paths. `intercept` lets a fault test
+ * answer a request itself (503s, short bodies, stalls); `ignoreRange` and `noHead` imitate poorer servers.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RangeServerOptions {
+  ignoreRange?: boolean;
+  noHead?: boolean;
+  /** Return true when the request was answered here. */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+export interface RangeServer {
+  /** `http://127.0.0.1:port` */
+  origin: string;
+  objects: Map<string, Uint8Array>;
+  options: RangeServerOptions;
+  /** Requests seen, as "METHOD path range". */
+  log: string[];
+  close(): Promise<void>;
+}
+
+export async function startRangeServer(options: RangeServerOptions = {}): Promise<RangeServer> {
+  const objects = new Map<string, Uint8Array>();
+  const log: string[] = [];
+  const state = { options };
+  const server: Server = createServer((req, res) => {
+    log.push(`${req.method} ${req.url} ${req.headers.range ?? ""}`.trim());
+    if (state.options.intercept?.(req, res)) return;
+    answer(req, res, objects, state.options);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    objects,
+    get options() {
+      return state.options;
+    },
+    set options(value) {
+      state.options = value;
+    },
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  objects: Map<string, Uint8Array>,
+  options: RangeServerOptions,
+): void {
+  const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+  const body = objects.get(path);
+  if (req.method === "HEAD" && options.noHead) return void res.writeHead(405).end();
+  if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405).end();
+  if (!body) return void res.writeHead(404, { "content-length": 0 }).end();
+  const range = options.ignoreRange ? undefined : req.headers.range;
+  const common = { "accept-ranges": "bytes", "content-type": "application/octet-stream" };
+  if (!range) {
+    res.writeHead(200, { ...common, "content-length": body.length });
+    return void res.end(req.method === "HEAD" ? undefined : body);
+  }
+  const wanted = parseRange(range, body.length);
+  if (!wanted) {
+    res.writeHead(416, { ...common, "content-range": `bytes */${body.length}`, "content-length": 0 });
+    return void res.end();
+  }
+  const [start, end] = wanted;
+  res.writeHead(206, {
+    ...common,
+    "content-range": `bytes ${start}-${end}/${body.length}`,
+    "content-length": end - start + 1,
+  });
+  res.end(req.method === "HEAD" ? undefined : body.subarray(start, end + 1));
+}
+
+/** Inclusive [start, end] clamped to the object, or undefined when unsatisfiable (RFC 9110 14.1.2). */
+function parseRange(header: string, size: number): [number, number] | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === "" && match[2] === "")) return undefined;
+  if (match[1] === "") {
+    const suffix = Number(match[2]);
+    return suffix === 0 || size === 0 ? undefined : [Math.max(0, size - suffix), size - 1];
+  }
+  const start = Number(match[1]);
+  const end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+  return start >= size || end < start ? undefined : [start, end];
+}

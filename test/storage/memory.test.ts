@@ -1,0 +1,10 @@
+import { MemoryStore } from "../../refs/storage/memory-store.js";
+import { describeStoreConformance } from "./conformance.js";
+
+describeStoreConformance("memory", async () => ({
+  store: new MemoryStore(),
+  base: "memory://bucket/",
+  canList: true,
+  canWrite: true,
+  close: async () => {},
+}));
