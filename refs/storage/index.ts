@@ -7,7 +7,13 @@ export { HttpSource } from "./http.js";
 export { HttpStore } from "./http-store.js";
 export { checkRange, MemorySource } from "./memory.js";
 export { MemoryStore } from "./memory-store.js";
+export { BlockCacheSource, type CacheOptions } from "./middleware/cache.js";
+export { type CoalesceOptions, CoalescingSource } from "./middleware/coalesce.js";
 export { addStats, CountingSource, type SourceStats } from "./middleware/count.js";
+export { ConcurrencyLimit, LimitSource } from "./middleware/limit.js";
+export { isRetryable, type RetryOptions, RetrySource } from "./middleware/retry.js";
+export { StackedSource, type StackOptions, withDefaults } from "./middleware/stack.js";
+export { TimeoutSource } from "./middleware/timeout.js";
 export type { GcsOptions, HttpOptions, S3Options, StorageOptions } from "./options.js";
 export {
   deleteObject,
