@@ -1,0 +1,93 @@
+/**
+ * NetCDF3 scanner: header -> Zarr v2 metadata and chunk references, as kerchunk's NetCDF3ToZarr writes them
+ * (same keys, offsets, lengths and .zarray), with attributes kept as JSON values instead of Python str().
+ */
+import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
+import type { ByteSource } from "../../refs/storage/types.js";
+import { FormatError } from "../errors.js";
+import type { ScanOptions, ScanResult } from "../types.js";
+import { attributeValue, FILL_ATTRIBUTES, fillValue } from "./attributes.js";
+import type { NcAttribute } from "./header.js";
+import { type VariableLayout, variableLayouts } from "./layout.js";
+import { readHeader } from "./read-header.js";
+
+export interface NetCDF3ScanOptions extends ScanOptions {
+  /** Cut fixed variables larger than this along their first axis (0 = never, kerchunk's default). */
+  maxChunkBytes?: number;
+  /**
+   * Use NetCDF's default fill value as fill_value where a variable has neither missing_value nor _FillValue
+   * (default true). false reproduces kerchunk, which writes null there.
+   */
+  defaultFillValues?: boolean;
+}
+
+function attributesJson(attrs: NcAttribute[], skip: Set<string>): JsonObject {
+  const out: JsonObject = {};
+  for (const a of attrs) if (!skip.has(a.name)) out[a.name] = attributeValue(a);
+  return out;
+}
+
+function zarray(layout: VariableLayout, fill: JsonObject[string]): JsonObject {
+  return {
+    chunks: layout.chunks,
+    compressor: null,
+    dtype: layout.variable.type.dtype,
+    fill_value: fill,
+    filters: null,
+    order: "C",
+    shape: layout.shape,
+    zarr_format: 2,
+  };
+}
+
+/** Chunk grid and references of one variable; small fixed variables inline (kerchunk inlines size < threshold). */
+async function chunkTable(
+  source: ByteSource,
+  url: string,
+  layout: VariableLayout,
+  fileSize: number,
+  options: NetCDF3ScanOptions,
+): Promise<ChunkTable> {
+  const grid = layout.shape.map((n, i) => Math.ceil(n / Math.max(1, layout.chunks[i] ?? 1)));
+  const table = new ChunkTable(grid);
+  const threshold = options.inlineThreshold ?? 500;
+  for (let i = 0; i < layout.ranges.length && i < table.count; i++) {
+    const { offset, length } = layout.ranges[i] as { offset: number; length: number };
+    if (offset + length > fileSize) {
+      throw new FormatError(
+        url,
+        layout.variable.name,
+        `data of ${length} bytes at ${offset} runs past the end of the file (${fileSize} bytes): truncated file?`,
+        offset,
+      );
+    }
+    if (!layout.isRecord && length < threshold) {
+      table.set(i, { kind: "inline", data: await source.fetch(offset, length, options) });
+    } else {
+      table.set(i, { kind: "range", url, offset, length });
+    }
+  }
+  return table;
+}
+
+export async function scanNetCDF3(
+  source: ByteSource,
+  url: string,
+  options: NetCDF3ScanOptions = {},
+): Promise<ScanResult> {
+  const header = await readHeader(source, url, options);
+  const fileSize = await source.size(options);
+  const refs: ReferenceSet = { metadata: new Map(), arrays: new Map() };
+  refs.metadata.set(".zgroup", { zarr_format: 2 });
+  refs.metadata.set(".zattrs", attributesJson(header.attributes, new Set()));
+  const useDefault = options.defaultFillValues ?? true;
+  for (const layout of variableLayouts(header, fileSize, options.maxChunkBytes ?? 0)) {
+    const name = layout.variable.name;
+    refs.metadata.set(`${name}/.zarray`, zarray(layout, fillValue(layout.variable, useDefault)));
+    const attrs = attributesJson(layout.variable.attributes, FILL_ATTRIBUTES);
+    attrs._ARRAY_DIMENSIONS = layout.dimensions;
+    refs.metadata.set(`${name}/.zattrs`, attrs);
+    refs.arrays.set(name, await chunkTable(source, url, layout, fileSize, options));
+  }
+  return { refs, issues: [] };
+}
