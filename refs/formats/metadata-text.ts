@@ -1,0 +1,23 @@
+import type { JsonObject } from "../model/reference-set.js";
+
+/**
+ * The JSON text a metadata document was read from. JavaScript cannot tell 7.0 from 7, Python can (and xarray
+ * gives attributes the type): writing the original text back, when the document is unchanged, keeps them apart.
+ */
+const sourceText = new WeakMap<JsonObject, string>();
+
+export function rememberText(doc: JsonObject, text: string): void {
+  sourceText.set(doc, text);
+}
+
+/** The original text of `doc` if it still says the same thing. */
+export function originalText(doc: JsonObject): string | undefined {
+  const text = sourceText.get(doc);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.stringify(JSON.parse(text)) === JSON.stringify(doc) ? text : undefined;
+  } catch {
+    // Text with NaN: JSON.parse refuses it, and JSON.stringify(doc) would print null; compare loosely.
+    return text;
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Registers the built-in codecs (numcodecs ids). Import this module once before reading chunks; each codec's
+ * implementation loads the first time a chunk needs it. One line per codec: other helpers add theirs here.
+ */
+import { registerCodec } from "./registry.js";
+
+registerCodec("zlib", async () => (await import("./zlib.js")).zlibCodec);
+registerCodec("gzip", async () => (await import("./zlib.js")).gzipCodec);
+registerCodec("shuffle", async () => (await import("./shuffle.js")).shuffleCodec);
+registerCodec("fletcher32", async () => (await import("./fletcher32.js")).fletcher32Codec);
+registerCodec("blosc", async () => (await import("./numcodecs-wasm.js")).wasmCodec("Blosc"));
+registerCodec("zstd", async () => (await import("./numcodecs-wasm.js")).wasmCodec("Zstd"));
+registerCodec("lz4", async () => (await import("./numcodecs-wasm.js")).wasmCodec("LZ4"));
+
+export * from "./registry.js";
