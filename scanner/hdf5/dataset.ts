@@ -1,0 +1,60 @@
+import { UnsupportedFeatureError } from "../errors.js";
+import { Cursor } from "./cursor.js";
+import type { HdfFile } from "./file.js";
+import { type Dataspace, parseDataspace } from "./messages/dataspace.js";
+import { type Datatype, parseDatatype } from "./messages/datatype.js";
+import { type FillValue, parseFillValue, parseFillValueOld } from "./messages/fill-value.js";
+import { type Filter, parseFilterPipeline } from "./messages/filter-pipeline.js";
+import { type Layout, parseLayout } from "./messages/layout.js";
+import { type HeaderMessage, MSG } from "./object-header.js";
+import { resolveSharedDatatype } from "./shared-type.js";
+
+/** What a dataset's object header says about its storage. */
+export interface DatasetInfo {
+  type: Datatype;
+  space: Dataspace;
+  fill: FillValue;
+  filters: Filter[];
+  layout: Layout;
+  external: boolean;
+}
+
+export function isDataset(messages: HeaderMessage[]): boolean {
+  return messages.some((m) => m.type === MSG.layout);
+}
+
+export async function readDataset(
+  file: HdfFile,
+  messages: HeaderMessage[],
+  object: string,
+): Promise<DatasetInfo> {
+  const cursor = (m: HeaderMessage) => new Cursor(m.data, m.offset, file.offsetSize, file.lengthSize);
+  const find = (type: number) => messages.find((m) => m.type === type);
+  const typeMessage = find(MSG.datatype);
+  const spaceMessage = find(MSG.dataspace);
+  const layoutMessage = find(MSG.layout);
+  if (!typeMessage || !spaceMessage || !layoutMessage) {
+    throw new UnsupportedFeatureError(
+      file.url,
+      object,
+      "dataset without datatype, dataspace or layout message",
+    );
+  }
+  if (spaceMessage.flags & 2) throw new UnsupportedFeatureError(file.url, object, "shared dataspace message");
+  const type =
+    typeMessage.flags & 2
+      ? await resolveSharedDatatype(file, typeMessage.data, object)
+      : parseDatatype(cursor(typeMessage));
+  const space = parseDataspace(cursor(spaceMessage));
+  const fillNew = find(MSG.fillValue);
+  const fillOld = find(MSG.fillValueOld);
+  const fill = fillNew
+    ? parseFillValue(cursor(fillNew))
+    : fillOld
+      ? parseFillValueOld(cursor(fillOld))
+      : { value: undefined };
+  const pipeline = find(MSG.filterPipeline);
+  const filters = pipeline ? parseFilterPipeline(cursor(pipeline)) : [];
+  const layout = parseLayout(cursor(layoutMessage));
+  return { type, space, fill, filters, layout, external: find(MSG.externalFiles) !== undefined };
+}

@@ -1,0 +1,152 @@
+import { FormatError, UnsupportedFeatureError } from "../errors.js";
+import { Cursor, UNDEFINED_ADDRESS } from "./cursor.js";
+import type { HdfFile } from "./file.js";
+
+interface DirectBlock {
+  heapOffset: number;
+  address: number;
+  size: number;
+}
+
+/**
+ * A fractal heap (dense links and attributes): resolves heap IDs to the bytes of managed and tiny objects.
+ * The managed space is mapped once (every direct block's heap offset and address) by walking indirect blocks.
+ */
+export class FractalHeap {
+  private blocks: DirectBlock[] = [];
+  private offsetBytes = 0;
+  private lengthBytes = 0;
+  private hasFilters = false;
+
+  private constructor(
+    private readonly file: HdfFile,
+    private readonly object: string,
+  ) {}
+
+  static async open(file: HdfFile, address: number, object: string): Promise<FractalHeap> {
+    const heap = new FractalHeap(file, object);
+    await heap.init(address);
+    return heap;
+  }
+
+  private async init(address: number): Promise<void> {
+    const { file, object } = this;
+    const c = await file.cursor(address, 256, "fractal heap header", object);
+    file.expectSignature(c, "FRHP", object);
+    c.u8();
+    c.u16(); // heap ID length
+    const filterLength = c.u16();
+    this.hasFilters = filterLength > 0;
+    c.u8(); // flags
+    const maxManaged = c.u32();
+    c.length(); // next huge id
+    c.address(); // huge b-tree
+    c.length(); // free space
+    c.address(); // free space manager
+    c.length(); // managed space
+    c.length(); // allocated managed space
+    c.length(); // allocation iterator
+    c.length(); // managed objects
+    c.length(); // huge size
+    c.length(); // huge count
+    c.length(); // tiny size
+    c.length(); // tiny count
+    const width = c.u16();
+    const startSize = c.length();
+    const maxDirect = c.length();
+    const maxHeapBits = c.u16();
+    c.u16(); // starting rows
+    const root = c.address();
+    const rows = c.u16();
+    if (this.hasFilters) throw new UnsupportedFeatureError(file.url, object, "filtered fractal heap");
+    this.offsetBytes = Math.ceil(maxHeapBits / 8);
+    this.lengthBytes = bytesForValue(Math.min(maxDirect, maxManaged));
+    const geometry = { width, startSize, maxDirect, maxHeapBits };
+    if (root === UNDEFINED_ADDRESS) return;
+    if (rows === 0) this.blocks.push({ heapOffset: 0, address: root, size: startSize });
+    else await this.walkIndirect(root, rows, 0, geometry, new Set(), 0);
+    this.blocks.sort((a, b) => a.heapOffset - b.heapOffset);
+  }
+
+  private async walkIndirect(
+    address: number,
+    rows: number,
+    heapOffset: number,
+    g: { width: number; startSize: number; maxDirect: number; maxHeapBits: number },
+    seen: Set<number>,
+    depth: number,
+  ): Promise<void> {
+    const { file, object } = this;
+    if (seen.has(address) || depth > 32) {
+      throw new FormatError(file.url, object, "fractal heap indirect block cycle", file.fileOffset(address));
+    }
+    seen.add(address);
+    const maxDirectRows = Math.log2(g.maxDirect) - Math.log2(g.startSize) + 2;
+    const directRows = Math.min(rows, maxDirectRows);
+    const indirectRows = rows - directRows;
+    const entries = (directRows + indirectRows) * g.width;
+    const size = 4 + 1 + file.offsetSize + this.offsetBytes + entries * file.offsetSize + 4;
+    const c = await file.cursor(address, size, "fractal heap indirect block", object);
+    file.expectSignature(c, "FHIB", object);
+    c.u8();
+    c.address();
+    c.count(this.offsetBytes);
+    let offset = heapOffset;
+    const rowSize = (r: number) => (r < 2 ? g.startSize : g.startSize * 2 ** (r - 1));
+    const children: Array<Promise<void>> = [];
+    for (let r = 0; r < rows; r++) {
+      const blockSize = rowSize(r);
+      for (let w = 0; w < g.width; w++) {
+        const child = c.address();
+        if (r < directRows) {
+          if (child !== UNDEFINED_ADDRESS)
+            this.blocks.push({ heapOffset: offset, address: child, size: blockSize });
+        } else if (child !== UNDEFINED_ADDRESS) {
+          const childRows = Math.log2(blockSize) - Math.log2(g.startSize * g.width) + 1;
+          children.push(this.walkIndirect(child, childRows, offset, g, seen, depth + 1));
+        }
+        offset += blockSize;
+      }
+    }
+    await Promise.all(children);
+  }
+
+  /** The object a heap ID names (managed or tiny; huge objects are not supported). */
+  async get(id: Uint8Array): Promise<Uint8Array> {
+    const { file, object } = this;
+    const type = ((id[0] ?? 0) >> 4) & 3;
+    const c = new Cursor(id, 0);
+    c.u8();
+    if (type === 2) {
+      const length = ((id[0] ?? 0) & 0x0f) + 1;
+      return id.subarray(1, 1 + length);
+    }
+    if (type !== 0) throw new UnsupportedFeatureError(file.url, object, "huge objects in a fractal heap");
+    const offset = c.count(this.offsetBytes);
+    const length = c.count(this.lengthBytes);
+    const block = this.find(offset);
+    if (!block || offset + length > block.heapOffset + block.size) {
+      throw new FormatError(file.url, object, `fractal heap offset ${offset} not in any direct block`);
+    }
+    return file.bytes(block.address + (offset - block.heapOffset), length, "fractal heap object", object);
+  }
+
+  private find(offset: number): DirectBlock | undefined {
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const b = this.blocks[mid] as DirectBlock;
+      if (offset < b.heapOffset) hi = mid - 1;
+      else if (offset >= b.heapOffset + b.size) lo = mid + 1;
+      else return b;
+    }
+    return undefined;
+  }
+}
+
+function bytesForValue(max: number): number {
+  let n = 1;
+  while (max >= 2 ** (8 * n) && n < 8) n++;
+  return n;
+}

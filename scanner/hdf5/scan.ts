@@ -1,0 +1,114 @@
+import { emptyReferenceSet, type JsonObject, type JsonValue } from "../../refs/model/reference-set.js";
+import type { ByteSource } from "../../refs/storage/types.js";
+import { ScanError, UnsupportedFeatureError } from "../errors.js";
+import type { ScanIssue, ScanOptions, ScanResult } from "../types.js";
+import { attributeJson } from "./attribute-values.js";
+import { readAttributes } from "./attributes.js";
+import { BlockReader } from "./block-reader.js";
+import { readDataset } from "./dataset.js";
+import { arrayDimensions, isDimensionScale } from "./dimensions.js";
+import { HdfFile } from "./file.js";
+import { GlobalHeaps } from "./global-heap.js";
+import type { RawAttribute } from "./messages/attribute.js";
+import { readSuperblock } from "./superblock.js";
+import { datasetToZarr } from "./to-zarr.js";
+import { ValueDecoder } from "./values.js";
+import { walkObjects } from "./walk.js";
+
+/** Requests and bytes a scan read from its source. */
+export interface Hdf5ScanStats {
+  requests: number;
+  bytesRead: number;
+  fileSize: number;
+}
+
+export interface Hdf5ScanResult extends ScanResult {
+  stats: Hdf5ScanStats;
+}
+
+/**
+ * References for an HDF5 / NetCDF4 file, equivalent to kerchunk's SingleHdf5ToZarr: reads metadata only
+ * (plus the values kerchunk embeds: compact datasets, variable-length strings, chunks under the inline threshold).
+ */
+export async function scanHdf5(
+  source: ByteSource,
+  url: string,
+  options: ScanOptions = {},
+): Promise<Hdf5ScanResult> {
+  const inlineThreshold = options.inlineThreshold ?? 500;
+  const onError = options.onError ?? "raise";
+  const fileSize = await source.size({ signal: options.signal });
+  const reader = new BlockReader(source, fileSize, 64 * 1024, options.signal);
+  const file = new HdfFile(reader, source.url);
+  const superblock = await readSuperblock(file);
+  const objects = await walkObjects(file, superblock.rootObjectHeader);
+  const pathByAddress = new Map<number, string>();
+  for (const o of objects)
+    if (!pathByAddress.has(o.header.address)) pathByAddress.set(o.header.address, o.path);
+  const heaps = new GlobalHeaps(file);
+  const decoder = new ValueDecoder(file, heaps);
+  const refs = emptyReferenceSet();
+  const issues: ScanIssue[] = [];
+  const readBytes = (offset: number, length: number) => reader.read(offset, length);
+
+  for (const o of objects) {
+    options.signal?.throwIfAborted();
+    if (o.kind === "datatype") continue;
+    const object = `/${o.path}`;
+    try {
+      const attrs = await readAttributes(file, o.header.messages, object);
+      const zattrs = await transferAttributes(attrs, decoder, object);
+      if (o.kind === "group") {
+        refs.metadata.set(o.path ? `${o.path}/.zgroup` : ".zgroup", { zarr_format: 2 });
+        if (Object.keys(zattrs).length > 0)
+          refs.metadata.set(o.path ? `${o.path}/.zattrs` : ".zattrs", zattrs);
+        continue;
+      }
+      const info = await readDataset(file, o.header.messages, object);
+      if (info.space.isNull) {
+        issues.push({
+          object,
+          feature: "null dataspace",
+          message: `${url}: ${object} has a null dataspace (no shape): left out`,
+        });
+        continue;
+      }
+      if (isDimensionScale(attrs) && !hasStorage(info)) continue; // a netCDF dimension without a variable
+      const dims = await arrayDimensions(file, heaps, attrs, info.space.shape, o.path, (a) =>
+        pathByAddress.get(a),
+      );
+      await datasetToZarr(
+        { file, url, path: o.path, info, attrs, zattrs, dims, decoder, inlineThreshold, readBytes },
+        refs,
+      );
+    } catch (error) {
+      if (onError === "raise" || !(error instanceof ScanError)) throw error;
+      refs.metadata.delete(`${o.path}/.zarray`);
+      refs.metadata.delete(`${o.path}/.zattrs`);
+      refs.arrays.delete(o.path);
+      const feature = error instanceof UnsupportedFeatureError ? error.feature : "corrupt object";
+      issues.push({ object, feature, message: error.message });
+    }
+  }
+  return { refs, issues, stats: { requests: reader.requests, bytesRead: reader.bytesRead, fileSize } };
+}
+
+function hasStorage(info: Awaited<ReturnType<typeof readDataset>>): boolean {
+  const l = info.layout;
+  if (l.kind === "compact") return true;
+  if (l.kind === "contiguous" || l.kind === "chunked") return l.address >= 0;
+  return true;
+}
+
+async function transferAttributes(
+  attrs: RawAttribute[],
+  decoder: ValueDecoder,
+  object: string,
+): Promise<JsonObject> {
+  const out: JsonObject = {};
+  for (const a of attrs) {
+    const value: JsonValue | undefined = await attributeJson(a, decoder, object);
+    if (value !== undefined) out[a.name] = value;
+  }
+  return out;
+}

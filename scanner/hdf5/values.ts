@@ -1,0 +1,109 @@
+import type { JsonValue } from "../../refs/model/reference-set.js";
+import { Cursor } from "./cursor.js";
+import type { HdfFile } from "./file.js";
+import type { GlobalHeaps } from "./global-heap.js";
+import type { Datatype } from "./messages/datatype.js";
+
+/** Decodes stored values (attributes, variable-length strings) into JSON values the way h5py + tolist() would. */
+export class ValueDecoder {
+  constructor(
+    private readonly file: HdfFile,
+    private readonly heaps: GlobalHeaps,
+  ) {}
+
+  /** `count` values of type `t` from `bytes`. */
+  async decode(t: Datatype, bytes: Uint8Array, count: number, object: string): Promise<JsonValue[]> {
+    const out: JsonValue[] = [];
+    for (let i = 0; i < count; i++)
+      out.push(await this.one(t, bytes.subarray(i * t.size, (i + 1) * t.size), object));
+    return out;
+  }
+
+  async one(t: Datatype, b: Uint8Array, object: string): Promise<JsonValue> {
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    switch (t.kind) {
+      case "int":
+      case "bitfield":
+        return readInt(view, t.size, t.kind === "int" && t.signed, t.bigEndian);
+      case "float":
+        return readFloat(view, t.size, t.bigEndian);
+      case "enum":
+        return this.one(t.base, b, object);
+      case "string":
+        return fixedString(b, t.padding);
+      case "vlen": {
+        const c = new Cursor(b, 0, this.file.offsetSize, this.file.lengthSize);
+        const length = c.u32();
+        const address = c.address();
+        const index = c.u32();
+        if (length === 0 || address <= 0) return t.string ? "" : [];
+        const data = await this.heaps.get(address, index, object);
+        if (t.string) return new TextDecoder().decode(data.subarray(0, length * t.base.size));
+        return this.decode(t.base, data, length, object);
+      }
+      case "array": {
+        const n = t.dims.reduce((a, x) => a * x, 1);
+        const flat = await this.decode(t.base, b, n, object);
+        return nest(flat, t.dims);
+      }
+      case "compound": {
+        const out: JsonValue[] = [];
+        for (const m of t.members)
+          out.push(await this.one(m.type, b.subarray(m.offset, m.offset + m.type.size), object));
+        return out;
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+function readInt(view: DataView, size: number, signed: boolean, bigEndian: boolean): number {
+  const le = !bigEndian;
+  switch (size) {
+    case 1:
+      return signed ? view.getInt8(0) : view.getUint8(0);
+    case 2:
+      return signed ? view.getInt16(0, le) : view.getUint16(0, le);
+    case 4:
+      return signed ? view.getInt32(0, le) : view.getUint32(0, le);
+    case 8:
+      return Number(signed ? view.getBigInt64(0, le) : view.getBigUint64(0, le));
+    default:
+      return 0;
+  }
+}
+
+export function readFloat(view: DataView, size: number, bigEndian: boolean): number {
+  const le = !bigEndian;
+  if (size === 4) return view.getFloat32(0, le);
+  if (size === 8) return view.getFloat64(0, le);
+  if (size === 2) return float16(view.getUint16(0, le));
+  return Number.NaN;
+}
+
+function float16(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 31) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+
+/** numpy's view of a fixed-length string: trailing nulls removed (space padding is kept). */
+export function fixedString(b: Uint8Array, _padding: number): string {
+  let end = b.length;
+  while (end > 0 && b[end - 1] === 0) end--;
+  return new TextDecoder().decode(b.subarray(0, end));
+}
+
+/** Nest a flat C-order list into dimensions. */
+export function nest(flat: JsonValue[], dims: readonly number[]): JsonValue {
+  if (dims.length <= 1) return flat;
+  const [first, ...rest] = dims as [number, ...number[]];
+  const size = rest.reduce((a, b) => a * b, 1);
+  const out: JsonValue[] = [];
+  for (let i = 0; i < first; i++) out.push(nest(flat.slice(i * size, (i + 1) * size), rest));
+  return out;
+}
