@@ -1,4 +1,6 @@
 /** The public surface of refs/storage: sources, stores, the registry, middleware and errors. */
+
+export { parseBucketUrl } from "./bucket-url.js";
 export * from "./errors.js";
 export { FileSource, localPath } from "./file.js";
 export { FileStore } from "./file-store.js";
@@ -24,4 +26,6 @@ export {
   storeFor,
   writeObject,
 } from "./registry.js";
+export { createS3Client, S3Source } from "./s3.js";
+export { S3Store } from "./s3-store.js";
 export type { ByteSource, ObjectInfo, ObjectStore, ReadOptions } from "./types.js";

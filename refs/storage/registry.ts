@@ -6,6 +6,7 @@ import { UnsupportedUrlError } from "./errors.js";
 import { FileStore } from "./file-store.js";
 import { HttpStore } from "./http-store.js";
 import type { StorageOptions } from "./options.js";
+import { S3Store } from "./s3-store.js";
 import type { ByteSource, ObjectInfo, ObjectStore, ReadOptions } from "./types.js";
 
 type StoreFactory = (options: StorageOptions) => ObjectStore;
@@ -14,6 +15,7 @@ const factories = new Map<string, StoreFactory>([
   ["file", () => new FileStore()],
   ["http", (o) => new HttpStore(o.http)],
   ["https", (o) => new HttpStore(o.http)],
+  ["s3", (o) => new S3Store(o.s3)],
 ]);
 
 /** Adds (or replaces) the store of a scheme, e.g. for tests or another protocol. */

@@ -3,7 +3,13 @@
  * (`bytes=a-b`, `bytes=a-`, `bytes=-n`), 416 past the end, 404 for unknown paths. `intercept` lets a fault test
  * answer a request itself (503s, short bodies, stalls); `ignoreRange` and `noHead` imitate poorer servers.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface RangeServerOptions {
@@ -18,17 +24,20 @@ export interface RangeServer {
   origin: string;
   objects: Map<string, Uint8Array>;
   options: RangeServerOptions;
-  /** Requests seen, as "METHOD path range". */
+  /** Requests seen, as "METHOD path range", and their headers. */
   log: string[];
+  headers: IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
 export async function startRangeServer(options: RangeServerOptions = {}): Promise<RangeServer> {
   const objects = new Map<string, Uint8Array>();
   const log: string[] = [];
+  const headers: IncomingHttpHeaders[] = [];
   const state = { options };
   const server: Server = createServer((req, res) => {
     log.push(`${req.method} ${req.url} ${req.headers.range ?? ""}`.trim());
+    headers.push(req.headers);
     if (state.options.intercept?.(req, res)) return;
     answer(req, res, objects, state.options);
   });
@@ -44,6 +53,7 @@ export async function startRangeServer(options: RangeServerOptions = {}): Promis
       state.options = value;
     },
     log,
+    headers,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

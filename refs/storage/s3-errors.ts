@@ -1,0 +1,57 @@
+import { AccessDeniedError, NotFoundError, TransientError, UnexpectedResponseError } from "./errors.js";
+
+interface SdkError {
+  name?: string;
+  Code?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+const THROTTLING = new Set([
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestTimeout",
+  "RequestTimeTooSkewed",
+  "InternalError",
+  "ServiceUnavailable",
+]);
+
+/** The S3 status of an SDK error, if the request got an answer. */
+export function s3Status(error: unknown): number | undefined {
+  return (error as SdkError | undefined)?.$metadata?.httpStatusCode;
+}
+
+/** Whether S3 said the range cannot be satisfied (416 InvalidRange). */
+export function isInvalidRange(error: unknown): boolean {
+  const e = error as SdkError | undefined;
+  return s3Status(error) === 416 || e?.name === "InvalidRange" || e?.Code === "InvalidRange";
+}
+
+/** Maps an @aws-sdk/client-s3 failure onto the storage errors; the caller's abort passes through. */
+export function mapS3Error(url: string, error: unknown, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason ?? error;
+  const e = (error ?? {}) as SdkError;
+  const name = e.name ?? e.Code ?? "";
+  const status = s3Status(error);
+  if (name === "NoSuchKey" || name === "NotFound" || name === "NoSuchBucket" || status === 404) {
+    return new NotFoundError(url, { cause: error });
+  }
+  if (status === 401 || status === 403 || name === "AccessDenied") {
+    return new AccessDeniedError(url, name || `HTTP ${status}`, { cause: error });
+  }
+  if (THROTTLING.has(name) || status === 429 || (status !== undefined && status >= 500)) {
+    return new TransientError(url, `${name || "HTTP"} ${status ?? ""}`.trim(), status, { cause: error });
+  }
+  if (status === undefined) {
+    // No answer at all: a dropped connection, a DNS failure or a socket timeout.
+    const detail = e.code ?? name ?? e.message ?? "connection failed";
+    return new TransientError(url, `connection failed (${detail})`, undefined, { cause: error });
+  }
+  return new UnexpectedResponseError(url, status, name || (e.message ?? ""), { cause: error });
+}
