@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ApiOptions } from "./context.js";
+import { apiError, errorResponse } from "./http-errors.js";
+import { coreRoutes } from "./routes-core.js";
+import { searchRoutes } from "./routes-search.js";
+import { transactionRoutes } from "./routes-transactions.js";
+
+export type { ApiOptions } from "./context.js";
+
+/** The STAC API as a Hono app; serve it with @hono/node-server or call app.request() in tests. */
+export function createApp(options: ApiOptions): Hono {
+  const app = new Hono();
+  const maxSize = options.bodyLimit ?? 4 * 1024 * 1024;
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw apiError(413, `body larger than ${maxSize} bytes`);
+      },
+    }),
+  );
+  coreRoutes(app, options);
+  searchRoutes(app, options);
+  transactionRoutes(app, options);
+  app.notFound(() => {
+    throw apiError(404, "no such resource");
+  });
+  app.onError(errorResponse);
+  return app;
+}

@@ -1,0 +1,18 @@
+import type { Geometry } from "../geometry/geojson.js";
+import type { Fragment } from "./sql.js";
+
+/** Scalar types a queryable property can have in SQL. */
+export type ValueType = "string" | "number" | "integer" | "boolean";
+
+/** What differs between the SQL of the two backends; everything else is shared. */
+export interface Dialect {
+  readonly name: "sqlite" | "postgres";
+  /** A property of `items.content.properties`, typed (NULL when absent or of another type). */
+  jsonProperty(name: string, type: ValueType): Fragment;
+  /** True where the item's geometry intersects the bound GeoJSON geometry (exact, planar). */
+  intersects(geometry: Geometry): Fragment;
+  /** How a 64-bit H3 integer is bound. */
+  bigint(value: bigint): unknown;
+  /** A boolean literal, comparable with jsonProperty(..., "boolean"). */
+  boolean(value: boolean): Fragment;
+}

@@ -1,0 +1,210 @@
+import pg from "pg";
+import { CatalogStoreError } from "../errors.js";
+import type { StacCollection, StacItem } from "../stac/types.js";
+import { type ItemRow, itemRow } from "./item-row.js";
+import { numberPlaceholders, postgresDialect } from "./postgres-dialect.js";
+import type { Fragment } from "./sql.js";
+import type { CatalogStore } from "./store.js";
+
+const SCHEMA = `
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE TABLE IF NOT EXISTS collections (id TEXT PRIMARY KEY, content JSONB NOT NULL);
+CREATE TABLE IF NOT EXISTS items (
+  pk BIGSERIAL PRIMARY KEY, collection TEXT NOT NULL, id TEXT NOT NULL,
+  dt_start BIGINT NOT NULL, dt_end BIGINT NOT NULL,
+  minx DOUBLE PRECISION, miny DOUBLE PRECISION, maxx DOUBLE PRECISION, maxy DOUBLE PRECISION,
+  geom geometry(Geometry, 4326), content JSONB NOT NULL,
+  UNIQUE (collection, id));
+CREATE INDEX IF NOT EXISTS items_id ON items (id);
+CREATE INDEX IF NOT EXISTS items_dt ON items (dt_start, dt_end);
+CREATE INDEX IF NOT EXISTS items_geom ON items USING GIST (geom);
+CREATE TABLE IF NOT EXISTS item_h3 (pk BIGINT NOT NULL, cell BIGINT NOT NULL, lo BIGINT NOT NULL, hi BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS item_h3_lo ON item_h3 (lo, pk);
+CREATE INDEX IF NOT EXISTS item_h3_cell ON item_h3 (cell, pk);
+CREATE INDEX IF NOT EXISTS item_h3_pk ON item_h3 (pk);
+`;
+
+// bigint columns come back as JS numbers: our values (ms times, keys) stay below 2^53
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+/** PostgreSQL (+ PostGIS) store over a connection pool; `schema` isolates test runs from each other. */
+export class PostgresStore implements CatalogStore {
+  readonly dialect = postgresDialect;
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly schema: string,
+  ) {}
+
+  static async open(
+    url: string,
+    options: { schema?: string; poolSize?: number } = {},
+  ): Promise<PostgresStore> {
+    const schema = options.schema ?? "public";
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new CatalogStoreError(`bad schema name "${schema}"`, "postgres");
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 16,
+      options: `-c search_path=${schema},public`,
+    });
+    try {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await pool.query(SCHEMA);
+    } catch (cause) {
+      await pool.end();
+      throw new CatalogStoreError(
+        `cannot prepare schema ${schema} at ${redact(url)}: ${String(cause)}`,
+        "postgres",
+        { cause },
+      );
+    }
+    return new PostgresStore(pool, schema);
+  }
+
+  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const out = await work(client);
+      await client.query("COMMIT");
+      return out;
+    } catch (e) {
+      await client.query("ROLLBACK");
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async putCollection(c: StacCollection): Promise<void> {
+    await this.pool.query(
+      "INSERT INTO collections (id, content) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET content = excluded.content",
+      [c.id, JSON.stringify(c)],
+    );
+  }
+
+  async getCollection(id: string): Promise<StacCollection | undefined> {
+    const r = await this.pool.query("SELECT content FROM collections WHERE id = $1", [id]);
+    return r.rows[0]?.content;
+  }
+
+  async listCollections(): Promise<StacCollection[]> {
+    const r = await this.pool.query("SELECT content FROM collections ORDER BY id");
+    return r.rows.map((x) => x.content);
+  }
+
+  async deleteCollection(id: string): Promise<boolean> {
+    return this.tx(async (c) => {
+      await c.query("DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM items WHERE collection = $1)", [id]);
+      await c.query("DELETE FROM items WHERE collection = $1", [id]);
+      return ((await c.query("DELETE FROM collections WHERE id = $1", [id])).rowCount ?? 0) > 0;
+    });
+  }
+
+  async putItems(collection: string, items: StacItem[]): Promise<void> {
+    const rows = items.map((i) => itemRow(i, collection));
+    await this.tx((c) => this.writeRows(c, rows));
+  }
+
+  async replaceItems(collection: string, items: StacItem[]): Promise<void> {
+    const rows = items.map((i) => itemRow(i, collection));
+    await this.tx(async (c) => {
+      await c.query("DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM items WHERE collection = $1)", [
+        collection,
+      ]);
+      await c.query("DELETE FROM items WHERE collection = $1", [collection]);
+      await this.writeRows(c, rows);
+    });
+  }
+
+  /** Bulk write through unnest() of column arrays: one round trip per batch instead of one per item. */
+  private async writeRows(c: pg.PoolClient, rows: ItemRow[]): Promise<void> {
+    for (let at = 0; at < rows.length; at += 5000) {
+      const batch = rows.slice(at, at + 5000);
+      const ids = batch.map((r) => r.id);
+      const coll = batch.map((r) => r.collection);
+      await c.query(
+        "WITH gone AS (DELETE FROM items i USING unnest($1::text[], $2::text[]) AS k(c, id) WHERE i.collection = k.c AND i.id = k.id RETURNING i.pk) DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM gone)",
+        [coll, ids],
+      );
+      const col = <T>(f: (r: ItemRow) => T) => batch.map(f);
+      const inserted = await c.query(
+        `INSERT INTO items (collection, id, dt_start, dt_end, minx, miny, maxx, maxy, geom, content)
+         SELECT c, id, s, e, x0, y0, x1, y1, CASE WHEN g IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(g), 4326) END, j::jsonb
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::text[], $10::text[])
+           AS t(c, id, s, e, x0, y0, x1, y1, g, j)
+         RETURNING pk, id`,
+        [
+          coll,
+          ids,
+          col((r) => r.dtStart),
+          col((r) => r.dtEnd),
+          col((r) => r.bbox?.[0] ?? null),
+          col((r) => r.bbox?.[1] ?? null),
+          col((r) => r.bbox?.[2] ?? null),
+          col((r) => r.bbox?.[3] ?? null),
+          col((r) => r.geometry),
+          col((r) => r.content),
+        ],
+      );
+      const pkById = new Map<string, number>(inserted.rows.map((x) => [x.id as string, Number(x.pk)]));
+      const h3 = batch.flatMap((r) => r.h3.map((h) => [pkById.get(r.id)!, h.cell, h.lo, h.hi] as const));
+      if (h3.length) {
+        await c.query(
+          "INSERT INTO item_h3 (pk, cell, lo, hi) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])",
+          [
+            h3.map((x) => x[0]),
+            h3.map((x) => x[1].toString()),
+            h3.map((x) => x[2].toString()),
+            h3.map((x) => x[3].toString()),
+          ],
+        );
+      }
+    }
+  }
+
+  async getItem(collection: string, id: string): Promise<StacItem | undefined> {
+    const r = await this.pool.query("SELECT content FROM items WHERE collection = $1 AND id = $2", [
+      collection,
+      id,
+    ]);
+    return r.rows[0]?.content;
+  }
+
+  async deleteItem(collection: string, id: string): Promise<boolean> {
+    return this.tx(async (c) => {
+      const r = await c.query("DELETE FROM items WHERE collection = $1 AND id = $2 RETURNING pk", [
+        collection,
+        id,
+      ]);
+      if (r.rows[0]) await c.query("DELETE FROM item_h3 WHERE pk = $1", [r.rows[0].pk]);
+      return r.rows.length > 0;
+    });
+  }
+
+  async countItems(collection?: string): Promise<number> {
+    const r =
+      collection === undefined
+        ? await this.pool.query("SELECT count(*)::int AS n FROM items")
+        : await this.pool.query("SELECT count(*)::int AS n FROM items WHERE collection = $1", [collection]);
+    return r.rows[0].n;
+  }
+
+  async query(f: Fragment): Promise<Record<string, unknown>[]> {
+    const r = await this.pool.query(numberPlaceholders(f.text), f.params);
+    return r.rows;
+  }
+
+  /** Drop this store's schema (test isolation). */
+  async dropSchema(): Promise<void> {
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}

@@ -1,0 +1,42 @@
+import { type Geometry, geometryBbox } from "../geometry/geojson.js";
+import type { Dialect, ValueType } from "./dialect.js";
+import { type Fragment, sql } from "./sql.js";
+
+/** JSON type names json_type() reports for each of our value types. */
+const JSON_TYPES: Record<ValueType, string> = {
+  string: "'text'",
+  number: "'integer','real'",
+  integer: "'integer'",
+  boolean: "'true','false'",
+};
+
+export function jsonPath(name: string): string {
+  return `$.properties."${name.replaceAll('"', "")}"`;
+}
+
+export const sqliteDialect: Dialect = {
+  name: "sqlite",
+  jsonProperty(name: string, type: ValueType): Fragment {
+    const path = jsonPath(name);
+    // typed read: a value of another JSON type reads as NULL instead of comparing across types
+    return sql(
+      `(CASE WHEN json_type(items.content, ?) IN (${JSON_TYPES[type]}) THEN json_extract(items.content, ?) END)`,
+      path,
+      path,
+    );
+  },
+  intersects(geometry: Geometry): Fragment {
+    // the bbox columns prune through their index; refs_intersects (geometry/intersects.ts) decides exactly
+    const [w, south, e, n] = geometryBbox(geometry);
+    return sql(
+      "(items.minx <= ? AND items.maxx >= ? AND items.miny <= ? AND items.maxy >= ? AND refs_intersects(items.geometry, ?) = 1)",
+      e,
+      w,
+      n,
+      south,
+      JSON.stringify(geometry),
+    );
+  },
+  bigint: (v) => v,
+  boolean: (v) => sql(v ? "1" : "0"),
+};

@@ -1,0 +1,165 @@
+import Database from "better-sqlite3";
+import { CatalogStoreError } from "../errors.js";
+import { checkGeometry } from "../geometry/geojson.js";
+import { intersects } from "../geometry/intersects.js";
+import type { StacCollection, StacItem } from "../stac/types.js";
+import { type ItemRow, itemRow } from "./item-row.js";
+import type { Fragment } from "./sql.js";
+import { sqliteDialect } from "./sqlite-dialect.js";
+import type { CatalogStore } from "./store.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS collections (id TEXT PRIMARY KEY, content TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items (
+  pk INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, id TEXT NOT NULL,
+  dt_start INTEGER NOT NULL, dt_end INTEGER NOT NULL,
+  minx REAL, miny REAL, maxx REAL, maxy REAL, geometry TEXT, content TEXT NOT NULL,
+  UNIQUE (collection, id));
+CREATE INDEX IF NOT EXISTS items_id ON items (id);
+CREATE INDEX IF NOT EXISTS items_dt ON items (dt_start, dt_end);
+CREATE INDEX IF NOT EXISTS items_bbox ON items (minx, maxx, miny, maxy);
+CREATE TABLE IF NOT EXISTS item_h3 (pk INTEGER NOT NULL, cell INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS item_h3_lo ON item_h3 (lo, pk);
+CREATE INDEX IF NOT EXISTS item_h3_cell ON item_h3 (cell, pk);
+CREATE INDEX IF NOT EXISTS item_h3_pk ON item_h3 (pk);
+`;
+
+/** The embedded default store: one SQLite file (or ":memory:"), WAL mode, case-sensitive LIKE as CQL2 wants. */
+export class SqliteStore implements CatalogStore {
+  readonly dialect = sqliteDialect;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(readonly path: string) {
+    try {
+      this.db = new Database(path);
+    } catch (cause) {
+      throw new CatalogStoreError(`cannot open ${path}`, "sqlite", { cause });
+    }
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("case_sensitive_like = ON");
+    this.db.exec(SCHEMA);
+    this.db.function("refs_intersects", { deterministic: true }, (stored: unknown, query: unknown) => {
+      if (typeof stored !== "string" || typeof query !== "string") return 0;
+      const a = checkGeometry(JSON.parse(stored), "stored geometry");
+      return intersects(a, checkGeometry(JSON.parse(query), "query geometry")) ? 1 : 0;
+    });
+  }
+
+  private stmt(text: string): Database.Statement {
+    let s = this.statements.get(text);
+    if (!s) {
+      s = this.db.prepare(text);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(text, s);
+    }
+    return s;
+  }
+
+  async putCollection(c: StacCollection): Promise<void> {
+    this.stmt(
+      "INSERT INTO collections (id, content) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET content = excluded.content",
+    ).run(c.id, JSON.stringify(c));
+  }
+
+  async getCollection(id: string): Promise<StacCollection | undefined> {
+    const row = this.stmt("SELECT content FROM collections WHERE id = ?").get(id) as
+      | { content: string }
+      | undefined;
+    return row ? JSON.parse(row.content) : undefined;
+  }
+
+  async listCollections(): Promise<StacCollection[]> {
+    const rows = this.stmt("SELECT content FROM collections ORDER BY id").all() as { content: string }[];
+    return rows.map((r) => JSON.parse(r.content));
+  }
+
+  async deleteCollection(id: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.stmt("DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM items WHERE collection = ?)").run(id);
+      this.stmt("DELETE FROM items WHERE collection = ?").run(id);
+      return this.stmt("DELETE FROM collections WHERE id = ?").run(id).changes > 0;
+    })();
+  }
+
+  async putItems(collection: string, items: StacItem[]): Promise<void> {
+    const rows = items.map((i) => itemRow(i, collection));
+    this.db.transaction(() => this.writeRows(rows))();
+  }
+
+  async replaceItems(collection: string, items: StacItem[]): Promise<void> {
+    const rows = items.map((i) => itemRow(i, collection));
+    this.db.transaction(() => {
+      this.stmt("DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM items WHERE collection = ?)").run(
+        collection,
+      );
+      this.stmt("DELETE FROM items WHERE collection = ?").run(collection);
+      this.writeRows(rows);
+    })();
+  }
+
+  private writeRows(rows: ItemRow[]): void {
+    const del = this.stmt("DELETE FROM items WHERE collection = ? AND id = ? RETURNING pk");
+    const delH3 = this.stmt("DELETE FROM item_h3 WHERE pk = ?");
+    const ins = this.stmt(
+      "INSERT INTO items (collection, id, dt_start, dt_end, minx, miny, maxx, maxy, geometry, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    const insH3 = this.stmt("INSERT INTO item_h3 (pk, cell, lo, hi) VALUES (?, ?, ?, ?)");
+    for (const r of rows) {
+      const old = del.get(r.collection, r.id) as { pk: number } | undefined;
+      if (old) delH3.run(old.pk);
+      const b = r.bbox ?? [null, null, null, null];
+      const pk = ins.run(
+        r.collection,
+        r.id,
+        r.dtStart,
+        r.dtEnd,
+        b[0],
+        b[1],
+        b[2],
+        b[3],
+        r.geometry,
+        r.content,
+      ).lastInsertRowid;
+      for (const c of r.h3) insH3.run(pk, c.cell, c.lo, c.hi);
+    }
+  }
+
+  async getItem(collection: string, id: string): Promise<StacItem | undefined> {
+    const row = this.stmt("SELECT content FROM items WHERE collection = ? AND id = ?").get(collection, id) as
+      | { content: string }
+      | undefined;
+    return row ? JSON.parse(row.content) : undefined;
+  }
+
+  async deleteItem(collection: string, id: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const old = this.stmt("DELETE FROM items WHERE collection = ? AND id = ? RETURNING pk").get(
+        collection,
+        id,
+      ) as { pk: number } | undefined;
+      if (old) this.stmt("DELETE FROM item_h3 WHERE pk = ?").run(old.pk);
+      return old !== undefined;
+    })();
+  }
+
+  async countItems(collection?: string): Promise<number> {
+    const row = (
+      collection === undefined
+        ? this.stmt("SELECT count(*) AS n FROM items").get()
+        : this.stmt("SELECT count(*) AS n FROM items WHERE collection = ?").get(collection)
+    ) as { n: number };
+    return row.n;
+  }
+
+  async query(f: Fragment): Promise<Record<string, unknown>[]> {
+    const rows = this.stmt(f.text).all(...(f.params as unknown[])) as Record<string, unknown>[];
+    for (const r of rows) if (typeof r.content === "string") r.content = JSON.parse(r.content);
+    return rows;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,27 @@
+import type { StacCollection, StacItem } from "../stac/types.js";
+import type { Dialect } from "./dialect.js";
+import type { Fragment } from "./sql.js";
+
+/**
+ * A catalog store: collections and items as JSON with indexed columns (`items`: pk, collection, id, dt_start,
+ * dt_end, minx/miny/maxx/maxy, content; `item_h3`: pk, cell, lo, hi). The API and the catalog builder use only this;
+ * search SQL is built once (search/) and run through `query`.
+ */
+export interface CatalogStore {
+  readonly dialect: Dialect;
+  putCollection(collection: StacCollection): Promise<void>;
+  getCollection(id: string): Promise<StacCollection | undefined>;
+  listCollections(): Promise<StacCollection[]>;
+  /** Deletes the collection and its items; false when there was none. */
+  deleteCollection(id: string): Promise<boolean>;
+  /** Insert or replace (by collection + id) in one transaction; all or nothing. */
+  putItems(collection: string, items: StacItem[]): Promise<void>;
+  /** Make the collection hold exactly these items: replace them and delete the others (re-cataloguing). */
+  replaceItems(collection: string, items: StacItem[]): Promise<void>;
+  getItem(collection: string, id: string): Promise<StacItem | undefined>;
+  deleteItem(collection: string, id: string): Promise<boolean>;
+  countItems(collection?: string): Promise<number>;
+  /** Run a SELECT built by the shared query code; rows as plain objects (content parsed). */
+  query(fragment: Fragment): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,50 @@
+import type { Geometry } from "../geometry/geojson.js";
+
+/** The typed tree both CQL2 encodings (text and JSON) parse into; the SQL compiler reads only this. */
+export type Expr =
+  | { kind: "and" | "or"; args: Expr[] }
+  | { kind: "not"; arg: Expr }
+  | { kind: "bool"; value: boolean }
+  | { kind: "compare"; op: CompareOp; left: Scalar; right: Scalar }
+  | { kind: "like"; value: Scalar; pattern: Scalar }
+  | { kind: "between"; value: Scalar; low: Scalar; high: Scalar }
+  | { kind: "in"; value: Scalar; list: Scalar[] }
+  | { kind: "isNull"; value: Scalar }
+  | { kind: "spatial"; op: SpatialOp; left: Scalar; right: Scalar }
+  | { kind: "temporal"; op: TemporalOp; left: Scalar; right: Scalar }
+  | { kind: "h3"; property: string; cells: string[] };
+
+export type CompareOp = "=" | "<>" | "<" | "<=" | ">" | ">=";
+export type SpatialOp = "s_intersects";
+export const TEMPORAL_OPS = [
+  "t_after",
+  "t_before",
+  "t_contains",
+  "t_disjoint",
+  "t_during",
+  "t_equals",
+  "t_finishedby",
+  "t_finishes",
+  "t_intersects",
+  "t_meets",
+  "t_metby",
+  "t_overlappedby",
+  "t_overlaps",
+  "t_startedby",
+  "t_starts",
+] as const;
+export type TemporalOp = (typeof TEMPORAL_OPS)[number];
+
+/** Values an operator works on. Times are epoch ms; an interval's open end is -/+Infinity. */
+export type Scalar =
+  | { kind: "property"; name: string }
+  | { kind: "string"; value: string }
+  | { kind: "number"; value: number }
+  | { kind: "boolean"; value: boolean }
+  | { kind: "timestamp"; ms: number }
+  | { kind: "date"; ms: number }
+  | { kind: "interval"; start: number; end: number }
+  | { kind: "geometry"; geometry: Geometry };
+
+/** The function name our H3 filter goes by in both encodings: h3_intersects(property, 'cell'[, 'cell'...]). */
+export const H3_FUNCTION = "h3_intersects";

@@ -1,0 +1,197 @@
+import type { Dialect } from "../backend/dialect.js";
+import { all, concat, type Fragment, sql } from "../backend/sql.js";
+import { CatalogInputError } from "../errors.js";
+import { h3Match } from "../search/h3-filter.js";
+import type { Queryable } from "../search/queryables.js";
+import type { Expr, Scalar, TemporalOp } from "./ast.js";
+
+/** Bound stand-ins for open interval ends: the limits of JavaScript dates, in ms. */
+export const TIME_MIN = -8.64e15;
+export const TIME_MAX = 8.64e15;
+
+type Group = "string" | "number" | "boolean" | "time" | "geometry" | "h3";
+
+interface Typed {
+  sql: Fragment;
+  group: Group;
+}
+
+/**
+ * Compile a CQL2 tree to a SQL condition over `items`. Property names are looked up in the queryables (an unknown
+ * name is a 400); every literal becomes a bound parameter; operand types must agree.
+ */
+export function compileFilter(expr: Expr, queryables: Queryable[], dialect: Dialect): Fragment {
+  const byName = new Map(queryables.map((q) => [q.name, q]));
+  const c = new Compiler(byName, dialect);
+  return c.expr(expr);
+}
+
+function fail(message: string): never {
+  throw new CatalogInputError(message, "filter");
+}
+
+class Compiler {
+  constructor(
+    private readonly queryables: Map<string, Queryable>,
+    private readonly d: Dialect,
+  ) {}
+
+  expr(e: Expr): Fragment {
+    switch (e.kind) {
+      case "and":
+      case "or":
+        return all(
+          e.args.map((a) => this.expr(a)),
+          e.kind === "and" ? "AND" : "OR",
+        );
+      case "not":
+        return concat("NOT (", this.expr(e.arg), ")");
+      case "bool":
+        return sql(e.value ? "1=1" : "1=0");
+      case "compare": {
+        const [l, r] = this.pair(e.left, e.right, "comparison");
+        if (l.group === "geometry" || l.group === "h3") fail(`"${e.op}" cannot compare ${l.group} values`);
+        return concat("(", l.sql, ` ${e.op} `, r.sql, ")");
+      }
+      case "like": {
+        const [v, p] = this.pair(e.value, e.pattern, "LIKE");
+        if (v.group !== "string") fail("LIKE works on strings only");
+        return concat("(", v.sql, " LIKE ", p.sql, " ESCAPE '\\')");
+      }
+      case "between": {
+        const v = this.scalar(e.value);
+        const lo = this.scalar(e.low);
+        const hi = this.scalar(e.high);
+        if (v.group !== "number" || lo.group !== "number" || hi.group !== "number")
+          fail("BETWEEN works on numbers only");
+        return concat("(", v.sql, " BETWEEN ", lo.sql, " AND ", hi.sql, ")");
+      }
+      case "in": {
+        const v = this.scalar(e.value);
+        const list = e.list.map((x) => this.scalar(x));
+        for (const x of list) this.agree(v, x, "IN");
+        return concat("(", v.sql, " IN (", ...list.flatMap((x, i) => (i ? [", ", x.sql] : [x.sql])), "))");
+      }
+      case "isNull": {
+        const v = this.scalar(e.value);
+        return concat("(", v.sql, " IS NULL)");
+      }
+      case "spatial":
+        return this.spatial(e.left, e.right);
+      case "temporal":
+        return this.temporal(e.op, e.left, e.right);
+      case "h3": {
+        const q = this.queryables.get(e.property);
+        if (q?.kind !== "h3")
+          fail(`h3_intersects needs an H3 property such as "h3:cells", not "${e.property}"`);
+        return h3Match(e.cells, this.d, "filter");
+      }
+    }
+  }
+
+  private pair(a: Scalar, b: Scalar, what: string): [Typed, Typed] {
+    const l = this.scalar(a);
+    const r = this.scalar(b);
+    this.agree(l, r, what);
+    return [l, r];
+  }
+
+  private agree(l: Typed, r: Typed, what: string): void {
+    if (l.group !== r.group) fail(`${what} mixes a ${l.group} with a ${r.group}`);
+  }
+
+  private property(name: string): Queryable {
+    const q = this.queryables.get(name);
+    if (!q) fail(`"${name}" is not a queryable property (see /queryables)`);
+    return q;
+  }
+
+  private scalar(s: Scalar): Typed {
+    switch (s.kind) {
+      case "property": {
+        const q = this.property(s.name);
+        switch (q.kind) {
+          case "column":
+            return { sql: sql(`items.${q.column}`), group: "string" };
+          case "time":
+            return { sql: sql(`items.${q.start}`), group: "time" };
+          case "geometry":
+          case "h3":
+            return { sql: sql("NULL"), group: q.kind };
+          case "json":
+            return {
+              sql: this.d.jsonProperty(q.name, q.type),
+              group: q.type === "integer" ? "number" : q.type,
+            };
+        }
+        break;
+      }
+      case "string":
+        return { sql: sql("CAST(? AS TEXT)", s.value), group: "string" };
+      case "number":
+        return { sql: sql("CAST(? AS DOUBLE PRECISION)", s.value), group: "number" };
+      case "boolean":
+        return { sql: this.d.boolean(s.value), group: "boolean" };
+      case "timestamp":
+      case "date":
+        return { sql: sql("CAST(? AS BIGINT)", s.ms), group: "time" };
+      case "interval":
+        return fail("an INTERVAL can only be used in a temporal function");
+      case "geometry":
+        return fail("a geometry can only be used in S_INTERSECTS");
+    }
+  }
+
+  private spatial(a: Scalar, b: Scalar): Fragment {
+    const [prop, lit] = a.kind === "property" ? [a, b] : [b, a];
+    if (prop.kind !== "property" || this.property(prop.name).kind !== "geometry") {
+      fail("S_INTERSECTS needs the geometry property on one side");
+    }
+    if (lit.kind !== "geometry") fail("S_INTERSECTS needs a geometry literal on the other side");
+    return this.d.intersects(lit.geometry);
+  }
+
+  /** An operand of a temporal function as a [start, end] pair of SQL expressions. */
+  private span(s: Scalar): [Fragment, Fragment] {
+    if (s.kind === "property") {
+      const q = this.property(s.name);
+      if (q.kind !== "time") fail(`"${s.name}" is not a time property`);
+      return [sql(`items.${q.start}`), sql(`items.${q.end}`)];
+    }
+    if (s.kind === "timestamp" || s.kind === "date")
+      return [sql("CAST(? AS BIGINT)", s.ms), sql("CAST(? AS BIGINT)", s.ms)];
+    if (s.kind === "interval") {
+      if (s.start > s.end) fail("INTERVAL ends before it starts");
+      return [
+        sql("CAST(? AS BIGINT)", Math.max(s.start, TIME_MIN)),
+        sql("CAST(? AS BIGINT)", Math.min(s.end, TIME_MAX)),
+      ];
+    }
+    return fail("temporal functions take time properties, timestamps, dates or intervals");
+  }
+
+  private temporal(op: TemporalOp, a: Scalar, b: Scalar): Fragment {
+    const [as, ae] = this.span(a);
+    const [bs, be] = this.span(b);
+    const c = (x: Fragment, o: string, y: Fragment) => concat(x, ` ${o} `, y);
+    // Allen's interval relations, as CQL2 defines them
+    const relation: Record<TemporalOp, Fragment[]> = {
+      t_after: [c(as, ">", be)],
+      t_before: [c(ae, "<", bs)],
+      t_contains: [c(as, "<", bs), c(ae, ">", be)],
+      t_disjoint: [all([c(ae, "<", bs), c(as, ">", be)], "OR")],
+      t_during: [c(as, ">", bs), c(ae, "<", be)],
+      t_equals: [c(as, "=", bs), c(ae, "=", be)],
+      t_finishedby: [c(as, "<", bs), c(ae, "=", be)],
+      t_finishes: [c(as, ">", bs), c(ae, "=", be)],
+      t_intersects: [c(as, "<=", be), c(ae, ">=", bs)],
+      t_meets: [c(ae, "=", bs)],
+      t_metby: [c(as, "=", be)],
+      t_overlappedby: [c(as, ">", bs), c(as, "<", be), c(ae, ">", be)],
+      t_overlaps: [c(as, "<", bs), c(ae, ">", bs), c(ae, "<", be)],
+      t_startedby: [c(as, "=", bs), c(ae, ">", be)],
+      t_starts: [c(as, "=", bs), c(ae, "<", be)],
+    };
+    return all(relation[op], "AND");
+  }
+}

@@ -1,0 +1,73 @@
+import type { Dialect } from "../backend/dialect.js";
+import { all, concat, type Fragment, join, sql } from "../backend/sql.js";
+import { compileFilter, TIME_MAX, TIME_MIN } from "../cql2/to-sql.js";
+import { bboxPolygon } from "../geometry/geojson.js";
+import { h3Match } from "./h3-filter.js";
+import type { Queryable } from "./queryables.js";
+import type { SearchRequest } from "./request.js";
+import type { SortKey } from "./sort.js";
+import type { Keyset } from "./token.js";
+
+/** The WHERE condition of a search (without paging). */
+export function searchCondition(req: SearchRequest, queryables: Queryable[], d: Dialect): Fragment {
+  const parts: Fragment[] = [];
+  const inList = (column: string, values: string[]) =>
+    sql(`${column} IN (${values.map(() => "?").join(", ")})`, ...values);
+  if (req.collections) parts.push(inList("items.collection", req.collections));
+  if (req.ids) parts.push(inList("items.id", req.ids));
+  if (req.bbox) parts.push(d.intersects(bboxPolygon(req.bbox)));
+  if (req.intersects) parts.push(d.intersects(req.intersects));
+  if (req.datetime) {
+    // the item's span [dt_start, dt_end] meets the asked interval
+    const start = Math.max(req.datetime.start, TIME_MIN);
+    const end = Math.min(req.datetime.end, TIME_MAX);
+    parts.push(sql("items.dt_start <= CAST(? AS BIGINT) AND items.dt_end >= CAST(? AS BIGINT)", end, start));
+  }
+  if (req.h3) parts.push(h3Match(req.h3, d, "h3"));
+  if (req.filter) parts.push(compileFilter(req.filter, queryables, d));
+  return all(parts, "AND");
+}
+
+/** Rows after the keyset position in (keys..., pk) order, each key in its own direction. */
+export function keysetCondition(keys: SortKey[], after: Keyset): Fragment {
+  const ors: Fragment[] = [];
+  const full = [
+    ...keys.map((k, i) => ({ ...k, value: after.values[i] })),
+    { expr: sql("items.pk"), direction: "asc" as const, value: after.pk },
+  ];
+  for (let i = 0; i < full.length; i++) {
+    const ands: Fragment[] = [];
+    for (let j = 0; j < i; j++) ands.push(concat(full[j]!.expr, " = ", sql("?", full[j]!.value)));
+    ands.push(concat(full[i]!.expr, full[i]!.direction === "asc" ? " > " : " < ", sql("?", full[i]!.value)));
+    ors.push(all(ands, "AND"));
+  }
+  return all(ors, "OR");
+}
+
+/** SELECT pk, content, k0..kn FROM items WHERE ... ORDER BY keys, pk LIMIT n. */
+export function searchQuery(
+  where: Fragment,
+  keys: SortKey[],
+  after: Keyset | undefined,
+  limit: number,
+): Fragment {
+  const select = keys.length
+    ? concat(
+        ", ",
+        join(
+          keys.map((k, i) => concat(k.expr, ` AS k${i}`)),
+          ", ",
+        ),
+      )
+    : sql("");
+  const cond = after ? all([where, keysetCondition(keys, after)], "AND") : where;
+  const order = [...keys.map((k, i) => `k${i} ${k.direction.toUpperCase()}`), "items.pk ASC"].join(", ");
+  return concat(
+    "SELECT items.pk AS pk, items.content AS content",
+    select,
+    " FROM items WHERE ",
+    cond,
+    ` ORDER BY ${order}`,
+    sql(" LIMIT ?", limit),
+  );
+}
