@@ -1,0 +1,89 @@
+import { getHexagonEdgeLengthAvg, UNITS } from "h3-js";
+import { gridHash } from "../grid/from-spec.js";
+import type { Grid, GridSpec } from "../grid/types.js";
+import { loadMapping, saveMapping } from "./cache.js";
+import { candidateCells } from "./candidates.js";
+import {
+  aggregateMapping,
+  type Block,
+  type CellMapping,
+  type MappingMethod,
+  sampleMapping,
+} from "./mapping.js";
+import { inlinePixelCells, type PixelCells, workerPixelCells } from "./pixel-cells.js";
+import { blockHalo, pixelSpacingKm } from "./scale.js";
+
+export interface MapperOptions {
+  /** Folder for cached mappings; none: compute every time (still cached in memory for this run). */
+  cacheDir?: string;
+  /** Worker threads for the pixel -> cell computation (0: in this thread). */
+  threads: number;
+  /** Below this many pixels per block, compute in this thread even when threads > 0. */
+  minPixelsForWorkers: number;
+}
+
+/** Block mappings of one grid at one resolution, computed once and cached in memory and on disk. */
+export class CellMapper {
+  private readonly memory = new Map<string, Promise<CellMapping>>();
+  private pixelCells: PixelCells | undefined;
+  readonly hash: string;
+
+  constructor(
+    private readonly spec: GridSpec,
+    private readonly grid: Grid,
+    readonly res: number,
+    readonly method: MappingMethod,
+    private readonly options: MapperOptions,
+  ) {
+    this.hash = gridHash(spec);
+  }
+
+  mapping(block: Block): Promise<CellMapping> {
+    const key = `${this.hash}-r${this.res}-${this.method}-${block.y0}_${block.y1}_${block.x0}_${block.x1}`;
+    let m = this.memory.get(key);
+    if (!m) {
+      m = this.load(key, block);
+      this.memory.set(key, m);
+      // Keep only recent blocks: a unit visits its block for every time chunk in a row.
+      if (this.memory.size > 8) this.memory.delete(this.memory.keys().next().value as string);
+    }
+    return m;
+  }
+
+  private async load(key: string, block: Block): Promise<CellMapping> {
+    const dir = this.options.cacheDir;
+    if (dir) {
+      const cached = await loadMapping(dir, key);
+      if (cached) return cached;
+    }
+    const m = await this.compute(block);
+    if (dir) await saveMapping(dir, key, m);
+    return m;
+  }
+
+  private compute(block: Block): Promise<CellMapping> {
+    if (this.method === "sample") {
+      const { dy, dx } = pixelSpacingKm(this.grid, block.y0, block.x0);
+      const spacing = Math.max(Number.isFinite(dy) ? dy : 0, Number.isFinite(dx) ? dx : 0);
+      const marginDeg = (spacing + 2 * getHexagonEdgeLengthAvg(this.res, UNITS.km)) / 111 + 1e-6;
+      return Promise.resolve(
+        sampleMapping(this.grid, block, candidateCells(this.grid, block, this.res, marginDeg)),
+      );
+    }
+    const halo = blockHalo(this.grid, block, this.res);
+    return aggregateMapping(this.grid, block, this.res, halo, this.cellsFor(block, halo));
+  }
+
+  private cellsFor(block: Block, halo: { y: number; x: number }): PixelCells {
+    const pixels = (block.y1 - block.y0 + 2 * halo.y) * (block.x1 - block.x0 + 2 * halo.x);
+    if (this.options.threads <= 0 || pixels < this.options.minPixelsForWorkers)
+      return inlinePixelCells(this.grid);
+    this.pixelCells ??= workerPixelCells(this.spec, this.options.threads);
+    return this.pixelCells;
+  }
+
+  async close(): Promise<void> {
+    await this.pixelCells?.close();
+    this.pixelCells = undefined;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * computeProject: reference set -> H3 Parquet. Plans work units, skips those with a completion record, runs the
+ * rest serially or on worker threads (for this shard only, when sharded), and reports progress.
+ */
+import type { ReferenceSet } from "../refs/model/reference-set.js";
+import { CellMapper } from "./cells/mapper.js";
+import { type ComputeConfig, normalizeConfig } from "./config.js";
+import { ComputeError } from "./errors.js";
+import type { OutputStore } from "./io/output.js";
+import { type Prepared, prepare } from "./prepare.js";
+import { type Progress, ProgressMeter } from "./progress.js";
+import type { ArrayReader } from "./source.js";
+import { runUnit } from "./unit.js";
+import type { WorkUnit } from "./units/plan.js";
+import { readAllRecords, type UnitRecord } from "./units/record.js";
+import { inShard, type Shard } from "./units/shard.js";
+import { runUnitsOnWorkers } from "./workers/units.js";
+
+export interface ComputeIO {
+  refs: ReferenceSet;
+  read: ArrayReader;
+  output: OutputStore;
+  /** Local folder for cached grid -> cell mappings (shared by runs and shards on one machine). */
+  cacheDir?: string;
+}
+
+/**
+ * For `workers`: a module each worker thread imports to build its own ComputeIO (functions and stores cannot
+ * cross threads). Its export `name` (default "default") is called with `args` (structured-cloneable).
+ */
+export interface IOModule {
+  url: string;
+  name?: string;
+  args?: unknown;
+}
+
+export interface RunOptions {
+  /** Worker threads running units (0 or absent: serial in this thread). Needs `ioModule`. */
+  workers?: number;
+  ioModule?: IOModule;
+  shard?: Shard;
+  /** Delete the output (files and records) first. */
+  wipe?: boolean;
+  /** Threads for the grid -> cell mapping (default 2; 0: this thread). */
+  mappingThreads?: number;
+  /** Blocks with fewer pixels map in this thread (default 200000). */
+  minPixelsForWorkers?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface ComputeSummary {
+  unitsTotal: number;
+  /** Units of this shard. */
+  unitsPlanned: number;
+  unitsRun: number;
+  unitsAlreadyDone: number;
+  unitsAllFill: number;
+  rows: number;
+  values: number;
+  files: number;
+  method: "aggregate" | "sample";
+  progress: Progress;
+}
+
+export async function computeProject(
+  io: ComputeIO,
+  config: ComputeConfig,
+  options: RunOptions = {},
+): Promise<ComputeSummary> {
+  const normalized = normalizeConfig(config);
+  if (options.wipe) {
+    for (const path of await io.output.list("")) await io.output.delete(path);
+  }
+  const p = await prepare(io.refs, normalized, io.read);
+  const mine = inShard(p.units, options.shard);
+  const records = await readAllRecords(io.output);
+  const done = (u: WorkUnit) => records.get(u.id)?.configHash === p.configHash;
+  const stale = mine.find((u) => records.has(u.id) && !done(u));
+  if (stale) {
+    throw new ComputeError(
+      `${io.output.root}: unit ${stale.id} was computed with another configuration; rerun with wipe to start over`,
+    );
+  }
+  const todo = mine.filter((u) => !done(u));
+  const meter = new ProgressMeter(mine.length, mine.length - todo.length, options.onProgress);
+  const results: UnitRecord[] = [];
+  const onRecord = (r: UnitRecord) => {
+    results.push(r);
+    meter.unitFinished(r.rows, r.values);
+  };
+  if (options.workers && options.workers > 0 && todo.length > 1) {
+    if (!options.ioModule)
+      throw new ComputeError("workers need an ioModule to build their own reader and output");
+    await runUnitsOnWorkers(options.ioModule, config, todo, options, onRecord);
+  } else {
+    await runSerial(p, io, todo, options, onRecord);
+  }
+  return {
+    unitsTotal: p.units.length,
+    unitsPlanned: mine.length,
+    unitsRun: results.length,
+    unitsAlreadyDone: mine.length - todo.length,
+    unitsAllFill: results.filter((r) => r.skipped === "all-fill").length,
+    rows: results.reduce((s, r) => s + r.rows, 0),
+    values: results.reduce((s, r) => s + r.values, 0),
+    files: results.reduce((s, r) => s + r.files.length, 0),
+    method: p.method,
+    progress: meter.snapshot(),
+  };
+}
+
+export function mapperFor(p: Prepared, cacheDir: string | undefined, options: RunOptions): CellMapper {
+  return new CellMapper(p.spec, p.grid, p.config.resolution, p.method, {
+    ...(cacheDir ? { cacheDir } : {}),
+    threads: options.mappingThreads ?? 2,
+    minPixelsForWorkers: options.minPixelsForWorkers ?? 200_000,
+  });
+}
+
+async function runSerial(
+  p: Prepared,
+  io: ComputeIO,
+  units: WorkUnit[],
+  options: RunOptions,
+  onRecord: (r: UnitRecord) => void,
+): Promise<void> {
+  const mapper = mapperFor(p, io.cacheDir, options);
+  try {
+    for (const unit of units) onRecord(await runUnit(p, unit, { read: io.read, output: io.output, mapper }));
+  } finally {
+    await mapper.close();
+  }
+}

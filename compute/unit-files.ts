@@ -1,0 +1,106 @@
+/**
+ * Splits a unit's rows into hive partitions (h0 cell, then the time partition) and writes one Parquet file per
+ * partition, named after the unit so a rerun overwrites rather than duplicates.
+ */
+import { createHash } from "node:crypto";
+import type { CellRows } from "./cells/aggregate.js";
+import { h0Of } from "./cells/h3.js";
+import type { CellMapping } from "./cells/mapping.js";
+import type { TimePartition } from "./config.js";
+import type { OutputStore } from "./io/output.js";
+import { encodeH3Parquet } from "./parquet/writer.js";
+import type { Prepared } from "./prepare.js";
+import type { UnitFile } from "./units/record.js";
+
+/** Hive key and value of a time partition, e.g. ["date", "2022-01-31"]. */
+export function timePartitionOf(ms: number, partition: TimePartition): [string, string] | undefined {
+  if (partition === "none") return undefined;
+  const iso = new Date(ms).toISOString();
+  if (partition === "year") return ["year", iso.slice(0, 4)];
+  if (partition === "month") return ["month", iso.slice(0, 7)];
+  return ["date", iso.slice(0, 10)];
+}
+
+export async function writeUnitFiles(
+  p: Prepared,
+  unitId: string,
+  timeStart: number,
+  mapping: CellMapping,
+  rows: CellRows,
+  output: OutputStore,
+): Promise<UnitFile[]> {
+  // h0 per cell once; cells are sorted, and the base cell sits in the high bits, so h0 runs are contiguous.
+  const h0 = new Map<number, string>();
+  const groups = new Map<string, number[]>();
+  for (let r = 0; r < rows.length; r++) {
+    const g = rows.cell[r] as number;
+    let h = h0.get(g);
+    if (h === undefined) {
+      h = h0Of(mapping.cells[g] as bigint);
+      h0.set(g, h);
+    }
+    let dir = `h0=${h}`;
+    if (p.timesMs) {
+      const part = timePartitionOf(
+        p.timesMs[timeStart + (rows.step[r] as number)] as number,
+        p.config.timePartition,
+      );
+      if (part) dir += `/${part[0]}=${part[1]}`;
+    }
+    let list = groups.get(dir);
+    if (!list) {
+      list = [];
+      groups.set(dir, list);
+    }
+    list.push(r);
+  }
+  const files: UnitFile[] = [];
+  for (const dir of [...groups.keys()].sort()) {
+    const picks = groups.get(dir) as number[];
+    const bytes = encodeH3Parquet(columnsOf(p, timeStart, mapping, rows, picks), {
+      rowGroupSize: p.config.rowGroupSize,
+    });
+    const path = `${dir}/${unitId}.parquet`;
+    await output.write(path, bytes);
+    files.push({
+      path,
+      rows: picks.length,
+      bytes: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+    });
+  }
+  return files;
+}
+
+function columnsOf(p: Prepared, timeStart: number, mapping: CellMapping, rows: CellRows, picks: number[]) {
+  const n = picks.length;
+  const cells = new BigUint64Array(n);
+  const time = p.timesMs ? new BigInt64Array(n) : undefined;
+  const values = p.variables.map(() => new Float64Array(n));
+  const count = p.method === "aggregate" ? new Uint32Array(n) : undefined;
+  for (let i = 0; i < n; i++) {
+    const r = picks[i] as number;
+    cells[i] = mapping.cells[rows.cell[r] as number] as bigint;
+    if (time && p.timesMs) time[i] = msToMicros(p.timesMs[timeStart + (rows.step[r] as number)] as number);
+    for (let v = 0; v < values.length; v++)
+      (values[v] as Float64Array)[i] = (rows.values[v] as Float64Array)[r] as number;
+    if (count) count[i] = rows.count[r] as number;
+  }
+  const countAgg = p.config.aggregation === "count" && p.method === "aggregate";
+  return {
+    cellColumn: `h${p.config.resolution}`,
+    cells,
+    ...(time ? { time } : {}),
+    values: p.variables.map((v, k) => ({
+      name: v.name,
+      type: countAgg ? ("float64" as const) : v.decoder.outputType,
+      data: values[k] as Float64Array,
+    })),
+    ...(count ? { count } : {}),
+  };
+}
+
+export function msToMicros(ms: number): bigint {
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 1000n + BigInt(Math.round((ms - whole) * 1000));
+}

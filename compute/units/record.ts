@@ -1,0 +1,70 @@
+/**
+ * Completion records: `_units/<unit id>.json`, written after all of a unit's files. A unit with a record (under
+ * the same config hash) is done and skipped on rerun; a unit without one is redone, overwriting its
+ * deterministically named files, so a killed run resumes with nothing lost or duplicated.
+ */
+import type { OutputStore } from "../io/output.js";
+
+export const RECORDS_PREFIX = "_units";
+
+export interface ValueStats {
+  count: number;
+  min: number | null;
+  max: number | null;
+  sum: number;
+}
+
+export interface UnitFile {
+  path: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface UnitRecord {
+  unit: string;
+  configHash: string;
+  rows: number;
+  /** Source values read (pixels x time steps x variables), for throughput. */
+  values: number;
+  /** Why the unit produced no rows: "all-fill" (every value missing) or "no-cells" (no cell owned). */
+  skipped?: "all-fill" | "no-cells";
+  files: UnitFile[];
+  stats: Record<string, ValueStats>;
+  /** Time range [min, max] in ISO 8601, when the data has time. */
+  time?: [string, string];
+  finishedAt: string;
+}
+
+export function recordPath(unitId: string): string {
+  return `${RECORDS_PREFIX}/${unitId}.json`;
+}
+
+export async function readRecord(output: OutputStore, unitId: string): Promise<UnitRecord | undefined> {
+  const bytes = await output.read(recordPath(unitId));
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as UnitRecord;
+  } catch {
+    return undefined; // a torn record counts as not done
+  }
+}
+
+export async function writeRecord(output: OutputStore, record: UnitRecord): Promise<void> {
+  await output.write(
+    recordPath(record.unit),
+    new TextEncoder().encode(`${JSON.stringify(record, null, 1)}\n`),
+  );
+}
+
+/** All records present, by unit id. */
+export async function readAllRecords(output: OutputStore): Promise<Map<string, UnitRecord>> {
+  const out = new Map<string, UnitRecord>();
+  for (const path of await output.list(RECORDS_PREFIX)) {
+    if (!path.endsWith(".json")) continue;
+    const id = path.slice(RECORDS_PREFIX.length + 1, -".json".length);
+    const r = await readRecord(output, id);
+    if (r) out.set(id, r);
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+import { type TransferListItem, Worker } from "node:worker_threads";
+
+/**
+ * A worker thread for a module beside the caller: `name` is the file stem. Under tsx or vitest the caller is a
+ * .ts file, so the worker runs the .ts file with tsx's loader; after `npm run build` it runs the compiled .js.
+ */
+export function startWorker(callerUrl: string, name: string, workerData: unknown): Worker {
+  const dev = callerUrl.endsWith(".ts");
+  const url = new URL(`./${name}.${dev ? "ts" : "js"}`, callerUrl);
+  return new Worker(url, { workerData, execArgv: dev ? ["--import", "tsx"] : [] });
+}
+
+interface Pending {
+  message: unknown;
+  transfer: TransferListItem[];
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Message replies are `{ok: true, value}` or `{ok: false, error: {name, message, stack}}`. */
+type Reply =
+  | { ok: true; value: unknown }
+  | { ok: false; error: { name: string; message: string; stack?: string } };
+
+/** A fixed set of workers taking tasks from one queue; each task is one message and one reply. */
+export class WorkerPool {
+  private readonly idle: Worker[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly workers: Worker[] = [];
+  private failure: unknown;
+
+  constructor(callerUrl: string, name: string, workerData: unknown, size: number) {
+    for (let i = 0; i < Math.max(1, size); i++) {
+      const worker = startWorker(callerUrl, name, workerData);
+      worker.on("error", (e) => {
+        this.failure = e;
+      });
+      this.workers.push(worker);
+      this.idle.push(worker);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  run<T>(message: unknown, transfer: TransferListItem[] = []): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ message, transfer, resolve: resolve as (v: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop() as Worker;
+      const task = this.queue.shift() as Pending;
+      const onMessage = (reply: Reply) => {
+        worker.off("error", onError);
+        this.idle.push(worker);
+        if (reply.ok) task.resolve(reply.value);
+        else task.reject(Object.assign(new Error(reply.error.message), reply.error));
+        this.pump();
+      };
+      const onError = (e: unknown) => {
+        worker.off("message", onMessage);
+        task.reject(e);
+      };
+      worker.once("message", onMessage);
+      worker.once("error", onError);
+      worker.postMessage(task.message, task.transfer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Serialise an error for a reply. */
+export function errorReply(e: unknown): Reply {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { ok: false, error: { name: err.name, message: err.message, stack: err.stack } };
+}

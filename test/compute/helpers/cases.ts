@@ -1,0 +1,140 @@
+/** Generated datasets shared by compute tests, the fault/shard child scripts and the benchmark. */
+
+import type { Truth } from "./brute.js";
+import { type ArraySpec, buildDataset, type Dataset } from "./dataset.js";
+
+/** Deterministic pseudo-random in [0, 1) from an integer. */
+export function hash01(n: number): number {
+  let h = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+export interface Case {
+  dataset: Dataset;
+  truth: Truth;
+}
+
+const HOURS_1900_TO_2022_01_31 = (Date.UTC(2022, 0, 31) - Date.UTC(1900, 0, 1)) / 3_600_000;
+
+/**
+ * ERA5-like hourly grid: latitude descending 89.5..-89.5, longitude 0..359 (wraps), `nt` hours from
+ * 2022-01-31 20:00 (crossing midnight), `tp` int16 packed with scale/offset and _FillValue, `t2m` float32 with
+ * NaN fill. Time chunk 2: hours 4-5 are entirely fill, so their units are all-fill.
+ */
+export function hourlyGrid(step = 1, nt = 6, chunks = [2, 60, 120]): Case {
+  const ny = Math.round(180 / step);
+  const nx = Math.round(360 / step);
+  const lat = Float64Array.from({ length: ny }, (_, i) => 90 - step / 2 - i * step);
+  const lon = Float64Array.from({ length: nx }, (_, i) => i * step);
+  const time = Float64Array.from({ length: nt }, (_, i) => HOURS_1900_TO_2022_01_31 - 4 + i);
+  const n = nt * ny * nx;
+  const tp = new Int16Array(n);
+  const t2m = new Float32Array(n);
+  const allFill = (t: number) => t === 4 || t === 5;
+  for (let k = 0; k < n; k++) {
+    const t = Math.floor(k / (ny * nx));
+    const r = hash01(k);
+    tp[k] = allFill(t) || r < 0.05 ? -32767 : Math.floor(hash01(k + 7) * 20000) - 10000;
+    t2m[k] = allFill(t) || r > 0.97 ? Number.NaN : 250 + hash01(k + 11) * 60;
+  }
+  const dims = ["time", "latitude", "longitude"];
+  const arrays: Record<string, ArraySpec> = {
+    latitude: { dims: ["latitude"], shape: [ny], dtype: "<f8", data: lat, attrs: { units: "degrees_north" } },
+    longitude: {
+      dims: ["longitude"],
+      shape: [nx],
+      dtype: "<f8",
+      data: lon,
+      attrs: { units: "degrees_east" },
+    },
+    time: {
+      dims: ["time"],
+      shape: [nt],
+      dtype: "<f8",
+      data: time,
+      attrs: { units: "hours since 1900-01-01 00:00:00.0", calendar: "gregorian" },
+    },
+    tp: {
+      dims,
+      shape: [nt, ny, nx],
+      chunks,
+      dtype: "<i2",
+      data: tp,
+      attrs: { scale_factor: 0.001, add_offset: 5, _FillValue: -32767, units: "m" },
+    },
+    t2m: {
+      dims,
+      shape: [nt, ny, nx],
+      chunks,
+      dtype: "<f4",
+      data: t2m,
+      fillValue: "NaN",
+      attrs: { units: "K" },
+    },
+  };
+  const truth: Truth = {
+    ny,
+    nx,
+    nt,
+    nv: 2,
+    centre: (y, x) => [lat[y] as number, lon[x] as number],
+    value(v, t, y, x) {
+      const k = (t * ny + y) * nx + x;
+      if (v === 0) {
+        const raw = tp[k] as number;
+        return raw === -32767 ? Number.NaN : raw * 0.001 + 5;
+      }
+      return t2m[k] as number;
+    },
+    time: (t) => BigInt(Date.UTC(2022, 0, 31) + (t - 4) * 3_600_000) * 1000n,
+  };
+  return { dataset: buildDataset(arrays), truth };
+}
+
+/** A coarse regional grid (2.5 degrees) sampled at a fine resolution: cells smaller than pixels. */
+export function coarseRegional(): Case & {
+  axes: { lat0: number; dlat: number; lon0: number; dlon: number };
+} {
+  const ny = 5;
+  const nx = 9;
+  const nt = 3;
+  const lat = Float64Array.from({ length: ny }, (_, i) => 60 - i * 2.5);
+  const lon = Float64Array.from({ length: nx }, (_, i) => -10 + i * 2.5);
+  const time = Float64Array.from({ length: nt }, (_, i) => i * 6);
+  const v = Float64Array.from({ length: nt * ny * nx }, (_, k) => (k % 7 === 3 ? -999 : k * 0.5));
+  const dims = ["time", "lat", "lon"];
+  const arrays: Record<string, ArraySpec> = {
+    lat: { dims: ["lat"], shape: [ny], dtype: "<f8", data: lat, attrs: { standard_name: "latitude" } },
+    lon: { dims: ["lon"], shape: [nx], dtype: "<f8", data: lon, attrs: { standard_name: "longitude" } },
+    time: {
+      dims: ["time"],
+      shape: [nt],
+      dtype: "<f8",
+      data: time,
+      attrs: { units: "hours since 2000-01-01" },
+    },
+    pr: {
+      dims,
+      shape: [nt, ny, nx],
+      chunks: [1, 3, 4],
+      dtype: "<f8",
+      data: v,
+      attrs: { missing_value: -999 },
+    },
+  };
+  const truth: Truth = {
+    ny,
+    nx,
+    nt,
+    nv: 1,
+    centre: (y, x) => [lat[y] as number, lon[x] as number],
+    value: (_, t, y, x) => {
+      const raw = v[(t * ny + y) * nx + x] as number;
+      return raw === -999 ? Number.NaN : raw;
+    },
+    time: (t) => BigInt(Date.UTC(2000, 0, 1) + t * 6 * 3_600_000) * 1000n,
+  };
+  return { dataset: buildDataset(arrays), truth, axes: { lat0: 60, dlat: -2.5, lon0: -10, dlon: 2.5 } };
+}
