@@ -4,6 +4,8 @@ export { parseBucketUrl } from "./bucket-url.js";
 export * from "./errors.js";
 export { FileSource, localPath } from "./file.js";
 export { FileStore } from "./file-store.js";
+export { createGcsClient, GcsSource } from "./gcs.js";
+export { GcsStore } from "./gcs-store.js";
 export { globMatcher, splitGlob } from "./glob.js";
 export { HttpSource } from "./http.js";
 export { HttpStore } from "./http-store.js";

@@ -15,6 +15,8 @@ export interface S3Options {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Attempts made by the SDK itself; default 1 because the retry middleware retries. */
   sdkMaxAttempts?: number;
+  /** Keys per ListObjectsV2 page (default: the service's 1000). */
+  listPageSize?: number;
 }
 
 export interface GcsOptions {
@@ -23,6 +25,10 @@ export interface GcsOptions {
   projectId?: string;
   /** No credentials: public objects only. */
   anonymous?: boolean;
+  /** Authenticate even with a custom apiEndpoint (the library skips auth there by default). */
+  authWithCustomEndpoint?: boolean;
+  /** Objects per listing page (default: the service's 1000). */
+  listPageSize?: number;
 }
 
 export interface HttpOptions {

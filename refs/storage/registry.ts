@@ -4,6 +4,7 @@
  */
 import { UnsupportedUrlError } from "./errors.js";
 import { FileStore } from "./file-store.js";
+import { GcsStore } from "./gcs-store.js";
 import { HttpStore } from "./http-store.js";
 import type { StorageOptions } from "./options.js";
 import { S3Store } from "./s3-store.js";
@@ -16,6 +17,7 @@ const factories = new Map<string, StoreFactory>([
   ["http", (o) => new HttpStore(o.http)],
   ["https", (o) => new HttpStore(o.http)],
   ["s3", (o) => new S3Store(o.s3)],
+  ["gs", (o) => new GcsStore(o.gcs)],
 ]);
 
 /** Adds (or replaces) the store of a scheme, e.g. for tests or another protocol. */

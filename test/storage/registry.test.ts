@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FileSource,
+  GcsSource,
   HttpSource,
   listObjects,
   MemoryStore,
   openSource,
   registerStore,
+  S3Source,
   schemeOf,
   storeFor,
   UnsupportedUrlError,
@@ -34,6 +36,8 @@ describe("storage registry", () => {
   it("opens the right source per scheme", async () => {
     expect(openSource(join(root, "a.nc"))).toBeInstanceOf(FileSource);
     expect(openSource("https://example.org/x.nc")).toBeInstanceOf(HttpSource);
+    expect(openSource("s3://bucket/x.nc", { s3: { region: "eu-west-1" } })).toBeInstanceOf(S3Source);
+    expect(openSource("gs://bucket/x.nc")).toBeInstanceOf(GcsSource);
     expect(await openSource(`file://${root}/a.nc`).size()).toBe(3);
   });
 
