@@ -1,4 +1,5 @@
 /** Generated datasets shared by compute tests, the fault/shard child scripts and the benchmark. */
+import proj4 from "proj4";
 
 import type { Truth } from "./brute.js";
 import { type ArraySpec, buildDataset, type Dataset } from "./dataset.js";
@@ -137,4 +138,104 @@ export function coarseRegional(): Case & {
     time: (t) => BigInt(Date.UTC(2000, 0, 1) + t * 6 * 3_600_000) * 1000n,
   };
   return { dataset: buildDataset(arrays), truth, axes: { lat0: 60, dlat: -2.5, lon0: -10, dlon: 2.5 } };
+}
+
+/**
+ * A UTM zone 33N raster (EPSG:32633 as a GeoTIFF key), `ny` x `nx` pixels of `size` metres, y descending,
+ * uint8 with nodata 0, no time: units are y{i}_x{j}.
+ */
+export function utmRaster(
+  ny = 128,
+  nx = 160,
+  size = 100,
+  chunk = 64,
+): Case & { x0: number; y0: number; size: number } {
+  const x0 = 500_050;
+  const y0 = 5_500_050;
+  const xs = Float64Array.from({ length: nx }, (_, i) => x0 + i * size);
+  const ys = Float64Array.from({ length: ny }, (_, i) => y0 - i * size);
+  const band = Uint8Array.from({ length: ny * nx }, (_, k) =>
+    hash01(k) < 0.1 ? 0 : 1 + Math.floor(hash01(k + 3) * 250),
+  );
+  const arrays: Record<string, ArraySpec> = {
+    x: { dims: ["x"], shape: [nx], dtype: "<f8", data: xs, attrs: { units: "m" } },
+    y: { dims: ["y"], shape: [ny], dtype: "<f8", data: ys, attrs: { units: "m" } },
+    band1: {
+      dims: ["y", "x"],
+      shape: [ny, nx],
+      chunks: [chunk, chunk],
+      dtype: "<u1",
+      data: band,
+      attrs: { ProjectedCSTypeGeoKey: 32633, nodata: 0 },
+    },
+  };
+  const truth: Truth = {
+    ny,
+    nx,
+    nt: 1,
+    nv: 1,
+    centre: (y, x) => {
+      const [lng, lat] = utmToWgs84(xs[x] as number, ys[y] as number);
+      return [lat, lng];
+    },
+    value: (_, __, y, x) => {
+      const v = band[y * nx + x] as number;
+      return v === 0 ? Number.NaN : v;
+    },
+  };
+  return { dataset: buildDataset(arrays), truth, x0, y0, size };
+}
+
+const utm33 = proj4("+proj=utm +zone=33 +datum=WGS84 +units=m +no_defs", "WGS84");
+export function utmToWgs84(x: number, y: number): [number, number] {
+  return utm33.forward([x, y]) as [number, number];
+}
+
+/** A sheared 2-D latitude/longitude grid (like a rotated-pole model grid) with `coordinates` naming it. */
+export function curvilinear(ny = 60, nx = 80): Case {
+  const lat2d = new Float64Array(ny * nx);
+  const lon2d = new Float64Array(ny * nx);
+  for (let y = 0; y < ny; y++) {
+    for (let x = 0; x < nx; x++) {
+      lat2d[y * nx + x] = 40 + 0.05 * y + 0.02 * x;
+      lon2d[y * nx + x] = 10 + 0.05 * x - 0.02 * y;
+    }
+  }
+  const v = Float32Array.from({ length: ny * nx }, (_, k) =>
+    hash01(k) < 0.05 ? Number.NaN : hash01(k + 1) * 100,
+  );
+  const arrays: Record<string, ArraySpec> = {
+    nav_lat: {
+      dims: ["y", "x"],
+      shape: [ny, nx],
+      dtype: "<f8",
+      data: lat2d,
+      attrs: { units: "degrees_north" },
+    },
+    nav_lon: {
+      dims: ["y", "x"],
+      shape: [ny, nx],
+      dtype: "<f8",
+      data: lon2d,
+      attrs: { units: "degrees_east" },
+    },
+    sst: {
+      dims: ["y", "x"],
+      shape: [ny, nx],
+      chunks: [32, 32],
+      dtype: "<f4",
+      data: v,
+      fillValue: "NaN",
+      attrs: { coordinates: "nav_lat nav_lon" },
+    },
+  };
+  const truth: Truth = {
+    ny,
+    nx,
+    nt: 1,
+    nv: 1,
+    centre: (y, x) => [lat2d[y * nx + x] as number, lon2d[y * nx + x] as number],
+    value: (_, __, y, x) => v[y * nx + x] as number,
+  };
+  return { dataset: buildDataset(arrays), truth };
 }
