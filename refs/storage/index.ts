@@ -23,6 +23,7 @@ export {
   deleteObject,
   listObjects,
   openSource,
+  openWithDefaults,
   registerStore,
   schemeOf,
   storeFor,

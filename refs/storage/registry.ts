@@ -6,6 +6,7 @@ import { UnsupportedUrlError } from "./errors.js";
 import { FileStore } from "./file-store.js";
 import { GcsStore } from "./gcs-store.js";
 import { HttpStore } from "./http-store.js";
+import { type StackedSource, type StackOptions, withDefaults } from "./middleware/stack.js";
 import type { StorageOptions } from "./options.js";
 import { S3Store } from "./s3-store.js";
 import type { ByteSource, ObjectInfo, ObjectStore, ReadOptions } from "./types.js";
@@ -58,6 +59,15 @@ export function storeFor(url: string, options: StorageOptions = noOptions): Obje
 /** A plain source (no middleware: wrap it with withDefaults for cache, coalescing, retries and counting). */
 export function openSource(url: string, options?: StorageOptions): ByteSource {
   return storeFor(url, options).open(url);
+}
+
+/**
+ * A source with the usual middleware (see withDefaults), its per-request timeout taken from `http.timeoutMs`
+ * when set: what a scan should read through. `stack` overrides any layer's options.
+ */
+export function openWithDefaults(url: string, options?: StorageOptions, stack?: StackOptions): StackedSource {
+  const timeoutMs = options?.http?.timeoutMs;
+  return withDefaults(openSource(url, options), { ...(timeoutMs ? { timeoutMs } : {}), ...stack });
 }
 
 /** Objects matching a glob such as `s3://bucket/era5/2022/**\/*.nc`, in lexical order. */

@@ -9,8 +9,10 @@ import {
   listObjects,
   MemoryStore,
   openSource,
+  openWithDefaults,
   registerStore,
   S3Source,
+  StackedSource,
   schemeOf,
   storeFor,
   UnsupportedUrlError,
@@ -62,5 +64,29 @@ describe("storage registry", () => {
     const found = [];
     for await (const o of listObjects("memory://b/**/*.nc")) found.push(o.url);
     expect(found).toEqual(["memory://b/x/1.nc"]);
+  });
+});
+
+describe("openWithDefaults", () => {
+  it("wraps the source in the middleware stack, counting network reads", async () => {
+    const root = await mkdtemp(join(tmpdir(), "refs-stack-"));
+    try {
+      await writeFile(
+        join(root, "b.bin"),
+        new Uint8Array(100_000).map((_, i) => i % 251),
+      );
+      const source = openWithDefaults(join(root, "b.bin"), { http: { timeoutMs: 5000 } });
+      expect(source).toBeInstanceOf(StackedSource);
+      const reads = await Promise.all([source.fetch(10, 5), source.fetch(70_000, 3), source.fetch(12, 2)]);
+      expect([...reads[0]!]).toEqual([10, 11, 12, 13, 14]);
+      expect([...reads[1]!]).toEqual([70_000 % 251, 70_001 % 251, 70_002 % 251]);
+      expect([...reads[2]!]).toEqual([12, 13]);
+      // blocks 0 and 1 (64 KiB each): one request each, or one when coalesced
+      expect(source.stats.requests).toBeLessThanOrEqual(2);
+      await source.fetch(0, 100);
+      expect(source.stats.requests).toBeLessThanOrEqual(2);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
