@@ -162,6 +162,16 @@ describe("broken responses over HTTP", () => {
   });
 });
 
+describe("request options", () => {
+  it("sends the configured headers on every request", async () => {
+    server.headers.length = 0;
+    const source = new HttpSource(url, { headers: { authorization: "Bearer t0ken" } });
+    await source.size();
+    await source.fetch(0, 10);
+    expect(server.headers.map((h) => h.authorization)).toEqual(["Bearer t0ken", "Bearer t0ken"]);
+  });
+});
+
 describe("servers that ignore Range", () => {
   it("slices a whole-body 200 when the wanted bytes are near the start", async () => {
     server.options = { ignoreRange: true };

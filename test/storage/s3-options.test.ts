@@ -9,6 +9,7 @@ import {
   RangeOutsideObjectError,
   TransientError,
 } from "../../refs/storage/errors.js";
+import { withDefaults } from "../../refs/storage/middleware/stack.js";
 import { S3Store } from "../../refs/storage/s3-store.js";
 import { type RangeServer, startRangeServer } from "../servers/http-range-server.js";
 import { payload } from "./conformance.js";
@@ -94,6 +95,25 @@ describe("S3 error mapping", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(cls);
     expect((error as NotFoundError).url).toBe("s3://public/x.nc");
+  });
+
+  it("SlowDown twice then success: the middleware retries and counts", async () => {
+    let left = 2;
+    server.options = {
+      intercept: (req, res) => {
+        if (req.method !== "GET" || left <= 0) return false;
+        left--;
+        const xml = `<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Reduce your rate</Message></Error>`;
+        res.writeHead(503, { "content-type": "application/xml" }).end(xml);
+        return true;
+      },
+    };
+    const source = withDefaults(storeWith({ anonymous: true }).open("s3://public/era5/t.nc"), {
+      cache: false,
+      retry: { baseDelayMs: 5 },
+    });
+    expect(Buffer.compare(await source.fetch(1, 99), data.subarray(1, 100))).toBe(0);
+    expect(source.stats).toMatchObject({ requests: 3, retries: 2 });
   });
 
   it("a refused connection is transient", async () => {
