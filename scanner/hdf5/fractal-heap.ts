@@ -1,4 +1,5 @@
 import { FormatError, UnsupportedFeatureError } from "../errors.js";
+import { walkBTreeV2 } from "./btree-v2.js";
 import { Cursor, UNDEFINED_ADDRESS } from "./cursor.js";
 import type { HdfFile } from "./file.js";
 
@@ -17,6 +18,9 @@ export class FractalHeap {
   private offsetBytes = 0;
   private lengthBytes = 0;
   private hasFilters = false;
+  private idLength = 0;
+  private hugeBTree = -1;
+  private huge: Map<number, { address: number; length: number }> | undefined;
 
   private constructor(
     private readonly file: HdfFile,
@@ -34,13 +38,13 @@ export class FractalHeap {
     const c = await file.cursor(address, 256, "fractal heap header", object);
     file.expectSignature(c, "FRHP", object);
     c.u8();
-    c.u16(); // heap ID length
+    this.idLength = c.u16();
     const filterLength = c.u16();
     this.hasFilters = filterLength > 0;
     c.u8(); // flags
     const maxManaged = c.u32();
     c.length(); // next huge id
-    c.address(); // huge b-tree
+    this.hugeBTree = c.address();
     c.length(); // free space
     c.address(); // free space manager
     c.length(); // managed space
@@ -121,7 +125,8 @@ export class FractalHeap {
       const length = ((id[0] ?? 0) & 0x0f) + 1;
       return id.subarray(1, 1 + length);
     }
-    if (type !== 0) throw new UnsupportedFeatureError(file.url, object, "huge objects in a fractal heap");
+    if (type === 1) return this.getHuge(c);
+    if (type !== 0) throw new FormatError(file.url, object, `fractal heap ID of unknown type ${type}`);
     const offset = c.count(this.offsetBytes);
     const length = c.count(this.lengthBytes);
     const block = this.find(offset);
@@ -129,6 +134,35 @@ export class FractalHeap {
       throw new FormatError(file.url, object, `fractal heap offset ${offset} not in any direct block`);
     }
     return file.bytes(block.address + (offset - block.heapOffset), length, "fractal heap object", object);
+  }
+
+  /** A huge object: address and length in the ID itself when it has room, else looked up in the huge B-tree. */
+  private async getHuge(c: Cursor): Promise<Uint8Array> {
+    const { file, object } = this;
+    if (this.idLength - 1 >= file.offsetSize + file.lengthSize) {
+      const address = c.uint(file.offsetSize);
+      const length = c.uint(file.lengthSize);
+      return file.bytes(address, length, "fractal heap huge object", object);
+    }
+    const id = c.count(Math.min(8, this.idLength - 1));
+    if (!this.huge) {
+      this.huge = new Map();
+      const { type, records } = await walkBTreeV2(file, this.hugeBTree, object);
+      if (type !== 1)
+        throw new UnsupportedFeatureError(
+          file.url,
+          object,
+          `huge heap objects indexed by v2 B-tree type ${type}`,
+        );
+      for (const r of records) {
+        const address = r.address();
+        const length = r.length();
+        this.huge.set(r.length(), { address, length });
+      }
+    }
+    const entry = this.huge.get(id);
+    if (!entry) throw new FormatError(file.url, object, `huge fractal heap object ${id} not found`);
+    return file.bytes(entry.address, entry.length, "fractal heap huge object", object);
   }
 
   private find(offset: number): DirectBlock | undefined {

@@ -58,7 +58,9 @@ async function readSymbolNode(
   for (let i = 0; i < count; i++) {
     const nameOffset = c.count(file.offsetSize);
     const child = c.address();
-    c.skip(24);
+    const cacheType = c.u32();
+    c.skip(20);
+    if (cacheType === 2) continue; // soft link: no object header
     if (child < 0)
       throw new FormatError(file.url, object, "symbol table entry without object header", c.fileOffset);
     out.push({ nameOffset, address: child });

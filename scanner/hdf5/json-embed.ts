@@ -1,5 +1,10 @@
+import { deflateSync } from "node:zlib";
 import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
+import "../../refs/store/codecs/index.js";
+import { getCodec } from "../../refs/store/codecs/registry.js";
 import { UnsupportedFeatureError } from "../errors.js";
+import { listChunks } from "./chunk-index/index.js";
+import { type ChunkIndexContext, gridOf } from "./chunk-index/types.js";
 import type { DatasetInfo } from "./dataset.js";
 import type { HdfFile } from "./file.js";
 
@@ -32,19 +37,63 @@ export function encodeJsonChunk(values: JsonValue, chunkShape: readonly number[]
   return new TextEncoder().encode(pythonJson(items));
 }
 
-/** The raw stored bytes of a dataset without filters (contiguous or compact), for the few types kerchunk embeds. */
-export async function rawDatasetBytes(
+/** zlib-compress an embedded chunk the way numcodecs.Zlib(level) does (kerchunk keeps a dataset's deflate). */
+export function zlibEncode(data: Uint8Array, level: number): Uint8Array {
+  return new Uint8Array(deflateSync(data, { level }));
+}
+
+/** Raw element bytes of one stored piece of a dataset: the whole of it (compact/contiguous) or one chunk. */
+export interface RawPiece {
+  coords: number[];
+  bytes: Uint8Array;
+}
+
+/**
+ * The raw stored elements of a dataset kerchunk embeds (variable-length strings: 16-byte heap descriptors),
+ * per chunk for chunked layouts, with the filter pipeline undone through the codec registry.
+ */
+export async function rawPieces(
   file: HdfFile,
   info: DatasetInfo,
-  count: number,
+  codecs: JsonObject[],
   object: string,
-): Promise<Uint8Array | undefined> {
-  const n = count * info.type.size;
+): Promise<RawPiece[]> {
+  const shape = info.space.shape;
+  const n = shape.reduce((a, b) => a * b, 1) * info.type.size;
   const layout = info.layout;
-  if (layout.kind === "compact") return layout.data.subarray(0, n);
+  const zero = shape.map(() => 0);
+  if (layout.kind === "compact") return [{ coords: zero, bytes: layout.data.subarray(0, n) }];
   if (layout.kind === "contiguous") {
-    if (layout.address < 0) return undefined;
-    return file.bytes(layout.address, n, "variable-length descriptors", object);
+    if (layout.address < 0) return [];
+    return [
+      { coords: zero, bytes: await file.bytes(layout.address, n, "variable-length descriptors", object) },
+    ];
   }
-  throw new UnsupportedFeatureError(file.url, object, "chunked variable-length strings");
+  if (layout.kind !== "chunked")
+    throw new UnsupportedFeatureError(file.url, object, "virtual dataset layout");
+  const ctx: ChunkIndexContext = {
+    file,
+    object,
+    address: layout.address,
+    index: layout.index,
+    shape,
+    maxShape: info.space.maxShape,
+    chunk: layout.chunk,
+    elementSize: layout.elementSize,
+    filtered: info.filters.length > 0,
+  };
+  const decoders = await Promise.all(codecs.map((c) => getCodec(c)));
+  const out: RawPiece[] = [];
+  for (const c of await listChunks(ctx)) {
+    if (c.filterMask !== 0)
+      throw new UnsupportedFeatureError(file.url, object, "variable-length chunk with filters skipped");
+    let bytes = await file.bytes(c.address, c.size, "variable-length chunk", object);
+    for (let i = decoders.length - 1; i >= 0; i--)
+      bytes = await (decoders[i] as { decode: (b: Uint8Array) => Uint8Array | Promise<Uint8Array> }).decode(
+        bytes,
+      );
+    out.push({ coords: c.coords, bytes });
+  }
+  void gridOf;
+  return out;
 }

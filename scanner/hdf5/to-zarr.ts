@@ -10,9 +10,9 @@ import { type ChunkIndexContext, gridOf } from "./chunk-index/types.js";
 import type { DatasetInfo } from "./dataset.js";
 import { describeType, numpyDtype } from "./dtype.js";
 import type { HdfFile } from "./file.js";
-import { kerchunkFill } from "./fill-value.js";
+import { encodeFill, encodeStringFill, kerchunkFill } from "./fill-value.js";
 import { filtersToCodecs } from "./filters.js";
-import { encodeJsonChunk, JSON_CODEC, rawDatasetBytes } from "./json-embed.js";
+import { encodeJsonChunk, JSON_CODEC, rawPieces, zlibEncode } from "./json-embed.js";
 import type { RawAttribute } from "./messages/attribute.js";
 import { nest, type ValueDecoder } from "./values.js";
 
@@ -77,6 +77,7 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
   if (layout.kind === "contiguous") {
     if (layout.address >= 0 && table.count > 0)
       await setChunk(input, table, 0, file.fileOffset(layout.address), layout.size);
+    else useStoredFill(input, refs, fill);
     return;
   }
   const ctx: ChunkIndexContext = {
@@ -101,6 +102,22 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
     }
     await setChunk(input, table, table.flatIndex(c.coords), file.fileOffset(c.address), c.size);
   }
+  if (stored.length < table.count) useStoredFill(input, refs, fill);
+}
+
+/**
+ * kerchunk writes fill_value null for netCDF variables (xarray applies _FillValue itself), but then chunks
+ * never written read as zeros instead of what HDF5 returns. Where storage is missing and the file defines a
+ * fill value, write that fill value instead, so reading through the references gives HDF5's values.
+ */
+function useStoredFill(input: DatasetInput, refs: ReferenceSet, fill: JsonValue): void {
+  const stored = input.info.fill.value;
+  if (fill !== null || stored === undefined) return;
+  const t = input.info.type;
+  const value = t.kind === "string" ? encodeStringFill(stored) : encodeFill(t, stored);
+  if (value === 0 || value === false) return; // reads the same as null
+  const meta = refs.metadata.get(`${input.path}/.zarray`);
+  if (meta) meta.fill_value = value;
 }
 
 async function setChunk(
@@ -131,14 +148,68 @@ async function embedStrings(input: DatasetInput, refs: ReferenceSet, zattrs: Jso
   const object = `/${path}`;
   const shape = info.space.shape;
   const count = shape.reduce((a, b) => a * b, 1);
-  const raw = await rawDatasetBytes(file, info, count, object);
-  const values = raw
-    ? await input.decoder.decode(info.type, raw, count, object)
-    : new Array<JsonValue>(count).fill("");
-  refs.metadata.set(`${path}/.zarray`, zarray(shape, [...shape], "|O", null, [JSON_CODEC]));
+  const mapping = filtersToCodecs(info.filters, info.type.size);
+  if ("unsupported" in mapping) throw new UnsupportedFeatureError(file.url, object, mapping.unsupported);
+  const chunks = info.layout.kind === "chunked" ? info.layout.chunk : [...shape];
+  const values = new Array<JsonValue>(count).fill("");
+  for (const piece of await rawPieces(file, info, mapping.codecs, object)) {
+    const n = chunks.reduce((a, b) => a * b, 1);
+    const decoded = await input.decoder.decode(
+      info.type,
+      piece.bytes,
+      Math.min(n, piece.bytes.length / info.type.size),
+      object,
+    );
+    decoded.forEach((v, i) => {
+      const at = datasetIndex(piece.coords, chunks, shape, i);
+      if (at >= 0) values[at] = v;
+    });
+  }
+  // kerchunk keeps a deflate filter after the JSON codec (and compresses the JSON with it).
+  const zlib = mapping.codecs.find((c) => c.id === "zlib");
+  const filters: JsonValue[] = zlib ? [JSON_CODEC, zlib] : [JSON_CODEC];
+  refs.metadata.set(`${path}/.zarray`, zarray(shape, [...chunks], "|O", null, filters));
   refs.metadata.set(`${path}/.zattrs`, zattrs);
-  const table = new ChunkTable(shape.map(() => 1));
-  const data = shape.length === 0 ? (values[0] ?? "") : nest(values, shape);
-  table.set(0, { kind: "inline", data: encodeJsonChunk(data, shape) });
+  const grid = gridOf(
+    shape,
+    chunks.map((c) => Math.max(1, c)),
+  );
+  const table = new ChunkTable(grid);
+  for (let flat = 0; flat < table.count; flat++) {
+    const coords = table.coords(flat);
+    const n = chunks.reduce((a, b) => a * b, 1);
+    const chunkValues: JsonValue[] = [];
+    for (let i = 0; i < n; i++) {
+      const at = datasetIndex(coords, chunks, shape, i);
+      chunkValues.push(at >= 0 ? (values[at] as JsonValue) : null);
+    }
+    const data = shape.length === 0 ? (values[0] ?? "") : nest(chunkValues, chunks);
+    let bytes = encodeJsonChunk(data, chunks);
+    if (zlib) bytes = zlibEncode(bytes, Number(zlib.level));
+    table.set(flat, { kind: "inline", data: bytes });
+  }
   refs.arrays.set(path, table);
+}
+
+/** C-order index in the dataset of element `i` of chunk `coords`, or -1 when it falls beyond the edge. */
+function datasetIndex(
+  coords: readonly number[],
+  chunks: readonly number[],
+  shape: readonly number[],
+  i: number,
+): number {
+  let rest = i;
+  let index = 0;
+  const pos = new Array<number>(chunks.length);
+  for (let d = chunks.length - 1; d >= 0; d--) {
+    const c = chunks[d] as number;
+    pos[d] = (coords[d] as number) * c + (rest % c);
+    rest = Math.floor(rest / c);
+  }
+  for (let d = 0; d < chunks.length; d++) {
+    const p = pos[d] as number;
+    if (p >= (shape[d] as number)) return -1;
+    index = index * (shape[d] as number) + p;
+  }
+  return index;
 }

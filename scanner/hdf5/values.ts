@@ -91,10 +91,13 @@ function float16(h: number): number {
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
-/** numpy's view of a fixed-length string: trailing nulls removed (space padding is kept). */
-export function fixedString(b: Uint8Array, _padding: number): string {
+/**
+ * h5py's view of a fixed-length string: HDF5 converts to null padding (so space padding, type 2, is
+ * stripped) and numpy drops trailing nulls.
+ */
+export function fixedString(b: Uint8Array, padding: number): string {
   let end = b.length;
-  while (end > 0 && b[end - 1] === 0) end--;
+  while (end > 0 && (b[end - 1] === 0 || (padding === 2 && b[end - 1] === 0x20))) end--;
   return new TextDecoder().decode(b.subarray(0, end));
 }
 
