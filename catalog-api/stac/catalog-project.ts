@@ -1,0 +1,84 @@
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { CatalogStore } from "../backend/store.js";
+import { CatalogInputError } from "../errors.js";
+import { projectCollection } from "./collection.js";
+import type { PartitionDescription, ProjectDescription, ReferenceSetDescription } from "./inputs.js";
+import { partitionItem } from "./partition-item.js";
+import { referenceItem } from "./reference-item.js";
+import { staticCatalog, writeStaticCatalog } from "./static-catalog.js";
+import type { StacItem } from "./types.js";
+import { validateStac } from "./validate.js";
+
+export interface ProjectOutputs {
+  project: ProjectDescription;
+  partitions: PartitionDescription[];
+  referenceSets: ReferenceSetDescription[];
+}
+
+export interface CatalogProjectOptions {
+  /** Folder of the static catalog (catalog.json at its top); relative asset hrefs are relative to it. */
+  outDir: string;
+  /** Store to ingest into (the API's); the collection's items there are replaced. */
+  store?: CatalogStore;
+  /** Local STAC schema folder (see stacValidator); without it schemas come from the network. */
+  schemasDir?: string;
+  /** Base URL for relative asset hrefs in the store (default: file:// URL of outDir). */
+  assetBaseUrl?: string;
+}
+
+export interface CatalogProjectResult {
+  collectionId: string;
+  items: number;
+  files: string[];
+}
+
+/**
+ * `refs catalog <proj>`: build the Collection and Items, validate every object with stac-node-validator, write the
+ * static catalog, then ingest into the store. Nothing is written unless everything validates.
+ */
+export async function catalogProject(
+  outputs: ProjectOutputs,
+  options: CatalogProjectOptions,
+): Promise<CatalogProjectResult> {
+  const id = outputs.project.id;
+  const items: StacItem[] = [
+    ...outputs.partitions.map((p) => partitionItem(p, id)),
+    ...outputs.referenceSets.map((r) => referenceItem(r, id)),
+  ];
+  const seen = new Set<string>();
+  for (const i of items) {
+    if (seen.has(i.id))
+      throw new CatalogInputError(
+        `two outputs map to item id "${i.id}"; give them distinct ids`,
+        `project ${id}`,
+      );
+    seen.add(i.id);
+  }
+  const collection = projectCollection(outputs.project, items);
+  const layout = staticCatalog(
+    { id: `${id}-catalog`, title: outputs.project.title, description: outputs.project.description },
+    collection,
+    items,
+  );
+  await validateStac([layout.catalog, layout.collection, ...layout.items], {
+    schemasDir: options.schemasDir,
+  });
+  const files = await writeStaticCatalog(options.outDir, layout);
+  if (options.store) {
+    const base = options.assetBaseUrl ?? pathToFileURL(`${resolve(options.outDir)}/`).href;
+    await options.store.putCollection({ ...collection, links: [] });
+    await options.store.replaceItems(
+      id,
+      items.map((i) => withAbsoluteAssets(i, base)),
+    );
+  }
+  return { collectionId: id, items: items.length, files };
+}
+
+function withAbsoluteAssets(item: StacItem, base: string): StacItem {
+  const assets = Object.fromEntries(
+    Object.entries(item.assets).map(([k, a]) => [k, { ...a, href: new URL(String(a.href), base).href }]),
+  );
+  return { ...item, assets };
+}

@@ -1,0 +1,76 @@
+import { itemInterval } from "../search/datetime.js";
+import {
+  FILE_EXTENSION,
+  KERCHUNK_JSON_MEDIA_TYPE,
+  PARQUET_MEDIA_TYPE,
+  TABLE_EXTENSION,
+} from "./extensions.js";
+import type { ProjectDescription } from "./inputs.js";
+import { type Json, type JsonObject, STAC_VERSION, type StacCollection, type StacItem } from "./types.js";
+
+/**
+ * The project's Collection, summarising its items: spatial and temporal extent, summaries (H3 resolutions,
+ * ranges of every numeric statistic, reference formats), item_assets, license and providers.
+ */
+export function projectCollection(project: ProjectDescription, items: StacItem[]): StacCollection {
+  const boxes = items.map((i) => i.bbox).filter((b): b is number[] => Array.isArray(b));
+  const bbox = boxes.length
+    ? [
+        Math.min(...boxes.map((b) => b[0]!)),
+        Math.min(...boxes.map((b) => b[1]!)),
+        Math.max(...boxes.map((b) => b[2]!)),
+        Math.max(...boxes.map((b) => b[3]!)),
+      ]
+    : [-180, -90, 180, 90];
+  const spans = items.map((i) => itemInterval(i.properties as Record<string, unknown>, i.id));
+  const interval = spans.length
+    ? [
+        new Date(Math.min(...spans.map((s) => s.start))).toISOString(),
+        new Date(Math.max(...spans.map((s) => s.end))).toISOString(),
+      ]
+    : [null, null];
+  const collection: StacCollection = {
+    type: "Collection",
+    stac_version: STAC_VERSION,
+    stac_extensions: [TABLE_EXTENSION, FILE_EXTENSION],
+    id: project.id,
+    title: project.title ?? project.id,
+    description: project.description,
+    license: project.license,
+    extent: { spatial: { bbox: [bbox] }, temporal: { interval: [interval] } },
+    summaries: summaries(items),
+    item_assets: {
+      data: { type: PARQUET_MEDIA_TYPE, roles: ["data"], title: "H3-indexed Parquet partition" },
+      references: {
+        type: KERCHUNK_JSON_MEDIA_TYPE,
+        roles: ["data", "references"],
+        title: "kerchunk references",
+      },
+    },
+    links: [],
+  };
+  if (project.providers?.length) collection.providers = project.providers;
+  if (project.keywords?.length) collection.keywords = project.keywords;
+  return collection;
+}
+
+/** Numeric properties become {minimum, maximum}; a few categorical ones become lists of distinct values. */
+function summaries(items: StacItem[]): JsonObject {
+  const ranges = new Map<string, [number, number]>();
+  const lists = new Map<string, Set<Json>>();
+  for (const item of items) {
+    for (const [key, value] of Object.entries(item.properties)) {
+      if (key === "h3:resolution" || key === "refs:format") {
+        if (!lists.has(key)) lists.set(key, new Set());
+        lists.get(key)!.add(value);
+      } else if (typeof value === "number" && key !== "table:row_count") {
+        const r = ranges.get(key);
+        ranges.set(key, r ? [Math.min(r[0], value), Math.max(r[1], value)] : [value, value]);
+      }
+    }
+  }
+  const out: JsonObject = {};
+  for (const [key, set] of lists) out[key] = [...set].sort() as Json[];
+  for (const [key, [minimum, maximum]] of ranges) out[key] = { minimum, maximum };
+  return out;
+}

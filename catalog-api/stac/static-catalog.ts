@@ -1,0 +1,74 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join, posix } from "node:path";
+import { STAC_VERSION, type StacCollection, type StacItem } from "./types.js";
+
+export interface StaticCatalog {
+  catalog: Record<string, unknown>;
+  collection: StacCollection;
+  items: StacItem[];
+}
+
+const isAbsolute = (href: string) => /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("/");
+
+/**
+ * Lay out a self-contained static catalog with relative links only:
+ *   catalog.json, <collection>/collection.json, <collection>/items/<item>.json
+ * Asset hrefs that are relative are taken relative to the catalog folder and rewritten relative to each item file.
+ */
+export function staticCatalog(
+  root: { id: string; title?: string; description: string },
+  collection: StacCollection,
+  items: StacItem[],
+): StaticCatalog {
+  const json = "application/json";
+  const catalog = {
+    type: "Catalog",
+    stac_version: STAC_VERSION,
+    id: root.id,
+    title: root.title ?? root.id,
+    description: root.description,
+    links: [
+      { rel: "root", href: "./catalog.json", type: json },
+      { rel: "child", href: `./${collection.id}/collection.json`, type: json, title: collection.title },
+    ],
+  };
+  const col: StacCollection = {
+    ...collection,
+    links: [
+      { rel: "root", href: "../catalog.json", type: json },
+      { rel: "parent", href: "../catalog.json", type: json },
+      ...items.map((i) => ({ rel: "item", href: `./items/${i.id}.json`, type: "application/geo+json" })),
+    ],
+  };
+  const placed = items.map((item) => ({
+    ...item,
+    collection: collection.id,
+    links: [
+      { rel: "root", href: "../../catalog.json", type: json },
+      { rel: "parent", href: "../collection.json", type: json },
+      { rel: "collection", href: "../collection.json", type: json },
+    ],
+    assets: Object.fromEntries(
+      Object.entries(item.assets).map(([k, a]) => {
+        const href = String(a.href);
+        return [k, { ...a, href: isAbsolute(href) ? href : posix.join("../..", href) }];
+      }),
+    ),
+  }));
+  return { catalog, collection: col, items: placed };
+}
+
+/** Write the catalog; the collection's items folder is replaced, so re-cataloguing leaves no stale items. */
+export async function writeStaticCatalog(dir: string, c: StaticCatalog): Promise<string[]> {
+  const colDir = join(dir, c.collection.id);
+  const itemsDir = join(colDir, "items");
+  await rm(itemsDir, { recursive: true, force: true });
+  await mkdir(itemsDir, { recursive: true });
+  const files: [string, unknown][] = [
+    [join(dir, "catalog.json"), c.catalog],
+    [join(colDir, "collection.json"), c.collection],
+    ...c.items.map((i): [string, unknown] => [join(itemsDir, `${i.id}.json`), i]),
+  ];
+  for (const [path, obj] of files) await writeFile(path, `${JSON.stringify(obj, null, 2)}\n`);
+  return files.map(([p]) => p);
+}

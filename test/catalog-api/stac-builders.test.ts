@@ -1,0 +1,194 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { cellToChildren, cellToLatLng, latLngToCell, uncompactCells } from "h3-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
+import { StacValidationError } from "../../catalog-api/errors.js";
+import { runSearch } from "../../catalog-api/search/run-search.js";
+import { catalogProject, type ProjectOutputs } from "../../catalog-api/stac/catalog-project.js";
+import { projectCollection } from "../../catalog-api/stac/collection.js";
+import { coverage } from "../../catalog-api/stac/h3-coverage.js";
+import { partitionItem } from "../../catalog-api/stac/partition-item.js";
+import { referenceItem } from "../../catalog-api/stac/reference-item.js";
+import { staticCatalog } from "../../catalog-api/stac/static-catalog.js";
+import { validateStac } from "../../catalog-api/stac/validate.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON read field by field in assertions
+type Json = any;
+
+const schemasDir = process.env.REFS_STAC_SCHEMAS ?? resolve("../shared/stac-schemas");
+const haveSchemas = existsSync(join(schemasDir, "v1.0.0"));
+
+const parent = latLngToCell(48.1, 11.5, 3);
+const cellsA = cellToChildren(parent, 5); // a whole res-3 cell, given at res 5
+const cellsB = [latLngToCell(40, -3, 5), latLngToCell(40.2, -3.1, 5)];
+
+function outputs(partitions = 2): ProjectOutputs {
+  const part = (i: number, cells: string[]) => ({
+    href: `h3/h0=${cells[0]!.slice(0, 4)}/part-${i}.parquet`,
+    h3Resolution: 5,
+    cells,
+    time: { start: "2020-01-01T00:00:00Z", end: "2020-01-31T23:00:00Z" },
+    variables: { t2m: { min: 250 + i, max: 300 + i, mean: 280.5 } },
+    columns: [
+      { name: "h5", type: "uint64" },
+      { name: "time", type: "timestamp" },
+      { name: "t2m", type: "float32", description: "2 m temperature (K)" },
+    ],
+    rowCount: 1000 * (i + 1),
+    size: 12345 + i,
+    sha256: "ab".repeat(32),
+  });
+  return {
+    project: {
+      id: "era5-demo",
+      title: "ERA5 demo",
+      description: "test project",
+      license: "CC-BY-4.0",
+      providers: [{ name: "ECMWF", roles: ["producer"] }],
+    },
+    partitions: [part(0, cellsA), part(1, cellsB)].slice(0, partitions),
+    referenceSets: [
+      {
+        href: "refs/combined.json",
+        format: "json",
+        bbox: [-10, 30, 20, 60],
+        time: { start: "2020-01-01T00:00:00Z", end: "2020-01-31T23:00:00Z" },
+        variables: ["t2m", "time", "latitude", "longitude"],
+        remoteProtocol: "s3",
+        remoteOptions: { anon: true },
+        size: 999,
+        sha256: "cd".repeat(32),
+      },
+    ],
+  };
+}
+
+describe("STAC builders", () => {
+  it("coverage compacts cells and outlines them", () => {
+    const c = coverage(cellsA, "test");
+    expect(c.cells).toEqual([parent]);
+    expect(new Set(uncompactCells(c.cells, 5))).toEqual(new Set(cellsA));
+    expect(c.geometry.type).toBe("MultiPolygon");
+    for (const cell of cellsA) {
+      const [lat, lng] = cellToLatLng(cell);
+      expect(lng >= c.bbox[0] && lng <= c.bbox[2] && lat >= c.bbox[1] && lat <= c.bbox[3]).toBe(true);
+    }
+  });
+
+  it("a partition item carries h3, time, statistics, table and file fields", () => {
+    const item = partitionItem(outputs().partitions[0]!, "era5-demo");
+    expect(item.properties["h3:cells"]).toEqual([parent]);
+    expect(item.properties["h3:resolution"]).toBe(5);
+    expect(item.properties["stats:t2m:max"]).toBe(300);
+    expect(item.properties["table:row_count"]).toBe(1000);
+    expect(item.assets.data!["file:checksum"]).toBe(`1220${"ab".repeat(32)}`);
+    expect(item.properties.start_datetime).toBe("2020-01-01T00:00:00Z");
+  });
+
+  it("a reference item's asset has roles data+references and xarray open parameters", () => {
+    const item = referenceItem(outputs().referenceSets[0]!, "era5-demo");
+    const asset = item.assets.references as Json;
+    expect(asset.roles).toEqual(["data", "references"]);
+    expect(asset["xarray:open_kwargs"]).toEqual({
+      engine: "zarr",
+      chunks: {},
+      consolidated: false,
+      storage_options: { fo: "refs/combined.json", remote_protocol: "s3", remote_options: { anon: true } },
+    });
+  });
+
+  it("rejects bad inputs with messages naming the output", () => {
+    const o = outputs();
+    expect(() => partitionItem({ ...o.partitions[0]!, cells: ["nope"] }, "x")).toThrow(
+      /part-0.parquet.*nope/,
+    );
+    expect(() => partitionItem({ ...o.partitions[0]!, sha256: "xyz" }, "x")).toThrow(/sha256/);
+    expect(() => referenceItem({ ...o.referenceSets[0]!, time: { datetime: "2020-01-01" } }, "x")).toThrow(
+      /RFC 3339/,
+    );
+  });
+});
+
+describe.skipIf(!haveSchemas)("STAC validation and catalogProject (local schemas)", () => {
+  let dir: string;
+  let store: SqliteStore;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "refs-catalog-"));
+    store = new SqliteStore(":memory:");
+  });
+  afterAll(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("the validator accepts our objects and rejects broken ones with its messages", async () => {
+    const o = outputs();
+    const items = [
+      ...o.partitions.map((p) => partitionItem(p, "c")),
+      referenceItem(o.referenceSets[0]!, "c"),
+    ];
+    const layout = staticCatalog(
+      { id: "cat", description: "d" },
+      projectCollection({ ...o.project, id: "c" }, items),
+      items,
+    );
+    await validateStac([layout.catalog, layout.collection, ...layout.items], { schemasDir });
+    const item = layout.items[0]!;
+    const broken = { ...item, id: "broken", assets: { data: { ...item.assets.data!, "file:size": "big" } } };
+    await expect(validateStac([item, broken], { schemasDir })).rejects.toThrow(/broken.*file:size/);
+    const noCollectionLink = { ...item, id: "orphan", links: [] };
+    await expect(validateStac([noCollectionLink], { schemasDir })).rejects.toThrow(StacValidationError);
+    await expect(
+      validateStac([{ ...item, geometry: { type: "Point", coordinates: "x" } }], { schemasDir }),
+    ).rejects.toThrow(/geometry/);
+  });
+
+  it("writes a static catalog with relative links, ingests it, and re-cataloguing replaces items", async () => {
+    const first = await catalogProject(outputs(2), { outDir: dir, store, schemasDir });
+    expect(first.items).toBe(3);
+    const catalog = JSON.parse(await readFile(join(dir, "catalog.json"), "utf8"));
+    const childHref = catalog.links.find((l: Json) => l.rel === "child").href;
+    const colPath = join(dir, childHref);
+    const collection = JSON.parse(await readFile(colPath, "utf8"));
+    expect(collection.extent.temporal.interval[0]).toEqual([
+      "2020-01-01T00:00:00.000Z",
+      "2020-01-31T23:00:00.000Z",
+    ]);
+    expect(collection.summaries["stats:t2m:max"]).toEqual({ minimum: 300, maximum: 301 });
+    expect(collection.providers[0].name).toBe("ECMWF");
+    const itemHrefs = collection.links.filter((l: Json) => l.rel === "item").map((l: Json) => l.href);
+    expect(itemHrefs).toHaveLength(3);
+    for (const href of itemHrefs) {
+      const itemPath = join(dirname(colPath), href);
+      const item = JSON.parse(await readFile(itemPath, "utf8"));
+      expect(resolve(dirname(itemPath), item.links.find((l: Json) => l.rel === "root").href)).toBe(
+        resolve(dir, "catalog.json"),
+      );
+      for (const a of Object.values(item.assets) as Json[]) {
+        expect(resolve(dirname(itemPath), a.href).startsWith(resolve(dir))).toBe(true);
+      }
+    }
+    const hits = await runSearch(store, { limit: 10, h3: [cellToChildren(parent, 7)[3]!] });
+    expect(hits.items.map((i) => i.id)).toEqual([expect.stringContaining("part-0")]);
+    expect(String(hits.items[0]!.assets.data!.href)).toMatch(/^file:\/\/.*part-0\.parquet$/);
+
+    await catalogProject(outputs(1), { outDir: dir, store, schemasDir });
+    const files = await readdir(join(dir, "era5-demo", "items"));
+    expect(files).toHaveLength(2);
+    expect(await store.countItems("era5-demo")).toBe(2);
+    const again = await runSearch(store, { limit: 10, h3: cellsB });
+    expect(again.items).toEqual([]);
+  });
+
+  it("writes nothing when an object is invalid", async () => {
+    const bad = outputs();
+    bad.project = { ...bad.project, id: "other", license: "" as string };
+    const d2 = await mkdtemp(join(tmpdir(), "refs-catalog-bad-"));
+    await expect(catalogProject(bad, { outDir: d2, schemasDir })).rejects.toThrow(StacValidationError);
+    expect(await readdir(d2)).toEqual([]);
+    await rm(d2, { recursive: true });
+  });
+});
