@@ -156,7 +156,7 @@ describe("broken responses over HTTP", () => {
 
   it("a server that never answers times out, and a retry then succeeds", async () => {
     failFirst(1, () => {});
-    const source = stack(3, 150);
+    const source = stack(3, 400);
     expect(Buffer.compare(await source.fetch(5, 5), data.subarray(5, 10))).toBe(0);
     expect(source.stats.retries).toBe(1);
   });

@@ -63,6 +63,29 @@ describe("S3 options", () => {
     expect(server.log[0]).toBe("GET /public/era5/t.nc?x-id=GetObject bytes=0-9");
   });
 
+  it("without a region anywhere in the SDK chain, signs for us-east-1", async () => {
+    const vars = ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE"] as const;
+    const saved = vars.map((k) => process.env[k]);
+    for (const k of vars) delete process.env[k];
+    process.env.AWS_CONFIG_FILE = "/nonexistent/refs-test-aws-config";
+    try {
+      const store = new S3Store({
+        endpoint: server.origin,
+        forcePathStyle: true,
+        credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
+      });
+      stores.push(store);
+      await store.open("s3://public/era5/t.nc").fetch(0, 10);
+      expect(server.headers[0]?.authorization).toMatch(/\/us-east-1\/s3\//);
+    } finally {
+      vars.forEach((k, i) => {
+        const v = saved[i];
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      });
+    }
+  });
+
   it("learns the size from Content-Range, so a past-the-end read is reported with it", async () => {
     const source = storeWith({ anonymous: true }).open("s3://public/era5/t.nc");
     const error = await source.fetch(4000, 200).catch((e: unknown) => e);
