@@ -5,6 +5,7 @@ import { type CompareOp, type Expr, H3_FUNCTION, type Scalar, TEMPORAL_OPS, type
 import { type Token, tokenize } from "./lexer.js";
 import { dateMs, intervalEnd, timestampMs } from "./literals.js";
 
+const MAX_DEPTH = 64;
 const COMPARE = new Set(["=", "<>", "<", "<=", ">", ">="]);
 const GEOMETRY_WORDS = new Set([
   "POINT",
@@ -25,6 +26,7 @@ export function parseCql2Text(text: string): Expr {
 
 class TextParser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private peek(offset = 0): Token {
@@ -71,14 +73,16 @@ class TextParser {
     return args.length === 1 ? args[0]! : { kind: "and", args };
   }
   private notExpr(): Expr {
-    if (this.acceptWord("NOT")) return { kind: "not", arg: this.notExpr() };
-    if (this.isPunct("(")) {
+    if (++this.depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+    let e: Expr;
+    if (this.acceptWord("NOT")) e = { kind: "not", arg: this.notExpr() };
+    else if (this.isPunct("(")) {
       this.next();
-      const e = this.orExpr();
+      e = this.orExpr();
       this.expectPunct(")");
-      return e;
-    }
-    return this.predicate();
+    } else e = this.predicate();
+    this.depth--;
+    return e;
   }
 
   private predicate(): Expr {

@@ -336,6 +336,64 @@ export function catalogApiSuite(
       }
     });
 
+    it("all 15 temporal functions agree with Allen's relations computed in JS", async () => {
+      const day = 86_400_000;
+      // the interval starts and ends exactly at some items' instants/starts/ends, so equality cases occur
+      const withSpan = items.find((i) => (i.properties as Json).start_datetime)!;
+      const [s0, e0] = span(withSpan);
+      const literals: [string, Json, number, number][] = [
+        [
+          `INTERVAL('${new Date(s0).toISOString()}', '${new Date(e0).toISOString()}')`,
+          { interval: [new Date(s0).toISOString(), new Date(e0).toISOString()] },
+          s0,
+          e0,
+        ],
+        [`TIMESTAMP('${new Date(s0).toISOString()}')`, { timestamp: new Date(s0).toISOString() }, s0, s0],
+        [`INTERVAL('2020-03-01', '..')`, { interval: ["2020-03-01", ".."] }, Date.UTC(2020, 2, 1), Infinity],
+        [
+          `INTERVAL('${new Date(T0 + 30 * day).toISOString()}', '${new Date(T0 + 90 * day).toISOString()}')`,
+          { interval: [new Date(T0 + 30 * day).toISOString(), new Date(T0 + 90 * day).toISOString()] },
+          T0 + 30 * day,
+          T0 + 90 * day,
+        ],
+      ];
+      const allen: Record<string, (as: number, ae: number, bs: number, be: number) => boolean> = {
+        t_after: (as, _ae, _bs, be) => as > be,
+        t_before: (_as, ae, bs) => ae < bs,
+        t_contains: (as, ae, bs, be) => as < bs && ae > be,
+        t_disjoint: (as, ae, bs, be) => ae < bs || as > be,
+        t_during: (as, ae, bs, be) => as > bs && ae < be,
+        t_equals: (as, ae, bs, be) => as === bs && ae === be,
+        t_finishedby: (as, ae, bs, be) => as < bs && ae === be,
+        t_finishes: (as, ae, bs, be) => as > bs && ae === be,
+        t_intersects: (as, ae, bs, be) => as <= be && ae >= bs,
+        t_meets: (_as, ae, bs) => ae === bs,
+        t_metby: (as, _ae, _bs, be) => as === be,
+        t_overlappedby: (as, ae, bs, be) => as > bs && as < be && ae > be,
+        t_overlaps: (as, ae, bs, be) => as < bs && ae > bs && ae < be,
+        t_startedby: (as, ae, bs, be) => as === bs && ae > be,
+        t_starts: (as, ae, bs, be) => as === bs && ae < be,
+      };
+      let nonEmpty = 0;
+      for (const [text, json, bs, be] of literals) {
+        for (const [op, rel] of Object.entries(allen)) {
+          const want = sorted(
+            items.filter((i) => rel(...span(i), bs, Math.min(be, 8.64e15))).map((i) => i.id),
+          );
+          if (want.length) nonEmpty++;
+          const viaText = await searchIds(
+            `filter=${encodeURIComponent(`${op.toUpperCase()}(datetime, ${text})`)}`,
+          );
+          expect(sorted(viaText), `${op} ${text}`).toEqual(want);
+          const viaJson = await collect(
+            await post("/search", { limit: 1000, filter: { op, args: [{ property: "datetime" }, json] } }),
+          );
+          expect(sorted(viaJson), `${op} json`).toEqual(want);
+        }
+      }
+      expect(nonEmpty).toBeGreaterThanOrEqual(30);
+    });
+
     it("spatial: S_INTERSECTS, intersects and bbox find an item at its own cell centre; bbox with intersects is 400", async () => {
       const it0 = items[123]!;
       const [lat, lng] = cellToLatLng((it0.properties["h3:cells"] as string[])[0]!);
