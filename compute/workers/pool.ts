@@ -1,13 +1,23 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { type TransferListItem, Worker } from "node:worker_threads";
 
 /**
- * A worker thread for a module beside the caller: `name` is the file stem. Under tsx or vitest the caller is a
- * .ts file, so the worker runs the .ts file with tsx's loader; after `npm run build` it runs the compiled .js.
+ * A worker thread for a module beside the caller: `name` is the file stem. After `npm run build` the caller is
+ * compiled .js and so is the worker. Under tsx or vitest the caller is a .ts file: the worker starts from a
+ * small script that registers tsx's loader in the new thread (loader hooks are per thread, and `--import tsx`
+ * in a worker's execArgv is not honoured on Node 20) and then imports the .ts worker.
  */
 export function startWorker(callerUrl: string, name: string, workerData: unknown): Worker {
-  const dev = callerUrl.endsWith(".ts");
-  const url = new URL(`./${name}.${dev ? "ts" : "js"}`, callerUrl);
-  return new Worker(url, { workerData, execArgv: dev ? ["--import", "tsx"] : [] });
+  if (!callerUrl.endsWith(".ts")) return new Worker(new URL(`./${name}.js`, callerUrl), { workerData });
+  const target = new URL(`./${name}.ts`, callerUrl).href;
+  const tsxApi = pathToFileURL(
+    createRequire(callerUrl)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
+  return new Worker(boot, { eval: true, workerData });
 }
 
 interface Pending {

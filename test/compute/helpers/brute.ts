@@ -85,13 +85,14 @@ function combine(list: number[], agg: string): number {
 }
 
 /**
- * Sampling on a regular lat/lon grid (no wrap): cells whose centre lies within the pixels' outer edges take the
- * value of the pixel under the centre.
+ * Sampling on a regular lat/lon grid: cells whose centre lies within the pixels' outer edges take the value of
+ * the pixel under the centre. `global`: the grid covers the globe and its longitudes wrap.
  */
 export function bruteSample(
   truth: Truth,
   res: number,
   axes: { lat0: number; dlat: number; lon0: number; dlon: number },
+  global = false,
 ): Map<string, ExpectedRow> {
   const lats = [axes.lat0 - axes.dlat / 2, axes.lat0 + (truth.ny - 0.5) * axes.dlat];
   const lons = [axes.lon0 - axes.dlon / 2, axes.lon0 + (truth.nx - 0.5) * axes.dlon];
@@ -104,11 +105,20 @@ export function bruteSample(
     [n + pad, e + pad],
     [n + pad, w - pad],
   ];
+  const rings = global
+    ? [-180, -90, 0, 90].map((w0) => [
+        [-90, w0],
+        [-90, w0 + 90],
+        [90, w0 + 90],
+        [90, w0],
+      ])
+    : [ring];
   const out = new Map<string, ExpectedRow>();
-  for (const c of polygonToCells(ring, res)) {
+  for (const c of new Set(rings.flatMap((r) => polygonToCells(r, res)))) {
     const [lat, lng] = cellToLatLng(c);
     const y = Math.round((lat - axes.lat0) / axes.dlat);
-    const x = Math.round((lng - axes.lon0) / axes.dlon);
+    let x = Math.round((lng - axes.lon0) / axes.dlon);
+    if (global) x = ((x % truth.nx) + truth.nx) % truth.nx;
     if (y < 0 || y >= truth.ny || x < 0 || x >= truth.nx) continue;
     const cell = BigInt(`0x${c}`);
     for (let t = 0; t < truth.nt; t++) {

@@ -1,0 +1,46 @@
+/**
+ * IOModule for worker threads and child processes: rebuilds a generated case's ComputeIO from plain arguments
+ * (the same generator gives the same bytes), optionally slowed down so a test can kill a run mid-way.
+ */
+import { LocalOutput } from "../../../compute/io/output.js";
+import type { ComputeIO } from "../../../compute/run.js";
+import type { ArrayReader } from "../../../compute/source.js";
+import { coarseRegional, hourlyGrid, utmRaster } from "./cases.js";
+import { chunkReader } from "./reader.js";
+
+export interface CaseArgs {
+  name: "hourly" | "coarse" | "utm";
+  root: string;
+  cacheDir?: string;
+  /** Milliseconds to wait in every read of a data variable. */
+  delayMs?: number;
+}
+
+export function caseOf(name: CaseArgs["name"]) {
+  if (name === "hourly") return hourlyGrid(4, 6, [2, 23, 45]);
+  if (name === "coarse") return coarseRegional();
+  return utmRaster();
+}
+
+export default async function ioFor(args: CaseArgs): Promise<ComputeIO> {
+  const c = caseOf(args.name);
+  const inner = chunkReader(c.dataset.refs, c.dataset.sources);
+  const read: ArrayReader = args.delayMs
+    ? async (path, region) => {
+        if (region.start.length > 1) await new Promise((r) => setTimeout(r, args.delayMs));
+        return inner(path, region);
+      }
+    : inner;
+  return {
+    refs: c.dataset.refs,
+    read,
+    output: new LocalOutput(args.root),
+    ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}),
+  };
+}
+
+export const CONFIGS = {
+  hourly: { variables: ["tp", "t2m"], resolution: 2 },
+  coarse: { variables: ["pr"], resolution: 4 },
+  utm: { variables: ["band1"], resolution: 9 },
+} as const;
