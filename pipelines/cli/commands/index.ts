@@ -1,8 +1,9 @@
 import type { Command } from "../command.js";
 import { initCommand } from "./init.js";
+import { serveCommand } from "./serve.js";
 import { statusCommand } from "./status.js";
 
 /** Every CLI command, one file each, in the order `refs --help` lists them. */
-const all: Command[] = [initCommand, statusCommand];
+const all: Command[] = [initCommand, statusCommand, serveCommand];
 
 export const commands: Record<string, Command> = Object.fromEntries(all.map((c) => [c.name, c]));
