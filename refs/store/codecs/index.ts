@@ -11,5 +11,11 @@ registerCodec("fletcher32", async () => (await import("./fletcher32.js")).fletch
 registerCodec("blosc", async () => (await import("./numcodecs-wasm.js")).wasmCodec("Blosc"));
 registerCodec("zstd", async () => (await import("./numcodecs-wasm.js")).wasmCodec("Zstd"));
 registerCodec("lz4", async () => (await import("./numcodecs-wasm.js")).wasmCodec("LZ4"));
+registerCodec("imagecodecs_lzw", async () => (await import("./tiff-lzw.js")).tiffLzwCodec);
+registerCodec("imagecodecs_packbits", async () => (await import("./tiff-packbits.js")).tiffPackbitsCodec);
+registerCodec("imagecodecs_jpeg", async () => (await import("./tiff-jpeg.js")).tiffJpegCodec);
+registerCodec("imagecodecs_delta", async () => (await import("./tiff-delta.js")).tiffDeltaCodec);
+registerCodec("imagecodecs_floatpred", async () => (await import("./tiff-floatpred.js")).tiffFloatPredCodec);
+registerCodec("imagecodecs_packints", async () => (await import("./tiff-packints.js")).tiffPackintsCodec);
 
 export * from "./registry.js";

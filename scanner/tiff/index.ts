@@ -1,0 +1,1 @@
+export { scanTiff, type TiffScanOptions } from "./scan.js";

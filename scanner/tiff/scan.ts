@@ -1,0 +1,209 @@
+/**
+ * GeoTIFF/COG scanner: every IFD through geotiff.js (tags and tile tables only), one Zarr array per image level
+ * as tifffile/kerchunk name them ("0", "1", ... in a multiscale group, or the root array for a single image),
+ * masks as `mask_<level>`, and by default x/y coordinates and a CF grid mapping so readers get georeferencing.
+ */
+import { GeoTIFF, type GeoTIFFImage } from "geotiff";
+import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
+import type { ByteSource } from "../../refs/storage/types.js";
+import { FormatError, UnsupportedFeatureError } from "../errors.js";
+import type { ScanIssue, ScanOptions, ScanResult } from "../types.js";
+import { gdalMetadataItems, geoKeyAttributes, ghostAttributes, modelTagAttributes } from "./attributes.js";
+import { UnsupportedCompression } from "./compression.js";
+import { addCoordinates, addGridMapping, GRID_MAPPING } from "./coordinates.js";
+import { crsOf } from "./crs.js";
+import { gridTransform } from "./georef.js";
+import { type IfdInfo, readIfd } from "./ifd.js";
+import { type ArrayLayout, arrayLayout, fillFromNodata, levelDims } from "./layout.js";
+import { paddedStrip } from "./short-strip.js";
+import { geotiffSource } from "./source.js";
+
+export interface TiffScanOptions extends ScanOptions {
+  /** Add X/Y coordinate arrays and a `spatial_ref` grid mapping (default true; always makes a group). */
+  coordinates?: boolean;
+  /** Add mask IFDs as `mask_<level>` arrays (default true). */
+  masks?: boolean;
+}
+
+const isMask = (ifd: IfdInfo) => (ifd.subfileType & 4) !== 0;
+
+async function openTiff(url: string, source: ByteSource) {
+  const { geotiff, cached, size } = await geotiffSource(source);
+  try {
+    const tiff = await GeoTIFF.fromSource(geotiff as never);
+    const count = await tiff.getImageCount();
+    const images: GeoTIFFImage[] = [];
+    const ifds: IfdInfo[] = [];
+    for (let i = 0; i < count; i++) {
+      const image = await tiff.getImage(i);
+      images.push(image);
+      ifds.push(await readIfd(image, i));
+    }
+    return { tiff, images, ifds, cached, size };
+  } catch (error) {
+    if (error instanceof FormatError) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new FormatError(url, "", `not a readable TIFF (truncated or corrupt?): ${why}`, undefined, {
+      cause: error,
+    });
+  }
+}
+
+/** Is block i the last strip of its plane, with fewer rows than RowsPerStrip? */
+function isShortStrip(ifd: IfdInfo, i: number): boolean {
+  const perPlane = Math.ceil(ifd.height / ifd.blockHeight);
+  return i % perPlane === perPlane - 1 && ifd.height % ifd.blockHeight !== 0;
+}
+
+async function chunkTable(
+  url: string,
+  path: string,
+  ifd: IfdInfo,
+  layout: ArrayLayout,
+  ctx: { cached: ByteSource; size: number; inline: number; issues: ScanIssue[] },
+): Promise<ChunkTable> {
+  const grid = layout.shape.map((n, i) => Math.ceil(n / (layout.chunks[i] ?? 1)));
+  const table = new ChunkTable(grid);
+  if (ifd.offsets.length !== table.count || ifd.byteCounts.length !== table.count) {
+    throw new FormatError(
+      url,
+      path,
+      `IFD ${ifd.index} has ${ifd.offsets.length} offsets and ${ifd.byteCounts.length} byte counts, expected ${table.count} blocks`,
+    );
+  }
+  const fullChunk = layout.chunks.reduce((a, b) => a * b, 1) * Number(layout.dtype.slice(2));
+  for (let i = 0; i < table.count; i++) {
+    const offset = ifd.offsets[i] ?? 0;
+    let length = ifd.byteCounts[i] ?? 0;
+    if (offset === 0 || length === 0) continue; // sparse: never written, reads as fill_value
+    if (offset + length > ctx.size) {
+      throw new FormatError(
+        url,
+        path,
+        `block ${i} (${length} bytes at ${offset}) runs past the end of the file (${ctx.size} bytes): truncated?`,
+        offset,
+      );
+    }
+    if (!ifd.tiled && isShortStrip(ifd, i)) {
+      const { compressor, filters } = layout.codecs;
+      // Uncompressed: read a full chunk when the file goes on (the bytes past the strip lie outside the array).
+      if (compressor === null && !filters && offset + fullChunk <= ctx.size) length = fullChunk;
+      else {
+        const padded = paddedStrip(await ctx.cached.fetch(offset, length), compressor, fullChunk);
+        if (padded) {
+          table.set(i, { kind: "inline", data: padded });
+          continue;
+        }
+        ctx.issues.push({
+          object: path || "/",
+          feature: "short last strip",
+          message: `${url}: strip ${i} of IFD ${ifd.index} holds fewer rows than RowsPerStrip and ${String(compressor?.id)} has no encoder here to pad it; Zarr readers will reject that chunk`,
+        });
+      }
+    }
+    if (length < ctx.inline) table.set(i, { kind: "inline", data: await ctx.cached.fetch(offset, length) });
+    else table.set(i, { kind: "range", url, offset, length });
+  }
+  return table;
+}
+
+function zarray(layout: ArrayLayout, fill: JsonObject[string]): JsonObject {
+  return {
+    chunks: layout.chunks,
+    compressor: layout.codecs.compressor,
+    dtype: layout.dtype,
+    fill_value: fill,
+    filters: layout.codecs.filters,
+    order: "C",
+    shape: layout.shape,
+    zarr_format: 2,
+  };
+}
+
+export async function scanTiff(
+  source: ByteSource,
+  url: string,
+  options: TiffScanOptions = {},
+): Promise<ScanResult> {
+  const { tiff, images, ifds, cached, size } = await openTiff(url, source);
+  const issues: ScanIssue[] = [];
+  const levels = ifds.filter((i) => !isMask(i));
+  const masks = options.masks === false ? [] : ifds.filter(isMask);
+  const first = levels[0];
+  const firstImage = first ? images[first.index] : undefined;
+  if (!first || !firstImage) throw new FormatError(url, "", "TIFF has no image IFD");
+  const wantCoords = options.coordinates !== false;
+  const grouped = levels.length > 1 || wantCoords || masks.length > 0;
+  const geoKeys = geoKeyAttributes(firstImage);
+  // Like tifffile, model tags count as GeoTIFF metadata only beside a GeoKey directory.
+  const modelTags = Object.keys(geoKeys).length > 0 ? modelTagAttributes(firstImage) : {};
+  const fileAttrs: JsonObject = {
+    ...gdalMetadataItems(first.gdalMetadata),
+    ...(await ghostAttributes(tiff)),
+    ...geoKeys,
+    ...modelTags,
+  };
+  const crs = crsOf(geoKeys);
+  const transform = gridTransform(modelTags, geoKeys);
+  const refs: ReferenceSet = { metadata: new Map(), arrays: new Map() };
+  const ctx = { cached, size, inline: options.inlineThreshold ?? 500, issues };
+  const littleEndian = tiff.littleEndian;
+
+  const addArray = async (path: string, ifd: IfdInfo, level: number, attrs: JsonObject, mask: boolean) => {
+    let layout: ArrayLayout;
+    try {
+      layout = arrayLayout(ifd, level, littleEndian);
+    } catch (error) {
+      if (!(error instanceof UnsupportedCompression)) throw error;
+      const problem = new UnsupportedFeatureError(url, path || "/", `${error.feature} in IFD ${ifd.index}`);
+      if ((options.onError ?? "raise") === "raise") throw problem;
+      issues.push({ object: path || "/", feature: error.feature, message: problem.message });
+      return false;
+    }
+    const prefix = path ? `${path}/` : "";
+    const fill = mask ? 0 : fillFromNodata(ifd.nodata, layout.dtype);
+    refs.metadata.set(`${prefix}.zarray`, zarray(layout, fill));
+    refs.metadata.set(`${prefix}.zattrs`, { _ARRAY_DIMENSIONS: layout.dims, ...attrs });
+    refs.arrays.set(path, await chunkTable(url, path, ifd, layout, ctx));
+    return true;
+  };
+
+  const useCoords = wantCoords && transform.ok;
+  if (wantCoords && !transform.ok) {
+    issues.push({
+      object: "/",
+      feature: "coordinates",
+      message: `${url}: no x/y coordinates: ${transform.reason}`,
+    });
+  }
+  const gridMapping: JsonObject = useCoords && crs ? { grid_mapping: GRID_MAPPING } : {};
+  const paths: string[] = [];
+  for (const [level, ifd] of levels.entries()) {
+    const path = grouped ? String(level) : "";
+    const attrs = levels.length > 1 ? gridMapping : { ...fileAttrs, ...gridMapping };
+    if (await addArray(path, ifd, level, attrs, false)) paths.push(path);
+    if (useCoords && transform.ok)
+      addCoordinates(refs, levelDims(level), ifd, first, transform.transform, crs);
+  }
+  for (const ifd of masks) {
+    const level = levels.findIndex((l) => l.width === ifd.width && l.height === ifd.height);
+    if (level < 0) {
+      issues.push({
+        object: "/",
+        feature: "mask",
+        message: `${url}: mask IFD ${ifd.index} matches no image level`,
+      });
+      continue;
+    }
+    await addArray(`mask_${level}`, ifd, level, {}, true);
+  }
+  if (useCoords && crs) addGridMapping(refs, crs);
+  if (grouped) {
+    refs.metadata.set(".zgroup", { zarr_format: 2 });
+    const multiscales = [
+      { datasets: paths.map((path) => ({ path })), metadata: {}, name: "", version: "0.1" },
+    ];
+    refs.metadata.set(".zattrs", levels.length > 1 ? { multiscales, ...fileAttrs } : {});
+  }
+  return { refs, issues };
+}

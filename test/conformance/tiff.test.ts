@@ -1,0 +1,93 @@
+/**
+ * GeoTIFF conformance against kerchunk (tifffile) references of the real fixtures.
+ * With `coordinates: false, masks: false` our references must equal kerchunk's: same keys, offsets, lengths,
+ * .zarray (compressor/filters ids and parameters) and .zattrs. Deliberate differences, checked below:
+ * - sparse.tiff: tifffile keeps only the levels that halve exactly (3 of 6); we reference every overview IFD.
+ * - by default we add X/Y coordinates per level, a `spatial_ref` grid mapping (CRS) and `mask_<level>` arrays,
+ *   which puts a single image into a group as array "0" (xarray opens groups, not root arrays).
+ * KERCHUNK-FAIL fixtures (short last strips, which tifffile references as short chunks Zarr rejects) are checked
+ * by the values suite (tiff-values.test.ts) against geotiff.js instead.
+ */
+import { describe, expect, it } from "vitest";
+import { FileSource } from "../../refs/storage/file.js";
+import { scanTiff } from "../../scanner/tiff/index.js";
+import { fixtureFiles, haveFixtures } from "../fixtures.js";
+import { flatten, readKerchunk } from "../scanner/netcdf3/kerchunk-refs.js";
+
+const files = fixtureFiles().filter((f) => f.format === "tiff" && f.kerchunkPath);
+/** Levels tifffile leaves out of its pyramid, per fixture. */
+const EXTRA_LEVELS: Record<string, string[]> = { "sparse.tiff": ["3", "4", "5"] };
+
+describe.skipIf(!haveFixtures)("TIFF fixtures vs kerchunk", () => {
+  for (const f of files) {
+    it(`${f.origin}/${f.file}`, async () => {
+      const { refs } = await scanTiff(new FileSource(f.path), f.file, {
+        inlineThreshold: 0,
+        coordinates: false,
+        masks: false,
+      });
+      const ours = flatten(refs);
+      const theirs = readKerchunk(f.kerchunkPath as string);
+      const extra = EXTRA_LEVELS[f.file] ?? [];
+      const isExtra = (key: string) => extra.some((p) => key.startsWith(`${p}/`));
+      expect([...ours.chunks.keys()].filter((k) => !isExtra(k)).sort()).toEqual(
+        [...theirs.chunks.keys()].sort(),
+      );
+      for (const [key, ref] of theirs.chunks) expect(ours.chunks.get(key), key).toEqual(ref);
+      expect([...ours.metadata.keys()].filter((k) => !isExtra(k)).sort()).toEqual(
+        [...theirs.metadata.keys()].sort(),
+      );
+      for (const [key, doc] of theirs.metadata) {
+        const mine = { ...ours.metadata.get(key) };
+        if (key === ".zattrs" && extra.length > 0) {
+          const [ms] = mine.multiscales as { datasets: { path: string }[] }[];
+          expect(ms?.datasets.map((d) => d.path).slice(-extra.length)).toEqual(extra);
+          ms?.datasets.splice(-extra.length);
+        }
+        expect(mine, key).toEqual(doc);
+      }
+      for (const level of extra) expect(refs.metadata.get(`${level}/.zarray`)).toBeDefined();
+    });
+  }
+});
+
+describe.skipIf(!haveFixtures)(
+  "TIFF fixtures: default references = kerchunk's + coordinates, CRS, masks",
+  () => {
+    for (const f of files) {
+      it(`${f.origin}/${f.file}`, async () => {
+        const source = new FileSource(f.path);
+        const plain = flatten(
+          (await scanTiff(source, f.file, { inlineThreshold: 0, coordinates: false, masks: false })).refs,
+        );
+        const full = await scanTiff(source, f.file, { inlineThreshold: 0 });
+        const rich = flatten(full.refs);
+        const single = plain.metadata.has(".zarray");
+        const moved = (key: string) => (single ? `0/${key}` : key);
+        for (const [key, ref] of plain.chunks) expect(rich.chunks.get(moved(key)), key).toEqual(ref);
+        for (const [key, doc] of plain.metadata) {
+          if (single && key === ".zattrs") continue;
+          const { grid_mapping, ...rest } = rich.metadata.get(moved(key)) ?? {};
+          expect(rest, key).toEqual(key === ".zattrs" && single ? {} : doc);
+          if (grid_mapping !== undefined) expect(grid_mapping).toBe("spatial_ref");
+        }
+        const extras = [...rich.metadata.keys()].filter(
+          (k) => !plain.metadata.has(k) && !plain.metadata.has(k.replace(/^0\//, "")),
+        );
+        for (const key of extras)
+          expect(key, key).toMatch(
+            /^(X\d*|Y\d*|spatial_ref|mask_\d+)\/\.z(array|attrs)$|^0\/\.z(array|attrs)$|^\.zgroup$|^\.zattrs$/,
+          );
+        // where the file has a tiepoint + scale (or transformation), X and Y coordinates match the image's size
+        const image = rich.metadata.get("0/.zarray")?.shape as number[];
+        const dims = rich.metadata.get("0/.zattrs")?._ARRAY_DIMENSIONS as string[];
+        const hasGeo = JSON.stringify([...plain.metadata.values()]).includes("GeoKey");
+        if (hasGeo && !f.file.startsWith("rotated")) {
+          expect(rich.metadata.get("X/.zarray")?.shape).toEqual([image[dims.indexOf("X")]]);
+          expect(rich.metadata.get("Y/.zarray")?.shape).toEqual([image[dims.indexOf("Y")]]);
+          expect(rich.metadata.get("spatial_ref/.zattrs")).toBeDefined();
+        }
+      });
+    }
+  },
+);
