@@ -1,5 +1,5 @@
 import { walkBTreeV2 } from "../btree-v2.js";
-import { type ChunkIndexContext, chunkBytes, chunkSizeLength, type StoredChunk } from "./types.js";
+import { type ChunkIndexContext, chunkBytes, type StoredChunk } from "./types.js";
 
 /** Chunks indexed by a version 2 B-tree (record type 10 unfiltered, 11 filtered), scaled coordinates in records. */
 export async function btreeV2Chunks(ctx: ChunkIndexContext): Promise<StoredChunk[]> {
@@ -11,7 +11,8 @@ export async function btreeV2Chunks(ctx: ChunkIndexContext): Promise<StoredChunk
     let size = chunkBytes(ctx);
     let filterMask = 0;
     if (type === 11) {
-      size = r.count(chunkSizeLength(ctx));
+      // Record = address, chunk size, filter mask, 8 bytes per dimension: the size field is what is left.
+      size = r.count(r.bytes.length - ctx.file.offsetSize - 4 - 8 * rank);
       filterMask = r.u32();
     }
     const coords: number[] = [];

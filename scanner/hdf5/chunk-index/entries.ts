@@ -8,15 +8,23 @@ export interface IndexEntry {
   filterMask: number;
 }
 
-export function readEntry(c: Cursor, ctx: ChunkIndexContext): IndexEntry {
+/**
+ * One entry of `size` bytes (as the index header says). The width of a filtered chunk's size field follows from
+ * it: HDF5 1.x writes the minimal width for the chunk size, HDF5 2.0 writes 8 bytes.
+ */
+export function readEntry(c: Cursor, ctx: ChunkIndexContext, size: number): IndexEntry {
   const address = c.address();
   if (!ctx.filtered) return { address, size: chunkBytes(ctx), filterMask: 0 };
-  const size = c.count(chunkSizeLength(ctx));
-  return { address, size, filterMask: c.u32() };
+  const chunkSize = c.count(size - ctx.file.offsetSize - 4);
+  return { address, size: chunkSize, filterMask: c.u32() };
 }
 
-export function entrySize(ctx: ChunkIndexContext): number {
-  return ctx.file.offsetSize + (ctx.filtered ? chunkSizeLength(ctx) + 4 : 0);
+/** Whether an index entry size is plausible for this dataset (address, plus size field and mask if filtered). */
+export function validEntrySize(ctx: ChunkIndexContext, size: number): boolean {
+  const o = ctx.file.offsetSize;
+  if (!ctx.filtered) return size === o;
+  const sizeField = size - o - 4;
+  return sizeField >= chunkSizeLength(ctx) && sizeField <= 8;
 }
 
 /** Whether bit `i` of a page-initialised bitmap is set (most significant bit first). */

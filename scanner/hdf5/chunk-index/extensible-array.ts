@@ -1,6 +1,6 @@
 import { FormatError } from "../../errors.js";
 import type { Cursor } from "../cursor.js";
-import { bitSet, entrySize, type IndexEntry, readEntry } from "./entries.js";
+import { bitSet, type IndexEntry, readEntry, validEntrySize } from "./entries.js";
 import { type ChunkIndexContext, gridOf, inGrid, type StoredChunk } from "./types.js";
 
 interface Params {
@@ -38,11 +38,11 @@ export async function extensibleArrayChunks(ctx: ChunkIndexContext): Promise<Sto
   const maxIndexSet = h.length();
   h.length();
   const indexBlock = h.address();
-  if (elementSize !== entrySize(ctx)) {
+  if (!validEntrySize(ctx, elementSize)) {
     throw new FormatError(
       file.url,
       object,
-      `extensible array element size ${elementSize}, expected ${entrySize(ctx)}`,
+      `extensible array element size ${elementSize} does not fit this dataset`,
       h.fileOffset,
     );
   }
@@ -81,7 +81,7 @@ async function readIndexBlock(
   const c = await file.cursor(address, size, "extensible array index block", object);
   file.expectSignature(c, "EAIB", object);
   c.skip(2 + file.offsetSize);
-  for (let i = 0; i < p.idxBlkElmts; i++) out.push(readEntry(c, ctx));
+  for (let i = 0; i < p.idxBlkElmts; i++) out.push(readEntry(c, ctx, p.elementSize));
   const dblks: number[] = [];
   for (let i = 0; i < ndblkAddrs; i++) dblks.push(c.address());
   const sblks: number[] = [];
@@ -151,7 +151,7 @@ async function readDataBlock(
   file.expectSignature(c, "EADB", object);
   c.skip(2 + file.offsetSize + p.arrOffSize);
   if (!paged) {
-    for (let i = 0; i < count; i++) out.push(readEntry(c, ctx));
+    for (let i = 0; i < count; i++) out.push(readEntry(c, ctx, p.elementSize));
     return;
   }
   c.skip(4);
@@ -161,7 +161,7 @@ async function readDataBlock(
       c.skip(p.pageElmts * p.elementSize + 4);
       continue;
     }
-    for (let i = 0; i < p.pageElmts; i++) out.push(readEntry(c, ctx));
+    for (let i = 0; i < p.pageElmts; i++) out.push(readEntry(c, ctx, p.elementSize));
     c.skip(4);
   }
 }

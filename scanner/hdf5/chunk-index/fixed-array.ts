@@ -1,5 +1,5 @@
 import { FormatError } from "../../errors.js";
-import { bitSet, entrySize, type IndexEntry, readEntry } from "./entries.js";
+import { bitSet, type IndexEntry, readEntry, validEntrySize } from "./entries.js";
 import { type ChunkIndexContext, gridOf, inGrid, type StoredChunk, unflatten } from "./types.js";
 
 /** Fixed array index (layout v4, no unlimited dimension): one entry per chunk, optionally in pages. */
@@ -18,11 +18,11 @@ export async function fixedArrayChunks(ctx: ChunkIndexContext): Promise<StoredCh
   const pageBits = h.u8();
   const count = h.length();
   const dataBlock = h.address();
-  if (size !== entrySize(ctx)) {
+  if (!validEntrySize(ctx, size)) {
     throw new FormatError(
       file.url,
       object,
-      `fixed array entry size ${size}, expected ${entrySize(ctx)}`,
+      `fixed array entry size ${size} does not fit this dataset`,
       h.fileOffset,
     );
   }
@@ -39,7 +39,7 @@ export async function fixedArrayChunks(ctx: ChunkIndexContext): Promise<StoredCh
   const bitmap = c.take(bitmapSize);
   const entries: Array<IndexEntry | undefined> = [];
   if (!paged) {
-    for (let i = 0; i < count; i++) entries.push(readEntry(c, ctx));
+    for (let i = 0; i < count; i++) entries.push(readEntry(c, ctx, size));
   } else {
     c.skip(4);
     for (let p = 0; p < pages; p++) {
@@ -49,7 +49,7 @@ export async function fixedArrayChunks(ctx: ChunkIndexContext): Promise<StoredCh
         c.skip(n * size + 4);
         continue;
       }
-      for (let i = 0; i < n; i++) entries.push(readEntry(c, ctx));
+      for (let i = 0; i < n; i++) entries.push(readEntry(c, ctx, size));
       c.skip(4);
     }
   }
