@@ -1,7 +1,9 @@
 import type { Storage } from "@google-cloud/storage";
 import { parseBucketUrl } from "./bucket-url.js";
-import { RangeOutsideObjectError, TruncatedResponseError } from "./errors.js";
-import { gcsStatus, mapGcsError } from "./gcs-errors.js";
+import { RangeNotSupportedError, RangeOutsideObjectError } from "./errors.js";
+import { mapGcsError } from "./gcs-errors.js";
+import { authorizedMediaRequest } from "./gcs-media.js";
+import { networkError, parseContentRange, readPartialResponse, statusError } from "./http-response.js";
 import { checkRange } from "./memory.js";
 import type { GcsOptions } from "./options.js";
 import type { ByteSource, ReadOptions } from "./types.js";
@@ -25,7 +27,10 @@ export async function createGcsClient(options: GcsOptions): Promise<Storage> {
   });
 }
 
-/** A GCS object read with ranged media downloads; the size comes from the object's metadata. */
+/**
+ * A GCS object read with ranged GETs of its JSON API media URL (authorized by the library, sent with fetch);
+ * the size comes from the object's metadata.
+ */
 export class GcsSource implements ByteSource {
   private knownSize: number | undefined;
   private readonly bucket: string;
@@ -57,44 +62,38 @@ export class GcsSource implements ByteSource {
       checkRange(this.url, offset, length, await this.size(options));
       return new Uint8Array(0);
     }
-    const file = (await this.client()).bucket(this.bucket).file(this.key);
-    // Raw stored bytes, no checksum (ranged reads cannot be validated).
-    const stream = file.createReadStream({
-      start: offset,
-      end: offset + length - 1,
-      decompress: false,
-      validation: false,
-    });
-    const abort = () => stream.destroy(signal?.reason);
-    signal?.addEventListener("abort", abort, { once: true });
-    const out = new Uint8Array(length);
-    let received = 0;
+    let request: Awaited<ReturnType<typeof authorizedMediaRequest>>;
     try {
-      for await (const chunk of stream as AsyncIterable<Uint8Array>) {
-        if (received + chunk.length > length)
-          throw new TruncatedResponseError(this.url, length, received + chunk.length);
-        out.set(chunk, received);
-        received += chunk.length;
-      }
+      request = await authorizedMediaRequest(await this.client(), this.bucket, this.key);
     } catch (error) {
-      if (signal?.aborted) throw signal.reason ?? error;
-      if (error instanceof TruncatedResponseError) throw error;
-      if (gcsStatus(error) === 416) {
-        throw new RangeOutsideObjectError(this.url, offset, length, await this.size(options), {
-          cause: error,
-        });
-      }
-      if (gcsStatus(error) !== undefined || received === 0) throw mapGcsError(this.url, error, signal);
-      throw new TruncatedResponseError(this.url, length, received, { cause: error });
-    } finally {
-      signal?.removeEventListener("abort", abort);
+      throw mapGcsError(this.url, error, signal);
     }
-    if (received < length) {
-      // A ranged answer shorter than asked: the object ends inside the range, or the body was cut.
-      const size = await this.size(options);
-      if (offset + length > size) throw new RangeOutsideObjectError(this.url, offset, length, size);
-      throw new TruncatedResponseError(this.url, length, received);
+    // identity: never let GCS transcode (decompress) a gzip-stored object, whose ranges are on stored bytes.
+    const headers = {
+      ...request.headers,
+      "accept-encoding": "identity",
+      range: `bytes=${offset}-${offset + length - 1}`,
+    };
+    let response: Response;
+    try {
+      response = await fetch(request.url, { headers, signal });
+    } catch (error) {
+      throw networkError(this.url, error, signal);
     }
-    return out;
+    if (response.status === 206) {
+      const { bytes, total } = await readPartialResponse(this.url, response, offset, length, signal);
+      if (total !== undefined) this.knownSize = total;
+      return bytes;
+    }
+    await response.body?.cancel();
+    if (response.status === 416) {
+      const total = parseContentRange(response.headers.get("content-range"))?.total;
+      throw new RangeOutsideObjectError(this.url, offset, length, total ?? (await this.size(options)));
+    }
+    if (response.status === 200) {
+      const why = "answered 200 with the whole object (a gzip-stored object served decompressed?)";
+      throw new RangeNotSupportedError(this.url, why);
+    }
+    throw statusError(this.url, response.status, response.statusText);
   }
 }

@@ -2,6 +2,7 @@
 import {
   AccessDeniedError,
   NotFoundError,
+  RangeOutsideObjectError,
   TransientError,
   TruncatedResponseError,
   UnexpectedResponseError,
@@ -99,4 +100,33 @@ export class BodyEndedEarly extends TruncatedResponseError {
   ) {
     super(url, expected, received);
   }
+}
+
+/**
+ * The bytes of a 206 answer to `bytes=offset-(offset+length-1)`, checked against its Content-Range: a range that
+ * starts elsewhere is refused, one clamped by the end of the object is RangeOutsideObjectError. `total` is the
+ * object size when the server said it.
+ */
+export async function readPartialResponse(
+  url: string,
+  response: Response,
+  offset: number,
+  length: number,
+  signal?: AbortSignal,
+): Promise<{ bytes: Uint8Array; total: number | undefined }> {
+  const range = parseContentRange(response.headers.get("content-range"));
+  if (!range || range.start !== offset) {
+    await response.body?.cancel();
+    const got = response.headers.get("content-range") ?? "no Content-Range";
+    throw new UnexpectedResponseError(url, 206, `asked bytes from ${offset}, got ${got}`);
+  }
+  const sent = range.end - range.start + 1;
+  if (sent < length) {
+    await response.body?.cancel();
+    if (range.total !== undefined && offset + length > range.total) {
+      throw new RangeOutsideObjectError(url, offset, length, range.total);
+    }
+    throw new UnexpectedResponseError(url, 206, `asked ${length} bytes, server offered ${sent}`);
+  }
+  return { bytes: await readBodyRange(url, response.body, 0, length, signal), total: range.total };
 }

@@ -4,6 +4,7 @@ import {
   networkError,
   parseContentRange,
   readBodyRange,
+  readPartialResponse,
   statusError,
 } from "./http-response.js";
 import { checkRange } from "./memory.js";
@@ -86,22 +87,9 @@ export class HttpSource implements ByteSource {
   }
 
   private async readPartial(response: Response, offset: number, length: number, signal?: AbortSignal) {
-    const range = parseContentRange(response.headers.get("content-range"));
-    if (range?.total !== undefined) this.knownSize = range.total;
-    if (!range || range.start !== offset) {
-      await response.body?.cancel();
-      const got = response.headers.get("content-range") ?? "no Content-Range";
-      throw new UnexpectedResponseError(this.url, 206, `asked bytes from ${offset}, got ${got}`);
-    }
-    const sent = range.end - range.start + 1;
-    if (sent < length) {
-      await response.body?.cancel();
-      if (range.total !== undefined && offset + length > range.total) {
-        throw new RangeOutsideObjectError(this.url, offset, length, range.total);
-      }
-      throw new UnexpectedResponseError(this.url, 206, `asked ${length} bytes, server offered ${sent}`);
-    }
-    return readBodyRange(this.url, response.body, 0, length, signal);
+    const { bytes, total } = await readPartialResponse(this.url, response, offset, length, signal);
+    if (total !== undefined) this.knownSize = total;
+    return bytes;
   }
 
   /** A 200 to a ranged GET: the whole object follows. Read up to the wanted end only when that is cheap and exact. */

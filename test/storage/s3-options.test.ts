@@ -8,6 +8,7 @@ import {
   NotFoundError,
   RangeOutsideObjectError,
   TransientError,
+  TruncatedResponseError,
 } from "../../refs/storage/errors.js";
 import { withDefaults } from "../../refs/storage/middleware/stack.js";
 import { S3Store } from "../../refs/storage/s3-store.js";
@@ -137,6 +138,24 @@ describe("S3 error mapping", () => {
     });
     expect(Buffer.compare(await source.fetch(1, 99), data.subarray(1, 100))).toBe(0);
     expect(source.stats).toMatchObject({ requests: 3, retries: 2 });
+  });
+
+  it("a body cut short is a TruncatedResponseError, never partial bytes", async () => {
+    server.options = {
+      intercept: (req, res) => {
+        if (req.method !== "GET") return false;
+        res.writeHead(206, { "content-range": "bytes 0-1999/4096", "content-length": 2000 });
+        res.write(data.subarray(0, 700));
+        setTimeout(() => res.socket?.destroy(), 20);
+        return true;
+      },
+    };
+    const error = await storeWith({ anonymous: true })
+      .open("s3://public/era5/t.nc")
+      .fetch(0, 2000)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TruncatedResponseError);
+    expect(error).toMatchObject({ url: "s3://public/era5/t.nc", expected: 2000 });
   });
 
   it("a refused connection is transient", async () => {
