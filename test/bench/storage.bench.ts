@@ -15,7 +15,7 @@ import { startS3rver } from "../servers/s3rver.js";
 import type { BenchTable } from "./table.js";
 
 const SIZE = 50 * 1024 * 1024;
-const REPEATS = 3;
+const REPEATS = 5;
 
 /** Pseudo-random bytes (xorshift over 32-bit words): cheap to make, never accidentally equal at wrong offsets. */
 function makeObject(): Uint8Array {
@@ -84,32 +84,32 @@ async function runOnce(open: () => ByteSource, wrap: (s: ByteSource) => ByteSour
   return { requests: counter.stats.requests + counter.stats.sizeRequests, bytes: counter.stats.bytes, ms };
 }
 
+/** Repeats go round-robin over the configurations, so drift in machine load hits them alike. */
 async function measure(
   target: string,
   open: () => ByteSource,
   data: Uint8Array,
 ): Promise<(string | number)[][]> {
-  const rows: (string | number)[][] = [];
-  let baseline: Run | undefined;
   await runOnce(open, (s) => s, data); // warm-up: connections, JIT, server caches
-  for (const [name, wrap] of configs) {
-    const runs: Run[] = [];
-    for (let i = 0; i < REPEATS; i++) runs.push(await runOnce(open, wrap, data));
-    const ms = runs.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(REPEATS / 2)]!;
-    const run = { ...runs[0]!, ms };
-    baseline ??= run;
-    rows.push([
-      target,
-      name,
-      run.requests,
-      run.bytes,
-      run.ms,
-      run.requests / baseline.requests,
-      run.bytes / baseline.bytes,
-      run.ms / baseline.ms,
-    ]);
+  const runs: Run[][] = configs.map(() => []);
+  for (let i = 0; i < REPEATS; i++) {
+    for (const [c, [, wrap]] of configs.entries()) runs[c]!.push(await runOnce(open, wrap, data));
   }
-  return rows;
+  const summary = runs.map((list) => {
+    const ms = list.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(REPEATS / 2)]!;
+    return { ...list[0]!, ms };
+  });
+  const baseline = summary[0]!;
+  return summary.map((run, c) => [
+    target,
+    configs[c]![0],
+    run.requests,
+    run.bytes,
+    run.ms,
+    run.requests / baseline.requests,
+    run.bytes / baseline.bytes,
+    run.ms / baseline.ms,
+  ]);
 }
 
 export default async function storageBench(): Promise<BenchTable> {
@@ -134,7 +134,7 @@ export default async function storageBench(): Promise<BenchTable> {
         "middleware",
         "requests",
         "bytes",
-        "ms (median of 3)",
+        "ms (median of 5)",
         "requests ratio",
         "bytes ratio",
         "time ratio",
