@@ -1,6 +1,6 @@
 /**
  * A loopback HTTP server for tests: serves objects from a Map by path with HEAD and single Range requests
- * (`bytes=a-b`, `bytes=a-`, `bytes=-n`), 416 past the end, 404 for unknown paths. `intercept` lets a fault test
+ * (`bytes=a-b`, `bytes=a-`, `bytes=-n`), 416 past the end, 404 for unknown paths; HTTPS when given a key pair. `intercept` lets a fault test
  * answer a request itself (503s, short bodies, stalls); `ignoreRange` and `noHead` imitate poorer servers.
  */
 import {
@@ -10,9 +10,12 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface RangeServerOptions {
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string; cert: string };
   ignoreRange?: boolean;
   noHead?: boolean;
   /** Return true when the request was answered here. */
@@ -35,16 +38,17 @@ export async function startRangeServer(options: RangeServerOptions = {}): Promis
   const log: string[] = [];
   const headers: IncomingHttpHeaders[] = [];
   const state = { options };
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     log.push(`${req.method} ${req.url} ${req.headers.range ?? ""}`.trim());
     headers.push(req.headers);
     if (state.options.intercept?.(req, res)) return;
     answer(req, res, objects, state.options);
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
     objects,
     get options() {
       return state.options;
