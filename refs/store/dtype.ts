@@ -76,7 +76,16 @@ function trimNul(s: string): string {
   return s.slice(0, end);
 }
 
-const utf8 = new TextDecoder();
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** numpy bytes as text: UTF-8 when the bytes are valid UTF-8, else one character per byte (latin1). */
+function bytesText(item: Uint8Array): string {
+  try {
+    return utf8.decode(item);
+  } catch {
+    return Buffer.from(item.buffer, item.byteOffset, item.length).toString("latin1");
+  }
+}
 
 /** Decode `count` elements from raw chunk bytes into a new array of the dtype's JavaScript type. */
 export function decodeElements(dtype: Dtype, bytes: Uint8Array, count: number): ArrayData {
@@ -85,7 +94,7 @@ export function decodeElements(dtype: Dtype, bytes: Uint8Array, count: number): 
     const out = new Array<string>(count);
     for (let i = 0; i < count; i++) {
       const item = bytes.subarray(i * itemsize, (i + 1) * itemsize);
-      out[i] = kind === "S" ? trimNul(utf8.decode(item)) : utf32(item, dtype.littleEndian);
+      out[i] = kind === "S" ? trimNul(bytesText(item)) : utf32(item, dtype.littleEndian);
     }
     return out;
   }

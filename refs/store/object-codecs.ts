@@ -1,3 +1,4 @@
+import { parsePythonJson } from "../formats/python-json.js";
 import type { JsonObject } from "../model/reference-set.js";
 import { CodecError } from "./codecs/registry.js";
 
@@ -17,12 +18,17 @@ export function decodeObjects(config: JsonObject, bytes: Uint8Array, count: numb
   }
 }
 
-/** numcodecs JSON: a list of the items followed by the dtype string and the shape. */
+/**
+ * numcodecs JSON: the items (nested lists, one level per dimension of the chunk) followed by the dtype string
+ * and the shape.
+ */
 function json(bytes: Uint8Array, count: number): unknown[] {
-  const items = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  const items = parsePythonJson(new TextDecoder().decode(bytes)) as unknown;
   if (!Array.isArray(items) || items.length < 2)
     throw new Error("expected a JSON list [...items, dtype, shape]");
-  const values = items.slice(0, -2);
+  const shape = items.at(-1);
+  const depth = Array.isArray(shape) ? Math.max(0, shape.length - 1) : 0;
+  const values = items.slice(0, -2).flat(depth);
   if (values.length !== count) throw new Error(`holds ${values.length} items, expected ${count}`);
   return values;
 }

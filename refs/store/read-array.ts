@@ -1,6 +1,7 @@
-import type { ReferenceSet } from "../model/reference-set.js";
+import type { ChunkRef, ReferenceSet } from "../model/reference-set.js";
 import { type ArrayMeta, arrayMeta, chunkGrid, chunkStoreKey } from "./array-meta.js";
 import { ChunkFetcher, type OpenSource } from "./chunk-bytes.js";
+import { type CoalesceOptions, coalesce, type RangeRequest } from "./coalesce.js";
 import { CodecError } from "./codecs/registry.js";
 import { copyBlock, fillAll } from "./copy-block.js";
 import { decodeChunk } from "./decode-chunk.js";
@@ -12,8 +13,10 @@ export interface ReadArrayOptions {
   open: OpenSource;
   /** [start, stop) per dimension; default the whole array. */
   region?: ReadonlyArray<readonly [number, number]>;
-  /** Chunks fetched and decoded at once (default 16). */
+  /** Reads (each one chunk or several coalesced) in flight at once (default 16). */
   concurrency?: number;
+  /** How close ranges of one URL must be to be read together. */
+  coalesce?: CoalesceOptions;
 }
 
 export interface ArrayResult {
@@ -85,13 +88,11 @@ export async function readArray(
     );
   }
   const fetcher = new ChunkFetcher(options.open);
-  const readOne = async (coords: number[]): Promise<void> => {
-    const ref = table?.get(table.flatIndex(coords));
-    if (!ref) return;
+  const place = async (coords: number[], ref: ChunkRef, stored: () => Promise<Uint8Array>): Promise<void> => {
     const key = chunkStoreKey(meta, coords);
     let chunk: ArrayData;
     try {
-      chunk = await decodeChunk(meta, await fetcher.bytes(ref), key);
+      chunk = await decodeChunk(meta, await stored(), key);
     } catch (error) {
       if (error instanceof CodecError || error instanceof ChunkReadError) throw error;
       const url = ref.kind === "inline" ? undefined : ref.url;
@@ -122,7 +123,39 @@ export async function readArray(
       lanes: meta.dtype.lanes,
     });
   };
-  await pool(chunksIn(meta, region), options.concurrency ?? 16, readOne);
+  // Ranges are coalesced into few reads; inline and whole-file chunks are read one by one.
+  const tasks: Array<() => Promise<void>> = [];
+  const ranges: Array<RangeRequest<number[]>> = [];
+  for (const coords of chunksIn(meta, region)) {
+    const ref = table?.get(table.flatIndex(coords));
+    if (!ref) continue;
+    if (ref.kind === "range")
+      ranges.push({ url: ref.url, offset: ref.offset, length: ref.length, item: coords });
+    else tasks.push(() => place(coords, ref, () => fetcher.bytes(ref)));
+  }
+  for (const read of coalesce(ranges, options.coalesce)) {
+    tasks.push(async () => {
+      const joined = read.parts.length > 1;
+      const data = joined
+        ? await fetcher
+            .source(read.url)
+            .fetch(read.offset, read.length)
+            .catch(() => undefined)
+        : undefined;
+      for (const { at, request } of read.parts) {
+        const ref: ChunkRef = {
+          kind: "range",
+          url: request.url,
+          offset: request.offset,
+          length: request.length,
+        };
+        // If the joined read fails, each chunk is read on its own so the error names its key.
+        const stored = data ? async () => data.subarray(at, at + request.length) : () => fetcher.bytes(ref);
+        await place(request.item, ref, stored);
+      }
+    });
+  }
+  await pool(tasks, options.concurrency ?? 16, (task) => task());
   return { shape: outShape, dtype: meta.dtype.text, data: out };
 }
 

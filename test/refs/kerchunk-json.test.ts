@@ -206,7 +206,9 @@ describe("kerchunk JSON", () => {
 describe.skipIf(!haveFixtures)("kerchunk JSON: every fixture's references", () => {
   const files = fixtureFiles().filter((f) => f.kerchunkPath);
 
-  it("read then written back give the same value for every key (metadata text included)", () => {
+  it("read then written back give the same value for every key (metadata text included)", {
+    timeout: 120_000,
+  }, () => {
     let byteExact = 0;
     for (const f of files) {
       const text = readFileSync(f.kerchunkPath as string, "utf8");
