@@ -123,6 +123,6 @@ export function crsOf(keys: JsonObject): Crs | undefined {
     ? geographicCode
     : (projected ?? (keys.GTModelTypeGeoKey === 1 ? undefined : geographicCode));
   const wkt = (epsg !== undefined ? epsgWkt(epsg) : undefined) ?? esriWkt(keys);
-  if (epsg === undefined && wkt === undefined) return { epsg: undefined, wkt: undefined, geographic };
+  if (epsg === undefined && wkt === undefined) return undefined; // user-defined CRS without a WKT we could read
   return { epsg, wkt, geographic };
 }

@@ -89,7 +89,9 @@ async function chunkTable(
       // Uncompressed: read a full chunk when the file goes on (the bytes past the strip lie outside the array).
       if (compressor === null && !filters && offset + fullChunk <= ctx.size) length = fullChunk;
       else {
-        const padded = paddedStrip(await ctx.cached.fetch(offset, length), compressor, fullChunk);
+        const rows = ifd.height % ifd.blockHeight;
+        const rawBytes = (fullChunk / ifd.blockHeight) * rows;
+        const padded = paddedStrip(await ctx.cached.fetch(offset, length), compressor, fullChunk, rawBytes);
         if (padded) {
           table.set(i, { kind: "inline", data: padded });
           continue;
@@ -144,6 +146,13 @@ export async function scanTiff(
     ...modelTags,
   };
   const crs = crsOf(geoKeys);
+  if (!crs && Object.keys(geoKeys).length > 0) {
+    issues.push({
+      object: "/",
+      feature: "crs",
+      message: `${url}: user-defined CRS with no EPSG code or ESRI WKT: no spatial_ref written (GeoKeys are kept as attributes)`,
+    });
+  }
   const transform = gridTransform(modelTags, geoKeys);
   const refs: ReferenceSet = { metadata: new Map(), arrays: new Map() };
   const ctx = { cached, size, inline: options.inlineThreshold ?? 500, issues };
