@@ -12,6 +12,8 @@ export interface ItemRow {
   dtEnd: number;
   bbox: Bbox | null;
   geometry: string | null;
+  /** The item's properties as JSON text (stored separately for fast typed reads). */
+  properties: string;
   content: string;
   h3: CellRange[];
 }
@@ -43,6 +45,7 @@ export function itemRow(item: StacItem, collection: string): ItemRow {
     dtEnd: time.end,
     bbox: geometry ? geometryBbox(geometry) : null,
     geometry: geometry ? JSON.stringify(geometry) : null,
+    properties: JSON.stringify(item.properties),
     content: JSON.stringify(stored),
     h3: ((cells as string[] | undefined) ?? []).map((c) => cellRange(parseCell(c, `${where} h3:cells`))),
   };

@@ -18,9 +18,11 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_id ON items (id);
 CREATE INDEX IF NOT EXISTS items_dt ON items (dt_start, dt_end);
 CREATE INDEX IF NOT EXISTS items_geom ON items USING GIST (geom);
-CREATE TABLE IF NOT EXISTS item_h3 (pk BIGINT NOT NULL, cell BIGINT NOT NULL, lo BIGINT NOT NULL, hi BIGINT NOT NULL);
-CREATE INDEX IF NOT EXISTS item_h3_lo ON item_h3 (lo, pk);
-CREATE INDEX IF NOT EXISTS item_h3_cell ON item_h3 (cell, pk);
+CREATE TABLE IF NOT EXISTS item_h3 (
+  pk BIGINT NOT NULL, cell BIGINT NOT NULL, lo BIGINT NOT NULL, hi BIGINT NOT NULL,
+  dt_start BIGINT NOT NULL, dt_end BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS item_h3_lo ON item_h3 (lo, dt_start, dt_end, pk);
+CREATE INDEX IF NOT EXISTS item_h3_cell ON item_h3 (cell, dt_start, dt_end, pk);
 CREATE INDEX IF NOT EXISTS item_h3_pk ON item_h3 (pk);
 `;
 
@@ -148,16 +150,14 @@ export class PostgresStore implements CatalogStore {
         ],
       );
       const pkById = new Map<string, number>(inserted.rows.map((x) => [x.id as string, Number(x.pk)]));
-      const h3 = batch.flatMap((r) => r.h3.map((h) => [pkById.get(r.id)!, h.cell, h.lo, h.hi] as const));
+      const h3 = batch.flatMap((r) =>
+        r.h3.map((h) => [pkById.get(r.id)!, h.cell, h.lo, h.hi, r.dtStart, r.dtEnd] as const),
+      );
       if (h3.length) {
+        const column = (k: number) => h3.map((x) => String(x[k]));
         await c.query(
-          "INSERT INTO item_h3 (pk, cell, lo, hi) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])",
-          [
-            h3.map((x) => x[0]),
-            h3.map((x) => x[1].toString()),
-            h3.map((x) => x[2].toString()),
-            h3.map((x) => x[3].toString()),
-          ],
+          "INSERT INTO item_h3 (pk, cell, lo, hi, dt_start, dt_end) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])",
+          [0, 1, 2, 3, 4, 5].map(column),
         );
       }
     }

@@ -10,8 +10,9 @@ const JSON_TYPES: Record<ValueType, string> = {
   boolean: "'true','false'",
 };
 
+/** JSON path of a property inside `items.props` (bound as a parameter, never spliced into SQL). */
 export function jsonPath(name: string): string {
-  return `$.properties."${name.replaceAll('"', "")}"`;
+  return `$."${name.replaceAll('"', "")}"`;
 }
 
 export const sqliteDialect: Dialect = {
@@ -20,16 +21,16 @@ export const sqliteDialect: Dialect = {
     const path = jsonPath(name);
     // typed read: a value of another JSON type reads as NULL instead of comparing across types
     return sql(
-      `(CASE WHEN json_type(items.content, ?) IN (${JSON_TYPES[type]}) THEN json_extract(items.content, ?) END)`,
+      `(CASE WHEN json_type(items.props, ?) IN (${JSON_TYPES[type]}) THEN json_extract(items.props, ?) END)`,
       path,
       path,
     );
   },
   intersects(geometry: Geometry): Fragment {
-    // the bbox columns prune through their index; refs_intersects (geometry/intersects.ts) decides exactly
+    // the R*Tree prunes by bbox; refs_intersects (geometry/intersects.ts) decides exactly
     const [w, south, e, n] = geometryBbox(geometry);
     return sql(
-      "(items.minx <= ? AND items.maxx >= ? AND items.miny <= ? AND items.maxy >= ? AND refs_intersects(items.geometry, ?) = 1)",
+      "(items.pk IN (SELECT r.pk FROM items_rtree r WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?) AND refs_intersects(items.geometry, ?) = 1)",
       e,
       w,
       n,

@@ -13,18 +13,24 @@ CREATE TABLE IF NOT EXISTS collections (id TEXT PRIMARY KEY, content TEXT NOT NU
 CREATE TABLE IF NOT EXISTS items (
   pk INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, id TEXT NOT NULL,
   dt_start INTEGER NOT NULL, dt_end INTEGER NOT NULL,
-  minx REAL, miny REAL, maxx REAL, maxy REAL, geometry TEXT, content TEXT NOT NULL,
+  minx REAL, miny REAL, maxx REAL, maxy REAL, geometry TEXT, props BLOB NOT NULL, content TEXT NOT NULL,
   UNIQUE (collection, id));
 CREATE INDEX IF NOT EXISTS items_id ON items (id);
 CREATE INDEX IF NOT EXISTS items_dt ON items (dt_start, dt_end);
-CREATE INDEX IF NOT EXISTS items_bbox ON items (minx, maxx, miny, maxy);
-CREATE TABLE IF NOT EXISTS item_h3 (pk INTEGER NOT NULL, cell INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS item_h3_lo ON item_h3 (lo, pk);
-CREATE INDEX IF NOT EXISTS item_h3_cell ON item_h3 (cell, pk);
+CREATE VIRTUAL TABLE IF NOT EXISTS items_rtree USING rtree (pk, minx, maxx, miny, maxy);
+CREATE TABLE IF NOT EXISTS item_h3 (
+  pk INTEGER NOT NULL, cell INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
+  dt_start INTEGER NOT NULL, dt_end INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS item_h3_lo ON item_h3 (lo, dt_start, dt_end, pk);
+CREATE INDEX IF NOT EXISTS item_h3_cell ON item_h3 (cell, dt_start, dt_end, pk);
 CREATE INDEX IF NOT EXISTS item_h3_pk ON item_h3 (pk);
 `;
 
-/** The embedded default store: one SQLite file (or ":memory:"), WAL mode, case-sensitive LIKE as CQL2 wants. */
+/**
+ * The embedded default store: one SQLite file (or ":memory:"), WAL mode, case-sensitive LIKE as CQL2 wants.
+ * Properties are kept a second time as SQLite JSONB (`props`), so filters read them without re-parsing text;
+ * bboxes live in an R*Tree.
+ */
 export class SqliteStore implements CatalogStore {
   readonly dialect = sqliteDialect;
   private readonly db: Database.Database;
@@ -77,8 +83,7 @@ export class SqliteStore implements CatalogStore {
 
   async deleteCollection(id: string): Promise<boolean> {
     return this.db.transaction(() => {
-      this.stmt("DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM items WHERE collection = ?)").run(id);
-      this.stmt("DELETE FROM items WHERE collection = ?").run(id);
+      this.deleteAll(id);
       return this.stmt("DELETE FROM collections WHERE id = ?").run(id).changes > 0;
     })();
   }
@@ -91,26 +96,42 @@ export class SqliteStore implements CatalogStore {
   async replaceItems(collection: string, items: StacItem[]): Promise<void> {
     const rows = items.map((i) => itemRow(i, collection));
     this.db.transaction(() => {
-      this.stmt("DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM items WHERE collection = ?)").run(
-        collection,
-      );
-      this.stmt("DELETE FROM items WHERE collection = ?").run(collection);
+      this.deleteAll(collection);
       this.writeRows(rows);
     })();
   }
 
+  private deleteAll(collection: string): void {
+    const pks = "SELECT pk FROM items WHERE collection = ?";
+    this.stmt(`DELETE FROM item_h3 WHERE pk IN (${pks})`).run(collection);
+    this.stmt(`DELETE FROM items_rtree WHERE pk IN (${pks})`).run(collection);
+    this.stmt("DELETE FROM items WHERE collection = ?").run(collection);
+  }
+
+  private deleteOne(collection: string, id: string): boolean {
+    const old = this.stmt("DELETE FROM items WHERE collection = ? AND id = ? RETURNING pk").get(
+      collection,
+      id,
+    ) as { pk: number } | undefined;
+    if (old) {
+      this.stmt("DELETE FROM item_h3 WHERE pk = ?").run(old.pk);
+      this.stmt("DELETE FROM items_rtree WHERE pk = ?").run(old.pk);
+    }
+    return old !== undefined;
+  }
+
   private writeRows(rows: ItemRow[]): void {
-    const del = this.stmt("DELETE FROM items WHERE collection = ? AND id = ? RETURNING pk");
-    const delH3 = this.stmt("DELETE FROM item_h3 WHERE pk = ?");
     const ins = this.stmt(
-      "INSERT INTO items (collection, id, dt_start, dt_end, minx, miny, maxx, maxy, geometry, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO items (collection, id, dt_start, dt_end, minx, miny, maxx, maxy, geometry, props, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, jsonb(?), ?)",
     );
-    const insH3 = this.stmt("INSERT INTO item_h3 (pk, cell, lo, hi) VALUES (?, ?, ?, ?)");
+    const insBox = this.stmt("INSERT INTO items_rtree (pk, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)");
+    const insH3 = this.stmt(
+      "INSERT INTO item_h3 (pk, cell, lo, hi, dt_start, dt_end) VALUES (?, ?, ?, ?, ?, ?)",
+    );
     for (const r of rows) {
-      const old = del.get(r.collection, r.id) as { pk: number } | undefined;
-      if (old) delH3.run(old.pk);
+      this.deleteOne(r.collection, r.id);
       const b = r.bbox ?? [null, null, null, null];
-      const pk = ins.run(
+      const values = [
         r.collection,
         r.id,
         r.dtStart,
@@ -120,9 +141,12 @@ export class SqliteStore implements CatalogStore {
         b[2],
         b[3],
         r.geometry,
+        r.properties,
         r.content,
-      ).lastInsertRowid;
-      for (const c of r.h3) insH3.run(pk, c.cell, c.lo, c.hi);
+      ];
+      const pk = ins.run(...values).lastInsertRowid;
+      if (r.bbox) insBox.run(pk, r.bbox[0], r.bbox[2], r.bbox[1], r.bbox[3]);
+      for (const c of r.h3) insH3.run(pk, c.cell, c.lo, c.hi, r.dtStart, r.dtEnd);
     }
   }
 
@@ -134,14 +158,7 @@ export class SqliteStore implements CatalogStore {
   }
 
   async deleteItem(collection: string, id: string): Promise<boolean> {
-    return this.db.transaction(() => {
-      const old = this.stmt("DELETE FROM items WHERE collection = ? AND id = ? RETURNING pk").get(
-        collection,
-        id,
-      ) as { pk: number } | undefined;
-      if (old) this.stmt("DELETE FROM item_h3 WHERE pk = ?").run(old.pk);
-      return old !== undefined;
-    })();
+    return this.db.transaction(() => this.deleteOne(collection, id))();
   }
 
   async countItems(collection?: string): Promise<number> {

@@ -3,11 +3,10 @@ import { all, concat, type Fragment, sql } from "../backend/sql.js";
 import { CatalogInputError } from "../errors.js";
 import { h3Match } from "../search/h3-filter.js";
 import type { Queryable } from "../search/queryables.js";
+import { TIME_MAX, TIME_MIN } from "../search/time-bounds.js";
 import type { Expr, Scalar, TemporalOp } from "./ast.js";
 
-/** Bound stand-ins for open interval ends: the limits of JavaScript dates, in ms. */
-export const TIME_MIN = -8.64e15;
-export const TIME_MAX = 8.64e15;
+export { TIME_MAX, TIME_MIN };
 
 type Group = "string" | "number" | "boolean" | "time" | "geometry" | "h3";
 

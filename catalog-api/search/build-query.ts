@@ -23,7 +23,7 @@ export function searchCondition(req: SearchRequest, queryables: Queryable[], d: 
     const end = Math.min(req.datetime.end, TIME_MAX);
     parts.push(sql("items.dt_start <= CAST(? AS BIGINT) AND items.dt_end >= CAST(? AS BIGINT)", end, start));
   }
-  if (req.h3) parts.push(h3Match(req.h3, d, "h3"));
+  if (req.h3) parts.push(h3Match(req.h3, d, "h3", req.datetime));
   if (req.filter) parts.push(compileFilter(req.filter, queryables, d));
   return all(parts, "AND");
 }
