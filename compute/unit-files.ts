@@ -29,30 +29,35 @@ export async function writeUnitFiles(
   rows: CellRows,
   output: OutputStore,
 ): Promise<UnitFile[]> {
-  // h0 per cell once; cells are sorted, and the base cell sits in the high bits, so h0 runs are contiguous.
-  const h0 = new Map<number, string>();
+  // Partition names per cell (h0) and per time step, computed once; rows then only look them up.
+  const h0 = new Array<string | undefined>(mapping.cells.length);
+  let steps = 1;
+  for (let r = 0; r < rows.length; r++) steps = Math.max(steps, (rows.step[r] as number) + 1);
+  const stepDir = Array.from({ length: steps }, (_, s) => {
+    if (!p.timesMs) return "";
+    const part = timePartitionOf(p.timesMs[timeStart + s] as number, p.config.timePartition);
+    return part ? `/${part[0]}=${part[1]}` : "";
+  });
   const groups = new Map<string, number[]>();
+  let lastKey = -1;
+  let lastList: number[] = [];
   for (let r = 0; r < rows.length; r++) {
     const g = rows.cell[r] as number;
-    let h = h0.get(g);
-    if (h === undefined) {
-      h = h0Of(mapping.cells[g] as bigint);
-      h0.set(g, h);
+    const s = rows.step[r] as number;
+    const key = g * steps + s;
+    if (key !== lastKey) {
+      const h = h0[g] ?? h0Of(mapping.cells[g] as bigint);
+      h0[g] = h;
+      const dir = `h0=${h}${stepDir[s]}`;
+      let list = groups.get(dir);
+      if (!list) {
+        list = [];
+        groups.set(dir, list);
+      }
+      lastKey = key;
+      lastList = list;
     }
-    let dir = `h0=${h}`;
-    if (p.timesMs) {
-      const part = timePartitionOf(
-        p.timesMs[timeStart + (rows.step[r] as number)] as number,
-        p.config.timePartition,
-      );
-      if (part) dir += `/${part[0]}=${part[1]}`;
-    }
-    let list = groups.get(dir);
-    if (!list) {
-      list = [];
-      groups.set(dir, list);
-    }
-    list.push(r);
+    lastList.push(r);
   }
   const files: UnitFile[] = [];
   for (const dir of [...groups.keys()].sort()) {

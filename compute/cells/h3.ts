@@ -1,3 +1,9 @@
+/**
+ * H3 indexes in three forms: the hex string h3-js speaks, the unsigned 64-bit value the Parquet column holds,
+ * and a 52-bit "key" as a plain number for the hot loops. All cells of one resolution share their top 12 bits
+ * (reserved 0, mode 1, reserved 0, resolution), so the low 52 bits (base cell and digits) identify a cell
+ * exactly, fit a double, and sort in the same order as the 64-bit values.
+ */
 import { cellToParent, latLngToCell } from "h3-js";
 
 /** H3 index string to its unsigned 64-bit value. */
@@ -15,13 +21,26 @@ export function h0Of(value: bigint): string {
   return cellToParent(bigIntToCell(value), 0);
 }
 
-/** Cells of many points at one resolution; NaN coordinates give 0 (no cell). */
-export function cellsOfPoints(lat: Float64Array, lng: Float64Array, res: number): BigUint64Array {
-  const out = new BigUint64Array(lat.length);
+/** Low 52 bits of a cell: its 15 hex digits after mode and resolution. */
+export function cellKey(cell: string): number {
+  return Number.parseInt(cell.slice(2), 16);
+}
+
+export function keyToHex(key: number, res: number): string {
+  return `8${res.toString(16)}${key.toString(16).padStart(13, "0")}`;
+}
+
+export function keyToBigInt(key: number, res: number): bigint {
+  return (1n << 59n) | (BigInt(res) << 52n) | BigInt(key);
+}
+
+/** Cell keys of many points at one resolution; NaN coordinates give NaN (no cell). */
+export function cellsOfPoints(lat: Float64Array, lng: Float64Array, res: number): Float64Array {
+  const out = new Float64Array(lat.length);
   for (let i = 0; i < lat.length; i++) {
     const la = lat[i] as number;
     const lo = lng[i] as number;
-    if (Number.isFinite(la) && Number.isFinite(lo)) out[i] = cellToBigInt(latLngToCell(la, lo, res));
+    out[i] = Number.isFinite(la) && Number.isFinite(lo) ? cellKey(latLngToCell(la, lo, res)) : Number.NaN;
   }
   return out;
 }

@@ -67,7 +67,7 @@ export class CellMapper {
       const spacing = Math.max(Number.isFinite(dy) ? dy : 0, Number.isFinite(dx) ? dx : 0);
       const marginDeg = (spacing + 2 * getHexagonEdgeLengthAvg(this.res, UNITS.km)) / 111 + 1e-6;
       return Promise.resolve(
-        sampleMapping(this.grid, block, candidateCells(this.grid, block, this.res, marginDeg)),
+        sampleMapping(this.grid, block, this.res, candidateCells(this.grid, block, this.res, marginDeg)),
       );
     }
     const halo = blockHalo(this.grid, block, this.res);

@@ -10,7 +10,7 @@
  */
 import { cellToLatLng } from "h3-js";
 import type { Grid } from "../grid/types.js";
-import { bigIntToCell } from "./h3.js";
+import { cellKey, keyToBigInt, keyToHex } from "./h3.js";
 import type { PixelCells } from "./pixel-cells.js";
 
 export interface Block {
@@ -35,14 +35,19 @@ export interface CellMapping {
 
 export type MappingMethod = "aggregate" | "sample";
 
-/** The pixel (row, column) nearest a cell's centre, clamped into the grid; wrapped on a global grid. */
-export function ownerPixel(grid: Grid, cell: bigint): [number, number] {
-  const [lat, lng] = cellToLatLng(bigIntToCell(cell));
+/** The pixel (row, column) nearest a point, clamped into the grid; wrapped on a global grid. */
+function nearestPixel(grid: Grid, lat: number, lng: number): [number, number] {
   const [fy, fx] = grid.pixelCoords(lat, lng, true) as [number, number];
   const y = Math.min(Math.max(Math.round(fy), 0), grid.ny - 1);
   let x = Math.round(fx);
   x = grid.periodicX ? ((x % grid.nx) + grid.nx) % grid.nx : Math.min(Math.max(x, 0), grid.nx - 1);
   return [y, x];
+}
+
+/** The pixel that decides which block owns a cell: the one nearest the cell's centre. */
+export function ownerPixel(grid: Grid, cell: string): [number, number] {
+  const [lat, lng] = cellToLatLng(cell);
+  return nearestPixel(grid, lat, lng);
 }
 
 function inBlock(block: Block, y: number, x: number): boolean {
@@ -55,16 +60,18 @@ export function haloColumns(grid: Grid, block: Block, halo: number): [number, nu
   const b = block.x1 + halo;
   if (!grid.periodicX) return [[Math.max(0, a), Math.min(grid.nx, b)]];
   if (b - a >= grid.nx) return [[0, grid.nx]];
-  if (a < 0)
+  if (a < 0) {
     return [
       [grid.nx + a, grid.nx],
       [0, b],
     ];
-  if (b > grid.nx)
+  }
+  if (b > grid.nx) {
     return [
       [a, grid.nx],
       [0, b - grid.nx],
     ];
+  }
   return [[a, b]];
 }
 
@@ -79,73 +86,85 @@ export async function aggregateMapping(
   const columns = haloColumns(grid, block, halo.x);
   const width = columns.reduce((s, [a, b]) => s + b - a, 0);
   const height = rows[1] - rows[0];
-  const bufferCells = new BigUint64Array(height * width);
+  const keys = new Float64Array(height * width);
   let colOffset = 0;
   for (const [a, b] of columns) {
     const part = await pixelCells.cells(rows[0], rows[1], a, b, res);
     const w = b - a;
-    for (let r = 0; r < height; r++)
-      bufferCells.set(part.subarray(r * w, (r + 1) * w), r * width + colOffset);
+    for (let r = 0; r < height; r++) keys.set(part.subarray(r * w, (r + 1) * w), r * width + colOffset);
     colOffset += w;
   }
-  // Decide ownership once per distinct cell, then keep the pixels of owned cells.
-  const owned = new Map<bigint, boolean>();
-  const keep: number[] = [];
-  for (let i = 0; i < bufferCells.length; i++) {
-    const c = bufferCells[i] as bigint;
-    if (c === 0n) continue;
-    let mine = owned.get(c);
-    if (mine === undefined) {
-      const [y, x] = ownerPixel(grid, c);
-      mine = inBlock(block, y, x);
-      owned.set(c, mine);
-    }
-    if (mine) keep.push(i);
-  }
-  return groupByCell(
-    rows,
-    columns,
-    keep,
-    (i) => bufferCells[i] as bigint,
-    (i) => i,
-  );
+  // Ownership is decided once per distinct cell.
+  const distinct = uniqueSorted(keys);
+  const owned = distinct.filter((k) => {
+    const [y, x] = ownerPixel(grid, keyToHex(k, res));
+    return inBlock(block, y, x);
+  });
+  return groupByCell(rows, columns, owned, keys, res);
 }
 
-/** CSR grouping of buffer positions by cell, cells ascending, pixels in buffer order within a cell. */
+/** Distinct non-NaN values, ascending. */
+function uniqueSorted(keys: Float64Array): Float64Array {
+  const sorted = Float64Array.from(keys).sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i] as number;
+    if (Number.isNaN(v)) break;
+    if (n === 0 || sorted[n - 1] !== v) sorted[n++] = v;
+  }
+  return sorted.slice(0, n);
+}
+
+/**
+ * CSR grouping: for each owned cell (ascending), the buffer positions whose key is that cell, in buffer order.
+ * `keyAt[i]` is the cell key of buffer position `positions?.[i] ?? i`.
+ */
 function groupByCell(
   rows: [number, number],
   columns: [number, number][],
-  items: number[],
-  cellOf: (item: number) => bigint,
-  pixelOf: (item: number) => number,
+  owned: Float64Array,
+  keyAt: Float64Array,
+  res: number,
+  positions?: Uint32Array,
 ): CellMapping {
-  const keys = new BigUint64Array(items.length);
-  for (let k = 0; k < items.length; k++) keys[k] = cellOf(items[k] as number);
-  const order = Array.from(items.keys()).sort((p, q) => {
-    const a = keys[p] as bigint;
-    const b = keys[q] as bigint;
-    return a < b ? -1 : a > b ? 1 : p - q;
+  const rank = new Map<number, number>();
+  owned.forEach((k, i) => {
+    rank.set(k, i);
   });
-  const cells: bigint[] = [];
-  const offsets: number[] = [];
-  const pixels = new Uint32Array(items.length);
-  order.forEach((k, j) => {
-    const c = keys[k] as bigint;
-    if (cells.length === 0 || cells[cells.length - 1] !== c) {
-      cells.push(c);
-      offsets.push(j);
-    }
-    pixels[j] = pixelOf(items[k] as number);
+  const offsets = new Uint32Array(owned.length + 1);
+  const which = new Int32Array(keyAt.length).fill(-1);
+  for (let i = 0; i < keyAt.length; i++) {
+    const r = rank.get(keyAt[i] as number);
+    if (r === undefined) continue;
+    which[i] = r;
+    offsets[r + 1] = (offsets[r + 1] as number) + 1;
+  }
+  for (let g = 0; g < owned.length; g++) offsets[g + 1] = (offsets[g + 1] as number) + (offsets[g] as number);
+  const fill = offsets.slice(0, owned.length);
+  const pixels = new Uint32Array(offsets[owned.length] as number);
+  for (let i = 0; i < keyAt.length; i++) {
+    const r = which[i] as number;
+    if (r < 0) continue;
+    pixels[fill[r] as number] = positions ? (positions[i] as number) : i;
+    fill[r] = (fill[r] as number) + 1;
+  }
+  const cells = new BigUint64Array(owned.length);
+  owned.forEach((k, i) => {
+    cells[i] = keyToBigInt(k, res);
   });
-  offsets.push(items.length);
-  return { rows, columns, cells: BigUint64Array.from(cells), offsets: Uint32Array.from(offsets), pixels };
+  return { rows, columns, cells, offsets, pixels };
 }
 
 /** Sample mapping: `candidates` are cells near the block (a superset of those whose centre lies on it). */
-export function sampleMapping(grid: Grid, block: Block, candidates: Iterable<string>): CellMapping {
+export function sampleMapping(
+  grid: Grid,
+  block: Block,
+  res: number,
+  candidates: Iterable<string>,
+): CellMapping {
   const width = block.x1 - block.x0;
-  const items: number[] = [];
-  const values: bigint[] = [];
+  const keys: number[] = [];
+  const positions: number[] = [];
   const seen = new Set<string>();
   for (const cell of candidates) {
     if (seen.has(cell)) continue;
@@ -157,15 +176,16 @@ export function sampleMapping(grid: Grid, block: Block, candidates: Iterable<str
     let x = Math.round(p[1]);
     if (grid.periodicX) x = ((x % grid.nx) + grid.nx) % grid.nx;
     if (y < 0 || y >= grid.ny || x < 0 || x >= grid.nx || !inBlock(block, y, x)) continue;
-    items.push((y - block.y0) * width + (x - block.x0));
-    values.push(BigInt(`0x${cell}`));
+    keys.push(cellKey(cell));
+    positions.push((y - block.y0) * width + (x - block.x0));
   }
-  const index = Array.from(items.keys());
+  const keyAt = Float64Array.from(keys);
   return groupByCell(
     [block.y0, block.y1],
     [[block.x0, block.x1]],
-    index,
-    (k) => values[k] as bigint,
-    (k) => items[k] as number,
+    uniqueSorted(keyAt),
+    keyAt,
+    res,
+    Uint32Array.from(positions),
   );
 }

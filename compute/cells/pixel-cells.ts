@@ -2,9 +2,9 @@ import type { Grid, GridSpec } from "../grid/types.js";
 import { WorkerPool } from "../workers/pool.js";
 import { cellsOfPoints } from "./h3.js";
 
-/** Computes the H3 cell of every pixel centre of a rectangle of the grid. */
+/** Computes the H3 cell key (see h3.ts) of every pixel centre of a rectangle of the grid. */
 export interface PixelCells {
-  cells(y0: number, y1: number, x0: number, x1: number, res: number): Promise<BigUint64Array>;
+  cells(y0: number, y1: number, x0: number, x1: number, res: number): Promise<Float64Array>;
   close(): Promise<void>;
 }
 
@@ -28,11 +28,9 @@ export function workerPixelCells(spec: GridSpec, threads: number): PixelCells {
       const parts = Math.min(rows, pool.size * 4);
       const bounds = Array.from({ length: parts + 1 }, (_, i) => y0 + Math.round((rows * i) / parts));
       const pieces = await Promise.all(
-        bounds
-          .slice(0, -1)
-          .map((a, i) => pool.run<BigUint64Array>({ y0: a, y1: bounds[i + 1], x0, x1, res })),
+        bounds.slice(0, -1).map((a, i) => pool.run<Float64Array>({ y0: a, y1: bounds[i + 1], x0, x1, res })),
       );
-      const out = new BigUint64Array(rows * (x1 - x0));
+      const out = new Float64Array(rows * (x1 - x0));
       let offset = 0;
       for (const p of pieces) {
         out.set(p, offset);

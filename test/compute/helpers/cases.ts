@@ -24,7 +24,7 @@ const HOURS_1900_TO_2022_01_31 = (Date.UTC(2022, 0, 31) - Date.UTC(1900, 0, 1)) 
  * 2022-01-31 20:00 (crossing midnight), `tp` int16 packed with scale/offset and _FillValue, `t2m` float32 with
  * NaN fill. Time chunk 2: hours 4-5 are entirely fill, so their units are all-fill.
  */
-export function hourlyGrid(step = 1, nt = 6, chunks = [2, 60, 120]): Case {
+export function hourlyGrid(step = 1, nt = 6, chunks = [2, 60, 120], fillHours = [4, 5]): Case {
   const ny = Math.round(180 / step);
   const nx = Math.round(360 / step);
   const lat = Float64Array.from({ length: ny }, (_, i) => 90 - step / 2 - i * step);
@@ -33,7 +33,7 @@ export function hourlyGrid(step = 1, nt = 6, chunks = [2, 60, 120]): Case {
   const n = nt * ny * nx;
   const tp = new Int16Array(n);
   const t2m = new Float32Array(n);
-  const allFill = (t: number) => t === 4 || t === 5;
+  const allFill = (t: number) => fillHours.includes(t);
   for (let k = 0; k < n; k++) {
     const t = Math.floor(k / (ny * nx));
     const r = hash01(k);
