@@ -1,6 +1,6 @@
 import { emptyReferenceSet, type JsonObject, type JsonValue } from "../../refs/model/reference-set.js";
 import type { ByteSource } from "../../refs/storage/types.js";
-import { ScanError, UnsupportedFeatureError } from "../errors.js";
+import { FormatError, ScanError, UnsupportedFeatureError } from "../errors.js";
 import type { ScanIssue, ScanOptions, ScanResult } from "../types.js";
 import { attributeJson } from "./attribute-values.js";
 import { readAttributes } from "./attributes.js";
@@ -40,8 +40,13 @@ export async function scanHdf5(
   const fileSize = await source.size({ signal: options.signal });
   const reader = new BlockReader(source, fileSize, 64 * 1024, options.signal);
   const file = new HdfFile(reader, source.url);
-  const superblock = await readSuperblock(file);
-  const objects = await walkObjects(file, superblock.rootObjectHeader);
+  let objects: Awaited<ReturnType<typeof walkObjects>>;
+  try {
+    const superblock = await readSuperblock(file);
+    objects = await walkObjects(file, superblock.rootObjectHeader);
+  } catch (error) {
+    throw asScanError(error, source.url, "");
+  }
   const pathByAddress = new Map<number, string>();
   for (const o of objects)
     if (!pathByAddress.has(o.header.address)) pathByAddress.set(o.header.address, o.path);
@@ -81,7 +86,8 @@ export async function scanHdf5(
         { file, url, path: o.path, info, attrs, zattrs, dims, decoder, inlineThreshold, readBytes },
         refs,
       );
-    } catch (error) {
+    } catch (caught) {
+      const error = asScanError(caught, url, object);
       if (onError === "raise" || !(error instanceof ScanError)) throw error;
       refs.metadata.delete(`${o.path}/.zarray`);
       refs.metadata.delete(`${o.path}/.zattrs`);
@@ -111,4 +117,12 @@ async function transferAttributes(
     if (value !== undefined) out[a.name] = value;
   }
   return out;
+}
+
+/** A parse step that overran a structure (RangeError) or met impossible values means corrupt metadata. */
+function asScanError(error: unknown, url: string, object: string): unknown {
+  if (error instanceof RangeError || error instanceof TypeError) {
+    return new FormatError(url, object, `corrupt metadata: ${error.message}`, undefined, { cause: error });
+  }
+  return error;
 }

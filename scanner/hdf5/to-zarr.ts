@@ -4,9 +4,9 @@ import {
   type JsonValue,
   type ReferenceSet,
 } from "../../refs/model/reference-set.js";
-import { UnsupportedFeatureError } from "../errors.js";
+import { FormatError, UnsupportedFeatureError } from "../errors.js";
 import { listChunks } from "./chunk-index/index.js";
-import { type ChunkIndexContext, gridOf } from "./chunk-index/types.js";
+import { type ChunkIndexContext, gridOf, MAX_CHUNKS } from "./chunk-index/types.js";
 import type { DatasetInfo } from "./dataset.js";
 import { describeType, numpyDtype } from "./dtype.js";
 import type { HdfFile } from "./file.js";
@@ -34,6 +34,7 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
   const { info, path, file } = input;
   const object = `/${path}`;
   const shape = info.space.shape;
+  checkShape(input);
   const t = info.type;
   const zattrs = { ...input.zattrs, _ARRAY_DIMENSIONS: input.dims };
   if (info.external) throw new UnsupportedFeatureError(file.url, object, "external raw data storage");
@@ -127,6 +128,14 @@ async function setChunk(
   offset: number,
   length: number,
 ): Promise<void> {
+  if (offset < 0 || length < 0 || offset + length > input.file.fileSize) {
+    throw new FormatError(
+      input.file.url,
+      `/${input.path}`,
+      `chunk of ${length} bytes reaches past the end of the file`,
+      offset,
+    );
+  }
   if (length < input.inlineThreshold) {
     table.set(flat, { kind: "inline", data: (await input.readBytes(offset, length)).slice() });
   } else table.set(flat, { kind: "range", url: input.url, offset, length });
@@ -142,12 +151,22 @@ function zarray(
   return { chunks, compressor: null, dtype, fill_value: fill, filters, order: "C", shape, zarr_format: 2 };
 }
 
+/** Most variable-length strings embedded for one dataset (kerchunk embeds them all into the JSON). */
+const MAX_EMBEDDED = 10_000_000;
+
 /** Variable-length strings: values read now and embedded as JSON chunks (kerchunk's vlen_encode="embed"). */
 async function embedStrings(input: DatasetInput, refs: ReferenceSet, zattrs: JsonObject): Promise<void> {
   const { info, path, file } = input;
   const object = `/${path}`;
   const shape = info.space.shape;
   const count = shape.reduce((a, b) => a * b, 1);
+  if (count > MAX_EMBEDDED) {
+    throw new UnsupportedFeatureError(
+      file.url,
+      object,
+      `${count} variable-length strings (more than ${MAX_EMBEDDED} to embed)`,
+    );
+  }
   const mapping = filtersToCodecs(info.filters, info.type.size);
   if ("unsupported" in mapping) throw new UnsupportedFeatureError(file.url, object, mapping.unsupported);
   const chunks = info.layout.kind === "chunked" ? info.layout.chunk : [...shape];
@@ -212,4 +231,34 @@ function datasetIndex(
     index = index * (shape[d] as number) + p;
   }
   return index;
+}
+
+/** Reject shapes and chunk grids that cannot be real (a corrupt dimension size would exhaust memory). */
+function checkShape(input: DatasetInput): void {
+  const { info, file, path } = input;
+  const layout = info.layout;
+  const chunks = layout.kind === "chunked" ? layout.chunk : info.space.shape.map(() => 1);
+  if (layout.kind === "chunked" && (chunks.length !== info.space.shape.length || chunks.some((c) => c < 1))) {
+    throw new FormatError(
+      file.url,
+      `/${path}`,
+      `chunk shape ${chunks.join("x")} does not fit dataspace of rank ${info.space.shape.length}`,
+    );
+  }
+  const grid = layout.kind === "chunked" ? gridOf(info.space.shape, chunks).reduce((a, b) => a * b, 1) : 1;
+  const elements = info.space.shape.reduce((a, b) => a * b, 1);
+  const bytes = elements * info.type.size;
+  const storedBytes =
+    layout.kind === "compact"
+      ? layout.data.length
+      : layout.kind === "contiguous" && layout.address >= 0
+        ? file.fileSize
+        : Number.POSITIVE_INFINITY;
+  if (!Number.isSafeInteger(elements) || grid > MAX_CHUNKS || bytes > storedBytes || elements > 2 ** 40) {
+    throw new FormatError(
+      file.url,
+      `/${path}`,
+      `dataspace ${info.space.shape.join("x")} is implausible (corrupt metadata?)`,
+    );
+  }
 }

@@ -13,6 +13,11 @@ export class ValueDecoder {
 
   /** `count` values of type `t` from `bytes`. */
   async decode(t: Datatype, bytes: Uint8Array, count: number, object: string): Promise<JsonValue[]> {
+    if (count * t.size > bytes.length) {
+      throw new RangeError(
+        `${count} values of ${t.size} bytes need more than the ${bytes.length} bytes stored`,
+      );
+    }
     const out: JsonValue[] = [];
     for (let i = 0; i < count; i++)
       out.push(await this.one(t, bytes.subarray(i * t.size, (i + 1) * t.size), object));

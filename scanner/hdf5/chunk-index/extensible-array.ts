@@ -1,7 +1,14 @@
 import { FormatError } from "../../errors.js";
 import type { Cursor } from "../cursor.js";
 import { bitSet, type IndexEntry, readEntry, validEntrySize } from "./entries.js";
-import { type ChunkIndexContext, gridOf, inGrid, type StoredChunk } from "./types.js";
+import {
+  type ChunkIndexContext,
+  checkChunkCount,
+  gridOf,
+  inGrid,
+  MAX_CHUNKS,
+  type StoredChunk,
+} from "./types.js";
 
 interface Params {
   elementSize: number;
@@ -46,7 +53,11 @@ export async function extensibleArrayChunks(ctx: ChunkIndexContext): Promise<Sto
       h.fileOffset,
     );
   }
-  const nsblks = 1 + maxBits - Math.log2(dataBlkMinElmts);
+  checkChunkCount(ctx, maxIndexSet, "extensible array");
+  if (maxBits > 64 || dataBlkMinElmts < 1 || supBlkMinDataPtrs < 1 || maxBits < Math.log2(dataBlkMinElmts)) {
+    throw new FormatError(file.url, object, "extensible array header parameters out of range", h.fileOffset);
+  }
+  const nsblks = 1 + maxBits - Math.floor(Math.log2(dataBlkMinElmts));
   const superBlocks = Array.from({ length: nsblks }, (_, u) => ({
     ndblks: 2 ** Math.floor(u / 2),
     dblkElmts: 2 ** Math.floor((u + 1) / 2) * dataBlkMinElmts,
@@ -111,7 +122,7 @@ async function readSuperBlock(
 ): Promise<void> {
   const { file, object } = ctx;
   if (address < 0) {
-    for (let i = 0; i < info.ndblks * info.dblkElmts; i++) out.push(undefined);
+    for (let i = 0; i < info.ndblks * info.dblkElmts && out.length < limit; i++) out.push(undefined);
     return;
   }
   const paged = info.dblkElmts > p.pageElmts;
@@ -140,7 +151,7 @@ async function readDataBlock(
 ): Promise<void> {
   const { file, object } = ctx;
   if (address < 0) {
-    for (let i = 0; i < count; i++) out.push(undefined);
+    for (let i = 0; i < count && out.length < MAX_CHUNKS; i++) out.push(undefined);
     return;
   }
   const paged = count > p.pageElmts;

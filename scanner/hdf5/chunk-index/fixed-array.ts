@@ -1,6 +1,13 @@
 import { FormatError } from "../../errors.js";
 import { bitSet, type IndexEntry, readEntry, validEntrySize } from "./entries.js";
-import { type ChunkIndexContext, gridOf, inGrid, type StoredChunk, unflatten } from "./types.js";
+import {
+  type ChunkIndexContext,
+  checkChunkCount,
+  gridOf,
+  inGrid,
+  type StoredChunk,
+  unflatten,
+} from "./types.js";
 
 /** Fixed array index (layout v4, no unlimited dimension): one entry per chunk, optionally in pages. */
 export async function fixedArrayChunks(ctx: ChunkIndexContext): Promise<StoredChunk[]> {
@@ -26,6 +33,7 @@ export async function fixedArrayChunks(ctx: ChunkIndexContext): Promise<StoredCh
       h.fileOffset,
     );
   }
+  checkChunkCount(ctx, count, "fixed array");
   if (dataBlock < 0) return [];
   const pageSize = 2 ** pageBits;
   const paged = count > pageSize;

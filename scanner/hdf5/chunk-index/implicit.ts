@@ -1,4 +1,12 @@
-import { type ChunkIndexContext, chunkBytes, gridOf, inGrid, type StoredChunk, unflatten } from "./types.js";
+import {
+  type ChunkIndexContext,
+  checkChunkCount,
+  chunkBytes,
+  gridOf,
+  inGrid,
+  type StoredChunk,
+  unflatten,
+} from "./types.js";
 
 /** Implicit index (early allocation, no filters): chunk i of the maximum-shape grid is at address + i * size. */
 export function implicitChunks(ctx: ChunkIndexContext): StoredChunk[] {
@@ -10,6 +18,7 @@ export function implicitChunks(ctx: ChunkIndexContext): StoredChunk[] {
   );
   const grid = gridOf(ctx.shape, ctx.chunk);
   const total = maxGrid.reduce((a, b) => a * b, 1);
+  checkChunkCount(ctx, total, "implicit index");
   const out: StoredChunk[] = [];
   for (let i = 0; i < total; i++) {
     const coords = unflatten(i, maxGrid);

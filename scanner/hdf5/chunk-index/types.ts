@@ -1,3 +1,4 @@
+import { FormatError } from "../../errors.js";
 import type { HdfFile } from "../file.js";
 import type { ChunkIndexInfo } from "../messages/layout.js";
 
@@ -53,4 +54,21 @@ export function unflatten(index: number, grid: readonly number[]): number[] {
 /** Whether chunk coordinates lie in the grid of the current shape (indexes may hold chunks beyond it). */
 export function inGrid(coords: readonly number[], grid: readonly number[]): boolean {
   return coords.every((c, d) => c < (grid[d] as number));
+}
+
+/**
+ * Most chunks one dataset may have (a chunk table holds 20 bytes per chunk): beyond it the metadata is taken as
+ * corrupt rather than letting a damaged dimension size exhaust memory.
+ */
+export const MAX_CHUNKS = 2 ** 26;
+
+/** Throw a FormatError when a chunk count from the file is implausible. */
+export function checkChunkCount(ctx: ChunkIndexContext, count: number, what: string): void {
+  if (!Number.isSafeInteger(count) || count < 0 || count > MAX_CHUNKS) {
+    throw new FormatError(
+      ctx.file.url,
+      ctx.object,
+      `${what} of ${count} chunks is implausible (corrupt metadata?)`,
+    );
+  }
 }
