@@ -43,7 +43,8 @@ export class ChunkTable {
     for (let d = 0; d < this.grid.length; d++) {
       const c = coords[d] ?? 0;
       const n = this.grid[d] ?? 1;
-      if (c < 0 || c >= n) throw new RangeError(`chunk coordinate ${c} outside grid dimension ${d} of size ${n}`);
+      if (c < 0 || c >= n)
+        throw new RangeError(`chunk coordinate ${c} outside grid dimension ${d} of size ${n}`);
       index = index * n + c;
     }
     return index;
@@ -84,6 +85,21 @@ export class ChunkTable {
     this.pathIndex[flat] = this.pathId(ref.url);
     this.offsets[flat] = ref.kind === "range" ? ref.offset : 0;
     this.lengths[flat] = ref.kind === "range" ? ref.length : -1;
+  }
+
+  /** set() for a byte range without building a ChunkRef object (bulk loads of millions of references). */
+  setRange(flat: number, url: string, offset: number, length: number): void {
+    if (this.pathIndex[flat] === INLINE) this.inline.delete(flat);
+    this.pathIndex[flat] = this.pathId(url);
+    this.offsets[flat] = offset;
+    this.lengths[flat] = length;
+  }
+
+  /** Number of chunks that have a reference. */
+  presentCount(): number {
+    let n = 0;
+    for (let i = 0; i < this.count; i++) if (this.pathIndex[i] !== MISSING) n++;
+    return n;
   }
 
   get(flat: number): ChunkRef | undefined {

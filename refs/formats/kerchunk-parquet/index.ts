@@ -1,0 +1,3 @@
+export * from "./layout.js";
+export { readKerchunkParquet } from "./read.js";
+export { type KerchunkParquetWriteOptions, writeKerchunkParquet } from "./write.js";
