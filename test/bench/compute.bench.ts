@@ -4,55 +4,31 @@
  * h3-js alone, with the peak resident memory seen during each case. Sources are in memory (uncompressed
  * chunks), so storage speed is not part of the figures; output goes to a local temporary folder.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { latLngToCell } from "h3-js";
 import { cellsOfPoints } from "../../compute/cells/h3.js";
-import type { ComputeConfig } from "../../compute/config.js";
-import { LocalOutput } from "../../compute/io/output.js";
 import { encodeH3Parquet } from "../../compute/parquet/writer.js";
-import { computeProject } from "../../compute/run.js";
-import { type Case, hourlyGrid, utmRaster } from "../compute/helpers/cases.js";
-import { chunkReader } from "../compute/helpers/reader.js";
 import type { BenchTable } from "./table.js";
 
-/** Largest RSS (MiB) sampled while `work` runs. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakMiB: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  try {
-    const value = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { value, peakMiB: peak / 1024 / 1024 };
-  } finally {
-    clearInterval(timer);
-  }
+const caseScript = fileURLToPath(new URL("../compute/helpers/bench-case.ts", import.meta.url));
+
+interface CaseResult {
+  seconds: number;
+  values: number;
+  rows: number;
+  method: string;
+  maxRssMiB: number;
 }
 
-async function endToEnd(c: Case, config: ComputeConfig, values: number) {
-  const root = await mkdtemp(join(tmpdir(), "refs-bench-compute-"));
-  try {
-    global.gc?.();
-    const { value, peakMiB } = await withPeakRss(async () => {
-      const started = performance.now();
-      const summary = await computeProject(
-        {
-          refs: c.dataset.refs,
-          read: chunkReader(c.dataset.refs, c.dataset.sources),
-          output: new LocalOutput(root),
-        },
-        config,
-        { mappingThreads: 2 },
-      );
-      return { seconds: (performance.now() - started) / 1000, summary };
-    });
-    return { ...value, peakMiB, valuesPerSecond: values / value.seconds };
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+/** Runs one case in a child process (so peak RSS is the case's own) and returns its figures. */
+function runCase(name: string, size: number, out: string, cacheDir?: string): CaseResult {
+  const args = ["--import", "tsx", caseScript, name, String(size), out, ...(cacheDir ? [cacheDir] : [])];
+  const stdout = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split("\n").pop() as string) as CaseResult;
 }
 
 function writerAlone(rows: number) {
@@ -98,43 +74,47 @@ export default async function bench(): Promise<BenchTable[]> {
     "-",
   ]);
   rows.push(["h3-js latLngToCell alone, 1 thread (points)", 500_000, h3, ratio(h3), "-", "-"]);
-  const hourly: { nt: number; peak: number }[] = [];
-  for (const nt of [3, 6, 12]) {
-    const c = hourlyGrid(0.25, nt, [1, 720, 1440], []);
-    const values = nt * 720 * 1440;
-    const r = await endToEnd(c, { variables: ["tp"], resolution: 3 }, values);
-    hourly.push({ nt, peak: r.peakMiB });
-    rows.push([
-      `hourly 0.25 deg grid, ${nt} h, res 3 (${r.summary.method}), end to end`,
-      values,
-      r.valuesPerSecond,
-      ratio(r.valuesPerSecond),
-      r.summary.rows,
-      r.peakMiB,
-    ]);
+  const work = await mkdtemp(join(tmpdir(), "refs-bench-compute-"));
+  try {
+    const add = (label: string, r: CaseResult) => {
+      const vps = r.values / r.seconds;
+      rows.push([`${label} (${r.method})`, r.values, vps, ratio(vps), r.rows, r.maxRssMiB]);
+    };
+    for (const nt of [3, 6, 12]) {
+      add(
+        `hourly 0.25 deg, ${nt} h, res 3, mapping computed`,
+        runCase("hourly", nt, join(work, `h${nt}`), join(work, `c${nt}`)),
+      );
+    }
+    add(
+      "hourly 0.25 deg, 12 h, res 3, mapping cached",
+      runCase("hourly", 12, join(work, "h12b"), join(work, "c12")),
+    );
+    add(
+      "UTM raster 2048x2048 30 m, res 8, mapping computed",
+      runCase("raster", 2048, join(work, "r"), join(work, "cr")),
+    );
+    add(
+      "UTM raster 2048x2048 30 m, res 8, mapping cached",
+      runCase("raster", 2048, join(work, "r2"), join(work, "cr")),
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
-  const raster = utmRaster(2048, 2048, 30, 512);
-  const rasterValues = 2048 * 2048;
-  const rr = await endToEnd(raster, { variables: ["band1"], resolution: 8 }, rasterValues);
-  rows.push([
-    `UTM raster 2048x2048 of 30 m, res 8 (${rr.summary.method}), end to end`,
-    rasterValues,
-    rr.valuesPerSecond,
-    ratio(rr.valuesPerSecond),
-    rr.summary.rows,
-    rr.peakMiB,
-  ]);
   return [
     {
-      title: "compute: H3 Parquet end to end vs its parts",
+      title: "compute: H3 Parquet end to end (read, CF decode, map, write) vs its parts",
       baseline: "Parquet writer alone (rows/s)",
       columns: ["case", "values", "values/s", "ratio vs writer", "rows out", "peak RSS MiB"],
       rows,
       notes: [
-        "values = source values read (pixels x hours); the writer's are rows written",
-        "sources in memory, uncompressed chunks: storage and codec speed are not included",
-        `peak RSS of hourly cases by hours: ${hourly.map((h) => `${h.nt}h ${h.peak.toFixed(0)} MiB`).join(", ")} (includes the generated input held in memory)`,
-        "grid -> cell mapping on 2 worker threads, once per grid; each hour is then a gather",
+        "values = source values read (pixels x hours); the writer's are rows written (one value each)",
+        "hourly input is generated chunk by chunk on demand (int16 packed, _FillValue), so RSS is compute's own",
+        "raster input (uint8, nodata 0) is held in memory; sources are uncompressed, so codec speed is not included",
+        "mapping on 2 worker threads, cached on disk per grid block; 'cached' reruns reuse the cache of the run above",
+        `load average during the run: ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(" ")} on ${cpus().length} cores`,
       ],
     },
   ];
