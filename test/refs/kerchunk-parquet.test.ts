@@ -5,7 +5,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { readKerchunkJson } from "../../refs/formats/kerchunk-json.js";
 import { readKerchunkParquet, writeKerchunkParquet } from "../../refs/formats/kerchunk-parquet/index.js";
-import { ChunkTable, type ReferenceSet } from "../../refs/model/reference-set.js";
+import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
 import "../../refs/store/codecs/index.js";
 import { readArray } from "../../refs/store/read-array.js";
 import { fixtureFiles, haveFixtures } from "../fixtures.js";
@@ -53,7 +53,7 @@ function sample(): ReferenceSet {
   table.set(3, { kind: "file", url: "https://h/whole.bin" });
   table.set(6, { kind: "range", url: "s3://b/f1.nc", offset: 2 ** 40, length: 5 });
   return {
-    metadata: new Map([
+    metadata: new Map<string, JsonObject>([
       [".zgroup", { zarr_format: 2 }],
       [
         "v/.zarray",

@@ -35,7 +35,11 @@ export async function decodeRecord(bytes: Uint8Array, name: string): Promise<Rec
       utf8: false,
       compressors: { ZSTD: (input, length) => decoder.decode(input, length) },
       onChunk: ({ columnName, columnData, rowStart }) => {
-        const target = (columns[columnName] ??= []);
+        let target = columns[columnName];
+        if (!target) {
+          target = [];
+          columns[columnName] = target;
+        }
         for (let i = 0; i < columnData.length; i++) target[rowStart + i] = columnData[i];
       },
     });
