@@ -38,5 +38,8 @@ export function errorResponse(err: unknown, c: Context): Response {
   } else {
     console.error(err);
   }
-  return c.json({ code: CODES[status] ?? "Error", description }, status as ContentfulStatusCode);
+  const headers: Record<string, string> = {};
+  const challenge = c.res.headers.get("www-authenticate");
+  if (status === 401 && challenge) headers["www-authenticate"] = challenge;
+  return c.json({ code: CODES[status] ?? "Error", description }, status as ContentfulStatusCode, headers);
 }

@@ -1,5 +1,5 @@
+import { timingSafeEqual } from "node:crypto";
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
 import type { StacCollection, StacItem } from "../stac/types.js";
 import type { ApiOptions } from "./context.js";
 import { baseUrl } from "./context.js";
@@ -12,16 +12,7 @@ import { mergePatch } from "./merge-patch.js";
  * request is a 405; with one, a request without the right bearer token is a 401.
  */
 export function transactionRoutes(app: Hono, o: ApiOptions): void {
-  const guard: MiddlewareHandler = o.token
-    ? bearerAuth({
-        token: o.token,
-        noAuthenticationHeader: { message: unauthorized },
-        invalidToken: { message: unauthorized },
-        invalidAuthenticationHeader: { message: unauthorized },
-      })
-    : async () => {
-        throw apiError(405, "transactions are disabled on this server (no bearer token configured)");
-      };
+  const guard: MiddlewareHandler = o.token ? bearerGuard(o.token) : disabled;
   const store = o.store;
 
   app.on(["POST", "PUT", "PATCH", "DELETE"], ["/collections", "/collections/*"], guard);
@@ -113,10 +104,22 @@ export function transactionRoutes(app: Hono, o: ApiOptions): void {
   }
 }
 
-const unauthorized = JSON.stringify({
-  code: "Unauthorized",
-  description: "a valid bearer token is required",
-});
+const disabled: MiddlewareHandler = async () => {
+  throw apiError(405, "transactions are disabled on this server (no bearer token configured)");
+};
+
+/** Accept only `Authorization: Bearer <token>`, compared in constant time. */
+function bearerGuard(token: string): MiddlewareHandler {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return async (c, next) => {
+    const given = Buffer.from(c.req.header("authorization") ?? "");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      c.header("WWW-Authenticate", 'Bearer realm="refs"');
+      throw apiError(401, "a valid bearer token is required for transactions");
+    }
+    await next();
+  };
+}
 
 async function body(c: Context): Promise<unknown> {
   return c.req.json().catch(() => {
