@@ -13,7 +13,7 @@ export class BlockReader {
   constructor(
     readonly source: ByteSource,
     readonly fileSize: number,
-    readonly blockSize = 64 * 1024,
+    readonly blockSize = 4096,
     private readonly signal?: AbortSignal,
   ) {}
 

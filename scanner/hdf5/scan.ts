@@ -15,6 +15,12 @@ import { datasetToZarr } from "./to-zarr.js";
 import { ValueDecoder } from "./values.js";
 import { walkObjects } from "./walk.js";
 
+/**
+ * Cache granularity: small, because chunk-index nodes of older files lie scattered between chunks (a 48 MB file
+ * with 6000 chunks in a v1 B-tree reads 0.67 MB with 4 KiB blocks, 8.4 MB with 64 KiB blocks).
+ */
+const BLOCK_SIZE = 4096;
+
 /** Requests and bytes a scan read from its source. */
 export interface Hdf5ScanStats {
   requests: number;
@@ -38,7 +44,7 @@ export async function scanHdf5(
   const inlineThreshold = options.inlineThreshold ?? 500;
   const onError = options.onError ?? "raise";
   const fileSize = await source.size({ signal: options.signal });
-  const reader = new BlockReader(source, fileSize, 64 * 1024, options.signal);
+  const reader = new BlockReader(source, fileSize, BLOCK_SIZE, options.signal);
   const file = new HdfFile(reader, source.url);
   let objects: Awaited<ReturnType<typeof walkObjects>>;
   try {
