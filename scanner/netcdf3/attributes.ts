@@ -7,6 +7,8 @@ import type { JsonValue } from "../../refs/model/reference-set.js";
 import type { NcAttribute, NcVariable } from "./header.js";
 import type { NcType } from "./types.js";
 
+const UTF8 = new TextDecoder("utf-8");
+
 /** Decoded numbers of an attribute (bigints only where a 64-bit value is outside the safe range). */
 export function attributeNumbers(attr: NcAttribute): (number | bigint)[] {
   const view = new DataView(attr.bytes.buffer, attr.bytes.byteOffset, attr.bytes.byteLength);
@@ -35,7 +37,7 @@ function jsonNumber(v: number | bigint): JsonValue {
 function charText(bytes: Uint8Array): string {
   let end = bytes.length;
   while (end > 0 && bytes[end - 1] === 0) end--;
-  return new TextDecoder("utf-8").decode(bytes.subarray(0, end));
+  return UTF8.decode(bytes.subarray(0, end));
 }
 
 export function attributeValue(attr: NcAttribute): JsonValue {

@@ -5,6 +5,8 @@
  */
 import { isCdf5Only, type NcType, ncType } from "./types.js";
 
+const UTF8 = new TextDecoder("utf-8");
+
 export type NcVersion = 1 | 2 | 5;
 
 export interface NcDimension {
@@ -135,7 +137,7 @@ class Cursor {
     const bytes = this.padded(n);
     let end = bytes.length;
     while (end > 0 && bytes[end - 1] === 0) end--;
-    return new TextDecoder("utf-8").decode(bytes.subarray(0, end));
+    return UTF8.decode(bytes.subarray(0, end));
   }
 }
 

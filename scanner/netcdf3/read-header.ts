@@ -6,7 +6,7 @@ import type { ByteSource, ReadOptions } from "../../refs/storage/types.js";
 import { FormatError } from "../errors.js";
 import { BadHeader, type NcHeader, NeedMoreBytes, parseHeader } from "./header.js";
 
-export const FIRST_READ_BYTES = 16 * 1024;
+export const FIRST_READ_BYTES = 64 * 1024;
 
 export async function readHeader(source: ByteSource, url: string, options?: ReadOptions): Promise<NcHeader> {
   const size = await source.size(options);
