@@ -37,13 +37,15 @@ export function itemRow(item: StacItem, collection: string): ItemRow {
   if (cells !== undefined && (!Array.isArray(cells) || !cells.every((c) => typeof c === "string"))) {
     throw new CatalogInputError("properties.h3:cells must be a list of cell strings", where);
   }
-  const stored = { ...item, collection };
+  const bbox = geometry ? geometryBbox(geometry) : null;
+  // STAC wants a bbox next to every geometry: derive it when the item came without one
+  const stored = bbox && !item.bbox ? { ...item, collection, bbox } : { ...item, collection };
   return {
     collection,
     id: item.id,
     dtStart: time.start,
     dtEnd: time.end,
-    bbox: geometry ? geometryBbox(geometry) : null,
+    bbox,
     geometry: geometry ? JSON.stringify(geometry) : null,
     properties: JSON.stringify(item.properties),
     content: JSON.stringify(stored),

@@ -1,12 +1,17 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { cellToLatLng, cellToParent } from "h3-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../catalog-api/api/app.js";
 import type { CatalogStore } from "../../catalog-api/backend/store.js";
 import type { StacItem } from "../../catalog-api/stac/types.js";
+import { validateStac } from "../../catalog-api/stac/validate.js";
 import { h3Matches, span, timeMatches } from "./brute-force.js";
 import { generatedCollection, generateItems, T0 } from "./generate-items.js";
 
 export const TOKEN = "s3cret-token";
+const schemasDir = process.env.REFS_STAC_SCHEMAS ?? resolve("../shared/stac-schemas");
+const haveSchemas = existsSync(join(schemasDir, "v1.0.0"));
 const N = 2500;
 
 // biome-ignore lint/suspicious/noExplicitAny: responses are read field by field in assertions
@@ -126,6 +131,16 @@ export function catalogApiSuite(
         expect(typeof r.body.description).toBe("string");
       }
     });
+
+    it.skipIf(!haveSchemas)(
+      "collections and items as served validate as STAC 1.0.0 (stac-node-validator)",
+      async () => {
+        const col = (await get("/collections/gen")).body;
+        const page = (await get("/search?limit=20")).body;
+        const root = (await get("/")).body;
+        await validateStac([root, col, ...page.features], { schemasDir });
+      },
+    );
 
     it("pages through every item with GET and with POST: no duplicates, no gaps", async () => {
       const viaGet = await collect(await get("/search?limit=97"));
