@@ -2,8 +2,9 @@ import type { Command } from "../command.js";
 import { initCommand } from "./init.js";
 import { serveCommand } from "./serve.js";
 import { statusCommand } from "./status.js";
+import { translateCommand } from "./translate.js";
 
 /** Every CLI command, one file each, in the order `refs --help` lists them. */
-const all: Command[] = [initCommand, statusCommand, serveCommand];
+const all: Command[] = [initCommand, statusCommand, serveCommand, translateCommand];
 
 export const commands: Record<string, Command> = Object.fromEntries(all.map((c) => [c.name, c]));
