@@ -5,6 +5,8 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
+import { isError } from "../../refs/errors.js";
+import { NotFoundError } from "../../refs/storage/errors.js";
 import type { ObjectStore } from "../../refs/storage/types.js";
 
 export interface OutputStore {
@@ -70,7 +72,7 @@ export function objectStoreOutput(store: ObjectStore, rootUrl: string): OutputSt
       try {
         return await source.fetch(0, await source.size());
       } catch (e) {
-        if ((e as Error).name === "NotFoundError") return undefined;
+        if (isError(e, NotFoundError)) return undefined;
         throw e;
       }
     },

@@ -1,0 +1,22 @@
+/**
+ * compute: reference set -> H3-indexed Parquet. The CLI (`refs compute <proj>`) calls computeProject with the
+ * project's reference set, a reader over it, an output store and the run options it parsed; it alone reads the
+ * environment (shardFromEnv(process.env)) and prints k8sJobManifest for `--k8s`.
+ */
+export type { CellMapping, MappingMethod } from "./cells/mapping.js";
+export type { Aggregation, ComputeConfig, TimePartition } from "./config.js";
+export { CalendarError, ComputeConfigError, ComputeError, GridError, UnitError } from "./errors.js";
+export { LocalOutput, type OutputStore, objectStoreOutput } from "./io/output.js";
+export type { Progress } from "./progress.js";
+export { referenceReader } from "./read.js";
+export {
+  type ComputeIO,
+  type ComputeSummary,
+  computeProject,
+  type IOModule,
+  type RunOptions,
+} from "./run.js";
+export type { ArrayReader, Region } from "./source.js";
+export { type K8sJobOptions, k8sJobManifest } from "./units/k8s.js";
+export { readAllRecords, type UnitRecord } from "./units/record.js";
+export { inShard, parseShard, type Shard, shardFromEnv } from "./units/shard.js";
