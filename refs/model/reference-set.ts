@@ -98,8 +98,10 @@ export class ChunkTable {
   /** Copy one chunk's reference from another table (no per-chunk objects: combines copy millions). */
   copyFrom(src: ChunkTable, srcFlat: number, dstFlat: number): void {
     const p = src.pathIndex[srcFlat] as number;
-    if (p === MISSING) return this.set(dstFlat, undefined);
-    if (p === INLINE) return this.set(dstFlat, src.get(srcFlat));
+    if (p === MISSING || p === INLINE) {
+      this.set(dstFlat, src.get(srcFlat));
+      return;
+    }
     if (this.pathIndex[dstFlat] === INLINE) this.inline.delete(dstFlat);
     this.pathIndex[dstFlat] = this.pathId(src.paths[p] as string);
     this.offsets[dstFlat] = src.offsets[srcFlat] as number;
