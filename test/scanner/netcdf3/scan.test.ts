@@ -1,11 +1,12 @@
 import { NetCDFReader } from "netcdfjs";
 import { describe, expect, it } from "vitest";
+import "../../../refs/store/codecs/index.js";
 import { MemorySource } from "../../../refs/storage/memory.js";
 import type { ByteSource } from "../../../refs/storage/types.js";
+import { readArray } from "../../../refs/store/read-array.js";
 import { FormatError } from "../../../scanner/errors.js";
 import { scanNetCDF3 } from "../../../scanner/netcdf3/index.js";
 import { CountingSource } from "./counting-source.js";
-import { decodeRaw } from "./decode.js";
 import { flatten } from "./kerchunk-refs.js";
 import { type FileSpec, type NcTypeName, writeNetCDF3 } from "./write-netcdf3.js";
 
@@ -72,21 +73,9 @@ async function valuesOf(
   refs: Awaited<ReturnType<typeof scanNetCDF3>>["refs"],
   name: string,
 ) {
-  const table = refs.arrays.get(name);
-  const dtype = String(refs.metadata.get(`${name}/.zarray`)?.dtype);
-  const out: number[] = [];
-  for (const flat of table?.present() ?? []) {
-    const ref = table?.get(flat);
-    const bytes =
-      ref?.kind === "inline"
-        ? ref.data
-        : ref?.kind === "range"
-          ? await source.fetch(ref.offset, ref.length)
-          : undefined;
-    if (!bytes) throw new Error(`no bytes for ${name}`);
-    out.push(...decodeRaw(bytes, dtype));
-  }
-  return out;
+  const read = await readArray(refs, name, { open: () => source });
+  if (read.dtype === "|S1") return Array.from(read.data as ArrayLike<string>, (c) => c.charCodeAt(0) || 0);
+  return Array.from(read.data as ArrayLike<number | bigint>, Number);
 }
 
 describe("NetCDF3 scanner on generated files", () => {
