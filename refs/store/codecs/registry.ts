@@ -43,6 +43,11 @@ export function registerCodec(id: string, loader: () => Promise<CodecFactory>): 
   loaded.delete(id);
 }
 
+/** Every registered codec id. */
+export function codecIds(): string[] {
+  return [...loaders.keys()];
+}
+
 export function hasCodec(id: string): boolean {
   return loaders.has(id);
 }
