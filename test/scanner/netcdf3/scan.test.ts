@@ -2,11 +2,11 @@ import { NetCDFReader } from "netcdfjs";
 import { describe, expect, it } from "vitest";
 import "../../../refs/store/codecs/index.js";
 import { MemorySource } from "../../../refs/storage/memory.js";
+import { CountingSource } from "../../../refs/storage/middleware/count.js";
 import type { ByteSource } from "../../../refs/storage/types.js";
 import { readArray } from "../../../refs/store/read-array.js";
 import { FormatError } from "../../../scanner/errors.js";
 import { scanNetCDF3 } from "../../../scanner/netcdf3/index.js";
-import { CountingSource } from "./counting-source.js";
 import { flatten } from "./kerchunk-refs.js";
 import { type FileSpec, type NcTypeName, writeNetCDF3 } from "./write-netcdf3.js";
 
@@ -268,7 +268,7 @@ describe("NetCDF3 scanner on generated files", () => {
     const { bytes } = writeNetCDF3(spec(2));
     const small = new CountingSource(new MemorySource("m", bytes));
     await scanNetCDF3(small, "m", { inlineThreshold: 0 });
-    expect(small.requests).toBe(1);
+    expect(small.stats.requests).toBe(1);
     const many = writeNetCDF3({
       version: 1,
       dims: [["x", 1000]],
@@ -284,9 +284,9 @@ describe("NetCDF3 scanner on generated files", () => {
     const { refs } = await scanNetCDF3(big, "m", { inlineThreshold: 0 });
     expect(refs.arrays.size).toBe(1500);
     const headerLength = many.begins.get("variable_number_0") ?? 0;
-    expect(big.bytes).toBeLessThan(2.5 * headerLength); // reads grow by doubling
-    expect(big.bytes).toBeLessThan(many.bytes.length / 25);
-    expect(big.requests).toBeLessThanOrEqual(5);
+    expect(big.stats.bytes).toBeLessThan(2.5 * headerLength); // reads grow by doubling
+    expect(big.stats.bytes).toBeLessThan(many.bytes.length / 25);
+    expect(big.stats.requests).toBeLessThanOrEqual(5);
   });
 
   it("bad magic, truncated header and truncated data are FormatErrors naming the file", async () => {

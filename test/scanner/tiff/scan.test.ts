@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import type { ReferenceSet } from "../../../refs/model/reference-set.js";
 import "../../../refs/store/codecs/index.js";
 import { MemorySource } from "../../../refs/storage/memory.js";
+import { CountingSource } from "../../../refs/storage/middleware/count.js";
 import { readArray } from "../../../refs/store/read-array.js";
 import { FormatError, UnsupportedFeatureError } from "../../../scanner/errors.js";
 import { scanTiff } from "../../../scanner/tiff/index.js";
-import { CountingSource } from "../netcdf3/counting-source.js";
 import { flatten } from "../netcdf3/kerchunk-refs.js";
 import { type ImageSpec, type TiffSpec, writeTiff } from "./write-tiff.js";
 
@@ -307,8 +307,8 @@ describe("TIFF scanner on generated files: values equal the data written and geo
     const { refs } = await scanTiff(counting, "mem://big.tif", { inlineThreshold: 0 });
     expect(flatten(refs).chunks.size).toBeGreaterThanOrEqual(256);
     // the IFD sits after the data, so a header read is a block at each end of the file
-    expect(counting.requests).toBeLessThanOrEqual(4);
-    expect(counting.bytes).toBeLessThan(4 * 64 * 1024);
-    expect(counting.bytes).toBeLessThan(bytes.length / 4);
+    expect(counting.stats.requests).toBeLessThanOrEqual(4);
+    expect(counting.stats.bytes).toBeLessThan(4 * 64 * 1024);
+    expect(counting.stats.bytes).toBeLessThan(bytes.length / 4);
   });
 });
