@@ -1,5 +1,6 @@
 /**
- * Splits a unit's rows into hive partitions (h0 cell, then the time partition) and writes one Parquet file per
+ * Splits a unit's rows into hive partitions (h0 cell except at resolution 0, then the time partition) and writes
+ * one Parquet file per
  * partition, named after the unit so a rerun overwrites rather than duplicates.
  */
 import { createHash } from "node:crypto";
@@ -48,7 +49,9 @@ export async function writeUnitFiles(
     if (key !== lastKey) {
       const h = h0[g] ?? h0Of(mapping.cells[g] as bigint);
       h0[g] = h;
-      const dir = `h0=${h}${stepDir[s]}`;
+      // At resolution 0 the cell column is itself named h0: a partition of that name would shadow it in hive
+      // readers, and each cell is its own h0 anyway, so only the time partition remains.
+      const dir = p.config.resolution === 0 ? (stepDir[s] as string).slice(1) : `h0=${h}${stepDir[s]}`;
       let list = groups.get(dir);
       if (!list) {
         list = [];
@@ -65,7 +68,7 @@ export async function writeUnitFiles(
     const bytes = encodeH3Parquet(columnsOf(p, timeStart, mapping, rows, picks), {
       rowGroupSize: p.config.rowGroupSize,
     });
-    const path = `${dir}/${unitId}.parquet`;
+    const path = dir ? `${dir}/${unitId}.parquet` : `${unitId}.parquet`;
     await output.write(path, bytes);
     files.push({
       path,
