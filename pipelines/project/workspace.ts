@@ -36,8 +36,9 @@ export class Workspace {
   get catalogDir(): string {
     return join(this.dir, "catalog");
   }
+  /** The API's SQLite store, shared by every project of the workdir so one `refs serve` shows them all. */
   get apiDatabase(): string {
-    return join(this.dir, "catalog", "stac.sqlite");
+    return apiDatabasePath(this.workdir);
   }
 
   async loadConfig(): Promise<ProjectConfig> {
@@ -69,6 +70,10 @@ export class Workspace {
   async saveConfig(config: ProjectConfig): Promise<void> {
     await writeJsonAtomic(this.configFile, config);
   }
+}
+
+export function apiDatabasePath(workdir: string): string {
+  return join(resolve(workdir), "catalog.sqlite");
 }
 
 export function checkProjectName(name: string): string {

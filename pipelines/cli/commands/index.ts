@@ -1,10 +1,17 @@
 import type { Command } from "../command.js";
 import { initCommand } from "./init.js";
+import { scanCommand } from "./scan.js";
 import { serveCommand } from "./serve.js";
 import { statusCommand } from "./status.js";
 import { translateCommand } from "./translate.js";
 
 /** Every CLI command, one file each, in the order `refs --help` lists them. */
-const all: Command[] = [initCommand, statusCommand, serveCommand, translateCommand];
+const all: Command[] = [
+  initCommand,
+  scanCommand,
+  statusCommand,
+  serveCommand,
+  translateCommand,
+];
 
 export const commands: Record<string, Command> = Object.fromEntries(all.map((c) => [c.name, c]));

@@ -1,0 +1,35 @@
+import { scanPhase } from "../../phases/scan/scan-phase.js";
+import { type Command, EXIT, option, UsageError } from "../command.js";
+import { cliContext, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+
+export const scanCommand: Command = {
+  name: "scan",
+  summary: "scan every source file into references, then combine them into one virtual dataset",
+  usage: `usage: refs scan <proj> [--concurrency N] [--wipe] [--workdir DIR] [--json] [-q]
+
+  Samples a few files first (chunks per file, chunk size, expected size of the reference set) and picks JSON or
+  Parquet references from that; then scans every file concurrently and combines them. Files scanned by an earlier
+  run are not scanned again; failed files are retried. --wipe starts over.`,
+  valueOptions: [...GLOBAL_VALUE_OPTIONS, "concurrency"],
+  async run(args) {
+    const ctx = cliContext(args);
+    const ws = projectArg(args, ctx);
+    const concurrency = Number(option(args, "concurrency") ?? 8);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new UsageError("--concurrency must be a positive integer");
+    const { status, plan, combined } = await scanPhase(ws, {
+      wipe: args.flags.has("wipe"),
+      concurrency,
+      quiet: ctx.quiet || ctx.json,
+    });
+    const c = status.counts;
+    report(
+      ctx,
+      { status, plan, references: combined },
+      `scan ${status.state}: ${c.done} scanned, ${c.skipped} unchanged, ${c.failed} failed of ${c.total} files` +
+        (combined ? `\nreferences: ${combined.path}` : ""),
+    );
+    if (status.state === "failed") return EXIT.failure;
+    return status.state === "partial" ? EXIT.partial : EXIT.ok;
+  },
+};

@@ -1,0 +1,96 @@
+import { rm } from "node:fs/promises";
+import { Progress } from "../../progress/progress.js";
+import type { Workspace } from "../../project/workspace.js";
+import type { PhaseStatus } from "../../status/phase-status.js";
+import { runPhase } from "../run-phase.js";
+import { storageOptions } from "../storage-options.js";
+import { type CombineOutcome, combineAndWrite } from "./combine-step.js";
+import { FileResults } from "./file-results.js";
+import { listSources } from "./list-sources.js";
+import { planScan, type ScanPlan } from "./plan.js";
+import { type ScanFilesOptions, scanFiles } from "./scan-files.js";
+
+export interface ScanPhaseOptions {
+  wipe?: boolean;
+  /** Files scanned at once (default 8). */
+  concurrency?: number;
+  /** Files scanned first to plan the rest (default 3). */
+  sampleSize?: number;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface ScanPhaseResult {
+  status: PhaseStatus;
+  plan: ScanPlan;
+  combined: CombineOutcome | undefined;
+}
+
+/**
+ * scan + configure: list the sources, scan a sample and plan the reference format from it, scan every other file
+ * concurrently (reusing results of earlier runs), then combine into one reference set.
+ */
+export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): Promise<ScanPhaseResult> {
+  const config = await ws.loadConfig();
+  const log = options.log ?? ((line: string) => options.quiet || console.error(line));
+  const results = new FileResults(ws.scansDir);
+  if (options.wipe) {
+    await results.clear();
+    await rm(ws.referencesDir, { recursive: true, force: true });
+  }
+  let plan: ScanPlan | undefined;
+  let combined: CombineOutcome | undefined;
+  const status = await runPhase(ws, "scan", async (status) => {
+    const storage = storageOptions(config);
+    const files = await listSources(config.sources, storage);
+    status.counts.total = files.length;
+    log(`scan: ${files.length} files match ${config.sources.join(" ")}`);
+    const progress = new Progress({
+      label: "scan",
+      total: files.length,
+      unit: "files",
+      quiet: options.quiet ?? false,
+    });
+    const scanOptions: ScanFilesOptions = {
+      storage,
+      scan: { inlineThreshold: config.references.inlineThreshold, onError: config.references.onError },
+      concurrency: options.concurrency ?? 8,
+      onFile: (record, failure) => progress.tick(1, record?.bytesRead ?? 0, failure ? 1 : 0),
+    };
+    const sampleSize = Math.min(options.sampleSize ?? 3, files.length);
+    const first = await scanFiles(files.slice(0, sampleSize), results, scanOptions);
+    plan = planScan(config, files.length, first.records);
+    log(describePlan(plan));
+    const rest = await scanFiles(files.slice(sampleSize), results, scanOptions);
+    progress.finish();
+    const records = [...first.records, ...rest.records];
+    const failures = [...first.failures, ...rest.failures];
+    for (const f of failures) log(`scan: failed ${f.item}: ${f.reason}`);
+    const skipped = first.skipped + rest.skipped;
+    if (records.length > 0) {
+      combined = await combineAndWrite(ws, config, records, plan.format, results, storage);
+      log(`scan: ${combined.reused ? "combined references unchanged" : "wrote"} ${combined.path}`);
+    }
+    return {
+      counts: { total: files.length, done: records.length - skipped, skipped, failed: failures.length },
+      failures,
+      details: {
+        format: plan.format,
+        chunks: records.reduce((s, r) => s + r.chunks, 0),
+        requests: records.reduce((s, r) => s + r.requests, 0),
+        bytesRead: records.reduce((s, r) => s + r.bytesRead, 0),
+        sourceBytes: records.reduce((s, r) => s + r.size, 0),
+        ...(combined ? { references: combined.path, concatDims: combined.concatDims.join(",") } : {}),
+      },
+    };
+  });
+  return { status, plan: plan as ScanPlan, combined };
+}
+
+function describePlan(p: ScanPlan): string {
+  return [
+    `scan: sampled ${p.sampled} of ${p.files} files: ${p.chunksPerFile.toFixed(0)} chunks per file,`,
+    `average chunk ${(p.averageChunkBytes / 1024).toFixed(1)} KiB, about ${p.expectedReferences} references`,
+    `(~${(p.expectedJsonBytes / 1048576).toFixed(1)} MiB as JSON) -> ${p.format}: ${p.formatReason}`,
+  ].join(" ");
+}
