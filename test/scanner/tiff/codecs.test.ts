@@ -1,0 +1,74 @@
+/** The TIFF filters of our read path on hand-made blocks (their use on whole files is in scan.test.ts). */
+import { describe, expect, it } from "vitest";
+import { getCodec } from "../../../refs/store/codecs/index.js";
+
+async function decode(config: Record<string, unknown>, bytes: number[] | Uint8Array): Promise<number[]> {
+  const codec = await getCodec(config as never);
+  return Array.from(await codec.decode(new Uint8Array(bytes)));
+}
+
+describe("TIFF codecs", () => {
+  it("imagecodecs_delta: running sum along the axis, wrapping like the dtype", async () => {
+    const cfg = { id: "imagecodecs_delta", axis: -1, dist: 1, dtype: "|u1", shape: [2, 3] };
+    expect(await decode(cfg, [250, 10, 1, 5, 255, 2])).toEqual([250, 4, 5, 5, 4, 6]);
+    // chunky (Y, X, S): differences run along X for each sample separately
+    const chunky = { ...cfg, axis: -2, shape: [1, 3, 2] };
+    expect(await decode(chunky, [1, 100, 1, 1, 1, 1])).toEqual([1, 100, 2, 101, 3, 102]);
+    // big-endian 16-bit
+    const be = { ...cfg, dtype: ">u2", shape: [3] };
+    expect(await decode(be, [0xff, 0xff, 0, 2, 0, 3])).toEqual([0xff, 0xff, 0, 1, 0, 4]);
+    // 64-bit wraps at 2^64
+    const wide = { ...cfg, dtype: "<u8", shape: [2] };
+    const bytes = new Uint8Array(16);
+    new DataView(bytes.buffer).setBigUint64(0, 2n ** 64n - 1n, true);
+    new DataView(bytes.buffer).setBigUint64(8, 2n, true);
+    const out = new Uint8Array(await decode(wide, bytes));
+    expect(new DataView(out.buffer).getBigUint64(8, true)).toBe(1n);
+  });
+
+  it("imagecodecs_floatpred: byte planes (most significant first) back to values in the dtype's order", async () => {
+    const values = [1.5, -2.25, 1e10];
+    // encode by hand: planes, then byte differences
+    const planes = new Uint8Array(12);
+    values.forEach((v, i) => {
+      const be = new Uint8Array(4);
+      new DataView(be.buffer).setFloat32(0, v);
+      for (let b = 0; b < 4; b++) planes[b * 3 + i] = be[b] as number;
+    });
+    for (let i = planes.length - 1; i >= 1; i--)
+      planes[i] = ((planes[i] as number) - (planes[i - 1] as number)) & 0xff;
+    for (const dtype of ["<f4", ">f4"]) {
+      const out = new Uint8Array(
+        await decode({ id: "imagecodecs_floatpred", axis: -1, dist: 1, dtype, shape: [3] }, planes),
+      );
+      const view = new DataView(out.buffer);
+      expect([0, 1, 2].map((i) => view.getFloat32(i * 4, dtype === "<f4"))).toEqual([
+        1.5,
+        -2.25,
+        Math.fround(1e10),
+      ]);
+    }
+  });
+
+  it("imagecodecs_packints: 1-bit runs padded to bytes", async () => {
+    const cfg = { id: "imagecodecs_packints", bitspersample: 1, dtype: "|u1", runlen: 10 };
+    expect(await decode(cfg, [0b10100000, 0b01000000, 0b11111111, 0b11000000])).toEqual([
+      1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ]);
+  });
+
+  it("imagecodecs_packbits and imagecodecs_lzw decode through geotiff.js; bad configurations are refused", async () => {
+    expect(await decode({ id: "imagecodecs_packbits" }, [0xfe, 7, 1, 1, 2])).toEqual([7, 7, 7, 1, 2]);
+    // LZW: ClearCode (256), 'A', 'B', EndOfInformation (257), 9-bit codes MSB first
+    const codes = [256, 65, 66, 257];
+    let bits = "";
+    for (const c of codes) bits += c.toString(2).padStart(9, "0");
+    bits = bits.padEnd(Math.ceil(bits.length / 8) * 8, "0");
+    const lzw = bits.match(/.{8}/g)?.map((b) => Number.parseInt(b, 2)) ?? [];
+    expect(await decode({ id: "imagecodecs_lzw" }, lzw)).toEqual([65, 66]);
+    await expect(getCodec({ id: "imagecodecs_jpeg", bitspersample: 12 })).rejects.toThrow(/12-bit JPEG/);
+    await expect(
+      getCodec({ id: "imagecodecs_delta", axis: -1, dist: 2, dtype: "<u2", shape: [4] }),
+    ).rejects.toThrow(/imagecodecs_delta: unsupported configuration/);
+  });
+});
