@@ -1,0 +1,48 @@
+/** Values of a (small) array of one input: inline chunks decode here, referenced chunks go to the caller's reader. */
+import type { ReferenceSet } from "../model/reference-set.js";
+import "../store/codecs/index.js";
+import { readArray } from "../store/read-array.js";
+import type { ReadCoordinate } from "./options.js";
+
+/** True when every chunk the array has is inline (nothing to fetch). */
+export function allInline(refs: ReferenceSet, path: string): boolean {
+  const table = refs.arrays.get(path);
+  if (!table) return true;
+  for (let i = 0; i < table.count; i++) if ((table.pathIndex[i] as number) >= 0) return false;
+  return true;
+}
+
+/**
+ * Numbers (64-bit integers converted, exactly while below 2^53) or strings. Throws a plain Error with the
+ * reason; callers wrap it in an error naming the file and dimension.
+ */
+export async function readValues(
+  url: string,
+  refs: ReferenceSet,
+  path: string,
+  read: ReadCoordinate | undefined,
+): Promise<number[] | string[]> {
+  let data: ArrayLike<unknown>;
+  if (allInline(refs, path)) {
+    const open = () => {
+      throw new Error("inline-only read opened a URL");
+    };
+    data = (await readArray(refs, path, { open })).data;
+  } else if (read) data = await read(url, refs, path);
+  else throw new Error(`chunks of "${path}" are references: pass readCoordinate to read them`);
+  return normalise(data, path);
+}
+
+function normalise(data: ArrayLike<unknown>, path: string): number[] | string[] {
+  const values = Array.from(data);
+  if (values.every((v) => typeof v === "string")) return values as string[];
+  return values.map((v) => {
+    if (typeof v === "number") return v;
+    if (typeof v === "bigint") {
+      const n = Number(v);
+      if (!Number.isSafeInteger(n)) throw new Error(`"${path}" holds ${v}, beyond exact float64 integers`);
+      return n;
+    }
+    throw new Error(`"${path}" holds ${typeof v} values, not numbers or strings`);
+  });
+}
