@@ -58,10 +58,10 @@ describe("CF time units", () => {
     expect(convertTime(0, cf("minutes since 2000-01-01 06:00:00 +06:00"), cf("hours since 2000-01-01"))).toBe(
       0,
     );
-    expect(
     // Day 59 of noleap 2000 is 2000-03-01, day 60 of the standard (leap) year 2000.
-    expect(convertTime(59, cf("days since 2000-01-01", "noleap"), cf("days since 2000-01-01", "standard"))).toBe(60);
-    ).toBe(59);
+    expect(
+      convertTime(59, cf("days since 2000-01-01", "noleap"), cf("days since 2000-01-01", "standard")),
+    ).toBe(60);
     // 2001-03-01 in noleap is day 424 of standard counting from 2000-01-01 (2000 is a leap year).
     expect(convertTime(424, cf("days since 2000-01-01", "noleap"), cf("days since 2000-01-01"))).toBe(425);
   });
