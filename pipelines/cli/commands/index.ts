@@ -4,6 +4,7 @@ import { scanCommand } from "./scan.js";
 import { serveCommand } from "./serve.js";
 import { statusCommand } from "./status.js";
 import { translateCommand } from "./translate.js";
+import { validateCommand } from "./validate.js";
 
 /** Every CLI command, one file each, in the order `refs --help` lists them. */
 const all: Command[] = [
@@ -12,6 +13,7 @@ const all: Command[] = [
   statusCommand,
   serveCommand,
   translateCommand,
+  validateCommand,
 ];
 
 export const commands: Record<string, Command> = Object.fromEntries(all.map((c) => [c.name, c]));

@@ -1,0 +1,66 @@
+/**
+ * `refs validate <refs.json | parquet folder> [--source <url>...]`: metadata first, then the values of every
+ * variable for the first, last and random source files, read through the references and directly from the file.
+ * (Project mode, `refs validate <proj>`, is wired by the pipelines phase.)
+ */
+import { existsSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import type { StorageOptions } from "../../../refs/storage/options.js";
+import { openWithDefaults } from "../../../refs/storage/registry.js";
+import "../../../refs/store/codecs/index.js";
+import {
+  formatReport,
+  loadReferences,
+  referencedUrls,
+  resolverFor,
+  validateReferences,
+} from "../../validate/index.js";
+import { type Command, EXIT, option, UsageError } from "../command.js";
+
+const USAGE = `usage: refs validate <refs.json | parquet folder> [--source <url>]... [--files N] [--seed N] [--json]
+                     [--s3-endpoint URL]
+  --source   a source file as the references name it (repeatable; default: every file the references point at)
+  --files    how many source files to compare: first, last and random others (default 3)
+  --seed     seed of the random choice (default 1)
+  --json     print the report as JSON
+exit status: 0 when nothing failed (warnings allowed), 1 when a metadata or value check failed`;
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a whole number >= 1, not "${value}"`);
+  return n;
+}
+
+export const validateCommand: Command = {
+  name: "validate",
+  summary: "compare values read through references with the source files",
+  usage: USAGE,
+  valueOptions: ["source", "files", "seed", "s3-endpoint"],
+  async run(args) {
+    const [target, ...extra] = args.positionals;
+    if (!target || extra.length > 0) throw new UsageError("give one reference file or Parquet folder");
+    const endpoint = option(args, "s3-endpoint");
+    const storage: StorageOptions = endpoint ? { s3: { endpoint, forcePathStyle: true } } : {};
+    const refsUrl =
+      existsSync(target) && statSync(target).isDirectory() ? `${target.replace(/\/+$/, "")}/` : target;
+    const refs = await loadReferences(refsUrl, storage);
+    const resolve = resolverFor(refsUrl);
+    const named = referencedUrls(refs);
+    // --source may name a file by another path than the references do: match on the file name.
+    const sources = (args.options.get("source") ?? named).map(
+      (s) => named.find((u) => u === s) ?? named.find((u) => basename(u) === basename(s)) ?? s,
+    );
+    const report = await validateReferences(refs, {
+      open: (url) => openWithDefaults(resolve(url), storage),
+      sources,
+      files: positiveInt(option(args, "files"), "files", 3),
+      seed: positiveInt(option(args, "seed"), "seed", 1),
+    });
+    process.stdout.write(
+      `${args.flags.has("json") ? JSON.stringify(report, null, 2) : formatReport(report)}\n`,
+    );
+    return report.summary.failure > 0 ? EXIT.failure : EXIT.ok;
+  },
+};

@@ -1,0 +1,118 @@
+/**
+ * Independent readers of a source file's variables, for comparison with what the references give: h5wasm for
+ * HDF5/NetCDF4, netcdfjs for NetCDF3 (classic and 64-bit offset), geotiff.js for TIFF. Values are raw (not
+ * CF-decoded), flattened in C order.
+ */
+import { randomUUID } from "node:crypto";
+import { fromArrayBuffer } from "geotiff";
+import h5wasm, { type Dataset } from "h5wasm/node";
+import { NetCDFReader } from "netcdfjs";
+
+export type DirectValues = { values: ArrayLike<unknown> } | { unsupported: string };
+
+export type SourceFormat = "hdf5" | "netcdf3" | "tiff" | "unknown";
+
+export function sniffFormat(bytes: Uint8Array): SourceFormat {
+  const ascii = (from: number, n: number) => String.fromCharCode(...bytes.subarray(from, from + n));
+  if (ascii(0, 3) === "CDF" && (bytes[3] === 1 || bytes[3] === 2 || bytes[3] === 5)) return "netcdf3";
+  if (ascii(0, 2) === "II" || ascii(0, 2) === "MM") return "tiff";
+  for (let at = 0; at < bytes.length && at <= 1 << 20; at = at === 0 ? 512 : at * 2) {
+    if (bytes[at] === 0x89 && ascii(at + 1, 3) === "HDF") return "hdf5";
+  }
+  return "unknown";
+}
+
+/** A file opened once for reading several variables. */
+export interface DirectFile {
+  format: SourceFormat;
+  read(variable: string): Promise<DirectValues>;
+  close(): void;
+}
+
+export async function openDirect(bytes: Uint8Array): Promise<DirectFile> {
+  const format = sniffFormat(bytes);
+  if (format === "hdf5") return openHdf5(bytes);
+  if (format === "netcdf3") return openNetcdf3(bytes);
+  if (format === "tiff") return openTiff(bytes);
+  return { format, read: async () => ({ unsupported: "file format not recognised" }), close() {} };
+}
+
+async function openHdf5(bytes: Uint8Array): Promise<DirectFile> {
+  const { FS } = await h5wasm.ready;
+  const name = `/tmp-validate-${randomUUID()}.h5`;
+  FS!.writeFile(name, bytes);
+  const file = new h5wasm.File(name, "r");
+  return {
+    format: "hdf5",
+    async read(variable) {
+      const entity = file.get(variable);
+      if (!(entity instanceof h5wasm.Dataset)) return { unsupported: `no dataset "${variable}" in the file` };
+      const meta = (entity as Dataset).metadata as { type: number };
+      // compound, reference, opaque, vlen sequences, arrays: h5wasm's values are not element-comparable.
+      if ([5, 6, 7, 9, 10].includes(meta.type))
+        return { unsupported: `HDF5 type class ${meta.type} not compared` };
+      try {
+        const value = (entity as Dataset).value as unknown;
+        if (Array.isArray(value)) return { values: value.flat(Number.POSITIVE_INFINITY) };
+        if (value !== null && typeof value === "object" && "length" in value)
+          return { values: value as ArrayLike<unknown> };
+        return { values: [value] };
+      } catch (error) {
+        return { unsupported: `h5wasm cannot read it: ${(error as Error).message}` };
+      }
+    },
+    close() {
+      file.close();
+      FS!.unlink(name);
+    },
+  };
+}
+
+function openNetcdf3(bytes: Uint8Array): DirectFile {
+  if (bytes[3] === 5) {
+    return {
+      format: "netcdf3",
+      read: async () => ({ unsupported: "netcdfjs cannot read CDF5" }),
+      close() {},
+    };
+  }
+  const reader = new NetCDFReader(bytes);
+  return {
+    format: "netcdf3",
+    async read(variable) {
+      const v = reader.variables.find((x) => x.name === variable);
+      if (!v) return { unsupported: `no variable "${variable}" in the file` };
+      const data = reader.getDataVariable(variable) as unknown[];
+      const dims = v.dimensions.map((id) => reader.dimensions[id]?.size ?? 0);
+      if (v.record) dims[0] = reader.recordDimension.length;
+      const perRecord = dims.slice(v.record ? 1 : 0).reduce((a, b) => a * b, 1);
+      // netcdfjs returns each variable's (or record's) 4-byte padding as extra elements, bytes unsigned.
+      const flat = v.record
+        ? data.flatMap((r) => (Array.isArray(r) ? r.flat(Number.POSITIVE_INFINITY) : [r]).slice(0, perRecord))
+        : (data.flat(Number.POSITIVE_INFINITY) as unknown[]).slice(0, perRecord);
+      if (v.type === "byte") return { values: flat.map((x) => ((x as number) << 24) >> 24) };
+      if (v.type === "char")
+        return { unsupported: "netcdfjs trims char data as text; not compared element-wise" };
+      return { values: flat };
+    },
+    close() {},
+  };
+}
+
+async function openTiff(bytes: Uint8Array): Promise<DirectFile> {
+  const tiff = await fromArrayBuffer(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+  );
+  const count = await tiff.getImageCount();
+  return {
+    format: "tiff",
+    async read(variable) {
+      const index = /^\d+$/.test(variable) ? Number(variable) : 0;
+      if (index >= count) return { unsupported: `no image ${index} in the TIFF (${count} images)` };
+      const image = await tiff.getImage(index);
+      const raster = (await image.readRasters({ interleave: true })) as unknown as ArrayLike<unknown>;
+      return { values: raster };
+    },
+    close() {},
+  };
+}
