@@ -1,18 +1,25 @@
 import { FormatError } from "../errors.js";
-import type { Cursor } from "./cursor.js";
 import type { HdfFile } from "./file.js";
 
-/** One leaf entry of a version 1 B-tree: the key before the child, and the child's address. */
-export interface BTreeV1Entry {
-  key: Cursor;
-  child: number;
-}
+/** Called for each leaf entry of a version 1 B-tree: the key (at `keyAt` in `view`) before the child. */
+export type BTreeV1Visitor = (view: DataView, keyAt: number, child: number) => void;
 
 const MAX_DEPTH = 64;
+/** Entries a node is first read for (2K with HDF5's default K = 32); larger nodes take a second read. */
+const GUESSED_ENTRIES = 64;
+
+interface Node {
+  level: number;
+  used: number;
+  view: DataView;
+  /** Offset of the first key in `view`. */
+  first: number;
+}
 
 /**
- * All leaf entries of a version 1 B-tree (type 0 = group nodes, type 1 = raw data chunks), reading each level's
- * nodes concurrently so a remote scan needs about one round trip per level. `keySize` is the size of one key.
+ * Visit every leaf entry of a version 1 B-tree (type 0 = group nodes, type 1 = raw data chunks), in key
+ * order, reading each level's nodes concurrently so a remote scan needs about one round trip per level.
+ * `keySize` is the size of one key.
  */
 export async function walkBTreeV1(
   file: HdfFile,
@@ -20,8 +27,8 @@ export async function walkBTreeV1(
   nodeType: number,
   keySize: number,
   object: string,
-): Promise<BTreeV1Entry[]> {
-  const out: BTreeV1Entry[] = [];
+  visit: BTreeV1Visitor,
+): Promise<void> {
   const seen = new Set<number>();
   let level = [root];
   for (let depth = 0; level.length > 0; depth++) {
@@ -31,12 +38,27 @@ export async function walkBTreeV1(
       level.map((address) => readNode(file, address, nodeType, keySize, object, seen)),
     );
     level = [];
+    const entry = keySize + file.offsetSize;
     for (const node of nodes) {
-      if (node.level === 0) out.push(...node.entries);
-      else level.push(...node.entries.map((e) => e.child));
+      for (let i = 0; i < node.used; i++) {
+        const keyAt = node.first + i * entry;
+        const child = readAddress(node.view, keyAt + keySize, file.offsetSize);
+        if (node.level === 0) visit(node.view, keyAt, child);
+        else level.push(child);
+      }
     }
   }
-  return out;
+}
+
+function readAddress(view: DataView, at: number, size: number): number {
+  let value = 0;
+  let allOnes = true;
+  for (let i = size - 1; i >= 0; i--) {
+    const b = view.getUint8(at + i);
+    if (b !== 0xff) allOnes = false;
+    value = value * 256 + b;
+  }
+  return allOnes ? -1 : value;
 }
 
 async function readNode(
@@ -46,14 +68,15 @@ async function readNode(
   keySize: number,
   object: string,
   seen: Set<number>,
-): Promise<{ level: number; entries: BTreeV1Entry[] }> {
+): Promise<Node> {
   if (seen.has(address))
     throw new FormatError(file.url, object, "v1 B-tree node visited twice (cycle)", file.fileOffset(address));
   seen.add(address);
   const headSize = 8 + 2 * file.offsetSize;
-  const head = await file.cursor(address, headSize, "v1 B-tree node", object);
-  file.expectSignature(head, "TREE", object);
-  const type = head.u8();
+  const sizeFor = (entries: number) => headSize + entries * (keySize + file.offsetSize) + keySize;
+  let c = await file.cursor(address, sizeFor(GUESSED_ENTRIES), "v1 B-tree node", object);
+  file.expectSignature(c, "TREE", object);
+  const type = c.u8();
   if (type !== nodeType) {
     throw new FormatError(
       file.url,
@@ -62,15 +85,17 @@ async function readNode(
       file.fileOffset(address),
     );
   }
-  const level = head.u8();
-  const used = head.u16();
-  const size = headSize + used * (keySize + file.offsetSize) + keySize;
-  const c = await file.cursor(address, size, "v1 B-tree node", object);
-  c.pos = headSize;
-  const entries: BTreeV1Entry[] = [];
-  for (let i = 0; i < used; i++) {
-    const key = c.sub(c.take(keySize));
-    entries.push({ key, child: c.address() });
+  const level = c.u8();
+  const used = c.u16();
+  if (c.bytes.length < sizeFor(used)) c = await file.cursor(address, sizeFor(used), "v1 B-tree node", object);
+  if (c.bytes.length < sizeFor(used)) {
+    throw new FormatError(
+      file.url,
+      object,
+      `v1 B-tree node of ${used} entries is truncated`,
+      file.fileOffset(address),
+    );
   }
-  return { level, entries };
+  const view = new DataView(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
+  return { level, used, view, first: headSize };
 }

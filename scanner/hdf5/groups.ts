@@ -29,11 +29,12 @@ function cursor(file: HdfFile, m: HeaderMessage): Cursor {
 
 async function symbolTableLinks(file: HdfFile, m: HeaderMessage, object: string): Promise<Link[]> {
   const { btree, heap } = parseSymbolTable(cursor(file, m));
-  const [names, entries] = await Promise.all([
+  const children: number[] = [];
+  const [names] = await Promise.all([
     readLocalHeap(file, heap, object),
-    walkBTreeV1(file, btree, 0, file.lengthSize, object),
+    walkBTreeV1(file, btree, 0, file.lengthSize, object, (_view, _keyAt, child) => children.push(child)),
   ]);
-  const nodes = await Promise.all(entries.map((e) => readSymbolNode(file, e.child, object)));
+  const nodes = await Promise.all(children.map((child) => readSymbolNode(file, child, object)));
   const links: Link[] = [];
   for (const node of nodes) {
     for (const { nameOffset, address } of node)

@@ -1,10 +1,10 @@
 import { deflateSync } from "node:zlib";
 import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
 import "../../refs/store/codecs/index.js";
-import { getCodec } from "../../refs/store/codecs/registry.js";
+import { type Codec, getCodec } from "../../refs/store/codecs/registry.js";
 import { UnsupportedFeatureError } from "../errors.js";
 import { listChunks } from "./chunk-index/index.js";
-import { type ChunkIndexContext, gridOf } from "./chunk-index/types.js";
+import { type ChunkIndexContext, gridOf, unflatten } from "./chunk-index/types.js";
 import type { DatasetInfo } from "./dataset.js";
 import type { HdfFile } from "./file.js";
 
@@ -83,17 +83,18 @@ export async function rawPieces(
     filtered: info.filters.length > 0,
   };
   const decoders = await Promise.all(codecs.map((c) => getCodec(c)));
-  const out: RawPiece[] = [];
-  for (const c of await listChunks(ctx)) {
-    if (c.filterMask !== 0)
+  const found: Array<[number, number, number]> = [];
+  await listChunks(ctx, (flat, address, size, filterMask) => {
+    if (filterMask !== 0)
       throw new UnsupportedFeatureError(file.url, object, "variable-length chunk with filters skipped");
-    let bytes = await file.bytes(c.address, c.size, "variable-length chunk", object);
-    for (let i = decoders.length - 1; i >= 0; i--)
-      bytes = await (decoders[i] as { decode: (b: Uint8Array) => Uint8Array | Promise<Uint8Array> }).decode(
-        bytes,
-      );
-    out.push({ coords: c.coords, bytes });
+    found.push([flat, address, size]);
+  });
+  const grid = gridOf(shape, layout.chunk);
+  const out: RawPiece[] = [];
+  for (const [flat, address, size] of found) {
+    let bytes = await file.bytes(address, size, "variable-length chunk", object);
+    for (let i = decoders.length - 1; i >= 0; i--) bytes = await (decoders[i] as Codec).decode(bytes);
+    out.push({ coords: unflatten(flat, grid), bytes });
   }
-  void gridOf;
   return out;
 }

@@ -76,8 +76,7 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
   );
   refs.arrays.set(path, table);
   if (layout.kind === "contiguous") {
-    if (layout.address >= 0 && table.count > 0)
-      await setChunk(input, table, 0, file.fileOffset(layout.address), layout.size);
+    if (layout.address >= 0 && table.count > 0) await setChunk(input, table, layout.address, layout.size);
     else useStoredFill(input, refs, fill);
     return;
   }
@@ -92,18 +91,24 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
     elementSize: layout.elementSize,
     filtered: info.filters.length > 0,
   };
-  const stored = await listChunks(ctx);
-  for (const c of stored) {
-    if (c.filterMask !== 0) {
+  let stored = 0;
+  const inline: Array<[number, number, number]> = [];
+  await listChunks(ctx, (flat, address, size, filterMask) => {
+    if (filterMask !== 0) {
+      const key = table.coords(flat).join(".");
       throw new UnsupportedFeatureError(
         file.url,
         object,
-        `chunk ${c.coords.join(".")} stored with filters skipped (filter mask ${c.filterMask})`,
+        `chunk ${key} stored with filters skipped (filter mask ${filterMask})`,
       );
     }
-    await setChunk(input, table, table.flatIndex(c.coords), file.fileOffset(c.address), c.size);
-  }
-  if (stored.length < table.count) useStoredFill(input, refs, fill);
+    stored++;
+    const offset = checkedOffset(input, address, size);
+    if (size < input.inlineThreshold) inline.push([flat, offset, size]);
+    else table.set(flat, { kind: "range", url: input.url, offset, length: size });
+  });
+  await inlineChunks(input, table, inline);
+  if (stored < table.count) useStoredFill(input, refs, fill);
 }
 
 /**
@@ -121,14 +126,10 @@ function useStoredFill(input: DatasetInput, refs: ReferenceSet, fill: JsonValue)
   if (meta) meta.fill_value = value;
 }
 
-async function setChunk(
-  input: DatasetInput,
-  table: ChunkTable,
-  flat: number,
-  offset: number,
-  length: number,
-): Promise<void> {
-  if (offset < 0 || length < 0 || offset + length > input.file.fileSize) {
+/** File offset of a chunk, checked to lie inside the file. */
+function checkedOffset(input: DatasetInput, address: number, length: number): number {
+  const offset = input.file.fileOffset(address);
+  if (address < 0 || length < 0 || offset + length > input.file.fileSize) {
     throw new FormatError(
       input.file.url,
       `/${input.path}`,
@@ -136,9 +137,29 @@ async function setChunk(
       offset,
     );
   }
-  if (length < input.inlineThreshold) {
-    table.set(flat, { kind: "inline", data: (await input.readBytes(offset, length)).slice() });
-  } else table.set(flat, { kind: "range", url: input.url, offset, length });
+  return offset;
+}
+
+/** Read and embed the chunks below the inline threshold. */
+async function inlineChunks(
+  input: DatasetInput,
+  table: ChunkTable,
+  chunks: Array<[number, number, number]>,
+): Promise<void> {
+  const data = await Promise.all(chunks.map(([, offset, length]) => input.readBytes(offset, length)));
+  chunks.forEach(([flat], i) => table.set(flat, { kind: "inline", data: (data[i] as Uint8Array).slice() }));
+}
+
+/** A contiguous dataset's one chunk: a range, or inline below the threshold. */
+async function setChunk(
+  input: DatasetInput,
+  table: ChunkTable,
+  address: number,
+  length: number,
+): Promise<void> {
+  const offset = checkedOffset(input, address, length);
+  if (length < input.inlineThreshold) await inlineChunks(input, table, [[0, offset, length]]);
+  else table.set(0, { kind: "range", url: input.url, offset, length });
 }
 
 function zarray(

@@ -1,12 +1,14 @@
 import { walkBTreeV2 } from "../btree-v2.js";
-import { type ChunkIndexContext, chunkBytes, type StoredChunk } from "./types.js";
+import { type ChunkIndexContext, type ChunkSink, chunkBytes, gridOf, stridesOf } from "./types.js";
 
 /** Chunks indexed by a version 2 B-tree (record type 10 unfiltered, 11 filtered), scaled coordinates in records. */
-export async function btreeV2Chunks(ctx: ChunkIndexContext): Promise<StoredChunk[]> {
-  if (ctx.address < 0) return [];
+export async function btreeV2Chunks(ctx: ChunkIndexContext, sink: ChunkSink): Promise<void> {
+  if (ctx.address < 0) return;
   const { type, records } = await walkBTreeV2(ctx.file, ctx.address, ctx.object);
   const rank = ctx.chunk.length;
-  return records.map((r) => {
+  const grid = gridOf(ctx.shape, ctx.chunk);
+  const strides = stridesOf(grid);
+  for (const r of records) {
     const address = r.address();
     let size = chunkBytes(ctx);
     let filterMask = 0;
@@ -15,8 +17,12 @@ export async function btreeV2Chunks(ctx: ChunkIndexContext): Promise<StoredChunk
       size = r.count(r.bytes.length - ctx.file.offsetSize - 4 - 8 * rank);
       filterMask = r.u32();
     }
-    const coords: number[] = [];
-    for (let d = 0; d < rank; d++) coords.push(r.count(8));
-    return { coords, address, size, filterMask };
-  });
+    let flat = 0;
+    for (let d = 0; d < rank; d++) {
+      const c = r.count(8);
+      if (c >= (grid[d] as number)) flat = -1;
+      else if (flat >= 0) flat += c * (strides[d] as number);
+    }
+    if (flat >= 0) sink(flat, address, size, filterMask);
+  }
 }

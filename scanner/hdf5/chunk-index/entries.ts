@@ -1,22 +1,35 @@
 import type { Cursor } from "../cursor.js";
 import { type ChunkIndexContext, chunkBytes, chunkSizeLength } from "./types.js";
 
-/** An element of a fixed/extensible array chunk index: address, and for filtered data the size and mask. */
-export interface IndexEntry {
-  address: number;
-  size: number;
-  filterMask: number;
-}
+/** Receives an element of a fixed/extensible array index by its linear index. */
+export type EntrySink = (linear: number, address: number, size: number, filterMask: number) => void;
 
 /**
- * One entry of `size` bytes (as the index header says). The width of a filtered chunk's size field follows from
- * it: HDF5 1.x writes the minimal width for the chunk size, HDF5 2.0 writes 8 bytes.
+ * Read `count` entries of `size` bytes (as the index header says), numbering them from `first`. An entry is
+ * an address and, for filtered data, the chunk's stored size and filter mask. The width of the size field
+ * follows from the entry size: HDF5 1.x writes the minimal width for the chunk size, HDF5 2.0 writes 8 bytes.
  */
-export function readEntry(c: Cursor, ctx: ChunkIndexContext, size: number): IndexEntry {
-  const address = c.address();
-  if (!ctx.filtered) return { address, size: chunkBytes(ctx), filterMask: 0 };
-  const chunkSize = c.count(size - ctx.file.offsetSize - 4);
-  return { address, size: chunkSize, filterMask: c.u32() };
+export function readEntries(
+  c: Cursor,
+  ctx: ChunkIndexContext,
+  size: number,
+  count: number,
+  first: number,
+  sink: EntrySink,
+): void {
+  const o = ctx.file.offsetSize;
+  const plain = chunkBytes(ctx);
+  const sizeField = size - o - 4;
+  for (let i = 0; i < count; i++) {
+    const address = c.address();
+    if (!ctx.filtered) {
+      if (address >= 0) sink(first + i, address, plain, 0);
+      continue;
+    }
+    const chunkSize = c.count(sizeField);
+    const mask = c.u32();
+    if (address >= 0) sink(first + i, address, chunkSize, mask);
+  }
 }
 
 /** Whether an index entry size is plausible for this dataset (address, plus size field and mask if filtered). */

@@ -1,32 +1,32 @@
 import { FormatError } from "../../errors.js";
 import type { Cursor } from "../cursor.js";
-import { bitSet, type IndexEntry, readEntry, validEntrySize } from "./entries.js";
-import {
-  type ChunkIndexContext,
-  checkChunkCount,
-  gridOf,
-  inGrid,
-  MAX_CHUNKS,
-  type StoredChunk,
-} from "./types.js";
+import { bitSet, type EntrySink, readEntries, validEntrySize } from "./entries.js";
+import { type ChunkIndexContext, type ChunkSink, checkChunkCount, gridOf, stridesOf } from "./types.js";
 
 interface Params {
   elementSize: number;
   idxBlkElmts: number;
-  dataBlkMinElmts: number;
   supBlkMinDataPtrs: number;
   pageElmts: number;
   arrOffSize: number;
   superBlocks: Array<{ ndblks: number; dblkElmts: number }>;
+  /** Elements ever set: nothing beyond is read. */
+  limit: number;
+}
+
+/** Where the walk is: the linear index of the next element. */
+interface Walk {
+  next: number;
+  emit: EntrySink;
 }
 
 /**
  * Extensible array index (layout v4, one unlimited dimension): elements in the index block, then data blocks
  * addressed from the index block or through super blocks, as in the File Format Specification, section VII.
  */
-export async function extensibleArrayChunks(ctx: ChunkIndexContext): Promise<StoredChunk[]> {
+export async function extensibleArrayChunks(ctx: ChunkIndexContext, sink: ChunkSink): Promise<void> {
   const { file, object } = ctx;
-  if (ctx.address < 0) return [];
+  if (ctx.address < 0) return;
   const h = await file.cursor(
     ctx.address,
     12 + 6 * file.lengthSize + file.offsetSize + 4,
@@ -65,24 +65,24 @@ export async function extensibleArrayChunks(ctx: ChunkIndexContext): Promise<Sto
   const p: Params = {
     elementSize,
     idxBlkElmts,
-    dataBlkMinElmts,
     supBlkMinDataPtrs,
     pageElmts: 2 ** pageBits,
     arrOffSize: Math.ceil(maxBits / 8),
     superBlocks,
+    limit: maxIndexSet,
   };
-  const entries: Array<IndexEntry | undefined> = [];
-  if (indexBlock >= 0) await readIndexBlock(ctx, p, indexBlock, maxIndexSet, entries);
-  return toChunks(ctx, entries);
+  const toFlat = swizzledMapper(ctx);
+  const walk: Walk = {
+    next: 0,
+    emit: (linear, address, size, mask) => {
+      const flat = toFlat(linear);
+      if (flat >= 0) sink(flat, address, size, mask);
+    },
+  };
+  if (indexBlock >= 0) await readIndexBlock(ctx, p, indexBlock, walk);
 }
 
-async function readIndexBlock(
-  ctx: ChunkIndexContext,
-  p: Params,
-  address: number,
-  limit: number,
-  out: Array<IndexEntry | undefined>,
-): Promise<void> {
+async function readIndexBlock(ctx: ChunkIndexContext, p: Params, address: number, walk: Walk): Promise<void> {
   const { file, object } = ctx;
   const iblockSuper = 2 * Math.log2(p.supBlkMinDataPtrs);
   const ndblkAddrs = 2 * (p.supBlkMinDataPtrs - 1);
@@ -92,7 +92,8 @@ async function readIndexBlock(
   const c = await file.cursor(address, size, "extensible array index block", object);
   file.expectSignature(c, "EAIB", object);
   c.skip(2 + file.offsetSize);
-  for (let i = 0; i < p.idxBlkElmts; i++) out.push(readEntry(c, ctx, p.elementSize));
+  readEntries(c, ctx, p.elementSize, p.idxBlkElmts, walk.next, walk.emit);
+  walk.next += p.idxBlkElmts;
   const dblks: number[] = [];
   for (let i = 0; i < ndblkAddrs; i++) dblks.push(c.address());
   const sblks: number[] = [];
@@ -101,14 +102,14 @@ async function readIndexBlock(
   for (let s = 0; s < iblockSuper && s < p.superBlocks.length; s++) {
     const info = p.superBlocks[s] as { ndblks: number; dblkElmts: number };
     for (let k = 0; k < info.ndblks; k++, d++) {
-      if (out.length >= limit) return;
-      await readDataBlock(ctx, p, dblks[d] ?? -1, info.dblkElmts, undefined, out);
+      if (walk.next >= p.limit) return;
+      await readDataBlock(ctx, p, dblks[d] ?? -1, info.dblkElmts, undefined, walk);
     }
   }
   for (let s = iblockSuper; s < p.superBlocks.length; s++) {
-    if (out.length >= limit) return;
+    if (walk.next >= p.limit) return;
     const info = p.superBlocks[s] as { ndblks: number; dblkElmts: number };
-    await readSuperBlock(ctx, p, sblks[s - iblockSuper] ?? -1, info, out, limit);
+    await readSuperBlock(ctx, p, sblks[s - iblockSuper] ?? -1, info, walk);
   }
 }
 
@@ -117,12 +118,11 @@ async function readSuperBlock(
   p: Params,
   address: number,
   info: { ndblks: number; dblkElmts: number },
-  out: Array<IndexEntry | undefined>,
-  limit: number,
+  walk: Walk,
 ): Promise<void> {
   const { file, object } = ctx;
   if (address < 0) {
-    for (let i = 0; i < info.ndblks * info.dblkElmts && out.length < limit; i++) out.push(undefined);
+    walk.next += info.ndblks * info.dblkElmts;
     return;
   }
   const paged = info.dblkElmts > p.pageElmts;
@@ -136,8 +136,8 @@ async function readSuperBlock(
   const dblks: number[] = [];
   for (let i = 0; i < info.ndblks; i++) dblks.push(c.address());
   for (let i = 0; i < info.ndblks; i++) {
-    if (out.length >= limit) return;
-    await readDataBlock(ctx, p, dblks[i] as number, info.dblkElmts, paged ? bitmaps[i] : undefined, out);
+    if (walk.next >= p.limit) return;
+    await readDataBlock(ctx, p, dblks[i] as number, info.dblkElmts, paged ? bitmaps[i] : undefined, walk);
   }
 }
 
@@ -147,11 +147,11 @@ async function readDataBlock(
   address: number,
   count: number,
   bitmap: Uint8Array | undefined,
-  out: Array<IndexEntry | undefined>,
+  walk: Walk,
 ): Promise<void> {
   const { file, object } = ctx;
   if (address < 0) {
-    for (let i = 0; i < count && out.length < MAX_CHUNKS; i++) out.push(undefined);
+    walk.next += count;
     return;
   }
   const paged = count > p.pageElmts;
@@ -162,46 +162,49 @@ async function readDataBlock(
   file.expectSignature(c, "EADB", object);
   c.skip(2 + file.offsetSize + p.arrOffSize);
   if (!paged) {
-    for (let i = 0; i < count; i++) out.push(readEntry(c, ctx, p.elementSize));
+    readEntries(c, ctx, p.elementSize, count, walk.next, walk.emit);
+    walk.next += count;
     return;
   }
   c.skip(4);
   for (let pg = 0; pg < pages; pg++) {
-    if (bitmap && !bitSet(bitmap, pg)) {
-      for (let i = 0; i < p.pageElmts; i++) out.push(undefined);
-      c.skip(p.pageElmts * p.elementSize + 4);
-      continue;
-    }
-    for (let i = 0; i < p.pageElmts; i++) out.push(readEntry(c, ctx, p.elementSize));
+    if (!bitmap || bitSet(bitmap, pg)) readEntries(c, ctx, p.elementSize, p.pageElmts, walk.next, walk.emit);
+    else c.skip(p.pageElmts * p.elementSize);
+    walk.next += p.pageElmts;
     c.skip(4);
   }
 }
 
-/** Map linear element indexes to chunk coordinates: the unlimited dimension is moved first ("swizzled"). */
-function toChunks(ctx: ChunkIndexContext, entries: Array<IndexEntry | undefined>): StoredChunk[] {
+/**
+ * Linear element index -> flat chunk index in the current grid. HDF5 counts with the unlimited dimension moved
+ * first ("swizzled") and the other dimensions at their maximum extent; -1 when outside the current shape.
+ */
+function swizzledMapper(ctx: ChunkIndexContext): (linear: number) => number {
+  const rank = ctx.shape.length;
   const unlimited = Math.max(
     0,
     ctx.maxShape.findIndex((m) => m < 0),
   );
-  const rank = ctx.shape.length;
   const maxGrid = gridOf(
     ctx.maxShape.map((m, d) => (m < 0 ? (ctx.shape[d] as number) : m)),
     ctx.chunk,
   );
-  const order = [unlimited, ...Array.from({ length: rank }, (_, d) => d).filter((d) => d !== unlimited)];
   const grid = gridOf(ctx.shape, ctx.chunk);
-  const out: StoredChunk[] = [];
-  entries.forEach((e, i) => {
-    if (!e || e.address < 0) return;
-    const coords = new Array<number>(rank).fill(0);
-    let rest = i;
+  const strides = stridesOf(grid);
+  const order = [unlimited, ...Array.from({ length: rank }, (_, d) => d).filter((d) => d !== unlimited)];
+  return (linear) => {
+    let rest = linear;
+    let flat = 0;
     for (let k = rank - 1; k >= 1; k--) {
       const d = order[k] as number;
-      coords[d] = rest % (maxGrid[d] as number);
-      rest = Math.floor(rest / (maxGrid[d] as number));
+      const n = maxGrid[d] as number;
+      const c = rest % n;
+      rest = Math.floor(rest / n);
+      if (c >= (grid[d] as number)) return -1;
+      flat += c * (strides[d] as number);
     }
-    coords[order[0] as number] = rest;
-    if (inGrid(coords, grid)) out.push({ coords, ...e });
-  });
-  return out;
+    const d0 = order[0] as number;
+    if (rest >= (grid[d0] as number)) return -1;
+    return flat + rest * (strides[d0] as number);
+  };
 }

@@ -1,18 +1,11 @@
 import { FormatError } from "../../errors.js";
-import { bitSet, type IndexEntry, readEntry, validEntrySize } from "./entries.js";
-import {
-  type ChunkIndexContext,
-  checkChunkCount,
-  gridOf,
-  inGrid,
-  type StoredChunk,
-  unflatten,
-} from "./types.js";
+import { bitSet, readEntries, validEntrySize } from "./entries.js";
+import { type ChunkIndexContext, type ChunkSink, checkChunkCount, maxGridMapper } from "./types.js";
 
 /** Fixed array index (layout v4, no unlimited dimension): one entry per chunk, optionally in pages. */
-export async function fixedArrayChunks(ctx: ChunkIndexContext): Promise<StoredChunk[]> {
+export async function fixedArrayChunks(ctx: ChunkIndexContext, sink: ChunkSink): Promise<void> {
   const { file, object } = ctx;
-  if (ctx.address < 0) return [];
+  if (ctx.address < 0) return;
   const h = await file.cursor(
     ctx.address,
     16 + file.lengthSize + file.offsetSize,
@@ -34,7 +27,7 @@ export async function fixedArrayChunks(ctx: ChunkIndexContext): Promise<StoredCh
     );
   }
   checkChunkCount(ctx, count, "fixed array");
-  if (dataBlock < 0) return [];
+  if (dataBlock < 0) return;
   const pageSize = 2 ** pageBits;
   const paged = count > pageSize;
   const pages = Math.ceil(count / pageSize);
@@ -45,32 +38,20 @@ export async function fixedArrayChunks(ctx: ChunkIndexContext): Promise<StoredCh
   file.expectSignature(c, "FADB", object);
   c.skip(2 + file.offsetSize);
   const bitmap = c.take(bitmapSize);
-  const entries: Array<IndexEntry | undefined> = [];
+  const toFlat = maxGridMapper(ctx);
+  const emit = (linear: number, address: number, chunkSize: number, mask: number) => {
+    const flat = toFlat(linear);
+    if (flat >= 0) sink(flat, address, chunkSize, mask);
+  };
   if (!paged) {
-    for (let i = 0; i < count; i++) entries.push(readEntry(c, ctx, size));
-  } else {
-    c.skip(4);
-    for (let p = 0; p < pages; p++) {
-      const n = Math.min(pageSize, count - p * pageSize);
-      if (!bitSet(bitmap, p)) {
-        for (let i = 0; i < n; i++) entries.push(undefined);
-        c.skip(n * size + 4);
-        continue;
-      }
-      for (let i = 0; i < n; i++) entries.push(readEntry(c, ctx, size));
-      c.skip(4);
-    }
+    readEntries(c, ctx, size, count, 0, emit);
+    return;
   }
-  const maxGrid = gridOf(
-    ctx.maxShape.map((m, d) => (m < 0 ? (ctx.shape[d] as number) : m)),
-    ctx.chunk,
-  );
-  const grid = gridOf(ctx.shape, ctx.chunk);
-  const out: StoredChunk[] = [];
-  entries.forEach((e, i) => {
-    if (!e || e.address < 0) return;
-    const coords = unflatten(i, maxGrid);
-    if (inGrid(coords, grid)) out.push({ coords, ...e });
-  });
-  return out;
+  c.skip(4); // checksum of the prefix
+  for (let p = 0; p < pages; p++) {
+    const n = Math.min(pageSize, count - p * pageSize);
+    if (bitSet(bitmap, p)) readEntries(c, ctx, size, n, p * pageSize, emit);
+    else c.skip(n * size);
+    c.skip(4);
+  }
 }

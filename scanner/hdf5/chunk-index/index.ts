@@ -4,23 +4,23 @@ import { extensibleArrayChunks } from "./extensible-array.js";
 import { fixedArrayChunks } from "./fixed-array.js";
 import { implicitChunks } from "./implicit.js";
 import { singleChunk } from "./single.js";
-import type { ChunkIndexContext, StoredChunk } from "./types.js";
+import type { ChunkIndexContext, ChunkSink } from "./types.js";
 
-/** Every stored chunk of a chunked dataset, whichever index the layout message names. */
-export async function listChunks(ctx: ChunkIndexContext): Promise<StoredChunk[]> {
-  if (ctx.address < 0) return [];
+/** Every stored chunk of a chunked dataset, whichever index the layout message names, given to `sink`. */
+export async function listChunks(ctx: ChunkIndexContext, sink: ChunkSink): Promise<void> {
+  if (ctx.address < 0) return;
   switch (ctx.index.type) {
     case "btree-v1":
-      return btreeV1Chunks(ctx);
+      return btreeV1Chunks(ctx, sink);
     case "single":
-      return singleChunk(ctx);
+      return singleChunk(ctx, sink);
     case "implicit":
-      return implicitChunks(ctx);
+      return implicitChunks(ctx, sink);
     case "fixed-array":
-      return fixedArrayChunks(ctx);
+      return fixedArrayChunks(ctx, sink);
     case "extensible-array":
-      return extensibleArrayChunks(ctx);
+      return extensibleArrayChunks(ctx, sink);
     case "btree-v2":
-      return btreeV2Chunks(ctx);
+      return btreeV2Chunks(ctx, sink);
   }
 }

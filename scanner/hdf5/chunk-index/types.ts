@@ -2,12 +2,45 @@ import { FormatError } from "../../errors.js";
 import type { HdfFile } from "../file.js";
 import type { ChunkIndexInfo } from "../messages/layout.js";
 
-/** One stored chunk: its coordinates in the chunk grid, where its bytes are, and which filters were skipped. */
-export interface StoredChunk {
-  coords: number[];
-  address: number;
-  size: number;
-  filterMask: number;
+/**
+ * Receives each stored chunk: its C-order index in the grid of the current shape, where its bytes are, and the
+ * filters skipped for it. Chunks outside the current shape (after a dataset shrank) are not reported. A callback
+ * rather than a list, so a million chunks make no million objects.
+ */
+export type ChunkSink = (flat: number, address: number, size: number, filterMask: number) => void;
+
+/** C-order strides of a grid. */
+export function stridesOf(grid: readonly number[]): number[] {
+  const strides = new Array<number>(grid.length).fill(1);
+  for (let d = grid.length - 2; d >= 0; d--)
+    strides[d] = (strides[d + 1] as number) * (grid[d + 1] as number);
+  return strides;
+}
+
+/**
+ * Maps linear indexes over the grid of the maximum shape (how fixed arrays and implicit indexes count) to flat
+ * indexes in the grid of the current shape, or -1 outside it.
+ */
+export function maxGridMapper(ctx: ChunkIndexContext): (linear: number) => number {
+  const maxGrid = gridOf(
+    ctx.maxShape.map((m, d) => (m < 0 ? (ctx.shape[d] as number) : m)),
+    ctx.chunk,
+  );
+  const grid = gridOf(ctx.shape, ctx.chunk);
+  if (maxGrid.every((n, d) => n === grid[d])) return (linear) => linear;
+  const strides = stridesOf(grid);
+  return (linear) => {
+    let flat = 0;
+    let rest = linear;
+    for (let d = maxGrid.length - 1; d >= 0; d--) {
+      const n = maxGrid[d] as number;
+      const c = rest % n;
+      rest = Math.floor(rest / n);
+      if (c >= (grid[d] as number)) return -1;
+      flat += c * (strides[d] as number);
+    }
+    return flat;
+  };
 }
 
 export interface ChunkIndexContext {
@@ -49,11 +82,6 @@ export function unflatten(index: number, grid: readonly number[]): number[] {
     index = Math.floor(index / n);
   }
   return coords;
-}
-
-/** Whether chunk coordinates lie in the grid of the current shape (indexes may hold chunks beyond it). */
-export function inGrid(coords: readonly number[], grid: readonly number[]): boolean {
-  return coords.every((c, d) => c < (grid[d] as number));
 }
 
 /**
