@@ -45,6 +45,9 @@ export class SqliteStore implements CatalogStore {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("case_sensitive_like = ON");
+    // the H3 and time indexes are written in random order: a larger page cache keeps their inner pages resident
+    this.db.pragma("cache_size = -262144");
+    this.db.pragma("mmap_size = 1073741824");
     this.db.exec(SCHEMA);
     this.db.function("refs_intersects", { deterministic: true }, (stored: unknown, query: unknown) => {
       if (typeof stored !== "string" || typeof query !== "string") return 0;
