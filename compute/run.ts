@@ -5,7 +5,7 @@
 import type { ReferenceSet } from "../refs/model/reference-set.js";
 import { CellMapper } from "./cells/mapper.js";
 import { type ComputeConfig, normalizeConfig } from "./config.js";
-import { ComputeError } from "./errors.js";
+import { ComputeConfigError, ComputeError } from "./errors.js";
 import type { OutputStore } from "./io/output.js";
 import { type Prepared, prepare } from "./prepare.js";
 import { type Progress, ProgressMeter } from "./progress.js";
@@ -69,7 +69,12 @@ export async function computeProject(
 ): Promise<ComputeSummary> {
   const normalized = normalizeConfig(config);
   if (options.wipe) {
-    for (const path of await io.output.list("")) await io.output.delete(path);
+    // Shards share one output: one shard wiping would delete the others' finished work.
+    if (options.shard && options.shard.count > 1) {
+      throw new ComputeConfigError("wipe", "wipe once without a shard before starting shards");
+    }
+    if (io.output.clear) await io.output.clear();
+    else for (const path of await io.output.list("")) await io.output.delete(path);
   }
   const p = await prepare(io.refs, normalized, io.read);
   const mine = inShard(p.units, options.shard);

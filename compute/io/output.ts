@@ -18,6 +18,8 @@ export interface OutputStore {
   /** Relative paths of every object under `prefix` ("" for all), sorted. */
   list(prefix: string): Promise<string[]>;
   delete(path: string): Promise<void>;
+  /** Remove everything under the root at once, where the backend can (else: list and delete). */
+  clear?(): Promise<void>;
 }
 
 export class LocalOutput implements OutputStore {
@@ -56,6 +58,11 @@ export class LocalOutput implements OutputStore {
 
   async delete(path: string): Promise<void> {
     await rm(join(this.root, path), { force: true, recursive: true });
+  }
+
+  /** Also removes temporary files a killed process left behind. */
+  async clear(): Promise<void> {
+    await rm(this.root, { force: true, recursive: true });
   }
 }
 

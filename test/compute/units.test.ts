@@ -7,6 +7,7 @@ import { ComputeConfigError } from "../../compute/errors.js";
 import { LocalOutput, objectStoreOutput } from "../../compute/io/output.js";
 import type { Progress } from "../../compute/progress.js";
 import { computeProject } from "../../compute/run.js";
+import { timePartitionOf } from "../../compute/unit-files.js";
 import { k8sJobManifest } from "../../compute/units/k8s.js";
 import { planUnits } from "../../compute/units/plan.js";
 import { inShard, parseShard, shardFromEnv } from "../../compute/units/shard.js";
@@ -54,6 +55,21 @@ describe("work units", () => {
     expect(shardFromEnv({})).toBeUndefined();
     expect(shardFromEnv({ JOB_COMPLETION_INDEX: "3", JOB_COMPLETIONS: "4" })).toEqual({ index: 3, count: 4 });
     expect(() => shardFromEnv({ JOB_COMPLETION_INDEX: "3" })).toThrow(/JOB_COMPLETIONS/);
+  });
+
+  it("names time partitions by day, month or year in UTC", () => {
+    const ms = Date.UTC(2022, 0, 31, 23, 30);
+    expect(timePartitionOf(ms, "day")).toEqual(["date", "2022-01-31"]);
+    expect(timePartitionOf(ms, "month")).toEqual(["month", "2022-01"]);
+    expect(timePartitionOf(ms, "year")).toEqual(["year", "2022"]);
+    expect(timePartitionOf(ms, "none")).toBeUndefined();
+  });
+
+  it("refuses to wipe from one shard of many", async () => {
+    const io = await ioFor({ name: "coarse", root: "/nonexistent-refs-test" });
+    await expect(
+      computeProject(io, { variables: ["pr"], resolution: 4 }, { wipe: true, shard: { index: 0, count: 2 } }),
+    ).rejects.toThrow(/wipe once without a shard/);
   });
 
   it("prints an Indexed Job whose pods get their index and the completion count", () => {
