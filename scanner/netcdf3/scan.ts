@@ -3,6 +3,7 @@
  * (same keys, offsets, lengths and .zarray), with attributes kept as JSON values instead of Python str().
  */
 import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
+import { BlockCacheSource } from "../../refs/storage/middleware/cache.js";
 import type { ByteSource } from "../../refs/storage/types.js";
 import { FormatError } from "../errors.js";
 import type { ScanOptions, ScanResult } from "../types.js";
@@ -76,6 +77,8 @@ export async function scanNetCDF3(
   options: NetCDF3ScanOptions = {},
 ): Promise<ScanResult> {
   const header = await readHeader(source, url, options);
+  // Small variables to inline usually sit together after the header: read them through a block cache.
+  const cached = new BlockCacheSource(source, { blockSize: 64 * 1024, maxBytes: 1024 * 1024 });
   const fileSize = await source.size(options);
   const refs: ReferenceSet = { metadata: new Map(), arrays: new Map() };
   refs.metadata.set(".zgroup", { zarr_format: 2 });
@@ -87,7 +90,7 @@ export async function scanNetCDF3(
     const attrs = attributesJson(layout.variable.attributes, FILL_ATTRIBUTES);
     attrs._ARRAY_DIMENSIONS = layout.dimensions;
     refs.metadata.set(`${name}/.zattrs`, attrs);
-    refs.arrays.set(name, await chunkTable(source, url, layout, fileSize, options));
+    refs.arrays.set(name, await chunkTable(cached, url, layout, fileSize, options));
   }
   return { refs, issues: [] };
 }

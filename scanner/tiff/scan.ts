@@ -18,6 +18,7 @@ import { type ArrayLayout, arrayLayout, fillFromNodata, levelDims } from "./layo
 import { paddedStrip } from "./short-strip.js";
 import { geotiffSource } from "./source.js";
 
+/** `inlineThreshold` defaults to 0 here (kerchunk's tiff_to_zarr inlines nothing either). */
 export interface TiffScanOptions extends ScanOptions {
   /** Add X/Y coordinate arrays and a `spatial_ref` grid mapping (default true; always makes a group). */
   coordinates?: boolean;
@@ -155,7 +156,8 @@ export async function scanTiff(
   }
   const transform = gridTransform(modelTags, geoKeys);
   const refs: ReferenceSet = { metadata: new Map(), arrays: new Map() };
-  const ctx = { cached, size, inline: options.inlineThreshold ?? 500, issues };
+  // Tiles are data, not metadata: inline only when asked, so a default remote scan reads headers only.
+  const ctx = { cached, size, inline: options.inlineThreshold ?? 0, issues };
   const littleEndian = tiff.littleEndian;
 
   const addArray = async (path: string, ifd: IfdInfo, level: number, attrs: JsonObject, mask: boolean) => {
