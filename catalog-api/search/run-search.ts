@@ -8,6 +8,8 @@ import type { SearchRequest } from "./request.js";
 import { sortKeys, sortSignature } from "./sort.js";
 import { decodeToken, encodeToken } from "./token.js";
 
+const MAX_BOUND_VALUES = 5000;
+
 export interface SearchPage {
   items: StacItem[];
   /** Token of the next page, absent on the last one. */
@@ -33,6 +35,13 @@ export async function runSearch(store: CatalogStore, req: SearchRequest): Promis
   const signature = sortSignature(req.sortby);
   const after = req.token === undefined ? undefined : decodeToken(req.token, signature, keys.length);
   const where = searchCondition(req, queryables, store.dialect);
+  // SQLite binds at most 32,766 values; a search needing thousands is abuse, not a query
+  if (where.params.length > MAX_BOUND_VALUES) {
+    throw new CatalogInputError(
+      `needs ${where.params.length} values, more than the ${MAX_BOUND_VALUES} allowed`,
+      "search",
+    );
+  }
   const rows = await store.query(searchQuery(where, keys, after, req.limit + 1));
   const page = rows.slice(0, req.limit);
   const last = page.at(-1);

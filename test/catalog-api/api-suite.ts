@@ -502,6 +502,11 @@ export function catalogApiSuite(
         filter: { op: "=", args: [{ property: "platform) OR (1=1" }, "a"] },
       });
       expect(bad.status).toBe(400);
+      const huge = {
+        op: "in",
+        args: [{ property: "platform" }, Array.from({ length: 6000 }, (_, i) => `p${i}`)],
+      };
+      expect((await post("/search", { filter: huge })).status).toBe(400);
       expect(await store.countItems()).toBe(N);
     });
 
