@@ -1,4 +1,14 @@
-import { Binary, makeVector, Table, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
+import {
+  Binary,
+  Dictionary,
+  Int32,
+  makeData,
+  makeVector,
+  Table,
+  tableToIPC,
+  Utf8,
+  vectorFromArray,
+} from "apache-arrow";
 import type { ChunkTable, JsonObject, ReferenceSet } from "../../model/reference-set.js";
 import { defaultIsFloat, pythonJson } from "../python-json.js";
 import { DEFAULT_RECORD_SIZE, type ParquetRefsWriter, recordCount, recordPath } from "./layout.js";
@@ -10,14 +20,18 @@ export interface KerchunkParquetWriteOptions {
 type ParquetWasm = typeof import("parquet-wasm");
 let wasm: Promise<ParquetWasm> | undefined;
 
-/** The columns of one record file (rows padded to the record size, as fsspec writes them). */
+/**
+ * The columns of one record file (rows padded to the record size, as fsspec writes them). Paths are kept as
+ * indexes into the table's deduplicated path list: they become a dictionary-encoded column (what fastparquet
+ * writes for pandas' categorical paths) without a string per row.
+ */
 export function recordColumns(table: ChunkTable, record: number, recordSize: number) {
   const start = record * recordSize;
   const end = Math.min(start + recordSize, table.count);
-  const paths = new Array<string | null>(recordSize).fill(null);
+  const pathIds = new Int32Array(recordSize).fill(-1);
   const offsets = new BigInt64Array(recordSize);
   const sizes = new BigInt64Array(recordSize);
-  const raws = new Array<Uint8Array | null>(recordSize).fill(null);
+  const raws = new Map<number, Uint8Array>();
   let present = 0;
   for (let flat = start; flat < end; flat++) {
     const p = table.pathIndex[flat] as number;
@@ -25,28 +39,82 @@ export function recordColumns(table: ChunkTable, record: number, recordSize: num
     present++;
     const row = flat - start;
     if (p === -2) {
-      raws[row] = table.inline.get(flat) ?? null;
+      const data = table.inline.get(flat);
+      if (data) raws.set(row, data);
       continue;
     }
-    paths[row] = table.paths[p] as string;
+    pathIds[row] = p;
     const length = table.lengths[flat] as number;
     if (length >= 0) {
       offsets[row] = BigInt(table.offsets[flat] as number);
       sizes[row] = BigInt(length);
     }
   }
-  return { paths, offsets, sizes, raws, present };
+  return { paths: table.paths, pathIds, offsets, sizes, raws, rows: recordSize, present };
+}
+
+type Columns = ReturnType<typeof recordColumns>;
+
+/** Validity bitmap (LSB first) of rows where `valid(row)`; also the null count. */
+function bitmap(rows: number, valid: (row: number) => boolean): { bits: Uint8Array; nulls: number } {
+  const bits = new Uint8Array(Math.ceil(rows / 8));
+  let nulls = 0;
+  for (let row = 0; row < rows; row++) {
+    if (valid(row)) bits[row >> 3] = (bits[row >> 3] as number) | (1 << (row & 7));
+    else nulls++;
+  }
+  return { bits, nulls };
+}
+
+function pathVector(c: Columns) {
+  // Only the paths this record uses go into its dictionary.
+  const used = new Map<number, number>();
+  const keys = new Int32Array(c.rows);
+  for (let row = 0; row < c.rows; row++) {
+    const p = c.pathIds[row] as number;
+    if (p < 0) continue;
+    let k = used.get(p);
+    if (k === undefined) {
+      k = used.size;
+      used.set(p, k);
+    }
+    keys[row] = k;
+  }
+  const dictionary = vectorFromArray(
+    [...used.keys()].map((p) => c.paths[p] as string),
+    new Utf8(),
+  );
+  const type = new Dictionary(new Utf8(), new Int32());
+  const { bits, nulls } = bitmap(c.rows, (row) => (c.pathIds[row] as number) >= 0);
+  return makeVector(
+    makeData({ type, length: c.rows, nullCount: nulls, nullBitmap: bits, data: keys, dictionary }),
+  );
+}
+
+function rawVector(c: Columns) {
+  const valueOffsets = new Int32Array(c.rows + 1);
+  let total = 0;
+  for (let row = 0; row < c.rows; row++) {
+    total += c.raws.get(row)?.length ?? 0;
+    valueOffsets[row + 1] = total;
+  }
+  const data = new Uint8Array(total);
+  for (const [row, bytes] of c.raws) data.set(bytes, valueOffsets[row]);
+  const { bits, nulls } = bitmap(c.rows, (row) => c.raws.has(row));
+  return makeVector(
+    makeData({ type: new Binary(), length: c.rows, nullCount: nulls, nullBitmap: bits, valueOffsets, data }),
+  );
 }
 
 /** One record file's Parquet bytes (ZSTD, no statistics, like fsspec's writer). */
-export async function encodeRecord(columns: ReturnType<typeof recordColumns>): Promise<Uint8Array> {
+export async function encodeRecord(columns: Columns): Promise<Uint8Array> {
   wasm ??= import("parquet-wasm");
   const pq = await wasm;
   const arrow = new Table({
-    path: vectorFromArray(columns.paths, new Utf8()),
+    path: pathVector(columns),
     offset: makeVector(columns.offsets),
     size: makeVector(columns.sizes),
-    raw: vectorFromArray(columns.raws, new Binary()),
+    raw: rawVector(columns),
   });
   const props = new pq.WriterPropertiesBuilder()
     .setCompression(pq.Compression.ZSTD)
