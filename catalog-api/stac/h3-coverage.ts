@@ -20,6 +20,7 @@ export function coverage(cells: string[], where: string): Coverage {
   const finest = Math.max(...cells.map(getResolution));
   const uniform = [...new Set(uncompactCells(cells, finest))];
   const compacted = compactCells(uniform).sort();
-  const geometry: Geometry = { type: "MultiPolygon", coordinates: cellsToMultiPolygon(compacted, true) };
+  // h3-js outlines cells of one resolution only: outline the uniform set, list the compacted one.
+  const geometry: Geometry = { type: "MultiPolygon", coordinates: cellsToMultiPolygon(uniform, true) };
   return { cells: compacted, geometry, bbox: geometryBbox(geometry) };
 }

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { cellToChildren, cellToLatLng, latLngToCell, uncompactCells } from "h3-js";
+import { cellToChildren, cellToLatLng, cellToParent, gridDisk, latLngToCell, uncompactCells } from "h3-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import { StacValidationError } from "../../catalog-api/errors.js";
@@ -76,6 +76,14 @@ describe("STAC builders", () => {
       const [lat, lng] = cellToLatLng(cell);
       expect(lng >= c.bbox[0] && lng <= c.bbox[2] && lat >= c.bbox[1] && lat <= c.bbox[3]).toBe(true);
     }
+  });
+
+  it("coverage outlines a compaction of mixed resolutions (a full parent plus a lone cell)", () => {
+    const lone = cellsA.flatMap((c) => gridDisk(c, 2)).find((c) => cellToParent(c, 3) !== parent)!;
+    const c = coverage([...cellsA, lone], "test");
+    expect(new Set(c.cells)).toEqual(new Set([parent, lone]));
+    const [lat, lng] = cellToLatLng(lone);
+    expect(lng >= c.bbox[0] && lng <= c.bbox[2] && lat >= c.bbox[1] && lat <= c.bbox[3]).toBe(true);
   });
 
   it("a partition item carries h3, time, statistics, table and file fields", () => {
