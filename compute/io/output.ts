@@ -23,11 +23,18 @@ export interface OutputStore {
 }
 
 export class LocalOutput implements OutputStore {
+  /** Folders made by this process: a unit writes many files into few partitions. */
+  private readonly made = new Set<string>();
+
   constructor(readonly root: string) {}
 
   async write(path: string, data: Uint8Array): Promise<void> {
     const target = join(this.root, path);
-    await mkdir(dirname(target), { recursive: true });
+    const folder = dirname(target);
+    if (!this.made.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      this.made.add(folder);
+    }
     const tmp = `${target}.${process.pid}.tmp`;
     await writeFile(tmp, data);
     await rename(tmp, target);
@@ -57,11 +64,13 @@ export class LocalOutput implements OutputStore {
   }
 
   async delete(path: string): Promise<void> {
+    this.made.clear();
     await rm(join(this.root, path), { force: true, recursive: true });
   }
 
   /** Also removes temporary files a killed process left behind. */
   async clear(): Promise<void> {
+    this.made.clear();
     await rm(this.root, { force: true, recursive: true });
   }
 }
