@@ -1,4 +1,6 @@
 import type { Command } from "../command.js";
+import { catalogCommand } from "./catalog.js";
+import { computeCommand } from "./compute.js";
 import { initCommand } from "./init.js";
 import { scanCommand } from "./scan.js";
 import { serveCommand } from "./serve.js";
@@ -10,6 +12,8 @@ import { validateCommand } from "./validate.js";
 const all: Command[] = [
   initCommand,
   scanCommand,
+  computeCommand,
+  catalogCommand,
   statusCommand,
   serveCommand,
   translateCommand,

@@ -1,0 +1,77 @@
+import { k8sJobManifest, parseShard, shardFromEnv } from "../../../compute/index.js";
+import { computePhase } from "../../phases/compute/compute-phase.js";
+import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
+import { cliContext, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+
+function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
+  const text = option(args, name);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer, got "${text}"`);
+  return n;
+}
+
+export const computeCommand: Command = {
+  name: "compute",
+  summary: "H3-indexed Parquet read through the references (--serial, --workers N, --shard i/N, --k8s)",
+  usage: `usage: refs compute <proj> [--serial | --workers N] [--shard i/N] [--wipe] [--workdir DIR] [--json] [-q]
+       refs compute <proj> --k8s --image IMAGE --completions N [--parallelism P] [--cpu C] [--memory M]
+
+  --serial        run units one after another in this process (the default)
+  --workers N     run units on N worker threads
+  --shard i/N     compute only shard i of N (units k with k mod N = i); also taken from a Kubernetes Indexed
+                  Job's JOB_COMPLETION_INDEX and JOB_COMPLETIONS
+  --wipe          delete the output and start over (otherwise finished units are skipped)
+  --k8s           print an Indexed Job manifest that runs this command as N shards`,
+  valueOptions: [
+    ...GLOBAL_VALUE_OPTIONS,
+    "workers",
+    "shard",
+    "image",
+    "completions",
+    "parallelism",
+    "cpu",
+    "memory",
+  ],
+  async run(args) {
+    const ctx = cliContext(args);
+    const ws = projectArg(args, ctx);
+    if (args.flags.has("k8s")) {
+      const image = option(args, "image");
+      if (!image) throw new UsageError("--k8s needs --image (a container image with refs installed)");
+      const workdir = option(args, "workdir") ?? ctx.env.REFS_WORKDIR;
+      const cpu = option(args, "cpu");
+      const memory = option(args, "memory");
+      process.stdout.write(
+        k8sJobManifest({
+          project: ws.name,
+          image,
+          completions: positiveInt(args, "completions", 4),
+          parallelism: positiveInt(args, "parallelism", positiveInt(args, "completions", 4)),
+          ...(cpu ? { cpu } : {}),
+          ...(memory ? { memory } : {}),
+          ...(workdir ? { args: ["--workdir", workdir] } : {}),
+        }),
+      );
+      return EXIT.ok;
+    }
+    if (args.flags.has("serial") && args.options.has("workers"))
+      throw new UsageError("give --serial or --workers, not both");
+    const shardText = option(args, "shard");
+    const shard = shardText ? parseShard(shardText) : shardFromEnv(ctx.env);
+    const workers = args.options.has("workers") ? positiveInt(args, "workers", 1) : 0;
+    const { status, summary } = await computePhase(ws, {
+      workers,
+      ...(shard ? { shard } : {}),
+      wipe: args.flags.has("wipe"),
+      quiet: ctx.quiet || ctx.json,
+    });
+    report(
+      ctx,
+      { status, summary },
+      `compute ${status.state}: ${summary?.unitsRun ?? 0} units run, ${summary?.unitsAlreadyDone ?? 0} already done, ${summary?.rows ?? 0} rows`,
+    );
+    return status.state === "done" ? EXIT.ok : EXIT.failure;
+  },
+};

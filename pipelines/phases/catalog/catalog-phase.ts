@@ -1,0 +1,73 @@
+import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
+import type { CatalogStore } from "../../../catalog-api/backend/store.js";
+import { catalogProject } from "../../../catalog-api/stac/catalog-project.js";
+import { readAllRecords } from "../../../compute/index.js";
+import type { Workspace } from "../../project/workspace.js";
+import type { PhaseStatus } from "../../status/phase-status.js";
+import { dataVariables } from "../compute/variables.js";
+import { computeOutput } from "../compute-output.js";
+import { loadReferences } from "../references.js";
+import { runPhase } from "../run-phase.js";
+import { partitionDescriptions, referenceDescription } from "./outputs.js";
+
+export interface CatalogPhaseOptions {
+  /** Local STAC JSON Schema folder for validation; without it schemas are fetched from the network. */
+  schemasDir?: string;
+  /** The API's store to ingest into (default: the workdir's SQLite catalog). */
+  store?: CatalogStore;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * STAC of everything the project produced: a Collection, an Item per H3 Parquet file and one for the reference
+ * set; validated, written as a static catalog, and ingested into the API's store (replacing earlier items).
+ */
+export async function catalogPhase(
+  ws: Workspace,
+  options: CatalogPhaseOptions = {},
+): Promise<{ status: PhaseStatus; items: number; collectionId: string }> {
+  const config = await ws.loadConfig();
+  const log = options.log ?? ((line: string) => options.quiet || console.error(line));
+  let result = { items: 0, collectionId: config.name };
+  const status = await runPhase(ws, "catalog", async () => {
+    const { refs, summary } = await loadReferences(ws);
+    const output = computeOutput(ws, config);
+    const records = await readAllRecords(output);
+    const partitions = await partitionDescriptions(
+      output,
+      records.values(),
+      config.compute.resolution,
+      ws.catalogDir,
+    );
+    const variables = config.compute.variables.length ? config.compute.variables : dataVariables(refs);
+    const reference = referenceDescription(config, summary, variables, partitions, ws.catalogDir);
+    const store = options.store ?? new SqliteStore(ws.apiDatabase);
+    try {
+      const done = await catalogProject(
+        {
+          project: {
+            id: config.name,
+            title: config.catalog.title ?? config.name,
+            description:
+              config.catalog.description ??
+              `${variables.join(", ")} from ${summary.files} source files, as kerchunk references and H3 Parquet (resolution ${config.compute.resolution}), made by refs`,
+            license: config.catalog.license,
+            providers: [{ name: "refs", roles: ["processor"] }],
+          },
+          partitions,
+          referenceSets: [reference],
+        },
+        { outDir: ws.catalogDir, store, ...(options.schemasDir ? { schemasDir: options.schemasDir } : {}) },
+      );
+      result = { items: done.items, collectionId: done.collectionId };
+    } finally {
+      if (!options.store) await store.close();
+    }
+    log(
+      `catalog: ${result.items} items in collection ${result.collectionId}, static catalog in ${ws.catalogDir}`,
+    );
+    return { counts: { total: result.items, done: result.items, skipped: 0, failed: 0 }, failures: [] };
+  });
+  return { status, ...result };
+}

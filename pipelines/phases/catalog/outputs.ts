@@ -1,0 +1,104 @@
+import { relative } from "node:path";
+import { coverage } from "../../../catalog-api/stac/h3-coverage.js";
+import type {
+  PartitionDescription,
+  ReferenceSetDescription,
+  TimeDescription,
+} from "../../../catalog-api/stac/inputs.js";
+import type { OutputStore, UnitRecord } from "../../../compute/index.js";
+import type { ProjectConfig } from "../../project/config.js";
+import type { CombineOutcome } from "../scan/combine-step.js";
+import { describeParquet } from "./describe-parquet.js";
+
+type Bbox = [number, number, number, number];
+
+function timeOf(range: [string, string] | undefined, fallback: string): TimeDescription {
+  if (!range) return { datetime: fallback };
+  return range[0] === range[1] ? { datetime: range[0] } : { start: range[0], end: range[1] };
+}
+
+/** An href for a file as seen from the static catalog folder: relative for local files, else the URL. */
+function hrefFrom(catalogDir: string, target: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : relative(catalogDir, target);
+}
+
+/** One partition item per H3 Parquet file that compute recorded, described from the file itself. */
+export async function partitionDescriptions(
+  output: OutputStore,
+  records: Iterable<UnitRecord>,
+  resolution: number,
+  catalogDir: string,
+): Promise<PartitionDescription[]> {
+  const out: PartitionDescription[] = [];
+  for (const record of records) {
+    for (const file of record.files) {
+      const bytes = await output.read(file.path);
+      if (!bytes) continue; // recorded but gone: the next compute run redoes the unit
+      const d = await describeParquet(bytes);
+      if (d.rows === 0) continue;
+      out.push({
+        href: hrefFrom(catalogDir, `${output.root.replace(/\/+$/, "")}/${file.path}`),
+        id: file.path.replace(/\.parquet$/, "").replace(/[^A-Za-z0-9_-]+/g, "-"),
+        h3Resolution: resolution,
+        cells: d.cells,
+        time: timeOf(d.time, record.finishedAt),
+        variables: d.stats,
+        columns: d.columns,
+        rowCount: d.rows,
+        size: file.bytes,
+        sha256: file.sha256,
+      });
+    }
+  }
+  return out;
+}
+
+function union(boxes: Bbox[]): Bbox {
+  if (boxes.length === 0) return [-180, -90, 180, 90];
+  return [
+    Math.min(...boxes.map((b) => b[0])),
+    Math.min(...boxes.map((b) => b[1])),
+    Math.max(...boxes.map((b) => b[2])),
+    Math.max(...boxes.map((b) => b[3])),
+  ];
+}
+
+function timeSpan(parts: PartitionDescription[], fallback: string): TimeDescription {
+  const times = parts.flatMap((p) => ("datetime" in p.time ? [p.time.datetime] : [p.time.start, p.time.end]));
+  if (times.length === 0) return { datetime: fallback };
+  times.sort();
+  return timeOf([times[0] as string, times.at(-1) as string], fallback);
+}
+
+/** The reference set item: footprint and time from what compute produced, open parameters for xarray. */
+export function referenceDescription(
+  config: ProjectConfig,
+  summary: CombineOutcome,
+  variables: string[],
+  parts: PartitionDescription[],
+  catalogDir: string,
+): ReferenceSetDescription {
+  const first = config.sources[0] ?? "";
+  const protocol = /^([a-z0-9]+):\/\//.exec(first)?.[1] ?? "file";
+  const fsspecProtocol = protocol === "gs" ? "gcs" : protocol;
+  const boxes = parts.map((p) => coverage(p.cells, p.href).bbox as Bbox);
+  const s3 = config.storage.s3;
+  return {
+    href: hrefFrom(catalogDir, summary.path),
+    id: `${config.name}-references`,
+    format: summary.format,
+    bbox: union(boxes),
+    time: timeSpan(parts, new Date().toISOString()),
+    variables,
+    remoteProtocol: fsspecProtocol,
+    ...(fsspecProtocol === "s3" && s3
+      ? {
+          remoteOptions: {
+            ...(s3.anonymous ? { anon: true } : {}),
+            ...(s3.endpoint ? { client_kwargs: { endpoint_url: s3.endpoint } } : {}),
+          },
+        }
+      : {}),
+    extra: { "refs:files": summary.files, "refs:concat_dims": summary.concatDims.join(",") },
+  };
+}

@@ -1,0 +1,91 @@
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  type ComputeConfig,
+  type ComputeSummary,
+  computeProject,
+  type Shard,
+} from "../../../compute/index.js";
+import { Progress } from "../../progress/progress.js";
+import type { Workspace } from "../../project/workspace.js";
+import type { PhaseStatus } from "../../status/phase-status.js";
+import { runPhase } from "../run-phase.js";
+import projectIO from "./io.js";
+import { dataVariables } from "./variables.js";
+
+export interface ComputePhaseOptions {
+  /** Worker threads running units; 0 or absent: serial. */
+  workers?: number;
+  shard?: Shard;
+  wipe?: boolean;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+/** The compute settings of a project, with variables detected from the references when none are named. */
+export function computeConfigOf(
+  config: Awaited<ReturnType<Workspace["loadConfig"]>>,
+  variables: string[],
+): ComputeConfig {
+  return {
+    variables: config.compute.variables.length ? config.compute.variables : variables,
+    resolution: config.compute.resolution,
+    aggregation: config.compute.aggregation,
+  };
+}
+
+/** H3 Parquet through the project's references: serial, on worker threads, or this machine's shard. */
+export async function computePhase(
+  ws: Workspace,
+  options: ComputePhaseOptions = {},
+): Promise<{ status: PhaseStatus; summary: ComputeSummary | undefined }> {
+  const config = await ws.loadConfig();
+  const log = options.log ?? ((line: string) => options.quiet || console.error(line));
+  let summary: ComputeSummary | undefined;
+  const status = await runPhase(ws, "compute", async () => {
+    const io = await projectIO({ workdir: ws.workdir, project: ws.name });
+    const computeConfig = computeConfigOf(config, dataVariables(io.refs));
+    log(
+      `compute: ${computeConfig.variables.join(", ")} at H3 resolution ${computeConfig.resolution} -> ${io.output.root}`,
+    );
+    let progress: Progress | undefined;
+    summary = await computeProject(io, computeConfig, {
+      ...(options.workers ? { workers: options.workers } : {}),
+      ioModule: {
+        url: pathToFileURL(join(import.meta.dirname, `io${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`))
+          .href,
+        args: { workdir: ws.workdir, project: ws.name },
+      },
+      ...(options.shard ? { shard: options.shard } : {}),
+      ...(options.wipe ? { wipe: true } : {}),
+      onProgress: (p) => {
+        progress ??= new Progress({
+          label: "compute",
+          total: p.unitsTotal - p.unitsAlreadyDone,
+          unit: "units",
+          quiet: options.quiet ?? false,
+        });
+        progress.tick(1);
+      },
+    });
+    progress?.finish();
+    const s = summary;
+    log(
+      `compute: ${s.unitsRun} units run (${s.unitsAllFill} all fill), ${s.unitsAlreadyDone} already done, ` +
+        `${s.rows} rows in ${s.files} files, ${Math.round(s.progress.valuesPerSecond)} values/s`,
+    );
+    return {
+      counts: { total: s.unitsPlanned, done: s.unitsRun, skipped: s.unitsAlreadyDone, failed: 0 },
+      failures: [],
+      details: {
+        rows: s.rows,
+        values: s.values,
+        files: s.files,
+        method: s.method,
+        valuesPerSecond: Math.round(s.progress.valuesPerSecond),
+        ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
+      },
+    };
+  });
+  return { status, summary };
+}

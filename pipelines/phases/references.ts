@@ -1,0 +1,43 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { RefsError } from "../../refs/errors.js";
+import { readKerchunkJson } from "../../refs/formats/kerchunk-json.js";
+import { readKerchunkParquet } from "../../refs/formats/kerchunk-parquet/index.js";
+import type { ReferenceSet } from "../../refs/model/reference-set.js";
+import { readJson, type Workspace } from "../project/workspace.js";
+import type { CombineOutcome } from "./scan/combine-step.js";
+
+/** A phase needs the combined references, and `refs scan` has not made them. */
+export class ReferencesMissingError extends RefsError {
+  override name = "ReferencesMissingError";
+  constructor(readonly project: string) {
+    super(`project ${project} has no combined references yet: run \`refs scan ${project}\` first`);
+  }
+}
+
+export async function referencesSummary(ws: Workspace): Promise<CombineOutcome> {
+  const summary = await readJson<CombineOutcome>(join(ws.referencesDir, "summary.json"));
+  if (!summary) throw new ReferencesMissingError(ws.name);
+  return summary;
+}
+
+/** The project's combined reference set, from kerchunk JSON or a kerchunk Parquet folder. */
+export async function loadReferences(
+  ws: Workspace,
+): Promise<{ refs: ReferenceSet; summary: CombineOutcome }> {
+  const summary = await referencesSummary(ws);
+  if (summary.format === "json") {
+    return { refs: readKerchunkJson(await readFile(summary.path, "utf8"), { file: summary.path }), summary };
+  }
+  const refs = await readKerchunkParquet(
+    {
+      read: (rel) =>
+        readFile(join(summary.path, rel)).then(
+          (b) => new Uint8Array(b),
+          (e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)),
+        ),
+    },
+    { name: summary.path },
+  );
+  return { refs, summary };
+}
