@@ -1,6 +1,12 @@
 /** The TIFF filters of our read path on hand-made blocks (their use on whole files is in scan.test.ts). */
+import { deflateSync } from "node:zlib";
+import { fromArrayBuffer } from "geotiff";
 import { describe, expect, it } from "vitest";
+import { MemorySource } from "../../../refs/storage/memory.js";
 import { getCodec } from "../../../refs/store/codecs/index.js";
+import { readArray } from "../../../refs/store/read-array.js";
+import { scanTiff } from "../../../scanner/tiff/index.js";
+import { writeTiff } from "./write-tiff.js";
 
 async function decode(config: Record<string, unknown>, bytes: number[] | Uint8Array): Promise<number[]> {
   const codec = await getCodec(config as never);
@@ -70,5 +76,77 @@ describe("TIFF codecs", () => {
     await expect(
       getCodec({ id: "imagecodecs_delta", axis: -1, dist: 2, dtype: "<u2", shape: [4] }),
     ).rejects.toThrow(/imagecodecs_delta: unsupported configuration/);
+  });
+});
+
+/** A LERC2 (version 2) blob of a constant float32 surface: header only, no mask bytes, no data blocks. */
+function constantLerc(width: number, height: number, value: number): Uint8Array {
+  const out = new Uint8Array(6 + 4 + 8 + 16 + 24 + 4);
+  const view = new DataView(out.buffer);
+  out.set(new TextEncoder().encode("Lerc2 "));
+  let p = 6;
+  for (const v of [2, height, width, width * height, 8, out.length, 6]) {
+    view.setInt32(p, v, true); // version, rows, cols, valid pixels, micro block size, blob size, type 6 = float32
+    p += 4;
+  }
+  for (const v of [0, value, value]) {
+    view.setFloat64(p, v, true); // maxZError, zMin, zMax
+    p += 8;
+  }
+  view.setInt32(p, 0, true); // mask bytes: 0 = every pixel valid
+  return out;
+}
+
+describe("LERC", () => {
+  it("imagecodecs_lerc decodes a LERC blob in a generated TIFF, equal to geotiff.js readRasters", async () => {
+    const blob = constantLerc(16, 16, 2.5);
+    const { bytes } = writeTiff({
+      images: [
+        {
+          width: 16,
+          height: 16,
+          bits: 32,
+          format: 3,
+          tile: [16, 16],
+          compression: 34887,
+          rawBlock: blob,
+          data: [],
+          extraTags: [{ tag: 50674, type: 4, values: [4, 0] }],
+        },
+      ],
+    });
+    const { refs } = await scanTiff(new MemorySource("m", bytes), "m", { coordinates: false });
+    expect(refs.metadata.get(".zarray")?.compressor).toEqual({ id: "imagecodecs_lerc" });
+    const ours = await readArray(refs, "", { open: () => new MemorySource("m", bytes) });
+    expect(Array.from(ours.data as Float32Array)).toEqual(new Array(256).fill(2.5));
+    const image = await (await fromArrayBuffer(bytes.slice().buffer)).getImage(0);
+    expect(Array.from((await image.readRasters({ interleave: true })) as unknown as Float32Array)).toEqual(
+      Array.from(ours.data as Float32Array),
+    );
+  });
+
+  it("LERC with deflate on top: zlib compressor, then the imagecodecs_lerc filter", async () => {
+    const { bytes } = writeTiff({
+      images: [
+        {
+          width: 16,
+          height: 16,
+          bits: 32,
+          format: 3,
+          tile: [16, 16],
+          compression: 34887,
+          rawBlock: new Uint8Array(deflateSync(constantLerc(16, 16, -7))),
+          data: [],
+          extraTags: [{ tag: 50674, type: 4, values: [4, 1] }],
+        },
+      ],
+    });
+    const { refs } = await scanTiff(new MemorySource("m", bytes), "m", { coordinates: false });
+    expect(refs.metadata.get(".zarray")).toMatchObject({
+      compressor: { id: "zlib" },
+      filters: [{ id: "imagecodecs_lerc" }],
+    });
+    const ours = await readArray(refs, "", { open: () => new MemorySource("m", bytes) });
+    expect(Array.from(ours.data as Float32Array)).toEqual(new Array(256).fill(-7));
   });
 });

@@ -36,6 +36,8 @@ export interface ImageSpec {
   nodata?: string;
   /** Raw bytes to store as every block instead of encoding `data` (for odd compressions). */
   rawBlock?: Uint8Array;
+  /** More tags, e.g. LercParameters: tag, TIFF type (3 SHORT, 4 LONG, 12 DOUBLE), values. */
+  extraTags?: { tag: number; type: number; values: number[] }[];
 }
 
 export interface TiffSpec {
@@ -264,6 +266,7 @@ export function writeTiff(spec: TiffSpec): {
       entries.push({ tag: 279, type: longType, values: counts });
     }
     if (img.geo) entries.push(...geoEntries(img.geo));
+    if (img.extraTags) entries.push(...img.extraTags);
     if (img.nodata !== undefined) entries.push({ tag: 42113, type: 2, values: `${img.nodata}\0` });
     entries.sort((a, b) => a.tag - b.tag);
     ifdEntries.push(entries);
