@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fromFile } from "geotiff";
 import { describe, expect, it } from "vitest";
 import {
   type CombineInput,
@@ -124,6 +125,44 @@ describe.skipIf(!haveFixtures)(
         ],
       });
       expect(Array.from(hole.data as Float64Array).every((v) => v === 7)).toBe(true); // rain's fill_value
+    });
+
+    it("kerchunk lcmap COGs 2019 + 2020 along a new year dim from the file name: each year equals geotiff.js", async () => {
+      const cogs = join(fixturesDir, "kerchunk");
+      const openCog = folderOpener(cogs);
+      const inputs = ["lcmap_tiny_cog_2020.tif", "lcmap_tiny_cog_2019.tif"].map((name) => ({
+        url: name,
+        refs: readKerchunkJson(readFileSync(join(cogs, `${name}.kerchunk.json`), "utf8"), { file: name }),
+      }));
+      const result = await combineReferenceSets(inputs, {
+        concatDims: ["year"],
+        coordinates: { year: { from: "pattern", pattern: /_(?<year>\d{4})\.tif$/, group: "year" } },
+      });
+      expect(result.coordinates.year).toEqual([2019, 2020]);
+      expect(result.refs.metadata.get("0/.zarray")).toMatchObject({
+        shape: [2, 2048, 2048],
+        chunks: [1, 512, 512],
+      });
+      expect(result.refs.metadata.get("2/.zattrs")?._ARRAY_DIMENSIONS).toEqual(["year", "Y2", "X2"]);
+      for (const [y, name] of ["lcmap_tiny_cog_2019.tif", "lcmap_tiny_cog_2020.tif"].entries()) {
+        const tiff = await fromFile(join(cogs, name));
+        for (const [level, array] of [
+          [0, "0"],
+          [2, "2"],
+        ] as const) {
+          const image = await tiff.getImage(level);
+          const theirs = (await image.readRasters({ interleave: true })) as unknown as ArrayLike<number>;
+          const shape = result.refs.metadata.get(`${array}/.zarray`)?.shape as number[];
+          const region: Array<[number, number]> = [
+            [y, y + 1],
+            [0, shape[1] as number],
+            [0, shape[2] as number],
+          ];
+          const ours = await readArray(result.refs, array, { open: openCog, region });
+          const diff = firstDifference(numbers(ours.data as ArrayLike<unknown>), numbers(theirs));
+          expect(diff, `${name} ${array}`).toBeUndefined();
+        }
+      }
     });
   },
 );
