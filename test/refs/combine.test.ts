@@ -10,6 +10,9 @@ import {
   detectConcatDim,
   IdenticalArrayError,
 } from "../../refs/combine/index.js";
+import { readKerchunkJson, writeKerchunkJson } from "../../refs/formats/kerchunk-json.js";
+import { readKerchunkParquet, writeKerchunkParquet } from "../../refs/formats/kerchunk-parquet/index.js";
+import type { ReferenceSet } from "../../refs/model/reference-set.js";
 import { expected, MemoryFiles, type VarSpec } from "./combine-helpers.js";
 
 const temp = (t: number, y: number, x: number) => t * 100 + y * 10 + x;
@@ -407,6 +410,35 @@ describe("appendReferenceSets", () => {
     const t = await files.read(appended.refs, "temp");
     expect(t.values).toEqual(expected([7, 3, 4], ([p, q, r]) => temp(p as number, q as number, r as number)));
     expect(appended.time.time?.reencoded).toEqual(["c.nc"]);
+  });
+
+  it("appends to a combined set saved as kerchunk JSON or Parquet and read back (no original file needed)", async () => {
+    const files = new MemoryFiles();
+    const options = { concatDims: ["time"], readCoordinate: files.readCoordinate };
+    const all = await combineReferenceSets(
+      [series(files, "a.nc", 0, 2), series(files, "b.nc", 2, 2), series(files, "c.nc", 4, 2)],
+      options,
+    );
+    const first = await combineReferenceSets(
+      [series(files, "a.nc", 0, 2), series(files, "b.nc", 2, 2)],
+      options,
+    );
+    const folder = new Map<string, Uint8Array>();
+    await writeKerchunkParquet(first.refs, { write: async (path, bytes) => void folder.set(path, bytes) });
+    const saved: Record<string, ReferenceSet> = {
+      json: readKerchunkJson(writeKerchunkJson(first.refs)),
+      parquet: await readKerchunkParquet({ read: async (path) => folder.get(path) }),
+    };
+    for (const [format, refs] of Object.entries(saved)) {
+      // The new file's coordinate is read, the old files' are not: their bytes are gone.
+      files.objects.delete("a.nc");
+      const appended = await appendReferenceSets(refs, [series(files, "c.nc", 4, 2)], options);
+      series(files, "a.nc", 0, 2);
+      expect(appended.coordinates.time, format).toEqual([0, 1, 2, 3, 4, 5]);
+      const t = await files.read(appended.refs, "temp");
+      expect(t.values, format).toEqual((await files.read(all.refs, "temp")).values);
+      expect((await files.read(appended.refs, "height")).values, format).toEqual([2, 2, 4, 4, 6, 6]);
+    }
   });
 
   it("refuses new files whose times fall inside the existing set's", async () => {
