@@ -4,10 +4,8 @@
  * _FillValue, else, unlike kerchunk's null, NetCDF's default fill for the type unless turned off).
  */
 import type { JsonValue } from "../../refs/model/reference-set.js";
-import type { NcAttribute, NcVariable } from "./header.js";
+import { type NcAttribute, type NcVariable, utf8 } from "./header.js";
 import type { NcType } from "./types.js";
-
-const UTF8 = new TextDecoder("utf-8");
 
 /** Decoded numbers of an attribute (bigints only where a 64-bit value is outside the safe range). */
 export function attributeNumbers(attr: NcAttribute): (number | bigint)[] {
@@ -37,7 +35,7 @@ function jsonNumber(v: number | bigint): JsonValue {
 function charText(bytes: Uint8Array): string {
   let end = bytes.length;
   while (end > 0 && bytes[end - 1] === 0) end--;
-  return UTF8.decode(bytes.subarray(0, end));
+  return utf8(bytes.subarray(0, end));
 }
 
 export function attributeValue(attr: NcAttribute): JsonValue {

@@ -7,6 +7,18 @@ import { isCdf5Only, type NcType, ncType } from "./types.js";
 
 const UTF8 = new TextDecoder("utf-8");
 
+/** UTF-8 text; short ASCII names (nearly all) skip TextDecoder, whose per-call cost dominates header parsing. */
+export function utf8(bytes: Uint8Array): string {
+  if (bytes.length > 256) return UTF8.decode(bytes);
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b >= 0x80) return UTF8.decode(bytes);
+    s += String.fromCharCode(b);
+  }
+  return s;
+}
+
 export type NcVersion = 1 | 2 | 5;
 
 export interface NcDimension {
@@ -137,7 +149,7 @@ class Cursor {
     const bytes = this.padded(n);
     let end = bytes.length;
     while (end > 0 && bytes[end - 1] === 0) end--;
-    return UTF8.decode(bytes.subarray(0, end));
+    return utf8(bytes.subarray(0, end));
   }
 }
 
