@@ -83,3 +83,32 @@ describe("built-in codecs", () => {
     expect(new CodecError("zlib", "t/0.0").message).toContain("t/0.0");
   });
 });
+
+describe("numeric numcodecs filters", () => {
+  it("delta: a running sum in the dtype (integers wrap as numpy's do)", async () => {
+    const codec = await getCodec({ id: "delta", dtype: "<i2" });
+    const stored = new Uint8Array(new Int16Array([10, 2, -3, 32767]).buffer);
+    expect(new Int16Array((await codec.decode(stored)).slice().buffer)).toEqual(
+      new Int16Array([10, 12, 9, -32760]),
+    );
+    const f8 = await getCodec({ id: "delta", dtype: ">f8", astype: ">f8" });
+    const be = new Uint8Array(16);
+    new DataView(be.buffer).setFloat64(0, 1.5, false);
+    new DataView(be.buffer).setFloat64(8, 0.25, false);
+    const out = new DataView((await f8.decode(be)).slice().buffer);
+    expect([out.getFloat64(0, false), out.getFloat64(8, false)]).toEqual([1.5, 1.75]);
+  });
+
+  it("fixedscaleoffset: stored / scale + offset, from astype to dtype, and back", async () => {
+    const codec = await getCodec({
+      id: "fixedscaleoffset",
+      offset: 1000,
+      scale: 10,
+      dtype: "<f8",
+      astype: "|u1",
+    });
+    const decoded = await codec.decode(new Uint8Array([0, 5, 255]));
+    expect(Array.from(new Float64Array(decoded.slice().buffer))).toEqual([1000, 1000.5, 1025.5]);
+    expect(await codec.encode!(decoded)).toEqual(new Uint8Array([0, 5, 255]));
+  });
+});
