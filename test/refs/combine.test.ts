@@ -344,6 +344,33 @@ describe("combineReferenceSets", () => {
     expect(sst.values).toEqual([10, 11, 20, 21, 30, 31]);
   });
 
+  it("takes a scalar time coordinate per file as one step, and keeps descending coordinates descending", async () => {
+    const files = new MemoryFiles();
+    const scalar = (url: string, day: number) =>
+      files.add(url, [
+        { name: "time", dims: [], shape: [], value: () => day, attrs: { units: "days since 2000-01-01" } },
+        { name: "lat", dims: ["lat"], shape: [2], value: ([i]) => 60 - (i as number) * 30, inline: true },
+        { name: "q", dims: ["lat"], shape: [2], value: ([i]) => day * 10 + (i as number) },
+      ]);
+    const byTime = await combineReferenceSets([scalar("b.nc", 5), scalar("a.nc", 3)], {
+      concatDims: ["time"],
+      readCoordinate: files.readCoordinate,
+    });
+    expect(byTime.coordinates.time).toEqual([3, 5]);
+    expect((await files.read(byTime.refs, "q")).values).toEqual([30, 31, 50, 51]);
+    // Tiles along a latitude that descends (north first), given south tile first.
+    const tile = (url: string, lat0: number) =>
+      files.add(url, [
+        { name: "lat", dims: ["lat"], shape: [2], value: ([i]) => lat0 - (i as number), inline: true },
+        { name: "z", dims: ["lat"], shape: [2], value: ([i]) => lat0 - (i as number) },
+      ]);
+    const byLat = await combineReferenceSets([tile("south.nc", 8), tile("north.nc", 10)], {
+      concatDims: ["lat"],
+    });
+    expect(byLat.coordinates.lat).toEqual([10, 9, 8, 7]);
+    expect((await files.read(byLat.refs, "z")).values).toEqual([10, 9, 8, 7]);
+  });
+
   it("takes the coordinate from an attribute", async () => {
     const files = new MemoryFiles();
     const f = (url: string, level: number) =>
