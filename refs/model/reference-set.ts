@@ -28,6 +28,7 @@ export class ChunkTable {
   readonly paths: string[] = [];
   readonly inline = new Map<number, Uint8Array>();
   private readonly pathLookup = new Map<string, number>();
+  private readonly remaps = new WeakMap<ChunkTable, Int32Array>();
 
   constructor(grid: readonly number[]) {
     this.grid = [...grid];
@@ -103,7 +104,20 @@ export class ChunkTable {
       return;
     }
     if (this.pathIndex[dstFlat] === INLINE) this.inline.delete(dstFlat);
-    this.pathIndex[dstFlat] = this.pathId(src.paths[p] as string);
+    // Path ids of the source table mapped to ours, so bulk copies skip the string lookup per chunk.
+    let remap = this.remaps.get(src);
+    if (!remap || remap.length < src.paths.length) {
+      const grown = new Int32Array(src.paths.length).fill(-1);
+      if (remap) grown.set(remap);
+      remap = grown;
+      this.remaps.set(src, remap);
+    }
+    let id = remap[p] as number;
+    if (id < 0) {
+      id = this.pathId(src.paths[p] as string);
+      remap[p] = id;
+    }
+    this.pathIndex[dstFlat] = id;
     this.offsets[dstFlat] = src.offsets[srcFlat] as number;
     this.lengths[dstFlat] = src.lengths[srcFlat] as number;
   }

@@ -100,6 +100,7 @@ function du(path: string): number {
 }
 
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 let output = join(dir, mode);
 let refsCount = files * perFile;
 rmSync(output, { recursive: true, force: true });
@@ -121,4 +122,8 @@ if (mode === "parquet" || mode === "combine-parquet") {
   refsCount = (refs.arrays.get("t2m") as ChunkTable).presentCount();
 }
 const seconds = (performance.now() - start) / 1000;
-console.log(JSON.stringify({ mode, seconds, peakMiB: peakRssMiB(), bytes: du(output), refs: refsCount }));
+const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+console.log(
+  JSON.stringify({ mode, seconds, cpuSeconds, peakMiB: peakRssMiB(), bytes: du(output), refs: refsCount }),
+);
