@@ -66,12 +66,14 @@ export function arrayLayout(ifd: IfdInfo, level: number, littleEndian: boolean):
   return { ...layout, codecs };
 }
 
-/** nodata as a fill value of the dtype (floats keep the text's double value, as tifffile does). */
+/** nodata as a fill value of the dtype (floats keep the text's double value, as tifffile does); 0 without. */
 export function fillFromNodata(nodata: string | undefined, dtype: string): JsonValue {
   const isFloat = dtype.includes("f");
-  if (nodata === undefined || nodata.trim() === "") return isFloat ? 0 : 0;
-  const v = Number(nodata.trim().toLowerCase() === "nan" ? Number.NaN : nodata.trim());
-  if (Number.isNaN(v)) return isFloat ? "NaN" : 0;
-  if (!Number.isFinite(v)) return isFloat ? (v > 0 ? "Infinity" : "-Infinity") : 0;
-  return isFloat ? v : Math.trunc(v);
+  const text = nodata?.trim().toLowerCase() ?? "";
+  if (text === "") return 0;
+  const v = text === "nan" ? Number.NaN : Number(text);
+  if (!isFloat) return Number.isFinite(v) ? Math.trunc(v) : 0;
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";
+  return v;
 }

@@ -1,0 +1,71 @@
+/**
+ * The chunk table of one IFD: the n-th tile/strip is the n-th chunk. Sparse blocks (offset or byte count 0) stay
+ * missing; blocks past the end of the file are a FormatError; a short last strip is made a full chunk.
+ */
+import { ChunkTable } from "../../refs/model/reference-set.js";
+import type { ByteSource } from "../../refs/storage/types.js";
+import { FormatError } from "../errors.js";
+import type { ScanIssue } from "../types.js";
+import type { IfdInfo } from "./ifd.js";
+import type { ArrayLayout } from "./layout.js";
+import { paddedStrip } from "./short-strip.js";
+
+/** Is block i the last strip of its plane, with fewer rows than RowsPerStrip? */
+function isShortStrip(ifd: IfdInfo, i: number): boolean {
+  const perPlane = Math.ceil(ifd.height / ifd.blockHeight);
+  return i % perPlane === perPlane - 1 && ifd.height % ifd.blockHeight !== 0;
+}
+
+export async function chunkTable(
+  url: string,
+  path: string,
+  ifd: IfdInfo,
+  layout: ArrayLayout,
+  ctx: { cached: ByteSource; size: number; inline: number; issues: ScanIssue[] },
+): Promise<ChunkTable> {
+  const grid = layout.shape.map((n, i) => Math.ceil(n / (layout.chunks[i] ?? 1)));
+  const table = new ChunkTable(grid);
+  if (ifd.offsets.length !== table.count || ifd.byteCounts.length !== table.count) {
+    throw new FormatError(
+      url,
+      path,
+      `IFD ${ifd.index} has ${ifd.offsets.length} offsets and ${ifd.byteCounts.length} byte counts, expected ${table.count} blocks`,
+    );
+  }
+  const fullChunk = layout.chunks.reduce((a, b) => a * b, 1) * Number(layout.dtype.slice(2));
+  for (let i = 0; i < table.count; i++) {
+    const offset = ifd.offsets[i] ?? 0;
+    let length = ifd.byteCounts[i] ?? 0;
+    if (offset === 0 || length === 0) continue; // sparse: never written, reads as fill_value
+    if (offset + length > ctx.size) {
+      throw new FormatError(
+        url,
+        path,
+        `block ${i} (${length} bytes at ${offset}) runs past the end of the file (${ctx.size} bytes): truncated?`,
+        offset,
+      );
+    }
+    if (!ifd.tiled && isShortStrip(ifd, i)) {
+      const { compressor, filters } = layout.codecs;
+      // Uncompressed: read a full chunk when the file goes on (the bytes past the strip lie outside the array).
+      if (compressor === null && !filters && offset + fullChunk <= ctx.size) length = fullChunk;
+      else {
+        const rows = ifd.height % ifd.blockHeight;
+        const rawBytes = (fullChunk / ifd.blockHeight) * rows;
+        const padded = paddedStrip(await ctx.cached.fetch(offset, length), compressor, fullChunk, rawBytes);
+        if (padded) {
+          table.set(i, { kind: "inline", data: padded });
+          continue;
+        }
+        ctx.issues.push({
+          object: path || "/",
+          feature: "short last strip",
+          message: `${url}: strip ${i} of IFD ${ifd.index} holds fewer rows than RowsPerStrip and ${String(compressor?.id)} has no encoder here to pad it; Zarr readers will reject that chunk`,
+        });
+      }
+    }
+    if (length < ctx.inline) table.set(i, { kind: "inline", data: await ctx.cached.fetch(offset, length) });
+    else table.set(i, { kind: "range", url, offset, length });
+  }
+  return table;
+}
