@@ -1,7 +1,9 @@
+import { demoCommand } from "../../demo/run-demo.js";
 import type { Command } from "../command.js";
 import { catalogCommand } from "./catalog.js";
 import { computeCommand } from "./compute.js";
 import { initCommand } from "./init.js";
+import { runCommand } from "./run.js";
 import { scanCommand } from "./scan.js";
 import { serveCommand } from "./serve.js";
 import { statusCommand } from "./status.js";
@@ -15,6 +17,8 @@ const all: Command[] = [
   computeCommand,
   catalogCommand,
   statusCommand,
+  runCommand,
+  demoCommand,
   serveCommand,
   translateCommand,
   validateCommand,

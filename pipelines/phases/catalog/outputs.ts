@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { coverage } from "../../../catalog-api/stac/h3-coverage.js";
+import { cellToBoundary } from "h3-js";
 import type {
   PartitionDescription,
   ReferenceSetDescription,
@@ -53,6 +53,25 @@ export async function partitionDescriptions(
   return out;
 }
 
+/** Bounding box of cells from their vertices (cheap next to outlining them; cells across the antimeridian
+ * widen it to the whole longitude range). */
+function cellsBbox(cells: readonly string[]): Bbox {
+  const box: Bbox = [180, 90, -180, -90];
+  let crossesAntimeridian = false;
+  for (const cell of cells) {
+    const vertices = cellToBoundary(cell, true) as [number, number][];
+    const lngs = vertices.map((v) => v[0]);
+    if (Math.max(...lngs) - Math.min(...lngs) > 180) crossesAntimeridian = true;
+    for (const [lng, lat] of vertices) {
+      box[0] = Math.min(box[0], lng);
+      box[1] = Math.min(box[1], lat);
+      box[2] = Math.max(box[2], lng);
+      box[3] = Math.max(box[3], lat);
+    }
+  }
+  return crossesAntimeridian ? [-180, box[1], 180, box[3]] : box;
+}
+
 function union(boxes: Bbox[]): Bbox {
   if (boxes.length === 0) return [-180, -90, 180, 90];
   return [
@@ -81,7 +100,7 @@ export function referenceDescription(
   const first = config.sources[0] ?? "";
   const protocol = /^([a-z0-9]+):\/\//.exec(first)?.[1] ?? "file";
   const fsspecProtocol = protocol === "gs" ? "gcs" : protocol;
-  const boxes = parts.map((p) => coverage(p.cells, p.href).bbox as Bbox);
+  const boxes = parts.map((p) => cellsBbox(p.cells));
   const s3 = config.storage.s3;
   return {
     href: hrefFrom(catalogDir, summary.path),

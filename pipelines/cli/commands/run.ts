@@ -1,0 +1,50 @@
+import { catalogPhase } from "../../phases/catalog/catalog-phase.js";
+import { computePhase } from "../../phases/compute/compute-phase.js";
+import { scanPhase } from "../../phases/scan/scan-phase.js";
+import { validatePhase } from "../../phases/validate-phase.js";
+import type { PhaseStatus } from "../../status/phase-status.js";
+import { type Command, EXIT, option } from "../command.js";
+import { cliContext, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "every phase in order: scan, validate, compute, catalog",
+  usage: `usage: refs run <proj> [--workers N] [--wipe] [--stac-schemas DIR] [--workdir DIR] [--json] [-q]
+
+  Each phase skips what earlier runs finished; --wipe starts every phase over. A phase that fails outright stops
+  the run; one that partly fails (some files or checks) is recorded and the run goes on.`,
+  valueOptions: [...GLOBAL_VALUE_OPTIONS, "workers", "stac-schemas"],
+  async run(args) {
+    const ctx = cliContext(args);
+    const ws = projectArg(args, ctx);
+    const quiet = ctx.quiet || ctx.json;
+    const wipe = args.flags.has("wipe");
+    const schemasDir = option(args, "stac-schemas") ?? ctx.env.REFS_STAC_SCHEMAS;
+    const workers = Number(option(args, "workers") ?? 0);
+    const statuses: PhaseStatus[] = [];
+    const phases: [string, () => Promise<PhaseStatus>][] = [
+      ["scan", async () => (await scanPhase(ws, { wipe, quiet })).status],
+      ["validate", async () => (await validatePhase(ws, { force: wipe, quiet })).status],
+      ["compute", async () => (await computePhase(ws, { wipe, quiet, workers })).status],
+      [
+        "catalog",
+        async () => (await catalogPhase(ws, { quiet, ...(schemasDir ? { schemasDir } : {}) })).status,
+      ],
+    ];
+    for (const [name, phase] of phases) {
+      if (!quiet) console.error(`== ${name}`);
+      const status = await phase();
+      statuses.push(status);
+      if (status.state === "failed") break;
+    }
+    const text = statuses
+      .map(
+        (s) =>
+          `${s.phase.padEnd(9)} ${s.state}: ${s.counts.done} done, ${s.counts.skipped} skipped, ${s.counts.failed} failed`,
+      )
+      .join("\n");
+    report(ctx, { project: ws.name, phases: statuses }, text);
+    if (statuses.some((s) => s.state === "failed")) return EXIT.failure;
+    return statuses.some((s) => s.state === "partial") ? EXIT.partial : EXIT.ok;
+  },
+};

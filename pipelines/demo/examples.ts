@@ -1,0 +1,27 @@
+import { latLngToCell } from "h3-js";
+
+/** What the demo prints once the API is up: where it is and searches to try with curl and pystac-client. */
+export function exampleSearches(base: string, collection: string): string {
+  const cell = latLngToCell(45, 10, 2);
+  return `
+STAC API at ${base}/   (Ctrl-C to stop)
+  landing page   ${base}/
+  collections    ${base}/collections
+  items          ${base}/collections/${collection}/items?limit=5
+  OpenAPI        ${base}/api
+
+Searches:
+  curl '${base}/search?collections=${collection}&datetime=2022-01-02T00:00:00Z/2022-01-02T23:59:59Z&limit=3'
+  curl '${base}/search?collections=${collection}&h3=${cell}&limit=3'
+  curl -X POST ${base}/search -H 'content-type: application/json' \\
+    -d '{"collections":["${collection}"],"filter-lang":"cql2-json","filter":{"op":">","args":[{"property":"stats:tp:max"},0.01]}}'
+
+From Python:
+  from pystac_client import Client
+  items = Client.open("${base}").search(collections=["${collection}"], datetime="2022-01-02").item_collection()
+  import xarray as xr   # the references, through fsspec's reference:// filesystem
+  ds = xr.open_dataset("reference://", engine="zarr", backend_kwargs={"consolidated": False,
+       "storage_options": {"fo": "<project>/references/refs.json"}})
+  import duckdb         # the H3 table
+  duckdb.sql("SELECT * FROM read_parquet('<project>/h3/**/*.parquet', hive_partitioning=true) LIMIT 5")`;
+}

@@ -1,0 +1,72 @@
+import { join } from "node:path";
+import "../../refs/store/codecs/index.js";
+import type { Workspace } from "../project/workspace.js";
+import { readJson, writeJsonAtomic } from "../project/workspace.js";
+import type { PhaseStatus } from "../status/phase-status.js";
+import {
+  formatReport,
+  referencedUrls,
+  type ValidationReport,
+  validateReferences,
+} from "../validate/index.js";
+import { sourceOpener } from "./open-sources.js";
+import { loadReferences } from "./references.js";
+import { runPhase } from "./run-phase.js";
+import { storageOptions } from "./storage-options.js";
+
+export interface ValidatePhaseOptions {
+  /** Source files to compare: first, last and random others (default 3). */
+  files?: number;
+  seed?: number;
+  /** Validate again even when the references have not changed since the last validation. */
+  force?: boolean;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * Read the combined references back and compare with the sources read by independent readers; the report is
+ * kept beside the references, and a rerun over unchanged references reuses it.
+ */
+export async function validatePhase(
+  ws: Workspace,
+  options: ValidatePhaseOptions = {},
+): Promise<{ status: PhaseStatus; report: ValidationReport }> {
+  const config = await ws.loadConfig();
+  const log = options.log ?? ((line: string) => options.quiet || console.error(line));
+  const reportPath = join(ws.referencesDir, "validation.json");
+  let report: ValidationReport | undefined;
+  const status = await runPhase(ws, "validate", async () => {
+    const { refs, summary } = await loadReferences(ws);
+    const key = `${summary.path}:${(summary as { inputsHash?: string }).inputsHash ?? ""}:${options.files ?? 3}:${options.seed ?? 1}`;
+    const previous = await readJson<{ key: string; report: ValidationReport }>(reportPath);
+    if (previous?.key === key && !options.force) {
+      report = previous.report;
+      log("validate: references unchanged since the last validation; report kept");
+    } else {
+      report = await validateReferences(refs, {
+        open: sourceOpener(storageOptions(config)),
+        sources: referencedUrls(refs),
+        files: options.files ?? 3,
+        seed: options.seed ?? 1,
+      });
+      await writeJsonAtomic(reportPath, { key, report });
+      log(formatReport(report));
+    }
+    const failures = [...report.metadata, ...report.variables]
+      .filter((f) => f.status === "failure")
+      .map((f) => ({ item: `${f.subject}${f.file ? ` [${f.file}]` : ""}`, reason: f.detail }));
+    const s = report.summary;
+    return {
+      counts: {
+        total: s.success + s.warning + s.failure,
+        done: s.success + s.warning,
+        skipped: 0,
+        failed: s.failure,
+      },
+      failures,
+      details: { files: report.files.length, warnings: s.warning },
+    };
+  });
+  return { status, report: report as ValidationReport };
+}
