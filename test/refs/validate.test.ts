@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { validateReferences } from "../../pipelines/validate/index.js";
+import { combineReferenceSets } from "../../refs/combine/index.js";
 import { readKerchunkJson, writeKerchunkJson } from "../../refs/formats/kerchunk-json.js";
 import "../../refs/store/codecs/index.js";
+import { readArray } from "../../refs/store/read-array.js";
 import { fixtureFiles, haveFixtures } from "../fixtures.js";
 import { folderOpener } from "./fixture-reads.js";
 
@@ -45,6 +47,38 @@ describe.skipIf(!haveFixtures)("refs validate", () => {
       { status: "failure", subject: "grp2/data", detail: "_ARRAY_DIMENSIONS has 2 names for 3 dimensions" },
     ]);
     expect(report.variables.find((v) => v.subject === "grp1/data")?.status).toBe("success");
+  });
+
+  it("validates a combined series per source file (1DAgg_file0/1 combined along time by refs/combine)", async () => {
+    const inputs = ["1DAgg_file0.nc", "1DAgg_file1.nc"].map((name) => {
+      const f = fixture(name);
+      return { url: f.file, refs: readKerchunkJson(readFileSync(f.kerchunkPath as string, "utf8")) };
+    });
+    const folder = join(fixture("1DAgg_file0.nc").path, "..");
+    const open = folderOpener(folder);
+    const combined = await combineReferenceSets(inputs, {
+      concatDims: ["time"],
+      identicalDims: ["lat", "lon"],
+      readCoordinate: async (_url, refs, path) =>
+        (await readArray(refs, path, { open })).data as ArrayLike<unknown>,
+    });
+    expect(combined.refs.metadata.get("rain/.zarray")?.shape).toEqual([2, 10, 20]);
+    const report = await validateReferences(combined.refs, {
+      open,
+      sources: inputs.map((i) => i.url),
+      files: 2,
+    });
+    expect(report.files).toEqual(["1DAgg_file0.nc", "1DAgg_file1.nc"]);
+    expect(
+      report.summary.failure,
+      JSON.stringify(report.variables.filter((v) => v.status === "failure")),
+    ).toBe(0);
+    for (const file of report.files) {
+      expect(report.variables.find((v) => v.subject === "rain" && v.file === file)).toMatchObject({
+        status: "success",
+        detail: "200 values equal",
+      });
+    }
   });
 
   it("reports a variable whose references point at the wrong bytes, with what differed", async () => {
