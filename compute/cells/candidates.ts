@@ -1,26 +1,31 @@
-import { polygonToCells } from "h3-js";
 import type { Grid } from "../grid/types.js";
 import type { Block } from "./mapping.js";
 
 /**
- * Cells that may have their centre on a block: H3 cells inside the block's latitude/longitude bounding box,
- * widened by one pixel spacing plus two cell edges (`marginDeg`, as degrees of latitude), cut into pieces under 90 degrees of longitude (H3 polygons must
- * not span the antimeridian ambiguously).
+ * Where cells that may have their centre on a block lie: the block's latitude/longitude bounding box, widened by
+ * one pixel spacing plus two cell edges (`marginDeg`, as degrees of latitude), cut into rings under 90 degrees of
+ * longitude (H3 polygons must not span the antimeridian ambiguously) and into `strips` latitude bands that
+ * overlap a little, so work can be spread over threads; a cell found twice is de-duplicated by the caller.
  */
-export function candidateCells(grid: Grid, block: Block, res: number, marginDeg: number): string[] {
+export function candidateRings(grid: Grid, block: Block, marginDeg: number, strips = 1): number[][][] {
   const box = blockBox(grid, block, marginDeg);
-  const out: string[] = [];
-  for (const [west, east] of lngPieces(box.west, box.east)) {
-    const ring = [
-      [box.south, west],
-      [box.south, east],
-      [box.north, east],
-      [box.north, west],
-      [box.south, west],
-    ];
-    for (const c of polygonToCells(ring, res)) out.push(c);
+  const rings: number[][][] = [];
+  const height = (box.north - box.south) / strips;
+  const overlap = Math.min(marginDeg, height) / 4;
+  for (let k = 0; k < strips; k++) {
+    const south = Math.max(-90, box.south + k * height - (k > 0 ? overlap : 0));
+    const north = Math.min(90, box.south + (k + 1) * height + (k < strips - 1 ? overlap : 0));
+    for (const [west, east] of lngPieces(box.west, box.east)) {
+      rings.push([
+        [south, west],
+        [south, east],
+        [north, east],
+        [north, west],
+        [south, west],
+      ]);
+    }
   }
-  return out;
+  return rings;
 }
 
 interface Box {

@@ -1,8 +1,8 @@
-import { getHexagonEdgeLengthAvg, UNITS } from "h3-js";
+import { getHexagonAreaAvg, getHexagonEdgeLengthAvg, UNITS } from "h3-js";
 import { gridHash } from "../grid/from-spec.js";
 import type { Grid, GridSpec } from "../grid/types.js";
 import { loadMapping, saveMapping } from "./cache.js";
-import { candidateCells } from "./candidates.js";
+import { candidateRings } from "./candidates.js";
 import {
   aggregateMapping,
   type Block,
@@ -61,22 +61,29 @@ export class CellMapper {
     return m;
   }
 
-  private compute(block: Block): Promise<CellMapping> {
+  private async compute(block: Block): Promise<CellMapping> {
     if (this.method === "sample") {
       const { dy, dx } = pixelSpacingKm(this.grid, block.y0, block.x0);
       const spacing = Math.max(Number.isFinite(dy) ? dy : 0, Number.isFinite(dx) ? dx : 0);
       const marginDeg = (spacing + 2 * getHexagonEdgeLengthAvg(this.res, UNITS.km)) / 111 + 1e-6;
-      return Promise.resolve(
-        sampleMapping(this.grid, block, this.res, candidateCells(this.grid, block, this.res, marginDeg)),
-      );
+      // Cells expected on the block: its pixels times cells per pixel.
+      const centre = pixelSpacingKm(this.grid, (block.y0 + block.y1) >> 1, (block.x0 + block.x1) >> 1);
+      const perPixel = (finite(centre.dy) * finite(centre.dx)) / getHexagonAreaAvg(this.res, UNITS.km2);
+      const expected = (block.y1 - block.y0) * (block.x1 - block.x0) * Math.max(1, perPixel);
+      const worker = this.cellsFor(expected);
+      const strips = worker === this.pixelCells ? this.options.threads * 4 : 1;
+      const rings = candidateRings(this.grid, block, marginDeg, strips);
+      const parts = await Promise.all(rings.map((ring) => worker.sample(block, this.res, ring)));
+      return sampleMapping(block, this.res, parts);
     }
     const halo = blockHalo(this.grid, block, this.res);
-    return aggregateMapping(this.grid, block, this.res, halo, this.cellsFor(block, halo));
+    const pixels = (block.y1 - block.y0 + 2 * halo.y) * (block.x1 - block.x0 + 2 * halo.x);
+    return aggregateMapping(this.grid, block, this.res, halo, this.cellsFor(pixels));
   }
 
-  private cellsFor(block: Block, halo: { y: number; x: number }): PixelCells {
-    const pixels = (block.y1 - block.y0 + 2 * halo.y) * (block.x1 - block.x0 + 2 * halo.x);
-    if (this.options.threads <= 0 || pixels < this.options.minPixelsForWorkers)
+  /** Worker threads for big jobs (points to place), this thread for small ones. */
+  private cellsFor(points: number): PixelCells {
+    if (this.options.threads <= 0 || points < this.options.minPixelsForWorkers)
       return inlinePixelCells(this.grid);
     this.pixelCells ??= workerPixelCells(this.spec, this.options.threads);
     return this.pixelCells;
@@ -86,4 +93,8 @@ export class CellMapper {
     await this.pixelCells?.close();
     this.pixelCells = undefined;
   }
+}
+
+function finite(km: number): number {
+  return Number.isFinite(km) ? km : 1;
 }

@@ -1,14 +1,30 @@
-/** Worker thread: H3 cells of pixel centres of regions of one grid (the grid arrives once, as workerData). */
+/**
+ * Worker thread for one grid (it arrives once, as workerData): H3 cells of pixel centres of a region, or the
+ * cells of a ring sampled onto a block.
+ */
 import { parentPort, workerData } from "node:worker_threads";
 import { gridFromSpec } from "../grid/from-spec.js";
 import type { GridSpec } from "../grid/types.js";
 import { errorReply } from "../workers/pool.js";
 import { cellsOfPoints } from "./h3.js";
+import { type Block, sampleRing } from "./mapping.js";
 
 const grid = gridFromSpec((workerData as { spec: GridSpec }).spec);
 
-parentPort?.on("message", (task: { y0: number; y1: number; x0: number; x1: number; res: number }) => {
+type Task =
+  | { kind: "cells"; y0: number; y1: number; x0: number; x1: number; res: number }
+  | { kind: "sample"; block: Block; res: number; ring: number[][] };
+
+parentPort?.on("message", (task: Task) => {
   try {
+    if (task.kind === "sample") {
+      const found = sampleRing(grid, task.block, task.res, task.ring);
+      parentPort?.postMessage({ ok: true, value: found }, [
+        found.keys.buffer as ArrayBuffer,
+        found.positions.buffer as ArrayBuffer,
+      ]);
+      return;
+    }
     const { lat, lng } = grid.centres(task.y0, task.y1, task.x0, task.x1);
     const cells = cellsOfPoints(lat, lng, task.res);
     parentPort?.postMessage({ ok: true, value: cells }, [cells.buffer as ArrayBuffer]);

@@ -8,7 +8,7 @@
  * - sample: cells smaller than pixels. Every cell whose centre lies on the block takes the value of the pixel
  *   under its centre, so no cell is left empty.
  */
-import { cellToLatLng } from "h3-js";
+import { cellToLatLng, polygonToCells } from "h3-js";
 import type { Grid } from "../grid/types.js";
 import { cellKey, keyToBigInt, keyToHex } from "./h3.js";
 import type { PixelCells } from "./pixel-cells.js";
@@ -155,20 +155,17 @@ function groupByCell(
   return { rows, columns, cells, offsets, pixels };
 }
 
-/** Sample mapping: `candidates` are cells near the block (a superset of those whose centre lies on it). */
-export function sampleMapping(
+/** Cells of a ring whose centre lies on the block, each with the block-buffer position of the pixel under it. */
+export function sampleRing(
   grid: Grid,
   block: Block,
   res: number,
-  candidates: Iterable<string>,
-): CellMapping {
+  ring: number[][],
+): { keys: Float64Array; positions: Uint32Array } {
   const width = block.x1 - block.x0;
   const keys: number[] = [];
   const positions: number[] = [];
-  const seen = new Set<string>();
-  for (const cell of candidates) {
-    if (seen.has(cell)) continue;
-    seen.add(cell);
+  for (const cell of polygonToCells(ring, res)) {
     const [lat, lng] = cellToLatLng(cell);
     const p = grid.pixelCoords(lat, lng, false);
     if (!p) continue;
@@ -179,13 +176,27 @@ export function sampleMapping(
     keys.push(cellKey(cell));
     positions.push((y - block.y0) * width + (x - block.x0));
   }
-  const keyAt = Float64Array.from(keys);
+  return { keys: Float64Array.from(keys), positions: Uint32Array.from(positions) };
+}
+
+/** Sample mapping from the per-ring results (rings may overlap: a cell found twice is kept once). */
+export function sampleMapping(
+  block: Block,
+  res: number,
+  parts: { keys: Float64Array; positions: Uint32Array }[],
+): CellMapping {
+  const position = new Map<number, number>();
+  for (const part of parts) {
+    for (let i = 0; i < part.keys.length; i++)
+      position.set(part.keys[i] as number, part.positions[i] as number);
+  }
+  const keyAt = Float64Array.from(position.keys());
   return groupByCell(
     [block.y0, block.y1],
     [[block.x0, block.x1]],
-    uniqueSorted(keyAt),
+    Float64Array.from(keyAt).sort(),
     keyAt,
     res,
-    Uint32Array.from(positions),
+    Uint32Array.from(position.values()),
   );
 }

@@ -1,10 +1,17 @@
 import type { Grid, GridSpec } from "../grid/types.js";
 import { WorkerPool } from "../workers/pool.js";
 import { cellsOfPoints } from "./h3.js";
+import { type Block, sampleRing } from "./mapping.js";
 
 /** Computes the H3 cell key (see h3.ts) of every pixel centre of a rectangle of the grid. */
 export interface PixelCells {
   cells(y0: number, y1: number, x0: number, x1: number, res: number): Promise<Float64Array>;
+  /** Sampling: cells of a ring whose centre lies on the block, with the pixel under each (see sampleRing). */
+  sample(
+    block: Block,
+    res: number,
+    ring: number[][],
+  ): Promise<{ keys: Float64Array; positions: Uint32Array }>;
   close(): Promise<void>;
 }
 
@@ -14,6 +21,9 @@ export function inlinePixelCells(grid: Grid): PixelCells {
     async cells(y0, y1, x0, x1, res) {
       const { lat, lng } = grid.centres(y0, y1, x0, x1);
       return cellsOfPoints(lat, lng, res);
+    },
+    async sample(block, res, ring) {
+      return sampleRing(grid, block, res, ring);
     },
     async close() {},
   };
@@ -28,7 +38,9 @@ export function workerPixelCells(spec: GridSpec, threads: number): PixelCells {
       const parts = Math.min(rows, pool.size * 4);
       const bounds = Array.from({ length: parts + 1 }, (_, i) => y0 + Math.round((rows * i) / parts));
       const pieces = await Promise.all(
-        bounds.slice(0, -1).map((a, i) => pool.run<Float64Array>({ y0: a, y1: bounds[i + 1], x0, x1, res })),
+        bounds
+          .slice(0, -1)
+          .map((a, i) => pool.run<Float64Array>({ kind: "cells", y0: a, y1: bounds[i + 1], x0, x1, res })),
       );
       const out = new Float64Array(rows * (x1 - x0));
       let offset = 0;
@@ -38,6 +50,7 @@ export function workerPixelCells(spec: GridSpec, threads: number): PixelCells {
       }
       return out;
     },
+    sample: (block, res, ring) => pool.run({ kind: "sample", block, res, ring }),
     close: () => pool.close(),
   };
 }
