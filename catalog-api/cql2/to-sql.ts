@@ -6,8 +6,6 @@ import type { Queryable } from "../search/queryables.js";
 import { TIME_MAX, TIME_MIN } from "../search/time-bounds.js";
 import type { Expr, Scalar, TemporalOp } from "./ast.js";
 
-export { TIME_MAX, TIME_MIN };
-
 type Group = "string" | "number" | "boolean" | "time" | "geometry" | "h3";
 
 interface Typed {

@@ -1,11 +1,12 @@
 import type { Dialect } from "../backend/dialect.js";
 import { all, concat, type Fragment, join, sql } from "../backend/sql.js";
-import { compileFilter, TIME_MAX, TIME_MIN } from "../cql2/to-sql.js";
+import { compileFilter } from "../cql2/to-sql.js";
 import { bboxPolygon } from "../geometry/geojson.js";
 import { h3Match } from "./h3-filter.js";
 import type { Queryable } from "./queryables.js";
 import type { SearchRequest } from "./request.js";
 import type { SortKey } from "./sort.js";
+import { TIME_MAX, TIME_MIN } from "./time-bounds.js";
 import type { Keyset } from "./token.js";
 
 /** The WHERE condition of a search (without paging). */
