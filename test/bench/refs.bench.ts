@@ -52,12 +52,14 @@ export default async function bench(): Promise<BenchTable> {
       columns: [
         "case",
         "refs",
-        "seconds",
+        "wall s",
+        "CPU s",
         "peak RSS MiB",
         "output MiB",
-        "time / goal",
+        "wall / goal",
+        "CPU / goal",
         "RSS / goal",
-        "time / JSON",
+        "CPU / JSON",
       ],
       rows: results.map(({ label, r }) => [
         label,
