@@ -1,5 +1,5 @@
+import { EXIT, parseArgs, UsageError } from "./command.js";
 import { commands } from "./commands/index.js";
-import { EXIT, UsageError, parseArgs } from "./command.js";
 
 function help(): string {
   const lines = Object.values(commands).map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
@@ -34,5 +34,3 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.failure;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));

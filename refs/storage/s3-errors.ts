@@ -48,6 +48,14 @@ export function mapS3Error(url: string, error: unknown, signal?: AbortSignal): u
   if (THROTTLING.has(name) || status === 429 || (status !== undefined && status >= 500)) {
     return new TransientError(url, `${name || "HTTP"} ${status ?? ""}`.trim(), status, { cause: error });
   }
+  if (name === "CredentialsProviderError") {
+    // The default credential chain found nothing: retrying cannot help, and the user needs to know why.
+    return new AccessDeniedError(
+      url,
+      "no AWS credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile, or read anonymously)",
+      { cause: error },
+    );
+  }
   if (status === undefined) {
     // No answer at all: a dropped connection, a DNS failure or a socket timeout.
     const detail = e.code ?? name ?? e.message ?? "connection failed";

@@ -1,4 +1,6 @@
 import { readFile } from "node:fs/promises";
+import { listSources } from "../../phases/scan/list-sources.js";
+import { storageOptions } from "../../phases/storage-options.js";
 import { defaultConfig, type ProjectConfig, validateConfig } from "../../project/config.js";
 import { projectsFromCsv } from "../../project/csv.js";
 import { checkProjectName, Workspace } from "../../project/workspace.js";
@@ -65,6 +67,7 @@ export const initCommand: Command = {
   --gcs-endpoint URL GCS-compatible endpoint
   --anonymous        unsigned requests to public buckets
   --force            overwrite an existing project.json
+  --no-check         do not list the sources now (by default each must match at least one file)
   --workdir DIR      projects folder (default $REFS_WORKDIR or ./refs-projects)
   --json             print a JSON summary`,
   valueOptions: VALUE_OPTIONS,
@@ -82,8 +85,12 @@ export const initCommand: Command = {
       if (!args.options.has("source")) throw new UsageError("give at least one --source (or --csv)");
       configs = [fromArgs(checkProjectName(name), args)];
     }
-    const created: { name: string; dir: string; sources: string[] }[] = [];
+    const created: { name: string; dir: string; sources: string[]; files?: number }[] = [];
     for (const config of configs) {
+      // Catch a bad glob or an unreachable bucket now, not at the first scan.
+      const files = args.flags.has("no-check")
+        ? undefined
+        : (await listSources(config.sources, storageOptions(config))).length;
       const ws = new Workspace(ctx.workdir, config.name);
       const exists = await readFile(ws.configFile).then(
         () => true,
@@ -95,10 +102,17 @@ export const initCommand: Command = {
         );
       }
       await ws.saveConfig(config);
-      created.push({ name: config.name, dir: ws.dir, sources: config.sources });
+      created.push({
+        name: config.name,
+        dir: ws.dir,
+        sources: config.sources,
+        ...(files === undefined ? {} : { files }),
+      });
     }
     const text = created.map(
-      (c) => `created project ${c.name} in ${c.dir}\n  sources: ${c.sources.join(" ")}`,
+      (c) =>
+        `created project ${c.name} in ${c.dir}\n  sources: ${c.sources.join(" ")}` +
+        (c.files === undefined ? "" : ` (${c.files} files now)`),
     );
     report(ctx, { created }, `${text.join("\n")}\nnext: refs scan ${created[0]?.name ?? "<proj>"}`);
     return EXIT.ok;
