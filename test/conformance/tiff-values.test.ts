@@ -1,6 +1,6 @@
 /**
  * Every TIFF fixture: each image level (and mask) read through our references with readArray equals
- * geotiff.js readRasters of the same IFD, exactly. WebP-compressed fixtures are the exception: geotiff.js
+ * geotiff.js readRasters of the same IFD, exactly (readRGB for YCbCr JPEG, which our codec turns into RGB). WebP-compressed fixtures are the exception: geotiff.js
  * decodes WebP only in browsers (createImageBitmap) and our read path has no WebP codec, so for those the test
  * checks that reading names the missing codec.
  */
@@ -16,6 +16,10 @@ const files = fixtureFiles().filter((f) => f.format === "tiff");
 
 /** readRasters as one C-order array in our layout: (Y, X, S) chunky, (S, Y, X) planar, (Y, X) single band. */
 async function geotiffValues(image: GeoTIFFImage, planar: boolean): Promise<ArrayLike<number>> {
+  // YCbCr JPEG: readRasters gives the coded YCbCr, readRGB the RGB that our codec (like imagecodecs) returns
+  if (image.fileDirectory.getValue("PhotometricInterpretation" as never) === 6) {
+    return (await image.readRGB({ interleave: true })) as unknown as ArrayLike<number>;
+  }
   if (!planar) return (await image.readRasters({ interleave: true })) as unknown as ArrayLike<number>;
   const bands = (await image.readRasters()) as unknown as ArrayLike<number>[];
   const n = bands[0]?.length ?? 0;

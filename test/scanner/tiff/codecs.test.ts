@@ -4,6 +4,7 @@ import { fromArrayBuffer } from "geotiff";
 import { describe, expect, it } from "vitest";
 import { MemorySource } from "../../../refs/storage/memory.js";
 import { getCodec } from "../../../refs/store/codecs/index.js";
+import { jpegFrame, needsYCbCrToRgb, yCbCrToRgb } from "../../../refs/store/codecs/tiff-jpeg-colour.js";
 import { readArray } from "../../../refs/store/read-array.js";
 import { scanTiff } from "../../../scanner/tiff/index.js";
 import { writeTiff } from "./write-tiff.js";
@@ -148,5 +149,31 @@ describe("LERC", () => {
     });
     const ours = await readArray(refs, "", { open: () => new MemorySource("m", bytes) });
     expect(Array.from(ours.data as Float32Array)).toEqual(new Array(256).fill(-7));
+  });
+});
+
+describe("JPEG colour", () => {
+  it("finds the component count and Adobe transform before the frame", () => {
+    const app14 = [0xff, 0xee, 0, 14, ...Buffer.from("Adobe"), 0, 100, 0, 0, 0, 0, 0];
+    const sof = [0xff, 0xc0, 0, 17, 8, 0, 16, 0, 16, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
+    expect(jpegFrame(new Uint8Array([0xff, 0xd8, ...sof]))).toEqual({
+      components: 3,
+      adobeTransform: undefined,
+    });
+    expect(jpegFrame(new Uint8Array([0xff, 0xd8, ...app14, ...sof]))).toEqual({
+      components: 3,
+      adobeTransform: 0,
+    });
+    const frame = { components: 3, adobeTransform: undefined };
+    expect(needsYCbCrToRgb({ colorspace_data: 2, colorspace_jpeg: null }, frame)).toBe(true);
+    expect(needsYCbCrToRgb({ colorspace_data: 2, colorspace_jpeg: 2 }, frame)).toBe(false); // stored as RGB
+    expect(needsYCbCrToRgb({ colorspace_data: null, colorspace_jpeg: null }, frame)).toBe(false); // RGBA etc.
+    expect(needsYCbCrToRgb({ colorspace_data: 2 }, { components: 3, adobeTransform: 0 })).toBe(false);
+  });
+
+  it("converts JFIF YCbCr to RGB", () => {
+    expect(Array.from(yCbCrToRgb(new Uint8Array([128, 128, 128, 76, 85, 255, 255, 128, 128])))).toEqual([
+      128, 128, 128, 254, 0, 0, 255, 255, 255,
+    ]);
   });
 });
