@@ -126,12 +126,10 @@ describe.skipIf(!haveFixtures)("refs validate", () => {
         table.paths[i] = resolve(f.path, "..", table.paths[i] as string);
     }
     writeFileSync(refsPath, writeKerchunkJson(refs));
-    const cli = resolve(__dirname, "../../pipelines/cli/main.ts");
-    const out = execFileSync(
-      process.execPath,
-      ["--import", "tsx", cli, "validate", refsPath, "--source", f.path, "--json"],
-      { encoding: "utf8" },
-    );
+    const cli = resolve(__dirname, "../../bin/refs.js");
+    const out = execFileSync(process.execPath, [cli, "validate", refsPath, "--source", f.path, "--json"], {
+      encoding: "utf8",
+    });
     const report = JSON.parse(out);
     expect(report.summary.failure).toBe(0);
     expect(report.files).toEqual([f.path]);
@@ -144,7 +142,7 @@ describe.skipIf(!haveFixtures)("refs validate", () => {
     let status = 0;
     let text = "";
     try {
-      execFileSync(process.execPath, ["--import", "tsx", cli, "validate", badPath], { encoding: "utf8" });
+      execFileSync(process.execPath, [cli, "validate", badPath], { encoding: "utf8" });
     } catch (error) {
       status = (error as { status: number }).status;
       text = (error as { stdout: string }).stdout;
