@@ -21,3 +21,14 @@ export function originalText(doc: JsonObject): string | undefined {
     return text;
   }
 }
+
+/**
+ * The literal text of a top-level integer field in the document's source, e.g. fill_value 18446744073709551614,
+ * which a JavaScript number cannot hold exactly. Undefined when unknown or not an integer literal.
+ */
+export function integerLiteral(doc: JsonObject, field: string): string | undefined {
+  const text = sourceText.get(doc);
+  if (text === undefined) return undefined;
+  const m = new RegExp(`"${field}"\\s*:\\s*(-?\\d+)\\s*[,}]`).exec(text);
+  return m?.[1];
+}

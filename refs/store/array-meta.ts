@@ -1,3 +1,4 @@
+import { integerLiteral } from "../formats/metadata-text.js";
 import type { JsonObject, JsonValue, ReferenceSet } from "../model/reference-set.js";
 import { type Dtype, parseDtype } from "./dtype.js";
 import { ArrayMetadataError } from "./errors.js";
@@ -11,6 +12,8 @@ export interface ArrayMeta {
   compressor: JsonObject | null;
   filters: JsonObject[];
   fillValue: JsonValue | undefined;
+  /** fill_value's integer literal as written, when JSON numbers would round it (64-bit integers). */
+  fillLiteral: string | undefined;
   order: "C" | "F";
   separator: string;
 }
@@ -67,6 +70,7 @@ export function arrayMeta(refs: ReferenceSet, path: string): ArrayMeta {
     compressor: compressor as JsonObject | null,
     filters: filters as JsonObject[],
     fillValue: z.fill_value,
+    fillLiteral: integerLiteral(z, "fill_value"),
     order,
     separator,
   };

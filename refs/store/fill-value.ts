@@ -6,7 +6,7 @@ import type { Dtype } from "./dtype.js";
  * booleans, [re, im] for complex, base64 for bytes (|S, |V). null means "no fill value": zeros, as zarr-python
  * and xarray read it. Returns one value per lane.
  */
-export function fillValues(dtype: Dtype, fill: JsonValue | undefined): unknown[] {
+export function fillValues(dtype: Dtype, fill: JsonValue | undefined, literal?: string): unknown[] {
   const { kind } = dtype;
   if (kind === "O") return [fill ?? null];
   if (kind === "S" || kind === "V") {
@@ -20,6 +20,9 @@ export function fillValues(dtype: Dtype, fill: JsonValue | undefined): unknown[]
   }
   const value = kind === "b" ? (fill ? 1 : 0) : number(fill ?? 0);
   if (kind === "M" || kind === "m" || ((kind === "i" || kind === "u") && dtype.itemsize === 8)) {
+    // The literal as written keeps 64-bit values exact (JSON numbers round above 2^53).
+    if (literal !== undefined)
+      return [kind === "u" ? BigInt.asUintN(64, BigInt(literal)) : BigInt.asIntN(64, BigInt(literal))];
     return [bigint(value, kind === "u")];
   }
   return [value];

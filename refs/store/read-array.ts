@@ -78,7 +78,7 @@ export async function readArray(
   const outShape = region.map(([s, e]) => e - s);
   const count = outShape.reduce((a, b) => a * b, 1);
   const out = allocate(meta.dtype, count) as ArrayData;
-  fillAll(out, fillValues(meta.dtype, meta.fillValue));
+  fillAll(out, fillValues(meta.dtype, meta.fillValue, meta.fillLiteral));
   const table = refs.arrays.get(path);
   const grid = chunkGrid(meta.shape, meta.chunks);
   if (table && table.grid.join() !== grid.join()) {

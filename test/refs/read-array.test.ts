@@ -2,6 +2,7 @@ import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
 import "../../refs/store/codecs/index.js";
+import { readKerchunkJson } from "../../refs/formats/kerchunk-json.js";
 import { getCodec } from "../../refs/store/codecs/index.js";
 import { readArray } from "../../refs/store/read-array.js";
 import { concat, memoryOpener } from "./helpers.js";
@@ -141,6 +142,14 @@ describe("readArray", () => {
       [new Uint8Array(Buffer.concat(parts))],
     );
     expect((await readArray(o.refs, "a", { open: o.open })).data).toEqual(items);
+  });
+
+  it("keeps 64-bit integer fill values exact when read from kerchunk JSON text", async () => {
+    const refs = readKerchunkJson(
+      '{"version": 1, "refs": {"u/.zarray": "{\\"chunks\\":[2],\\"compressor\\":null,\\"dtype\\":\\"<u8\\",\\"fill_value\\":18446744073709551614,\\"filters\\":null,\\"order\\":\\"C\\",\\"shape\\":[2],\\"zarr_format\\":2}"}}',
+    );
+    const { data } = await readArray(refs, "u", { open: memoryOpener({}).open });
+    expect(data).toEqual(new BigUint64Array([18446744073709551614n, 18446744073709551614n]));
   });
 
   it("reads json2 object chunks and a 0-d array", async () => {
