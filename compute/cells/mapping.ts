@@ -115,9 +115,24 @@ function uniqueSorted(keys: Float64Array): Float64Array {
   return sorted.slice(0, n);
 }
 
+/** Index of `key` in an ascending array, or -1 (NaN is never found). */
+function rankOf(sorted: Float64Array, key: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid] as number;
+    if (v < key) lo = mid + 1;
+    else if (v > key) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
 /**
  * CSR grouping: for each owned cell (ascending), the buffer positions whose key is that cell, in buffer order.
- * `keyAt[i]` is the cell key of buffer position `positions?.[i] ?? i`.
+ * `keyAt[i]` is the cell key of buffer position `positions?.[i] ?? i`. `onePerCell` keeps the first position
+ * of a cell found more than once (sampling, where rings overlap).
  */
 function groupByCell(
   rows: [number, number],
@@ -126,17 +141,17 @@ function groupByCell(
   keyAt: Float64Array,
   res: number,
   positions?: Uint32Array,
+  onePerCell = false,
 ): CellMapping {
-  const rank = new Map<number, number>();
-  owned.forEach((k, i) => {
-    rank.set(k, i);
-  });
   const offsets = new Uint32Array(owned.length + 1);
-  const which = new Int32Array(keyAt.length).fill(-1);
+  const which = new Int32Array(keyAt.length);
   for (let i = 0; i < keyAt.length; i++) {
-    const r = rank.get(keyAt[i] as number);
-    if (r === undefined) continue;
+    const r = rankOf(owned, keyAt[i] as number);
     which[i] = r;
+    if (r < 0 || (onePerCell && offsets[r + 1] === 1)) {
+      which[i] = -1;
+      continue;
+    }
     offsets[r + 1] = (offsets[r + 1] as number) + 1;
   }
   for (let g = 0; g < owned.length; g++) offsets[g + 1] = (offsets[g + 1] as number) + (offsets[g] as number);
@@ -185,18 +200,22 @@ export function sampleMapping(
   res: number,
   parts: { keys: Float64Array; positions: Uint32Array }[],
 ): CellMapping {
-  const position = new Map<number, number>();
+  const total = parts.reduce((n, p) => n + p.keys.length, 0);
+  const keyAt = new Float64Array(total);
+  const positions = new Uint32Array(total);
+  let at = 0;
   for (const part of parts) {
-    for (let i = 0; i < part.keys.length; i++)
-      position.set(part.keys[i] as number, part.positions[i] as number);
+    keyAt.set(part.keys, at);
+    positions.set(part.positions, at);
+    at += part.keys.length;
   }
-  const keyAt = Float64Array.from(position.keys());
   return groupByCell(
     [block.y0, block.y1],
     [[block.x0, block.x1]],
-    Float64Array.from(keyAt).sort(),
+    uniqueSorted(keyAt),
     keyAt,
     res,
-    Uint32Array.from(position.values()),
+    positions,
+    true,
   );
 }

@@ -1,6 +1,6 @@
 /**
- * One benchmark case in its own process, so its peak RSS is its own: `bench-case.ts <case> <hours> <out>
- * [cacheDir]` prints {seconds, values, rows, method, maxRssMiB}. Time covers computeProject only.
+ * One benchmark case in its own process, so its peak RSS is its own: `bench-case.ts <case> <hours|side> <out>
+ * [cacheDir|-] [resolution]` prints {seconds, values, rows, method, maxRssMiB}. Time covers computeProject only.
  */
 import { LocalOutput } from "../../../compute/io/output.js";
 import { referenceReader } from "../../../compute/read.js";
@@ -9,7 +9,7 @@ import { utmRaster } from "./cases.js";
 import { chunkReader } from "./reader.js";
 import { syntheticHourly } from "./synthetic.js";
 
-const [name, hours, out, cacheDir] = process.argv.slice(2) as [string, string, string, string | undefined];
+const [name, hours, out, cacheDir, res] = process.argv.slice(2) as [string, string, string, string?, string?];
 const nt = Number(hours);
 let io: Parameters<typeof computeProject>[0];
 let config: Parameters<typeof computeProject>[1];
@@ -17,7 +17,7 @@ let values: number;
 if (name === "hourly") {
   const s = syntheticHourly(nt);
   io = { refs: s.dataset.refs, read: referenceReader(s.dataset.refs, s.open), output: new LocalOutput(out) };
-  config = { variables: ["tp"], resolution: 3 };
+  config = { variables: ["tp"], resolution: Number(res ?? 3) };
   values = nt * 720 * 1440;
 } else {
   const side = nt;
@@ -30,7 +30,7 @@ if (name === "hourly") {
   config = { variables: ["band1"], resolution: 8 };
   values = side * side;
 }
-if (cacheDir) io.cacheDir = cacheDir;
+if (cacheDir && cacheDir !== "-") io.cacheDir = cacheDir;
 const started = performance.now();
 const summary = await computeProject(io, config, { mappingThreads: 2, wipe: true });
 const seconds = (performance.now() - started) / 1000;
