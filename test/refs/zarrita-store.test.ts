@@ -7,6 +7,7 @@ import { readKerchunkJson } from "../../refs/formats/kerchunk-json.js";
 import { readKerchunkParquet, writeKerchunkParquet } from "../../refs/formats/kerchunk-parquet/index.js";
 import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
 import "../../refs/store/codecs/index.js";
+import { LazyParquetStore } from "../../refs/store/parquet-store.js";
 import { readArray } from "../../refs/store/read-array.js";
 import { registerCodecsWithZarrita } from "../../refs/store/zarrita-codecs.js";
 import { ReferenceStore } from "../../refs/store/zarrita-store.js";
@@ -19,7 +20,7 @@ registerCodecsWithZarrita();
 const work = mkdtempSync(join(tmpdir(), "refs-zarrita-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function zarritaRead(store: ReferenceStore, path: string) {
+async function zarritaRead(store: ReferenceStore | LazyParquetStore, path: string) {
   const array = await zarr.open.v2(zarr.root(store).resolve(path), { kind: "array" });
   const chunk = (await zarr.get(array)) as unknown;
   // zarrita returns 0-d arrays as a bare value.
@@ -78,6 +79,38 @@ describe("ReferenceStore (zarrita over a ReferenceSet)", () => {
   });
 });
 
+describe("LazyParquetStore", () => {
+  it("loads only the record files a read needs, keeping a bounded cache", async () => {
+    const n = 50;
+    const blob = new Uint8Array(new Int32Array(Array.from({ length: n }, (_, i) => i)).buffer);
+    const table = new ChunkTable([n]);
+    for (let i = 0; i < n; i++) table.set(i, { kind: "range", url: "mem://rec", offset: i * 4, length: 4 });
+    const refs: ReferenceSet = {
+      metadata: new Map([["r/.zarray", zarray({ chunks: [1], shape: [n] })]]),
+      arrays: new Map([["r", table]]),
+    };
+    const dir = join(work, "lazy");
+    await writeKerchunkParquet(refs, folderRefs(dir), { recordSize: 10 });
+    const reads: string[] = [];
+    const folder = folderRefs(dir);
+    const counting = {
+      read: (rel: string) => {
+        reads.push(rel);
+        return folder.read(rel);
+      },
+    };
+    const { open } = memoryOpener({ "mem://rec": blob });
+    const store = await LazyParquetStore.open(counting, { open, cacheRecords: 2 });
+    const array = await zarr.open.v2(zarr.root(store).resolve("r"), { kind: "array" });
+    const part = await zarr.get(array, [zarr.slice(12, 18)]);
+    expect(Array.from(part.data as Int32Array)).toEqual([12, 13, 14, 15, 16, 17]);
+    expect(reads.filter((r) => r.endsWith(".parq"))).toEqual(["r/refs.1.parq"]);
+    expect(Array.from((await zarr.get(array)).data as Int32Array)).toEqual(
+      Array.from({ length: n }, (_, i) => i),
+    );
+  });
+});
+
 describe.skipIf(!haveFixtures)("ReferenceStore on fixture references (JSON and Parquet)", () => {
   const names = [
     "air.nc",
@@ -95,8 +128,12 @@ describe.skipIf(!haveFixtures)("ReferenceStore on fixture references (JSON and P
     const dir = join(work, name);
     await writeKerchunkParquet(json, folderRefs(dir), { recordSize: 4 });
     const parquet = await readKerchunkParquet(folderRefs(dir));
-    for (const refs of [json, parquet]) {
-      const store = new ReferenceStore(refs, { open: openerFor(f.path) });
+    const lazy = await LazyParquetStore.open(folderRefs(dir), { open: openerFor(f.path), cacheRecords: 2 });
+    for (const [refs, store] of [
+      [json, new ReferenceStore(json, { open: openerFor(f.path) })],
+      [parquet, new ReferenceStore(parquet, { open: openerFor(f.path) })],
+      [json, lazy],
+    ] as const) {
       for (const path of refs.arrays.keys()) {
         // zarrita 0.7 throws "Input contains an empty iterator" on arrays with a zero-length dimension.
         if (((refs.metadata.get(`${path}/.zarray`)?.shape as number[]) ?? []).includes(0)) continue;

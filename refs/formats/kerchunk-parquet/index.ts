@@ -1,3 +1,3 @@
 export * from "./layout.js";
-export { readKerchunkParquet } from "./read.js";
+export { decodeRecord, readKerchunkParquet, readZmetadata } from "./read.js";
 export { type KerchunkParquetWriteOptions, writeKerchunkParquet } from "./write.js";

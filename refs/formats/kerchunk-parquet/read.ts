@@ -72,12 +72,11 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Read kerchunk Parquet references (as fsspec's LazyReferenceMapper writes them) into a ReferenceSet. */
-export async function readKerchunkParquet(
+/** .zmetadata of a kerchunk Parquet folder: the metadata documents and the record size. */
+export async function readZmetadata(
   source: ParquetRefsReader,
-  options: { name?: string } = {},
-): Promise<ReferenceSet> {
-  const name = options.name;
+  name?: string,
+): Promise<{ metadata: Map<string, JsonObject>; recordSize: number }> {
   const bytes = await source.read(".zmetadata");
   if (!bytes)
     throw new ReferenceFormatError(".zmetadata", "missing: not a kerchunk Parquet reference folder", name);
@@ -99,11 +98,23 @@ export async function readKerchunkParquet(
       name,
     );
   }
-  const builder = new SetBuilder(name);
+  const metadata = new Map<string, JsonObject>();
   for (const [key, value] of Object.entries(doc.metadata)) {
     if (!isObject(value)) throw new ReferenceFormatError(key, "metadata must be a JSON object", name);
-    builder.addMetadata(key, value);
+    metadata.set(key, value);
   }
+  return { metadata, recordSize };
+}
+
+/** Read kerchunk Parquet references (as fsspec's LazyReferenceMapper writes them) into a ReferenceSet. */
+export async function readKerchunkParquet(
+  source: ParquetRefsReader,
+  options: { name?: string } = {},
+): Promise<ReferenceSet> {
+  const name = options.name;
+  const { metadata, recordSize } = await readZmetadata(source, name);
+  const builder = new SetBuilder(name);
+  for (const [key, value] of metadata) builder.addMetadata(key, value);
   for (const [path, table] of builder.refs.arrays) {
     for (let record = 0; record < recordCount(table.count, recordSize); record++) {
       const file = recordPath(path, record);
