@@ -19,13 +19,9 @@ describe("refs serve", () => {
     await store.putCollection(generatedCollection());
     await store.putItems("gen", generateItems(50));
     await store.close();
-    child = spawn(
-      process.execPath,
-      ["--import", "tsx", "pipelines/cli/main.ts", "serve", "--db", db, "--port", "0", "--token", "t0k"],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    child = spawn(process.execPath, ["bin/refs.js", "serve", "--db", db, "--port", "0", "--token", "t0k"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     url = await new Promise<string>((resolve, reject) => {
       let out = "";
       child.stdout!.on("data", (d) => {
