@@ -2,7 +2,9 @@ import { readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readKerchunkJson, writeKerchunkJson } from "../../refs/formats/kerchunk-json.js";
 import { pythonFloat, pythonJson } from "../../refs/formats/python-json.js";
+import "../../refs/store/codecs/index.js";
 import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
+import { readArray } from "../../refs/store/read-array.js";
 import { fixtureFiles, haveFixtures } from "../fixtures.js";
 
 const zarray = (shape: number[], chunks: number[]) =>
@@ -87,6 +89,24 @@ describe("kerchunk JSON", () => {
       offset: 2008,
       length: 8,
     });
+  });
+
+  it('places chunk keys of arrays with dimension_separator "/" (nested groups too)', async () => {
+    const z = JSON.stringify({ ...JSON.parse(zarray([2, 4], [1, 2])), dimension_separator: "/" });
+    const refs = readKerchunkJson({
+      version: 1,
+      refs: { "g/t/.zarray": z, "g/t/1/1": "base64:BwAAAAgAAAA=", "g/t/0/0": "base64:AQAAAAIAAAA=" },
+    } as never);
+    const { data } = await readArray(refs, "g/t", {
+      open: () => {
+        throw new Error("no I/O expected");
+      },
+    });
+    expect(Array.from(data as Int32Array)).toEqual([1, 2, 0, 0, 0, 0, 7, 8]);
+    // Bytes below 0x80 are ASCII: kerchunk writes them as text (escaped), not base64.
+    expect(writeKerchunkJson(refs)).toContain('"g/t/0/0": "\\u0001\\u0000\\u0000\\u0000\\u0002');
+    const back = readKerchunkJson(writeKerchunkJson(refs));
+    expect(back.arrays.get("g/t")?.get(5)).toEqual(refs.arrays.get("g/t")?.get(5));
   });
 
   it("reads v0 (no version key)", () => {

@@ -3,9 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { validateReferences } from "../../pipelines/validate/index.js";
+import { loadReferences, referencedUrls, validateReferences } from "../../pipelines/validate/index.js";
 import { combineReferenceSets } from "../../refs/combine/index.js";
 import { readKerchunkJson, writeKerchunkJson } from "../../refs/formats/kerchunk-json.js";
+import { writeKerchunkParquet } from "../../refs/formats/kerchunk-parquet/index.js";
+import { openSource } from "../../refs/storage/registry.js";
+import { folderRefs } from "./sinks.js";
 import "../../refs/store/codecs/index.js";
 import { readArray } from "../../refs/store/read-array.js";
 import { fixtureFiles, haveFixtures } from "../fixtures.js";
@@ -79,6 +82,24 @@ describe.skipIf(!haveFixtures)("refs validate", () => {
         detail: "200 values equal",
       });
     }
+  });
+
+  it("loads Parquet reference folders too (loadReferences) and validates through them", async () => {
+    const f = fixture("3DAgg_file2.nc");
+    const refs = readKerchunkJson(readFileSync(f.kerchunkPath as string, "utf8"));
+    for (const table of refs.arrays.values()) {
+      for (let i = 0; i < table.paths.length; i++)
+        table.paths[i] = resolve(f.path, "..", table.paths[i] as string);
+    }
+    const dir = join(work, "parquet-refs");
+    await writeKerchunkParquet(refs, folderRefs(dir), { recordSize: 3 });
+    const loaded = await loadReferences(`${dir}/`);
+    const report = await validateReferences(loaded, {
+      open: (url) => openSource(url),
+      sources: referencedUrls(loaded),
+    });
+    expect(report.summary.failure).toBe(0);
+    expect(report.variables.filter((v) => v.status === "success").length).toBeGreaterThan(2);
   });
 
   it("reports a variable whose references point at the wrong bytes, with what differed", async () => {
