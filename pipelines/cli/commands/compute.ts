@@ -43,7 +43,7 @@ export const computeCommand: Command = {
       const workdir = option(args, "workdir") ?? ctx.env.REFS_WORKDIR;
       const cpu = option(args, "cpu");
       const memory = option(args, "memory");
-      process.stdout.write(
+      console.log(
         k8sJobManifest({
           project: ws.name,
           image,
@@ -52,7 +52,7 @@ export const computeCommand: Command = {
           ...(cpu ? { cpu } : {}),
           ...(memory ? { memory } : {}),
           ...(workdir ? { args: ["--workdir", workdir] } : {}),
-        }),
+        }).trimEnd(),
       );
       return EXIT.ok;
     }

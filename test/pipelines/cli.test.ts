@@ -1,0 +1,135 @@
+/** The command line's help and its messages for the common mistakes, through main() as the executable runs it. */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { EXIT } from "../../pipelines/cli/command.js";
+import { main } from "../../pipelines/cli/main.js";
+
+let workdir: string;
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
+  const error = vi
+    .spyOn(console, "error")
+    .mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
+  try {
+    const code = await main(argv);
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  workdir = await mkdtemp(join(tmpdir(), "refs-cli-"));
+  await writeFile(join(workdir, "a.nc"), "CDF\x01");
+});
+
+afterAll(async () => {
+  await rm(workdir, { recursive: true, force: true });
+});
+
+describe("refs command line", () => {
+  it("lists every command in its help", async () => {
+    const { code, out } = await run("--help");
+    expect(code).toBe(EXIT.ok);
+    for (const c of [
+      "init",
+      "scan",
+      "validate",
+      "compute",
+      "catalog",
+      "serve",
+      "status",
+      "run",
+      "translate",
+    ]) {
+      expect(out).toMatch(new RegExp(`^  ${c} `, "m"));
+    }
+  });
+
+  it("names an unknown command and exits 2", async () => {
+    const { code, err } = await run("scna", "x");
+    expect(code).toBe(EXIT.usage);
+    expect(err).toContain('unknown command "scna"');
+  });
+
+  it("unknown project: says so and lists the projects there", async () => {
+    await run("init", "known", "--source", join(workdir, "*.nc"), "--workdir", workdir);
+    const { code, err } = await run("status", "nope", "--workdir", workdir);
+    expect(code).toBe(EXIT.failure);
+    expect(err).toContain('no project "nope"');
+    expect(err).toContain("projects there: known");
+  });
+
+  it("bad glob: init names the source that matched nothing", async () => {
+    const { code, err } = await run("init", "p1", "--source", join(workdir, "*.h5"), "--workdir", workdir);
+    expect(code).toBe(EXIT.failure);
+    expect(err).toContain(`source ${join(workdir, "*.h5")}: matched no files`);
+  });
+
+  it("unreachable bucket: init names the bucket and why", async () => {
+    const { code, err } = await run(
+      "init",
+      "p2",
+      "--source",
+      "s3://no-such-bucket/era5/*.nc",
+      "--s3-endpoint",
+      "http://127.0.0.1:9",
+      "--workdir",
+      workdir,
+    );
+    expect(code).toBe(EXIT.failure);
+    expect(err).toContain("s3://no-such-bucket/era5/*.nc");
+    expect(err).toMatch(/could not be listed/);
+  });
+
+  it("bad config field: names the file, the field and what is expected", async () => {
+    await run("init", "p3", "--source", join(workdir, "*.nc"), "--workdir", workdir);
+    const file = join(workdir, "p3", "project.json");
+    await writeFile(file, JSON.stringify({ name: "p3", sources: ["a"], compute: { resolution: "high" } }));
+    const { code, err } = await run("scan", "p3", "--workdir", workdir);
+    expect(code).toBe(EXIT.failure);
+    expect(err).toContain(file);
+    expect(err).toContain('field "compute.resolution" must be an integer from 0 to 15, got "high"');
+  });
+
+  it("usage mistakes exit 2 with the command's usage", async () => {
+    const missing = await run("init", "p4", "--workdir", workdir);
+    expect(missing.code).toBe(EXIT.usage);
+    expect(missing.err).toContain("give at least one --source");
+    expect(missing.err).toContain("usage: refs init");
+    const badOption = await run("compute", "known", "--workers", "many", "--workdir", workdir);
+    expect(badOption.code).toBe(EXIT.usage);
+    expect(badOption.err).toContain('--workers must be a positive integer, got "many"');
+  });
+
+  it("prints a Kubernetes Indexed Job for compute --k8s", async () => {
+    const { code, out } = await run(
+      "compute",
+      "known",
+      "--k8s",
+      "--image",
+      "ghcr.io/x/refs:1",
+      "--completions",
+      "8",
+      "--workdir",
+      workdir,
+    );
+    expect(code).toBe(EXIT.ok);
+    const job = JSON.parse(out);
+    expect(job.spec).toMatchObject({ completionMode: "Indexed", completions: 8 });
+    expect(job.spec.template.spec.containers[0].command).toEqual([
+      "refs",
+      "compute",
+      "known",
+      "--serial",
+      "--workdir",
+      workdir,
+    ]);
+  });
+});
