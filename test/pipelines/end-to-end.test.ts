@@ -146,7 +146,8 @@ describe("the whole job, end to end", () => {
         expect(partitions.length).toBeGreaterThan(0);
         for (const f of partitions)
           expect(f.properties.datetime ?? f.properties.start_datetime).toMatch(/^2022-01-02/);
-        const cell = (partitions[0]?.properties["h3:cells"] as string[])[0];
+        const cell = (partitions[0]?.properties["h3:cells"] as string[] | undefined)?.[0];
+        expect(cell).toBeDefined();
         const byCell = await search(app, `/search?collections=e2e&h3=${cell}&limit=500`);
         expect(byCell.features.length).toBeGreaterThan(0);
       } finally {
