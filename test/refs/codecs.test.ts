@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -77,6 +78,15 @@ describe("built-in codecs", () => {
     encoded[10] = (encoded[10] as number) ^ 1;
     await expect(async () => codec.decode(encoded)).rejects.toThrow(/checksum mismatch/);
   });
+
+  it.skipIf(spawnSync("bzip2", ["--help"]).error !== undefined)(
+    "bz2 decodes what the bzip2 tool compressed",
+    async () => {
+      const compressed = execFileSync("bzip2", ["-c", "-9"], { input: Buffer.from(sample) });
+      const codec = await getCodec({ id: "bz2", level: 9 });
+      expect(await codec.decode(new Uint8Array(compressed))).toEqual(sample);
+    },
+  );
 
   it("unknown ids fail with UnknownCodecError", async () => {
     await expect(getCodec({ id: "nope" })).rejects.toBeInstanceOf(UnknownCodecError);

@@ -11,6 +11,7 @@ registerCodec("fletcher32", async () => (await import("./fletcher32.js")).fletch
 registerCodec("blosc", async () => (await import("./numcodecs-wasm.js")).wasmCodec("Blosc"));
 registerCodec("zstd", async () => (await import("./numcodecs-wasm.js")).wasmCodec("Zstd"));
 registerCodec("lz4", async () => (await import("./numcodecs-wasm.js")).wasmCodec("LZ4"));
+registerCodec("bz2", async () => (await import("./bz2.js")).bz2Codec);
 registerCodec("delta", async () => (await import("./numeric.js")).deltaCodec);
 registerCodec("fixedscaleoffset", async () => (await import("./numeric.js")).fixedScaleOffsetCodec);
 registerCodec("imagecodecs_lzw", async () => (await import("./tiff-lzw.js")).tiffLzwCodec);
