@@ -42,6 +42,18 @@ export function zlibEncode(data: Uint8Array, level: number): Uint8Array {
   return new Uint8Array(deflateSync(data, { level }));
 }
 
+/** numcodecs Shuffle.encode: byte i of every element together; trailing bytes that fill no element stay last. */
+export function shuffleEncode(data: Uint8Array, elementSize: number): Uint8Array {
+  if (elementSize <= 1) return data;
+  const count = Math.floor(data.length / elementSize);
+  const out = new Uint8Array(data.length);
+  for (let e = 0; e < count; e++) {
+    for (let b = 0; b < elementSize; b++) out[b * count + e] = data[e * elementSize + b] as number;
+  }
+  out.set(data.subarray(count * elementSize), count * elementSize);
+  return out;
+}
+
 /** Raw element bytes of one stored piece of a dataset: the whole of it (compact/contiguous) or one chunk. */
 export interface RawPiece {
   coords: number[];

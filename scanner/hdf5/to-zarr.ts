@@ -9,10 +9,10 @@ import { listChunks } from "./chunk-index/index.js";
 import { type ChunkIndexContext, gridOf, MAX_CHUNKS } from "./chunk-index/types.js";
 import type { DatasetInfo } from "./dataset.js";
 import { describeType, numpyDtype } from "./dtype.js";
+import { embedObjects, isPlainCompound } from "./embed.js";
 import type { HdfFile } from "./file.js";
 import { encodeFill, encodeStringFill, kerchunkFill } from "./fill-value.js";
 import { filtersToCodecs } from "./filters.js";
-import { encodeJsonChunk, JSON_CODEC, rawPieces, zlibEncode } from "./json-embed.js";
 import type { RawAttribute } from "./messages/attribute.js";
 import { nest, type ValueDecoder } from "./values.js";
 
@@ -40,7 +40,8 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
   if (info.external) throw new UnsupportedFeatureError(file.url, object, "external raw data storage");
   if (info.layout.kind === "virtual")
     throw new UnsupportedFeatureError(file.url, object, "virtual dataset layout");
-  if (t.kind === "vlen" && t.string) return embedStrings(input, refs, zattrs);
+  if (t.kind === "vlen" && t.string) return embedObjects(input, refs, zattrs, "strings");
+  if (isPlainCompound(t)) return embedObjects(input, refs, zattrs, "records");
   const dtype = numpyDtype(t);
   if (dtype === undefined) throw new UnsupportedFeatureError(file.url, object, `${describeType(t)} datatype`);
   const layout = info.layout;
@@ -162,7 +163,7 @@ async function setChunk(
   else table.set(0, { kind: "range", url: input.url, offset, length });
 }
 
-function zarray(
+export function zarray(
   shape: number[],
   chunks: number[],
   dtype: string,
@@ -171,89 +172,6 @@ function zarray(
 ): JsonObject {
   return { chunks, compressor: null, dtype, fill_value: fill, filters, order: "C", shape, zarr_format: 2 };
 }
-
-/** Most variable-length strings embedded for one dataset (kerchunk embeds them all into the JSON). */
-const MAX_EMBEDDED = 10_000_000;
-
-/** Variable-length strings: values read now and embedded as JSON chunks (kerchunk's vlen_encode="embed"). */
-async function embedStrings(input: DatasetInput, refs: ReferenceSet, zattrs: JsonObject): Promise<void> {
-  const { info, path, file } = input;
-  const object = `/${path}`;
-  const shape = info.space.shape;
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count > MAX_EMBEDDED) {
-    throw new UnsupportedFeatureError(
-      file.url,
-      object,
-      `${count} variable-length strings (more than ${MAX_EMBEDDED} to embed)`,
-    );
-  }
-  const mapping = filtersToCodecs(info.filters, info.type.size);
-  if ("unsupported" in mapping) throw new UnsupportedFeatureError(file.url, object, mapping.unsupported);
-  const chunks = info.layout.kind === "chunked" ? info.layout.chunk : [...shape];
-  const values = new Array<JsonValue>(count).fill("");
-  for (const piece of await rawPieces(file, info, mapping.codecs, object)) {
-    const n = chunks.reduce((a, b) => a * b, 1);
-    const decoded = await input.decoder.decode(
-      info.type,
-      piece.bytes,
-      Math.min(n, piece.bytes.length / info.type.size),
-      object,
-    );
-    decoded.forEach((v, i) => {
-      const at = datasetIndex(piece.coords, chunks, shape, i);
-      if (at >= 0) values[at] = v;
-    });
-  }
-  // kerchunk keeps a deflate filter after the JSON codec (and compresses the JSON with it).
-  const zlib = mapping.codecs.find((c) => c.id === "zlib");
-  const filters: JsonValue[] = zlib ? [JSON_CODEC, zlib] : [JSON_CODEC];
-  refs.metadata.set(`${path}/.zarray`, zarray(shape, [...chunks], "|O", null, filters));
-  refs.metadata.set(`${path}/.zattrs`, zattrs);
-  const grid = gridOf(
-    shape,
-    chunks.map((c) => Math.max(1, c)),
-  );
-  const table = new ChunkTable(grid);
-  for (let flat = 0; flat < table.count; flat++) {
-    const coords = table.coords(flat);
-    const n = chunks.reduce((a, b) => a * b, 1);
-    const chunkValues: JsonValue[] = [];
-    for (let i = 0; i < n; i++) {
-      const at = datasetIndex(coords, chunks, shape, i);
-      chunkValues.push(at >= 0 ? (values[at] as JsonValue) : null);
-    }
-    const data = shape.length === 0 ? (values[0] ?? "") : nest(chunkValues, chunks);
-    let bytes = encodeJsonChunk(data, chunks);
-    if (zlib) bytes = zlibEncode(bytes, Number(zlib.level));
-    table.set(flat, { kind: "inline", data: bytes });
-  }
-  refs.arrays.set(path, table);
-}
-
-/** C-order index in the dataset of element `i` of chunk `coords`, or -1 when it falls beyond the edge. */
-function datasetIndex(
-  coords: readonly number[],
-  chunks: readonly number[],
-  shape: readonly number[],
-  i: number,
-): number {
-  let rest = i;
-  let index = 0;
-  const pos = new Array<number>(chunks.length);
-  for (let d = chunks.length - 1; d >= 0; d--) {
-    const c = chunks[d] as number;
-    pos[d] = (coords[d] as number) * c + (rest % c);
-    rest = Math.floor(rest / c);
-  }
-  for (let d = 0; d < chunks.length; d++) {
-    const p = pos[d] as number;
-    if (p >= (shape[d] as number)) return -1;
-    index = index * (shape[d] as number) + p;
-  }
-  return index;
-}
-
 /** Reject shapes and chunk grids that cannot be real (a corrupt dimension size would exhaust memory). */
 function checkShape(input: DatasetInput): void {
   const { info, file, path } = input;

@@ -25,6 +25,7 @@ export class ValueDecoder {
   }
 
   async one(t: Datatype, b: Uint8Array, object: string): Promise<JsonValue> {
+    if (!hasVlen(t)) return decodeFixed(t, b);
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     switch (t.kind) {
       case "int":
@@ -60,6 +61,75 @@ export class ValueDecoder {
       default:
         return null;
     }
+  }
+}
+
+/** Whether values of this type point into heaps (so decoding needs reads). */
+export function hasVlen(t: Datatype): boolean {
+  if (t.kind === "vlen") return true;
+  if (t.kind === "array" || t.kind === "enum") return hasVlen(t.base);
+  if (t.kind === "compound") return t.members.some((m) => hasVlen(m.type));
+  return false;
+}
+
+const utf8 = new TextDecoder();
+
+/** One value of a type without variable-length parts, synchronously (a hot path for embedded records). */
+export function decodeFixed(t: Datatype, b: Uint8Array): JsonValue {
+  return fixedAt(t, new DataView(b.buffer, b.byteOffset, b.byteLength), 0);
+}
+
+/** The value of type `t` at byte `at` of `view`. */
+export function fixedAt(t: Datatype, view: DataView, at: number): JsonValue {
+  switch (t.kind) {
+    case "int":
+    case "bitfield":
+      return intAt(view, at, t.size, t.kind === "int" && t.signed, !t.bigEndian);
+    case "float": {
+      const le = !t.bigEndian;
+      if (t.size === 4) return view.getFloat32(at, le);
+      if (t.size === 8) return view.getFloat64(at, le);
+      return readFloat(new DataView(view.buffer, view.byteOffset + at, t.size), t.size, t.bigEndian);
+    }
+    case "enum":
+      return fixedAt(t.base, view, at);
+    case "string": {
+      const b = new Uint8Array(view.buffer, view.byteOffset + at, t.size);
+      let end = b.length;
+      while (end > 0 && (b[end - 1] === 0 || (t.padding === 2 && b[end - 1] === 0x20))) end--;
+      return utf8.decode(b.subarray(0, end));
+    }
+    case "array": {
+      const n = t.dims.reduce((a, x) => a * x, 1);
+      const flat: JsonValue[] = [];
+      for (let i = 0; i < n; i++) flat.push(fixedAt(t.base, view, at + i * t.base.size));
+      return nest(flat, t.dims);
+    }
+    case "compound": {
+      const out = new Array<JsonValue>(t.members.length);
+      for (let i = 0; i < t.members.length; i++) {
+        const m = t.members[i] as { offset: number; type: Datatype };
+        out[i] = fixedAt(m.type, view, at + m.offset);
+      }
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+function intAt(view: DataView, at: number, size: number, signed: boolean, le: boolean): number {
+  switch (size) {
+    case 1:
+      return signed ? view.getInt8(at) : view.getUint8(at);
+    case 2:
+      return signed ? view.getInt16(at, le) : view.getUint16(at, le);
+    case 4:
+      return signed ? view.getInt32(at, le) : view.getUint32(at, le);
+    case 8:
+      return Number(signed ? view.getBigInt64(at, le) : view.getBigUint64(at, le));
+    default:
+      return 0;
   }
 }
 

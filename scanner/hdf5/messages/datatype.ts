@@ -98,8 +98,20 @@ function compoundMembers(c: Cursor, version: number, count: number, size: number
     } else {
       offset = c.u32();
     }
-    if (version === 1) c.skip(1 + 3 + 4 + 4 + 16);
-    members.push({ name, offset, type: parseDatatype(c) });
+    let dims: number[] = [];
+    if (version === 1) {
+      // Version 1 gives array members as a dimensionality and up to four sizes here.
+      const ndims = c.u8();
+      c.skip(3 + 4 + 4);
+      const sizes = [c.u32(), c.u32(), c.u32(), c.u32()];
+      dims = sizes.slice(0, ndims);
+    }
+    const base = parseDatatype(c);
+    const type: Datatype =
+      dims.length > 0
+        ? { kind: "array", size: base.size * dims.reduce((a, b) => a * b, 1), dims, base }
+        : base;
+    members.push({ name, offset, type });
   }
   return members;
 }

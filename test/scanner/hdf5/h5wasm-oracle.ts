@@ -26,6 +26,8 @@ function same(a: unknown, b: unknown): boolean {
   if (typeof a === "boolean") a = a ? 1 : 0;
   if (typeof b === "boolean") b = b ? 1 : 0;
   if (typeof a === "number" && typeof b === "number") return a === b || (Number.isNaN(a) && Number.isNaN(b));
+  // kerchunk's embedded compound records turn numbers into strings when a member is a string.
+  if (typeof a === "string" && typeof b === "number") return same(Number(a), b);
   return a === b;
 }
 
