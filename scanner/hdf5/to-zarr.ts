@@ -14,7 +14,7 @@ import type { HdfFile } from "./file.js";
 import { encodeFill, encodeStringFill, kerchunkFill } from "./fill-value.js";
 import { filtersToCodecs } from "./filters.js";
 import type { RawAttribute } from "./messages/attribute.js";
-import { nest, type ValueDecoder } from "./values.js";
+import type { ValueDecoder } from "./values.js";
 
 export interface DatasetInput {
   file: HdfFile;
@@ -148,7 +148,9 @@ async function inlineChunks(
   chunks: Array<[number, number, number]>,
 ): Promise<void> {
   const data = await Promise.all(chunks.map(([, offset, length]) => input.readBytes(offset, length)));
-  chunks.forEach(([flat], i) => table.set(flat, { kind: "inline", data: (data[i] as Uint8Array).slice() }));
+  chunks.forEach(([flat], i) => {
+    table.set(flat, { kind: "inline", data: (data[i] as Uint8Array).slice() });
+  });
 }
 
 /** A contiguous dataset's one chunk: a range, or inline below the threshold. */
