@@ -1,13 +1,14 @@
 import { latLngToCell } from "h3-js";
 
 /** What the demo prints once the API is up: where it is and searches to try with curl and pystac-client. */
-export function exampleSearches(base: string, collection: string): string {
+export function exampleSearches(base: string, collection: string, raster: string): string {
   const cell = latLngToCell(45, 10, 2);
   return `
 STAC API at ${base}/   (Ctrl-C to stop)
   landing page   ${base}/
   collections    ${base}/collections
   items          ${base}/collections/${collection}/items?limit=5
+                 ${base}/collections/${raster}/items
   OpenAPI        ${base}/api
 
 Searches:
@@ -15,6 +16,7 @@ Searches:
   curl '${base}/search?collections=${collection}&h3=${cell}&limit=3'
   curl -X POST ${base}/search -H 'content-type: application/json' \\
     -d '{"collections":["${collection}"],"filter-lang":"cql2-json","filter":{"op":">","args":[{"property":"stats:tp:max"},0.01]}}'
+  curl '${base}/search?collections=${raster}&filter=${encodeURIComponent('"stats:0:max" > 450')}'
 
 From Python:
   from pystac_client import Client

@@ -1,7 +1,7 @@
 /**
- * The demo (`npm run demo`): generates an ERA5-like series (hourly precipitation, one NetCDF4 file per day), runs
- * every phase (scan, validate, compute, catalog) with the embedded defaults (local files, SQLite), then serves the
- * STAC API and prints example searches. `--workdir DIR` chooses the folder, `--no-serve` stops after the phases.
+ * The demo (`npm run demo`): generates an ERA5-like series (hourly precipitation, one NetCDF4 file per day) and a
+ * small DEM-like COG, runs every phase (scan, validate, compute, catalog) on each with the embedded defaults (local
+ * files, SQLite), then serves the STAC API and prints example searches. `--workdir DIR` chooses the folder, `--no-serve` stops after the phases.
  */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -14,8 +14,9 @@ import { catalogPhase } from "../phases/catalog/catalog-phase.js";
 import { computePhase } from "../phases/compute/compute-phase.js";
 import { scanPhase } from "../phases/scan/scan-phase.js";
 import { validatePhase } from "../phases/validate-phase.js";
-import { defaultConfig } from "../project/config.js";
+import { defaultConfig, type ProjectConfig } from "../project/config.js";
 import { apiDatabasePath, Workspace } from "../project/workspace.js";
+import { writeDemLike } from "./dem-like.js";
 import { writeEra5Like } from "./era5-like.js";
 import { exampleSearches } from "./examples.js";
 
@@ -28,7 +29,7 @@ function schemasDir(env: NodeJS.ProcessEnv): string | undefined {
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "generate a small ERA5-like series, run every phase on it and serve the STAC API",
+  summary: "generate an ERA5-like series and a small COG, run every phase on them and serve the STAC API",
   usage: `usage: refs demo [--workdir DIR] [--days N] [--port P] [--no-serve]
 
   --workdir DIR  where the data and the project go (default ./refs-demo)
@@ -42,35 +43,26 @@ export const demoCommand: Command = {
     const days = Number(option(args, "days") ?? 3);
     const log = (line: string) => console.error(line);
     const t0 = Date.now();
-    log(`demo: writing ${days} days of ERA5-like hourly precipitation (NetCDF4) to ${join(workdir, "data")}`);
-    await writeEra5Like({ dir: join(workdir, "data", "era5"), days });
-    const ws = new Workspace(workdir, "era5-demo");
-    const config = defaultConfig("era5-demo", [join(workdir, "data", "era5", "*.nc")]);
-    config.catalog.title = "ERA5-like hourly precipitation (refs demo)";
-    config.catalog.license = "CC-BY-4.0";
-    await ws.saveConfig(config);
-    const schemas = schemasDir(env);
-    log("== scan");
-    await scanPhase(ws, { log });
-    log("== validate");
-    const v = await validatePhase(ws, { log });
-    log("== compute");
-    await computePhase(ws, { log });
-    log("== catalog");
-    await catalogPhase(ws, { log, ...(schemas ? { schemasDir: schemas } : {}) });
     log(
-      `demo: every phase done in ${((Date.now() - t0) / 1000).toFixed(1)} s (validation: ${v.status.state})`,
+      `demo: writing ${days} days of ERA5-like hourly precipitation (NetCDF4) and a DEM-like COG to ${join(workdir, "data")}`,
     );
-    console.log(
-      `project: ${ws.dir}\nreferences: ${join(ws.referencesDir, "refs.json")}\nH3 Parquet: ${ws.computeDir}`,
-    );
+    await writeEra5Like({ dir: join(workdir, "data", "era5"), days });
+    await writeDemLike(join(workdir, "data", "dem"));
+    const era5 = defaultConfig("era5-demo", [join(workdir, "data", "era5", "*.nc")]);
+    era5.catalog.title = "ERA5-like hourly precipitation (refs demo)";
+    const dem = defaultConfig("dem-demo", [join(workdir, "data", "dem", "*.tif")]);
+    dem.catalog.title = "DEM-like elevation, 30 m UTM (refs demo)";
+    dem.compute.resolution = 9;
+    const schemas = schemasDir(env);
+    for (const config of [era5, dem]) await runProject(workdir, config, schemas, log);
+    log(`demo: every phase of both projects done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     if (args.flags.has("no-serve")) return EXIT.ok;
     const store = new SqliteStore(apiDatabasePath(workdir));
     const server = await startServer(createApp({ store }), {
       port: Number(option(args, "port") ?? 8080),
       host: "127.0.0.1",
     });
-    console.log(exampleSearches(server.url, "era5-demo"));
+    console.log(exampleSearches(server.url, "era5-demo", "dem-demo"));
     await new Promise<void>((done) => {
       process.once("SIGINT", () => done());
       process.once("SIGTERM", () => done());
@@ -80,3 +72,27 @@ export const demoCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** Every phase of one demo project; prints where its outputs are. */
+async function runProject(
+  workdir: string,
+  config: ProjectConfig,
+  schemas: string | undefined,
+  log: (line: string) => void,
+): Promise<void> {
+  config.catalog.license = "CC-BY-4.0";
+  const ws = new Workspace(workdir, config.name);
+  await ws.saveConfig(config);
+  log(`== ${config.name}: scan`);
+  const scan = await scanPhase(ws, { log });
+  log(`== ${config.name}: validate`);
+  const validation = await validatePhase(ws, { log });
+  log(`== ${config.name}: compute`);
+  await computePhase(ws, { log });
+  log(`== ${config.name}: catalog`);
+  await catalogPhase(ws, { log, ...(schemas ? { schemasDir: schemas } : {}) });
+  console.log(
+    `${config.name}: references ${scan.combined?.path ?? "(none)"}, H3 Parquet ${ws.computeDir}, ` +
+      `validation ${validation.status.state}`,
+  );
+}

@@ -7,12 +7,12 @@
  */
 import { fromArrayBuffer } from "geotiff";
 import { NetCDFReader } from "netcdfjs";
+import { writeTiff } from "../../pipelines/demo/write-tiff.js";
 import { MemorySource } from "../../refs/storage/memory.js";
 import { parseHeader } from "../../scanner/netcdf3/header.js";
 import { scanNetCDF3 } from "../../scanner/netcdf3/index.js";
 import { scanTiff } from "../../scanner/tiff/index.js";
 import { writeNetCDF3 } from "../scanner/netcdf3/write-netcdf3.js";
-import { writeTiff } from "../scanner/tiff/write-tiff.js";
 import type { BenchTable } from "./table.js";
 
 async function rate(seconds: number, task: () => Promise<unknown> | unknown): Promise<number> {

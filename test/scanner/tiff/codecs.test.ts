@@ -2,12 +2,12 @@
 import { deflateSync } from "node:zlib";
 import { fromArrayBuffer } from "geotiff";
 import { describe, expect, it } from "vitest";
+import { writeTiff } from "../../../pipelines/demo/write-tiff.js";
 import { MemorySource } from "../../../refs/storage/memory.js";
 import { getCodec } from "../../../refs/store/codecs/index.js";
 import { jpegFrame, needsYCbCrToRgb, yCbCrToRgb } from "../../../refs/store/codecs/tiff-jpeg-colour.js";
 import { readArray } from "../../../refs/store/read-array.js";
 import { scanTiff } from "../../../scanner/tiff/index.js";
-import { writeTiff } from "./write-tiff.js";
 
 async function decode(config: Record<string, unknown>, bytes: number[] | Uint8Array): Promise<number[]> {
   const codec = await getCodec(config as never);

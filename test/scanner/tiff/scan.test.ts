@@ -2,13 +2,13 @@ import { fromArrayBuffer } from "geotiff";
 import { describe, expect, it } from "vitest";
 import type { ReferenceSet } from "../../../refs/model/reference-set.js";
 import "../../../refs/store/codecs/index.js";
+import { type ImageSpec, type TiffSpec, writeTiff } from "../../../pipelines/demo/write-tiff.js";
 import { MemorySource } from "../../../refs/storage/memory.js";
 import { CountingSource } from "../../../refs/storage/middleware/count.js";
 import { readArray } from "../../../refs/store/read-array.js";
 import { FormatError, UnsupportedFeatureError } from "../../../scanner/errors.js";
 import { scanTiff } from "../../../scanner/tiff/index.js";
 import { flatten } from "../netcdf3/kerchunk-refs.js";
-import { type ImageSpec, type TiffSpec, writeTiff } from "./write-tiff.js";
 
 function ramp(n: number, bits: number, format: number): number[] {
   return Array.from({ length: n }, (_, i) => {

@@ -1,5 +1,5 @@
 /**
- * Test helper: writes TIFF/BigTIFF files, little- or big-endian, tiled or striped, chunky or planar, with
+ * Writes TIFF/BigTIFF files (the demo COG and the TIFF tests), little- or big-endian, tiled or striped, chunky or planar, with
  * deflate/PackBits compression, predictors 2 and 3, sparse blocks, 1-bit masks, overviews and GeoTIFF tags,
  * following the TIFF 6.0 / BigTIFF / GeoTIFF specifications. Image data is given in our array layout:
  * C order over (Y, X, S) for chunky and (S, Y, X) for planar images.
