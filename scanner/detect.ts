@@ -11,9 +11,12 @@ function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0): boolea
 
 /** The format of a file's first bytes, or undefined. HDF5 may sit after a user block (at 512, 1024, ... bytes). */
 export function formatOfHeader(head: Uint8Array): SourceFormat | undefined {
-  if (head[0] === 0x43 && head[1] === 0x44 && head[2] === 0x46 && [1, 2, 5].includes(head[3] ?? 0)) return "netcdf3";
-  if (head[0] === 0x49 && head[1] === 0x49 && (head[2] === 42 || head[2] === 43) && head[3] === 0) return "tiff";
-  if (head[0] === 0x4d && head[1] === 0x4d && head[2] === 0 && (head[3] === 42 || head[3] === 43)) return "tiff";
+  if (head[0] === 0x43 && head[1] === 0x44 && head[2] === 0x46 && [1, 2, 5].includes(head[3] ?? 0))
+    return "netcdf3";
+  if (head[0] === 0x49 && head[1] === 0x49 && (head[2] === 42 || head[2] === 43) && head[3] === 0)
+    return "tiff";
+  if (head[0] === 0x4d && head[1] === 0x4d && head[2] === 0 && (head[3] === 42 || head[3] === 43))
+    return "tiff";
   if (startsWith(head, HDF5_MAGIC)) return "hdf5";
   return undefined;
 }
