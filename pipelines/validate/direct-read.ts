@@ -25,7 +25,8 @@ export function sniffFormat(bytes: Uint8Array): SourceFormat {
 /** A file opened once for reading several variables. */
 export interface DirectFile {
   format: SourceFormat;
-  read(variable: string): Promise<DirectValues>;
+  /** `shape` is the variable's shape in the references (tells planar TIFF bands from interleaved ones). */
+  read(variable: string, shape?: readonly number[]): Promise<DirectValues>;
   close(): void;
 }
 
@@ -106,12 +107,17 @@ async function openTiff(bytes: Uint8Array): Promise<DirectFile> {
   const count = await tiff.getImageCount();
   return {
     format: "tiff",
-    async read(variable) {
+    async read(variable, shape) {
       const index = /^\d+$/.test(variable) ? Number(variable) : 0;
       if (index >= count) return { unsupported: `no image ${index} in the TIFF (${count} images)` };
       const image = await tiff.getImage(index);
-      const raster = (await image.readRasters({ interleave: true })) as unknown as ArrayLike<unknown>;
-      return { values: raster };
+      const samples = image.getSamplesPerPixel();
+      const planar =
+        samples > 1 && shape?.length === 3 && shape[0] === samples && shape[2] === image.getWidth();
+      if (!planar)
+        return { values: (await image.readRasters({ interleave: true })) as unknown as ArrayLike<unknown> };
+      const bands = (await image.readRasters({ interleave: false })) as unknown as ArrayLike<unknown>[];
+      return { values: bands.flatMap((band) => Array.from(band)) };
     },
     close() {},
   };
