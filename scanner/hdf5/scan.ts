@@ -89,7 +89,7 @@ export async function scanHdf5(
         pathByAddress.get(a),
       );
       await datasetToZarr(
-        { file, url, path: o.path, info, attrs, zattrs, dims, decoder, inlineThreshold, readBytes },
+        { file, url, path: o.path, info, attrs, zattrs, dims, decoder, inlineThreshold, readBytes, issues },
         refs,
       );
     } catch (caught) {

@@ -5,6 +5,7 @@ import {
   type ReferenceSet,
 } from "../../refs/model/reference-set.js";
 import { FormatError, UnsupportedFeatureError } from "../errors.js";
+import type { ScanIssue } from "../types.js";
 import { listChunks } from "./chunk-index/index.js";
 import { type ChunkIndexContext, gridOf, MAX_CHUNKS } from "./chunk-index/types.js";
 import type { DatasetInfo } from "./dataset.js";
@@ -13,6 +14,7 @@ import { embedObjects, isPlainCompound } from "./embed.js";
 import type { HdfFile } from "./file.js";
 import { encodeFill, encodeStringFill, kerchunkFill } from "./fill-value.js";
 import { filtersToCodecs } from "./filters.js";
+import { reencodeMaskedChunk } from "./masked-chunks.js";
 import type { RawAttribute } from "./messages/attribute.js";
 import type { ValueDecoder } from "./values.js";
 
@@ -27,6 +29,8 @@ export interface DatasetInput {
   decoder: ValueDecoder;
   inlineThreshold: number;
   readBytes: (offset: number, length: number) => Promise<Uint8Array>;
+  /** Caveats to report (objects handled differently from kerchunk). */
+  issues: ScanIssue[];
 }
 
 /** A dataset as kerchunk writes it: .zarray, .zattrs and the chunk references. Throws UnsupportedFeatureError. */
@@ -94,20 +98,24 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
   };
   let stored = 0;
   const inline: Array<[number, number, number]> = [];
+  const masked: Array<[number, number, number, number]> = [];
   await listChunks(ctx, (flat, address, size, filterMask) => {
-    if (filterMask !== 0) {
-      const key = table.coords(flat).join(".");
-      throw new UnsupportedFeatureError(
-        file.url,
-        object,
-        `chunk ${key} stored with filters skipped (filter mask ${filterMask})`,
-      );
-    }
     stored++;
     const offset = checkedOffset(input, address, size);
-    if (size < input.inlineThreshold) inline.push([flat, offset, size]);
+    if (filterMask !== 0) masked.push([flat, address, size, filterMask]);
+    else if (size < input.inlineThreshold) inline.push([flat, offset, size]);
     else table.set(flat, { kind: "range", url: input.url, offset, length: size });
   });
+  for (const [flat, address, size, mask] of masked) {
+    const data = await reencodeMaskedChunk(file, object, address, size, mask, mapping.codecs);
+    table.set(flat, { kind: "inline", data });
+    const key = table.coords(flat).join(".");
+    input.issues.push({
+      object,
+      feature: "per-chunk filter mask",
+      message: `${file.url} (object ${object}): chunk ${key} was stored with filters skipped (mask ${mask}); re-encoded and embedded`,
+    });
+  }
   await inlineChunks(input, table, inline);
   if (stored < table.count) useStoredFill(input, refs, fill);
 }
