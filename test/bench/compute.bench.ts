@@ -25,8 +25,17 @@ interface CaseResult {
 }
 
 /** Runs one case in a child process (so peak RSS is the case's own) and returns its figures. */
-function runCase(name: string, size: number, out: string, cacheDir?: string): CaseResult {
-  const args = ["--import", "tsx", caseScript, name, String(size), out, ...(cacheDir ? [cacheDir] : [])];
+function runCase(name: string, size: number, out: string, cacheDir?: string, res?: number): CaseResult {
+  const args = [
+    "--import",
+    "tsx",
+    caseScript,
+    name,
+    String(size),
+    out,
+    cacheDir ?? "-",
+    ...(res ? [String(res)] : []),
+  ];
   const stdout = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split("\n").pop() as string) as CaseResult;
 }
@@ -89,6 +98,15 @@ export default async function bench(): Promise<BenchTable[]> {
     add(
       "hourly 0.25 deg, 12 h, res 3, mapping cached",
       runCase("hourly", 12, join(work, "h12b"), join(work, "c12")),
+    );
+    // Cells smaller than pixels: every cell samples the pixel under its centre, so rows out exceed values in.
+    add(
+      "hourly 0.25 deg, 2 h, res 5, mapping computed",
+      runCase("hourly", 2, join(work, "s2"), join(work, "cs"), 5),
+    );
+    add(
+      "hourly 0.25 deg, 2 h, res 5, mapping cached",
+      runCase("hourly", 2, join(work, "s2b"), join(work, "cs"), 5),
     );
     add(
       "UTM raster 2048x2048 30 m, res 8, mapping computed",
