@@ -44,6 +44,21 @@ export class SetBuilder {
 
   /** Which array a chunk key belongs to, and the chunk's coordinates. */
   locate(key: string): { path: string; flat: number; table: ChunkTable } {
+    // Keys come grouped by array: try the last array first ("." separators, the common case).
+    const last = this.last;
+    if (last && key.startsWith(last.prefix) && key.indexOf("/", last.prefix.length) < 0) {
+      return this.place(key, last.path, key.slice(last.prefix.length), last.layout);
+    }
+    const found = this.search(key);
+    const layout = this.layouts.get(found.path) as ArrayLayout;
+    if (layout.separator === ".")
+      this.last = { prefix: found.path === "" ? "" : `${found.path}/`, path: found.path, layout };
+    return found;
+  }
+
+  private last: { prefix: string; path: string; layout: ArrayLayout } | undefined;
+
+  private search(key: string): { path: string; flat: number; table: ChunkTable } {
     // The array path is the longest prefix naming an array; "/"-separated chunk keys need the walk up.
     for (let cut = key.lastIndexOf("/"); ; cut = key.lastIndexOf("/", cut - 1)) {
       const path = cut < 0 ? "" : key.slice(0, cut);
@@ -57,11 +72,19 @@ export class SetBuilder {
   private place(key: string, path: string, name: string, layout: ArrayLayout) {
     const table = this.refs.arrays.get(path) as ChunkTable;
     const parts = layout.grid.length === 0 ? (name === "0" ? [] : [name]) : name.split(layout.separator);
-    const coords = parts.map(Number);
-    const valid =
-      coords.length === layout.grid.length &&
-      coords.every((c, d) => Number.isInteger(c) && c >= 0 && c < (layout.grid[d] as number)) &&
-      parts.every((p) => /^\d+$/.test(p));
+    let valid = parts.length === layout.grid.length;
+    let flat = 0;
+    for (let d = 0; valid && d < parts.length; d++) {
+      const part = parts[d] as string;
+      const c = Number(part);
+      valid =
+        part.length > 0 &&
+        Number.isInteger(c) &&
+        c >= 0 &&
+        c < (layout.grid[d] as number) &&
+        /^\d+$/.test(part);
+      flat = flat * (layout.grid[d] as number) + c;
+    }
     if (!valid) {
       throw new ReferenceFormatError(
         key,
@@ -69,7 +92,7 @@ export class SetBuilder {
         this.file,
       );
     }
-    return { path, flat: table.flatIndex(coords), table };
+    return { path, flat, table };
   }
 
   addChunk(key: string, ref: ChunkRef): void {
