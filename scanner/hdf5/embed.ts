@@ -39,14 +39,14 @@ export function isPlainCompound(t: Datatype): boolean {
 
 /**
  * Values read now and embedded as JSON chunks, as kerchunk does (vlen_encode="embed"): variable-length strings
- * ("strings", dataset shape) and compound records ("records", shape plus one dimension of members). Chunking
+ * ("strings", dataset shape), variable-length sequences of numbers ("sequences", as JSON lists) and compound records ("records", shape plus one dimension of members). Chunking
  * follows the dataset's; kerchunk keeps shuffle (records only) and deflate after the JSON codec and applies them.
  */
 export async function embedObjects(
   input: DatasetInput,
   refs: ReferenceSet,
   zattrs: JsonObject,
-  kind: "strings" | "records",
+  kind: "strings" | "sequences" | "records",
 ): Promise<void> {
   const { info, path, file } = input;
   const object = `/${path}`;
@@ -66,7 +66,11 @@ export async function embedObjects(
   const members = t.kind === "compound" ? t.members : [];
   // Elements never written read as the fill value (zeros by default), as h5py gives them to kerchunk.
   const fillRecord =
-    kind === "records" ? await input.decoder.one(t, fillBytes(info.fill.value, t.size), object) : "";
+    kind === "records"
+      ? await input.decoder.one(t, fillBytes(info.fill.value, t.size), object)
+      : kind === "sequences"
+        ? []
+        : "";
   const values = Array.from(
     { length: count },
     (): JsonValue => (Array.isArray(fillRecord) ? [...fillRecord] : fillRecord),
@@ -119,7 +123,7 @@ export async function embedObjects(
     for (let i = 0; i < perChunk; i++) {
       const at = datasetIndex(coords, chunks, shape, i);
       chunkValues.push(
-        at >= 0 ? (values[at] as JsonValue) : kind === "strings" ? null : members.map(() => null),
+        at >= 0 ? (values[at] as JsonValue) : kind === "records" ? members.map(() => null) : null,
       );
     }
     const data = shape.length === 0 ? (values[0] ?? "") : nest(chunkValues, chunks);

@@ -16,6 +16,7 @@ import { encodeFill, encodeStringFill, kerchunkFill } from "./fill-value.js";
 import { filtersToCodecs } from "./filters.js";
 import { reencodeMaskedChunk } from "./masked-chunks.js";
 import type { RawAttribute } from "./messages/attribute.js";
+import type { Datatype } from "./messages/datatype.js";
 import type { ValueDecoder } from "./values.js";
 
 export interface DatasetInput {
@@ -45,6 +46,7 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
   if (info.layout.kind === "virtual")
     throw new UnsupportedFeatureError(file.url, object, "virtual dataset layout");
   if (t.kind === "vlen" && t.string) return embedObjects(input, refs, zattrs, "strings");
+  if (t.kind === "vlen" && isNumeric(t.base)) return embedObjects(input, refs, zattrs, "sequences");
   if (isPlainCompound(t)) return embedObjects(input, refs, zattrs, "records");
   const dtype = numpyDtype(t);
   if (dtype === undefined) throw new UnsupportedFeatureError(file.url, object, `${describeType(t)} datatype`);
@@ -182,6 +184,11 @@ export function zarray(
 ): JsonObject {
   return { chunks, compressor: null, dtype, fill_value: fill, filters, order: "C", shape, zarr_format: 2 };
 }
+/** Plain numbers: what a variable-length sequence may hold to be embedded as JSON lists. */
+function isNumeric(t: Datatype): boolean {
+  return t.kind === "int" || t.kind === "float" || (t.kind === "enum" && t.base.kind === "int");
+}
+
 /** Reject shapes and chunk grids that cannot be real (a corrupt dimension size would exhaust memory). */
 function checkShape(input: DatasetInput): void {
   const { info, file, path } = input;

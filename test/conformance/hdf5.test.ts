@@ -32,7 +32,7 @@ const COMPOUND =
 const RECORDS_PARTIAL =
   "kerchunk wrote .zarray but no .zattrs and no data for these compound records (it failed part-way); we embed them";
 const VLEN_SEQ =
-  "variable-length sequence: UnsupportedFeatureError (kerchunk embeds JSON that decodes wrongly, RC1)";
+  "variable-length sequences of numbers: kerchunk wrote .zarray but no data for most of them (RC1); we embed them as json2 lists";
 const REFS = "object/region references in data: UnsupportedFeatureError (kerchunk writes nulls, RC1)";
 const MASK =
   "chunks stored with some filters skipped (per-chunk filter mask): kerchunk references the stored bytes, which fail to decode (RC1); we re-encode those chunks with the whole pipeline and embed them. kerchunk's tests/gen_mini_hdf5.py writes arange values, which our references must give";
@@ -145,10 +145,9 @@ const KNOWN: Known[] = [
   { file: "hdf5-json/objref_dset.h5", objects: ["DS1"], kind: "missing", reason: REFS },
   { file: "hdf5-json/regionref_dset.h5", objects: ["DS1"], kind: "missing", reason: REFS },
   { file: "pyfive/references.hdf5", objects: ["*"], kind: "missing", reason: REFS },
-  { file: "hdf5-json/vlen_dset.h5", objects: ["DS1"], kind: "missing", reason: VLEN_SEQ },
-  { file: "jhdf/test_vlen_datasets_earliest.hdf5", objects: ["*"], kind: "missing", reason: VLEN_SEQ },
-  { file: "jhdf/test_vlen_datasets_latest.hdf5", objects: ["*"], kind: "missing", reason: VLEN_SEQ },
-  { file: "hdf5-json/sample.h5", objects: ["dset3"], kind: "missing", reason: VLEN_SEQ },
+  { file: "hdf5-json/vlen_dset.h5", objects: ["DS1"], kind: "extra", reason: VLEN_SEQ },
+  { file: "jhdf/test_vlen_datasets_earliest.hdf5", objects: ["*"], kind: "extra", reason: VLEN_SEQ },
+  { file: "jhdf/test_vlen_datasets_latest.hdf5", objects: ["*"], kind: "extra", reason: VLEN_SEQ },
   { file: "hdf5-json/comp_complex.h5", objects: ["phony_compound_var"], kind: "missing", reason: COMPOUND },
   ...["earliest", "latest"].map((v) => ({
     file: `jhdf/compound_datasets_${v}.hdf5`,
