@@ -64,6 +64,8 @@ describe("refs command line", () => {
     expect(code).toBe(EXIT.failure);
     expect(err).toContain('no project "nope"');
     expect(err).toContain("projects there: known");
+    const validate = await run("validate", "nope", "--workdir", workdir);
+    expect(validate.err).toContain('no project "nope"');
   });
 
   it("bad glob: init names the source that matched nothing", async () => {

@@ -8,6 +8,8 @@ import { basename } from "node:path";
 import type { StorageOptions } from "../../../refs/storage/options.js";
 import { openWithDefaults } from "../../../refs/storage/registry.js";
 import "../../../refs/store/codecs/index.js";
+import { validatePhase } from "../../phases/validate-phase.js";
+import { PROJECT_NAME } from "../../project/config.js";
 import {
   formatReport,
   loadReferences,
@@ -16,9 +18,13 @@ import {
   validateReferences,
 } from "../../validate/index.js";
 import { type Command, EXIT, option, UsageError } from "../command.js";
+import { cliContext, projectArg } from "../context.js";
 
-const USAGE = `usage: refs validate <refs.json | parquet folder> [--source <url>]... [--files N] [--seed N] [--json]
+const USAGE = `usage: refs validate <proj> [--files N] [--seed N] [--force] [--workdir DIR] [--json]
+       refs validate <refs.json | parquet folder> [--source <url>]... [--files N] [--seed N] [--json]
                      [--s3-endpoint URL]
+  <proj>     a project of the workdir: validates its combined references (phase status kept for refs status);
+             the report is reused while the references are unchanged, unless --force
   --source   a source file as the references name it (repeatable; default: every file the references point at)
   --files    how many source files to compare: first, last and random others (default 3)
   --seed     seed of the random choice (default 1)
@@ -37,10 +43,25 @@ export const validateCommand: Command = {
   name: "validate",
   summary: "compare values read through references with the source files",
   usage: USAGE,
-  valueOptions: ["source", "files", "seed", "s3-endpoint"],
+  valueOptions: ["source", "files", "seed", "s3-endpoint", "workdir"],
   async run(args) {
     const [target, ...extra] = args.positionals;
-    if (!target || extra.length > 0) throw new UsageError("give one reference file or Parquet folder");
+    if (!target || extra.length > 0)
+      throw new UsageError("give one project, reference file or Parquet folder");
+    const ctx = cliContext(args);
+    if (PROJECT_NAME.test(target) && !existsSync(target)) {
+      const ws = projectArg(args, ctx);
+      const { status, report } = await validatePhase(ws, {
+        files: positiveInt(option(args, "files"), "files", 3),
+        seed: positiveInt(option(args, "seed"), "seed", 1),
+        force: args.flags.has("force"),
+        quiet: true,
+      });
+      process.stdout.write(
+        `${ctx.json ? JSON.stringify({ status, report }, null, 2) : formatReport(report)}\n`,
+      );
+      return report.summary.failure > 0 ? EXIT.failure : EXIT.ok;
+    }
     const endpoint = option(args, "s3-endpoint");
     const storage: StorageOptions = endpoint ? { s3: { endpoint, forcePathStyle: true } } : {};
     const refsUrl =
