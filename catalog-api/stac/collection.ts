@@ -8,6 +8,10 @@ import {
 import type { ProjectDescription } from "./inputs.js";
 import { type Json, type JsonObject, STAC_VERSION, type StacCollection, type StacItem } from "./types.js";
 
+// loops, not Math.min(...xs): a project can have more items than a call has room for arguments
+const least = (xs: number[]) => xs.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+const most = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+
 /**
  * The project's Collection, summarising its items: spatial and temporal extent, summaries (H3 resolutions,
  * ranges of every numeric statistic, reference formats), item_assets, license and providers.
@@ -16,17 +20,17 @@ export function projectCollection(project: ProjectDescription, items: StacItem[]
   const boxes = items.map((i) => i.bbox).filter((b): b is number[] => Array.isArray(b));
   const bbox = boxes.length
     ? [
-        Math.min(...boxes.map((b) => b[0]!)),
-        Math.min(...boxes.map((b) => b[1]!)),
-        Math.max(...boxes.map((b) => b[2]!)),
-        Math.max(...boxes.map((b) => b[3]!)),
+        least(boxes.map((b) => b[0]!)),
+        least(boxes.map((b) => b[1]!)),
+        most(boxes.map((b) => b[2]!)),
+        most(boxes.map((b) => b[3]!)),
       ]
     : [-180, -90, 180, 90];
   const spans = items.map((i) => itemInterval(i.properties as Record<string, unknown>, i.id));
   const interval = spans.length
     ? [
-        new Date(Math.min(...spans.map((s) => s.start))).toISOString(),
-        new Date(Math.max(...spans.map((s) => s.end))).toISOString(),
+        new Date(least(spans.map((s) => s.start))).toISOString(),
+        new Date(most(spans.map((s) => s.end))).toISOString(),
       ]
     : [null, null];
   const collection: StacCollection = {

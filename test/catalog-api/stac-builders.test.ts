@@ -2,10 +2,19 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { cellToChildren, cellToLatLng, cellToParent, gridDisk, latLngToCell, uncompactCells } from "h3-js";
+import {
+  cellToBoundary,
+  cellToChildren,
+  cellToLatLng,
+  cellToParent,
+  gridDisk,
+  latLngToCell,
+  uncompactCells,
+} from "h3-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import { StacValidationError } from "../../catalog-api/errors.js";
+import { intersects } from "../../catalog-api/geometry/intersects.js";
 import { runSearch } from "../../catalog-api/search/run-search.js";
 import { catalogProject, type ProjectOutputs } from "../../catalog-api/stac/catalog-project.js";
 import { projectCollection } from "../../catalog-api/stac/collection.js";
@@ -199,4 +208,42 @@ describe.skipIf(!haveSchemas)("STAC validation and catalogProject (local schemas
     expect(await readdir(d2)).toEqual([]);
     await rm(d2, { recursive: true });
   });
+});
+
+describe("H3 coverage at scale", () => {
+  it("compacts a mix of a coarse cell and fine cells without expanding the coarse one", () => {
+    const coarse = latLngToCell(10, 10, 1);
+    const fine = latLngToCell(-30, 120, 12);
+    const inside = cellToChildren(coarse, 6)[5]!; // already covered by the coarse cell
+    const c = coverage([coarse, fine, inside], "mixed");
+    expect(c.cells).toEqual([coarse, fine].sort());
+  });
+
+  it("compacts across resolutions (six siblings given whole, the seventh as its children)", () => {
+    const siblings = cellToChildren(parent, 4);
+    const cells = [...siblings.slice(1), ...cellToChildren(siblings[0]!, 5)];
+    expect(coverage(cells, "siblings").cells).toEqual([parent]);
+  });
+
+  it("draws the outline with coarser cells above the limit, still covering every fine cell", () => {
+    // 3 of 7 res-4 children, given as res-8 cells: compacted, they are 3 res-4 cells, outlined at a coarser level
+    const given = cellToChildren(parent, 4).slice(2, 5);
+    const many = given.flatMap((c) => cellToChildren(c, 8));
+    const c = coverage(many, "many", 60);
+    expect(c.cells).toEqual([...given].sort());
+    for (const cell of many) {
+      for (const [lat, lng] of [cellToLatLng(cell), ...cellToBoundary(cell)]) {
+        expect(intersects(c.geometry, { type: "Point", coordinates: [lng!, lat!] }), cell).toBe(true);
+      }
+    }
+  });
+});
+
+it("covers a partition of 117,649 res-8 cells without expanding or spreading arguments", () => {
+  const big = cellToChildren(latLngToCell(45, 7, 2), 8);
+  const t0 = performance.now();
+  const c = coverage(big, "big");
+  expect(c.cells).toHaveLength(1);
+  expect(c.geometry.type).toBe("MultiPolygon");
+  expect(performance.now() - t0).toBeLessThan(60_000);
 });
