@@ -32,7 +32,8 @@ export function parseDtype(text: string): Dtype | undefined {
   const m = /^([<>|=]?)([iufbSUOMmcV])(\d*)(\[[^\]]+\])?$/.exec(text);
   if (!m) return undefined;
   const kind = m[2] as string;
-  const itemsize = m[3] ? Number(m[3]) : kind === "O" ? 0 : 1;
+  // numpy's "U<n>" counts characters of UTF-32 (4 bytes each); every other size is in bytes.
+  const itemsize = (m[3] ? Number(m[3]) : kind === "O" ? 0 : 1) * (kind === "U" ? 4 : 1);
   const dtype = { text, kind, itemsize, littleEndian: m[1] !== ">", lanes: kind === "c" ? 2 : 1 };
   return allocate(dtype, 0) === undefined ? undefined : dtype;
 }
