@@ -30,8 +30,9 @@ export async function writeUnitFiles(
   rows: CellRows,
   output: OutputStore,
 ): Promise<UnitFile[]> {
-  // Partition names per cell (h0) and per time step, computed once; rows then only look them up.
-  const h0 = new Array<string | undefined>(mapping.cells.length);
+  // Rows are grouped by (base cell, time partition) as numbers; names are built once per group.
+  const base = new Uint8Array(mapping.cells.length);
+  for (let g = 0; g < base.length; g++) base[g] = Number(((mapping.cells[g] as bigint) >> 45n) & 0x7fn);
   let steps = 1;
   for (let r = 0; r < rows.length; r++) steps = Math.max(steps, (rows.step[r] as number) + 1);
   const stepDir = Array.from({ length: steps }, (_, s) => {
@@ -39,32 +40,46 @@ export async function writeUnitFiles(
     const part = timePartitionOf(p.timesMs[timeStart + s] as number, p.config.timePartition);
     return part ? `/${part[0]}=${part[1]}` : "";
   });
-  const groups = new Map<string, number[]>();
+  const byKey = new Map<number, { dir: string; rows: number[] }>();
   let lastKey = -1;
   let lastList: number[] = [];
   for (let r = 0; r < rows.length; r++) {
     const g = rows.cell[r] as number;
     const s = rows.step[r] as number;
-    const key = g * steps + s;
+    const key = (base[g] as number) * steps + s;
     if (key !== lastKey) {
-      const h = h0[g] ?? h0Of(mapping.cells[g] as bigint);
-      h0[g] = h;
-      // At resolution 0 the cell column is itself named h0: a partition of that name would shadow it in hive
-      // readers, and each cell is its own h0 anyway, so only the time partition remains.
-      const dir = p.config.resolution === 0 ? (stepDir[s] as string).slice(1) : `h0=${h}${stepDir[s]}`;
-      let list = groups.get(dir);
-      if (!list) {
-        list = [];
-        groups.set(dir, list);
+      let group = byKey.get(key);
+      if (!group) {
+        // At resolution 0 the cell column is itself named h0: a partition of that name would shadow it in hive
+        // readers, and each cell is its own h0 anyway, so only the time partition remains.
+        const dir =
+          p.config.resolution === 0
+            ? (stepDir[s] as string).slice(1)
+            : `h0=${h0Of(mapping.cells[g] as bigint)}${stepDir[s]}`;
+        group = { dir, rows: [] };
+        byKey.set(key, group);
       }
       lastKey = key;
-      lastList = list;
+      lastList = group.rows;
     }
     lastList.push(r);
   }
+  // Time partitions of different steps can share a name (hours of one day): merge, keeping cell-then-time order.
+  const groups = new Map<string, ArrayLike<number>>();
+  const merged = new Map<string, number[]>();
+  for (const { dir, rows: list } of byKey.values()) {
+    const existing = groups.get(dir);
+    if (!existing) groups.set(dir, list);
+    else {
+      const all = merged.get(dir) ?? Array.from(existing);
+      for (const r of list) all.push(r);
+      merged.set(dir, all);
+    }
+  }
+  for (const [dir, all] of merged) groups.set(dir, Uint32Array.from(all).sort());
   const files: UnitFile[] = [];
   for (const dir of [...groups.keys()].sort()) {
-    const picks = groups.get(dir) as number[];
+    const picks = groups.get(dir) as ArrayLike<number>;
     const bytes = encodeH3Parquet(columnsOf(p, timeStart, mapping, rows, picks), {
       rowGroupSize: p.config.rowGroupSize,
     });
@@ -80,16 +95,31 @@ export async function writeUnitFiles(
   return files;
 }
 
-function columnsOf(p: Prepared, timeStart: number, mapping: CellMapping, rows: CellRows, picks: number[]) {
+function columnsOf(
+  p: Prepared,
+  timeStart: number,
+  mapping: CellMapping,
+  rows: CellRows,
+  picks: ArrayLike<number>,
+) {
   const n = picks.length;
   const cells = new BigUint64Array(n);
   const time = p.timesMs ? new BigInt64Array(n) : undefined;
   const values = p.variables.map(() => new Float64Array(n));
   const count = p.method === "aggregate" ? new Uint32Array(n) : undefined;
+  const stepMicros = new Map<number, bigint>();
   for (let i = 0; i < n; i++) {
     const r = picks[i] as number;
     cells[i] = mapping.cells[rows.cell[r] as number] as bigint;
-    if (time && p.timesMs) time[i] = msToMicros(p.timesMs[timeStart + (rows.step[r] as number)] as number);
+    if (time && p.timesMs) {
+      const step = rows.step[r] as number;
+      let us = stepMicros.get(step);
+      if (us === undefined) {
+        us = msToMicros(p.timesMs[timeStart + step] as number);
+        stepMicros.set(step, us);
+      }
+      time[i] = us;
+    }
     for (let v = 0; v < values.length; v++)
       (values[v] as Float64Array)[i] = (rows.values[v] as Float64Array)[r] as number;
     if (count) count[i] = rows.count[r] as number;
