@@ -105,15 +105,28 @@ async function openTiff(bytes: Uint8Array): Promise<DirectFile> {
     bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
   );
   const count = await tiff.getImageCount();
+  // The scanner names image IFDs "0", "1", ... and mask IFDs (NewSubfileType bit 2) "mask_0", ...: map names back.
+  const images: number[] = [];
+  const masks: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const subfile = Number((await tiff.getImage(i)).fileDirectory.getValue("NewSubfileType") ?? 0);
+    (subfile & 4 ? masks : images).push(i);
+  }
   return {
     format: "tiff",
     async read(variable, shape) {
-      const index = /^\d+$/.test(variable) ? Number(variable) : 0;
-      if (index >= count) return { unsupported: `no image ${index} in the TIFF (${count} images)` };
+      const mask = /^mask_(\d+)$/.exec(variable);
+      const level = mask ? Number(mask[1]) : /^\d+$/.test(variable) ? Number(variable) : 0;
+      const index = (mask ? masks : images)[level];
+      if (index === undefined) return { unsupported: `no ${mask ? "mask" : "image"} ${level} in the TIFF` };
       const image = await tiff.getImage(index);
+      // JPEG in YCbCr: the references decode to RGB (as imagecodecs does); geotiff.js's readRGB does the same.
+      if (Number(image.fileDirectory.getValue("PhotometricInterpretation")) === 6) {
+        return { values: (await image.readRGB({ interleave: true })) as unknown as ArrayLike<unknown> };
+      }
       const samples = image.getSamplesPerPixel();
-      const planar =
-        samples > 1 && shape?.length === 3 && shape[0] === samples && shape[2] === image.getWidth();
+      // The file's own PlanarConfiguration, not the shape: a 4x4 overview of 4 bands looks planar by shape.
+      const planar = samples > 1 && Number(image.fileDirectory.getValue("PlanarConfiguration")) === 2;
       if (!planar)
         return { values: (await image.readRasters({ interleave: true })) as unknown as ArrayLike<unknown> };
       const bands = (await image.readRasters({ interleave: false })) as unknown as ArrayLike<unknown>[];

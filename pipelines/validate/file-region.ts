@@ -12,6 +12,8 @@ export function regionOfFile(
 ): { region: Array<[number, number]>; complete: boolean } | undefined {
   const p = table.paths.indexOf(url);
   if (p < 0) return undefined;
+  // The only file of the array: inline chunks (small or padded edge blocks the scanner embedded) are its too.
+  if (table.paths.length === 1) return { region: shape.map((n): [number, number] => [0, n]), complete: true };
   const rank = table.grid.length;
   const lo = new Array<number>(rank).fill(Number.POSITIVE_INFINITY);
   const hi = new Array<number>(rank).fill(-1);
