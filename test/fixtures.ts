@@ -15,7 +15,9 @@ if (!haveFixtures) {
   if (process.env.REFS_REQUIRE_FIXTURES === "1") {
     throw new Error(`REFS_REQUIRE_FIXTURES=1 but no fixtures at ${fixturesDir}`);
   }
-  console.warn(`[conformance] skipped: no fixtures at ${fixturesDir} (set REFS_FIXTURES to run these suites)`);
+  console.warn(
+    `[conformance] skipped: no fixtures at ${fixturesDir} (set REFS_FIXTURES to run these suites)`,
+  );
 }
 
 export interface FixtureFile {

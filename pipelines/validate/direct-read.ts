@@ -114,7 +114,7 @@ async function openTiff(bytes: Uint8Array): Promise<DirectFile> {
   }
   return {
     format: "tiff",
-    async read(variable, shape) {
+    async read(variable) {
       const mask = /^mask_(\d+)$/.exec(variable);
       const level = mask ? Number(mask[1]) : /^\d+$/.test(variable) ? Number(variable) : 0;
       const index = (mask ? masks : images)[level];
