@@ -30,7 +30,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.usage;
     }
     console.error(`refs ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    if (process.env.REFS_DEBUG && error instanceof Error) console.error(error.stack);
+    // -v (or REFS_DEBUG) shows where it happened, and the chain of causes.
+    const verbose = rest.includes("-v") || rest.includes("--verbose") || Boolean(process.env.REFS_DEBUG);
+    if (verbose && error instanceof Error) {
+      for (let e: unknown = error; e instanceof Error; e = e.cause) console.error(e.stack);
+    }
     return EXIT.failure;
   }
 }

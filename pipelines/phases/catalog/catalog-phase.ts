@@ -2,6 +2,7 @@ import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
 import { catalogProject } from "../../../catalog-api/stac/catalog-project.js";
 import { readAllRecords } from "../../../compute/index.js";
+import { Progress } from "../../progress/progress.js";
 import type { Workspace } from "../../project/workspace.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
 import { dataVariables } from "../compute/variables.js";

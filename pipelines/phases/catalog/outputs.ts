@@ -28,11 +28,13 @@ export async function partitionDescriptions(
   records: Iterable<UnitRecord>,
   resolution: number,
   catalogDir: string,
+  onFile?: (bytes: number) => void,
 ): Promise<PartitionDescription[]> {
   const out: PartitionDescription[] = [];
   for (const record of records) {
     for (const file of record.files) {
       const bytes = await output.read(file.path);
+      onFile?.(bytes?.length ?? 0);
       if (!bytes) continue; // recorded but gone: the next compute run redoes the unit
       const d = await describeParquet(bytes);
       if (d.rows === 0) continue;
