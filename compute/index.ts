@@ -15,6 +15,7 @@ export {
   computeProject,
   type IOModule,
   type RunOptions,
+  type UnitFailure,
 } from "./run.js";
 export type { ArrayReader, Region } from "./source.js";
 export { type K8sJobOptions, k8sJobManifest } from "./units/k8s.js";

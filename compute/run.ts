@@ -46,6 +46,17 @@ export interface RunOptions {
   /** Blocks with fewer pixels map in this thread (default 200000). */
   minPixelsForWorkers?: number;
   onProgress?: (p: Progress) => void;
+  /**
+   * A unit that fails (a corrupt chunk, an unreadable file) is recorded in `failures` and the others go on; it has
+   * no completion record, so a rerun tries it again. False: the first failure stops the run (default true).
+   */
+  continueOnError?: boolean;
+}
+
+/** A unit that failed, with the reason (the UnitError's message, naming the unit and the cause). */
+export interface UnitFailure {
+  unit: string;
+  reason: string;
 }
 
 export interface ComputeSummary {
@@ -60,6 +71,7 @@ export interface ComputeSummary {
   files: number;
   method: "aggregate" | "sample";
   progress: Progress;
+  failures: UnitFailure[];
 }
 
 export async function computeProject(
@@ -89,16 +101,22 @@ export async function computeProject(
   const todo = mine.filter((u) => !done(u));
   const meter = new ProgressMeter(mine.length, mine.length - todo.length, options.onProgress);
   const results: UnitRecord[] = [];
+  const failures: UnitFailure[] = [];
   const onRecord = (r: UnitRecord) => {
     results.push(r);
     meter.unitFinished(r.rows, r.values);
   };
+  const onFailure = (unit: WorkUnit, error: unknown) => {
+    if (options.continueOnError === false) throw error;
+    failures.push({ unit: unit.id, reason: error instanceof Error ? describeError(error) : String(error) });
+    meter.unitFinished(0, 0);
+  };
   if (options.workers && options.workers > 0 && todo.length > 1) {
     if (!options.ioModule)
       throw new ComputeError("workers need an ioModule to build their own reader and output");
-    await runUnitsOnWorkers(options.ioModule, config, todo, options, onRecord);
+    await runUnitsOnWorkers(options.ioModule, config, todo, options, onRecord, onFailure);
   } else {
-    await runSerial(p, io, todo, options, onRecord);
+    await runSerial(p, io, todo, options, onRecord, onFailure);
   }
   return {
     unitsTotal: p.units.length,
@@ -111,7 +129,16 @@ export async function computeProject(
     files: results.reduce((s, r) => s + r.files.length, 0),
     method: p.method,
     progress: meter.snapshot(),
+    failures,
   };
+}
+
+/** An error's message followed by its causes' ("unit t3_y0_x1 failed: ...: not found: s3://..."). */
+function describeError(error: Error): string {
+  const parts = [error.message];
+  for (let e = error.cause; e instanceof Error; e = e.cause)
+    if (!parts[0]?.includes(e.message)) parts.push(e.message);
+  return parts.join(": ");
 }
 
 export function mapperFor(p: Prepared, cacheDir: string | undefined, options: RunOptions): CellMapper {
@@ -128,10 +155,20 @@ async function runSerial(
   units: WorkUnit[],
   options: RunOptions,
   onRecord: (r: UnitRecord) => void,
+  onFailure: (unit: WorkUnit, error: unknown) => void,
 ): Promise<void> {
   const mapper = mapperFor(p, io.cacheDir, options);
   try {
-    for (const unit of units) onRecord(await runUnit(p, unit, { read: io.read, output: io.output, mapper }));
+    for (const unit of units) {
+      let record: UnitRecord;
+      try {
+        record = await runUnit(p, unit, { read: io.read, output: io.output, mapper });
+      } catch (error) {
+        onFailure(unit, error);
+        continue;
+      }
+      onRecord(record);
+    }
   } finally {
     await mapper.close();
   }

@@ -14,6 +14,7 @@ export async function runUnitsOnWorkers(
   units: WorkUnit[],
   options: RunOptions,
   onRecord: (r: UnitRecord) => void,
+  onFailure: (unit: WorkUnit, error: unknown) => void,
 ): Promise<void> {
   const size = Math.min(options.workers ?? 1, units.length);
   const pool = new WorkerPool(
@@ -29,7 +30,18 @@ export async function runUnitsOnWorkers(
     size,
   );
   try {
-    await Promise.all(units.map(async (u) => onRecord(await pool.run<UnitRecord>({ unit: u.id }))));
+    await Promise.all(
+      units.map(async (u) => {
+        let record: UnitRecord;
+        try {
+          record = await pool.run<UnitRecord>({ unit: u.id });
+        } catch (error) {
+          onFailure(u, error);
+          return;
+        }
+        onRecord(record);
+      }),
+    );
   } finally {
     await pool.close();
   }

@@ -72,6 +72,7 @@ export const computeCommand: Command = {
       { status, summary },
       `compute ${status.state}: ${summary?.unitsRun ?? 0} units run, ${summary?.unitsAlreadyDone ?? 0} already done, ${summary?.rows ?? 0} rows`,
     );
+    if (status.state === "partial") return EXIT.partial;
     return status.state === "done" ? EXIT.ok : EXIT.failure;
   },
 };

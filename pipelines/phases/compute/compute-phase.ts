@@ -74,9 +74,15 @@ export async function computePhase(
       `compute: ${s.unitsRun} units run (${s.unitsAllFill} all fill), ${s.unitsAlreadyDone} already done, ` +
         `${s.rows} rows in ${s.files} files, ${Math.round(s.progress.valuesPerSecond)} values/s`,
     );
+    for (const f of s.failures) log(`compute: failed ${f.reason}`);
     return {
-      counts: { total: s.unitsPlanned, done: s.unitsRun, skipped: s.unitsAlreadyDone, failed: 0 },
-      failures: [],
+      counts: {
+        total: s.unitsPlanned,
+        done: s.unitsRun,
+        skipped: s.unitsAlreadyDone,
+        failed: s.failures.length,
+      },
+      failures: s.failures.map((f) => ({ item: f.unit, reason: f.reason })),
       details: {
         rows: s.rows,
         values: s.values,
