@@ -1,3 +1,4 @@
+import type { ReferenceSet } from "../../../refs/model/reference-set.js";
 import type { ProjectConfig } from "../../project/config.js";
 import type { FileScanSummary } from "./file-results.js";
 
@@ -12,12 +13,38 @@ export interface ScanPlan {
   expectedJsonBytes: number;
   format: "json" | "parquet";
   formatReason: string;
+  /** CF time encodings ("<units> (<calendar>)") of time-like coordinates in the sampled files, by array. */
+  timeEncodings: Record<string, string[]>;
+}
+
+/**
+ * The distinct CF time encodings of each time-like array (units "<unit> since <date>") across the sampled files:
+ * more than one for an array means the combine re-encodes it to the first.
+ */
+export function timeEncodings(sets: readonly ReferenceSet[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const refs of sets) {
+    for (const [key, attrs] of refs.metadata) {
+      if (!key.endsWith("/.zattrs") || typeof attrs.units !== "string" || !/\ssince\s/.test(attrs.units))
+        continue;
+      const name = key.slice(0, -"/.zattrs".length);
+      const encoding = `${attrs.units} (${typeof attrs.calendar === "string" ? attrs.calendar : "standard"})`;
+      const seen = (out[name] ??= []);
+      if (!seen.includes(encoding)) seen.push(encoding);
+    }
+  }
+  return out;
 }
 
 /** Bytes one chunk reference takes in kerchunk JSON beyond its URL (key, offset, length, punctuation). */
 const JSON_BYTES_PER_REF = 40;
 
-export function planScan(config: ProjectConfig, files: number, sample: readonly FileScanSummary[]): ScanPlan {
+export function planScan(
+  config: ProjectConfig,
+  files: number,
+  sample: readonly FileScanSummary[],
+  sampleSets: readonly ReferenceSet[] = [],
+): ScanPlan {
   const chunks = sample.reduce((s, r) => s + r.chunks, 0);
   const chunkBytes = sample.reduce((s, r) => s + r.chunkBytes, 0);
   const chunksPerFile = sample.length ? chunks / sample.length : 0;
@@ -45,5 +72,6 @@ export function planScan(config: ProjectConfig, files: number, sample: readonly 
     expectedJsonBytes: Math.round(expectedReferences * (JSON_BYTES_PER_REF + Math.min(urlBytes, 12))),
     format,
     formatReason,
+    timeEncodings: timeEncodings(sampleSets),
   };
 }

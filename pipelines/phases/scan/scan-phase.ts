@@ -59,7 +59,8 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
     };
     const sampleSize = Math.min(options.sampleSize ?? 3, files.length);
     const first = await scanFiles(files.slice(0, sampleSize), results, scanOptions);
-    plan = planScan(config, files.length, first.records);
+    const sampleSets = await Promise.all(first.records.map((r) => results.references(r.url)));
+    plan = planScan(config, files.length, first.records, sampleSets);
     log(describePlan(plan));
     const rest = await scanFiles(files.slice(sampleSize), results, scanOptions);
     progress.finish();
@@ -88,9 +89,16 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
 }
 
 function describePlan(p: ScanPlan): string {
+  const times = Object.entries(p.timeEncodings).map(([name, encodings]) =>
+    encodings.length === 1
+      ? `scan: ${name} is encoded as ${encodings[0]} in every sampled file`
+      : `scan: ${name} has ${encodings.length} encodings in the sample (${encodings.join("; ")}): combined values are re-encoded to the first`,
+  );
   return [
     `scan: sampled ${p.sampled} of ${p.files} files: ${p.chunksPerFile.toFixed(0)} chunks per file,`,
     `average chunk ${(p.averageChunkBytes / 1024).toFixed(1)} KiB, about ${p.expectedReferences} references`,
     `(~${(p.expectedJsonBytes / 1048576).toFixed(1)} MiB as JSON) -> ${p.format}: ${p.formatReason}`,
-  ].join(" ");
+  ]
+    .join(" ")
+    .concat(times.length ? `\n${times.join("\n")}` : "");
 }
