@@ -35,12 +35,21 @@ export async function catalogPhase(
     const { refs, summary } = await loadReferences(ws);
     const output = computeOutput(ws, config);
     const records = await readAllRecords(output);
+    const files = [...records.values()].reduce((n, r) => n + r.files.length, 0);
+    const progress = new Progress({
+      label: "catalog",
+      total: files,
+      unit: "files",
+      quiet: options.quiet ?? false,
+    });
     const partitions = await partitionDescriptions(
       output,
       records.values(),
       config.compute.resolution,
       ws.catalogDir,
+      (bytes) => progress.tick(1, bytes),
     );
+    progress.finish();
     const variables = config.compute.variables.length ? config.compute.variables : dataVariables(refs);
     const reference = referenceDescription(config, summary, variables, partitions, ws.catalogDir);
     const store = options.store ?? new SqliteStore(ws.apiDatabase);

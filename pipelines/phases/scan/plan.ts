@@ -29,8 +29,9 @@ export function timeEncodings(sets: readonly ReferenceSet[]): Record<string, str
         continue;
       const name = key.slice(0, -"/.zattrs".length);
       const encoding = `${attrs.units} (${typeof attrs.calendar === "string" ? attrs.calendar : "standard"})`;
-      const seen = (out[name] ??= []);
+      const seen = out[name] ?? [];
       if (!seen.includes(encoding)) seen.push(encoding);
+      out[name] = seen;
     }
   }
   return out;
