@@ -1,5 +1,5 @@
 import { parquetMetadata, parquetRead, parquetSchema } from "hyparquet";
-import { ZSTDDecoder } from "zstddec";
+import { zstdDecoder } from "../../../refs/formats/kerchunk-parquet/read.js";
 
 /** What the catalog says of one H3 Parquet file, read from the file itself so it is exact. */
 export interface ParquetDescription {
@@ -12,16 +12,6 @@ export interface ParquetDescription {
   time?: [string, string];
   /** Per value column: min, max and mean over non-missing values. */
   stats: Record<string, { min: number; max: number; mean: number }>;
-}
-
-let zstd: Promise<ZSTDDecoder> | undefined;
-function decoder(): Promise<ZSTDDecoder> {
-  zstd ??= (async () => {
-    const d = new ZSTDDecoder();
-    await d.init();
-    return d;
-  })();
-  return zstd;
 }
 
 function typeName(element: {
@@ -54,7 +44,7 @@ export async function describeParquet(bytes: Uint8Array): Promise<ParquetDescrip
   let tMin = Number.POSITIVE_INFINITY;
   let tMax = Number.NEGATIVE_INFINITY;
   const acc = new Map(valueColumns.map((c) => [c.name, { min: Infinity, max: -Infinity, sum: 0, n: 0 }]));
-  const d = await decoder();
+  const d = await zstdDecoder();
   await parquetRead({
     file: buffer,
     metadata,

@@ -7,7 +7,8 @@ import { parsePythonJson } from "../python-json.js";
 import { type ParquetRefsReader, recordCount, recordPath } from "./layout.js";
 
 let zstd: Promise<ZSTDDecoder> | undefined;
-async function zstdDecoder(): Promise<ZSTDDecoder> {
+/** One shared, initialised ZSTD decoder for hyparquet's `compressors` (ZSTD is what our Parquet files use). */
+export async function zstdDecoder(): Promise<ZSTDDecoder> {
   zstd ??= (async () => {
     const decoder = new ZSTDDecoder();
     await decoder.init();
