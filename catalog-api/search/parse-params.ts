@@ -12,25 +12,27 @@ import {
   type SortField,
 } from "./request.js";
 
+/** The parameters of GET /search, which are also the members of a POST /search body. */
+const SEARCH_MEMBERS = new Set([
+  "collections",
+  "ids",
+  "bbox",
+  "intersects",
+  "datetime",
+  "h3",
+  "filter",
+  "filter-lang",
+  "filter-crs",
+  "sortby",
+  "fields",
+  "limit",
+  "token",
+]);
+
 /** Turn GET query parameters into a SearchRequest (lists are comma-separated, filter in CQL2 text or JSON). */
 export function searchFromQuery(q: Record<string, string | undefined>): SearchRequest {
-  const known = new Set([
-    "collections",
-    "ids",
-    "bbox",
-    "intersects",
-    "datetime",
-    "h3",
-    "filter",
-    "filter-lang",
-    "filter-crs",
-    "sortby",
-    "fields",
-    "limit",
-    "token",
-  ]);
   for (const key of Object.keys(q))
-    if (!known.has(key)) throw new CatalogInputError("is not a search parameter", key);
+    if (!SEARCH_MEMBERS.has(key)) throw new CatalogInputError("is not a search parameter", key);
   const list = (key: string) => (q[key] === undefined ? undefined : splitList(q[key]!, key));
   const req: SearchRequest = { limit: parseLimit(q.limit) };
   req.collections = list("collections");
@@ -54,23 +56,8 @@ export function searchFromBody(body: unknown): SearchRequest {
     throw new CatalogInputError("must be a JSON object", "body");
   }
   const b = body as Record<string, unknown>;
-  const known = new Set([
-    "collections",
-    "ids",
-    "bbox",
-    "intersects",
-    "datetime",
-    "h3",
-    "filter",
-    "filter-lang",
-    "filter-crs",
-    "sortby",
-    "fields",
-    "limit",
-    "token",
-  ]);
   for (const key of Object.keys(b))
-    if (!known.has(key)) throw new CatalogInputError("is not a search member", key);
+    if (!SEARCH_MEMBERS.has(key)) throw new CatalogInputError("is not a search member", key);
   const req: SearchRequest = { limit: parseLimit(b.limit) };
   req.collections = stringList(b.collections, "collections");
   req.ids = stringList(b.ids, "ids");
