@@ -28,9 +28,11 @@ export function searchRoutes(app: Hono, o: ApiOptions): void {
     const id = c.req.param("collectionId");
     if (!(await o.store.getCollection(id))) throw apiError(404, `collection "${id}" not found`);
     const query = c.req.query();
-    if (query.collections !== undefined || query.ids !== undefined)
-      throw apiError(400, "collections/ids: not parameters of /items");
-    const req = { ...searchFromQuery(query), collections: [id] };
+    const req = searchFromQuery(query);
+    // Clients such as pystac-client repeat the collection as `collections=<id>`; any other collection conflicts.
+    if (req.collections && req.collections.some((other) => other !== id))
+      throw apiError(400, `collections: /collections/${id}/items holds only collection "${id}"`);
+    req.collections = [id];
     return c.json(itemCollection(c, req, await runSearch(o.store, req)), 200, {
       "content-type": "application/geo+json",
     });

@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { latLngToCell } from "h3-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
+import type { StacItem } from "../../catalog-api/stac/types.js";
+import { h3Matches, timeMatches } from "../catalog-api/brute-force.js";
+import { generatedCollection, generateItems } from "../catalog-api/generate-items.js";
+
+/**
+ * pystac-client, the Python STAC client, against `refs serve` running as a real process on 127.0.0.1.
+ * pystac-client is not on the npm registry or in Debian and PyPI is unreachable here, so this runs only where
+ * `python3` (or REFS_PYTHON) can import pystac_client, e.g. with PYTHONPATH pointing at checkouts of pystac and
+ * pystac-client (plus Debian's python3-requests and python3-dateutil). Elsewhere it skips and says so.
+ */
+const python = process.env.REFS_PYTHON ?? "python3";
+const probe = spawnSync(python, ["-c", "import pystac_client"], { encoding: "utf8" });
+const available = probe.status === 0;
+if (!available) {
+  console.warn(
+    `skipping the pystac-client interop test: ${python} cannot import pystac_client ` +
+      "(install pystac-client, or set PYTHONPATH / REFS_PYTHON)",
+  );
+}
+const script = fileURLToPath(new URL("./pystac_client_check.py", import.meta.url));
+
+interface Seen {
+  versions: Record<string, string>;
+  conforms: Record<string, boolean>;
+  collections: string[];
+  datetime_POST: { ids: string[]; matched: number | null };
+  datetime_GET: { ids: string[]; matched: number | null };
+  open_end: string[];
+  cql2_json: string[];
+  cql2_text: string[];
+  h3_function: string[];
+  sorted_quality: (number | undefined)[];
+  fields_keys: string[];
+  collection_items: number;
+  single_item: string;
+  by_ids: string[];
+}
+
+const sorted = (ids: string[]) => [...ids].sort();
+const props = (item: StacItem) => item.properties as Record<string, unknown>;
+
+describe.skipIf(!available)("pystac-client against refs serve", () => {
+  const items = generateItems(600);
+  const h3Cell = latLngToCell(40, 5, 2);
+  let dir: string;
+  let child: ChildProcess;
+  let seen: Seen;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "refs-pystac-"));
+    const db = join(dir, "catalog.sqlite");
+    const store = new SqliteStore(db);
+    await store.putCollection(generatedCollection());
+    await store.putItems("gen", items);
+    await store.close();
+    child = spawn(process.execPath, ["bin/refs.js", "serve", "--db", db, "--port", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (d) => {
+        out += String(d);
+        const m = /STAC API at (http:\/\/\S+?)\//.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once("exit", (code) => reject(new Error(`refs serve exited with ${code}: ${out}`)));
+    });
+    const run = spawnSync(python, [script, url, h3Cell], { encoding: "utf8", timeout: 120_000 });
+    if (run.status !== 0) throw new Error(`pystac-client script failed (${run.status}):\n${run.stderr}`);
+    seen = JSON.parse(run.stdout) as Seen;
+  }, 180_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("opens the API and sees its conformance classes and collections", () => {
+    expect(seen.conforms).toEqual({
+      CORE: true,
+      COLLECTIONS: true,
+      FEATURES: true,
+      ITEM_SEARCH: true,
+      FILTER: true,
+      SORT: true,
+      FIELDS: true,
+    });
+    expect(seen.collections).toEqual(["gen"]);
+  });
+
+  it("pages through a datetime search by POST and by GET without duplicates or gaps", () => {
+    const want = sorted(
+      timeMatches(items, Date.parse("2020-03-01T00:00:00Z"), Date.parse("2020-04-30T23:59:59Z")),
+    );
+    expect(want.length).toBeGreaterThan(50); // several pages of 25
+    for (const got of [seen.datetime_POST, seen.datetime_GET]) {
+      expect(got.ids).toHaveLength(want.length);
+      expect(sorted(got.ids)).toEqual(want);
+    }
+    expect(sorted(seen.open_end)).toEqual(
+      sorted(timeMatches(items, Date.parse("2020-12-01T00:00:00Z"), Infinity)),
+    );
+  });
+
+  it("filters with CQL2 JSON, CQL2 text and the H3 function", () => {
+    expect(sorted(seen.cql2_json)).toEqual(
+      sorted(items.filter((i) => props(i).platform === "O'Brien").map((i) => i.id)),
+    );
+    const text = items.filter(
+      (i) =>
+        (props(i).quality as number | undefined) !== undefined &&
+        (props(i).quality as number) > 0.5 &&
+        props(i).flag === true,
+    );
+    expect(sorted(seen.cql2_text)).toEqual(sorted(text.map((i) => i.id)));
+    const h3 = h3Matches(items, [h3Cell]);
+    expect(h3.length).toBeGreaterThan(0);
+    expect(sorted(seen.h3_function)).toEqual(sorted(h3));
+  });
+
+  it("sorts, limits fields, lists a collection's items and fetches single items", () => {
+    const qualities = seen.sorted_quality;
+    expect(qualities).toHaveLength(40);
+    const best = items
+      .map((i) => props(i).quality as number | undefined)
+      .filter((q): q is number => q !== undefined)
+      .sort((a, b) => b - a)
+      .slice(0, 40);
+    expect(qualities).toEqual(best);
+    expect(seen.fields_keys).not.toContain("geometry");
+    expect(seen.fields_keys).toContain("id");
+    expect(seen.collection_items).toBe(items.length);
+    expect(seen.single_item).toBe("item-000005");
+    expect(sorted(seen.by_ids)).toEqual(["item-000003", "item-000007"]);
+  });
+});
