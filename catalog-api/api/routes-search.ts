@@ -30,7 +30,7 @@ export function searchRoutes(app: Hono, o: ApiOptions): void {
     const query = c.req.query();
     const req = searchFromQuery(query);
     // Clients such as pystac-client repeat the collection as `collections=<id>`; any other collection conflicts.
-    if (req.collections && req.collections.some((other) => other !== id))
+    if (req.collections?.some((other) => other !== id))
       throw apiError(400, `collections: /collections/${id}/items holds only collection "${id}"`);
     req.collections = [id];
     return c.json(itemCollection(c, req, await runSearch(o.store, req)), 200, {
