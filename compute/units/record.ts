@@ -31,6 +31,8 @@ export interface UnitRecord {
   skipped?: "all-fill" | "no-cells";
   files: UnitFile[];
   stats: Record<string, ValueStats>;
+  /** Column -> its variable and extra-dimension elements (levels, bands), when variables have extra dimensions. */
+  columns?: Record<string, { variable: string; dims: Record<string, { index: number; value: number }> }>;
   /** Time range [min, max] in ISO 8601, when the data has time. */
   time?: [string, string];
   finishedAt: string;
