@@ -42,9 +42,11 @@ export async function catalogProject(
   options: CatalogProjectOptions,
 ): Promise<CatalogProjectResult> {
   const id = outputs.project.id;
+  const base = options.assetBaseUrl ?? pathToFileURL(`${resolve(options.outDir)}/`).href;
   const items: StacItem[] = [
     ...outputs.partitions.map((p) => partitionItem(p, id)),
-    ...outputs.referenceSets.map((r) => referenceItem(r, id)),
+    // fsspec resolves `fo` against the reader's working directory, not the item: it must be absolute.
+    ...outputs.referenceSets.map((r) => referenceItem(r, id, new URL(r.href, base).href)),
   ];
   const seen = new Set<string>();
   for (const i of items) {
@@ -66,7 +68,6 @@ export async function catalogProject(
   });
   const files = await writeStaticCatalog(options.outDir, layout);
   if (options.store) {
-    const base = options.assetBaseUrl ?? pathToFileURL(`${resolve(options.outDir)}/`).href;
     await options.store.putCollection({ ...collection, links: [] });
     await options.store.replaceItems(
       id,

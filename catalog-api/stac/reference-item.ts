@@ -9,15 +9,20 @@ import { type JsonObject, STAC_VERSION, type StacItem } from "./types.js";
 /**
  * The Item of one reference set. Its asset has roles data + references and carries what Python needs to open it:
  * `xarray.open_dataset("reference://", **asset["xarray:open_kwargs"])` (the xarray-assets extension's field
- * names; fsspec's ReferenceFileSystem reads JSON files and Parquet folders alike).
+ * names; fsspec's ReferenceFileSystem reads JSON files and Parquet folders alike). `absoluteHref` is the reference
+ * set's full URL, used for `fo`, which readers resolve against their own working directory.
  */
-export function referenceItem(r: ReferenceSetDescription, collection: string): StacItem {
+export function referenceItem(
+  r: ReferenceSetDescription,
+  collection: string,
+  absoluteHref = r.href,
+): StacItem {
   const where = `reference set ${r.href}`;
   if (r.format !== "json" && r.format !== "parquet")
     throw new CatalogInputError(`format must be json or parquet`, where);
   if (r.variables.length === 0) throw new CatalogInputError("lists no variables", where);
   const bbox = checkBbox(r.bbox, `${where} bbox`);
-  const storage: JsonObject = { fo: r.href, remote_protocol: r.remoteProtocol };
+  const storage: JsonObject = { fo: absoluteHref, remote_protocol: r.remoteProtocol };
   if (r.remoteOptions) storage.remote_options = r.remoteOptions as JsonObject;
   const asset: JsonObject = {
     href: r.href,

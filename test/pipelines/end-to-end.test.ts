@@ -4,9 +4,11 @@
  * (nothing lost or duplicated), and every phase re-run (nothing redone).
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../catalog-api/api/app.js";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
@@ -21,6 +23,10 @@ import { readStatus } from "../../pipelines/status/phase-status.js";
 import { datasetSql, duckQuery } from "../compute/helpers/duck.js";
 import { snapshot } from "../compute/helpers/snapshot.js";
 import { haveFixtures } from "../fixtures.js";
+
+interface RefsItem {
+  assets: { references: { href: string; "xarray:open_kwargs": { storage_options: { fo: string } } } };
+}
 
 const root = resolve(import.meta.dirname, "..", "..");
 const schemasDir = process.env.REFS_STAC_SCHEMAS ?? resolve(root, "..", "shared", "stac-schemas");
@@ -150,6 +156,25 @@ describe("the whole job, end to end", () => {
         expect(cell).toBeDefined();
         const byCell = await search(app, `/search?collections=e2e&h3=${cell}&limit=500`);
         expect(byCell.features.length).toBeGreaterThan(0);
+        // The references item opens from anywhere: `fo` is the absolute URL of the reference file, in the API and
+        // in the static catalog alike (fsspec resolves a relative `fo` against the reader's working directory).
+        const served = (await (
+          await app.request("/collections/e2e/items/e2e-references")
+        ).json()) as RefsItem;
+        const asset = served.assets.references;
+        const fo = asset["xarray:open_kwargs"].storage_options.fo;
+        expect(fo).toBe(asset.href);
+        expect(fo.startsWith("file:///")).toBe(true);
+        expect(existsSync(fileURLToPath(fo))).toBe(true);
+        expect(resolve(fileURLToPath(fo)).startsWith(resolve(ws.referencesDir))).toBe(true);
+        const itemFiles = await readdir(join(ws.catalogDir, "e2e", "items"));
+        const onDisk = JSON.parse(
+          await readFile(
+            join(ws.catalogDir, "e2e", "items", itemFiles.find((f) => f.includes("references"))!),
+            "utf8",
+          ),
+        ) as RefsItem;
+        expect(onDisk.assets.references["xarray:open_kwargs"].storage_options.fo).toBe(fo);
       } finally {
         await store.close();
       }
