@@ -20,10 +20,22 @@ export interface ComputeConfig {
   unitChunks?: { time?: number; y?: number; x?: number };
   /** Rows per Parquet row group (default 65536). */
   rowGroupSize?: number;
+  /**
+   * One element of an extra dimension (level, band, ensemble member) by coordinate value (`{"level": 850}`) or
+   * by 0-based index (`{"level": {"index": 3}}`). Extra dimensions not selected give one column per element.
+   */
+  select?: Record<string, SelectValue>;
 }
 
-export type NormalizedConfig = Required<Omit<ComputeConfig, "unitChunks">> & {
+export type SelectValue = number | string | { index: number } | { value: number };
+
+/** A selection, checked: by coordinate value or by index. */
+export type Selection = Record<string, { value: number } | { index: number }>;
+
+export type NormalizedConfig = Required<Omit<ComputeConfig, "unitChunks" | "select">> & {
   unitChunks: { time: number; y: number; x: number };
+  /** Present only when something is selected, so configurations without one keep their hash. */
+  select?: Selection;
 };
 
 const AGGREGATIONS = new Set(["mean", "min", "max", "sum", "count"]);
@@ -54,6 +66,7 @@ export function normalizeConfig(c: ComputeConfig): NormalizedConfig {
   if (!Number.isInteger(rowGroupSize) || rowGroupSize < 1) {
     throw new ComputeConfigError("rowGroupSize", `must be >= 1, got ${rowGroupSize}`);
   }
+  const select = normalizeSelect(c.select);
   return {
     variables: [...c.variables],
     resolution: c.resolution,
@@ -66,7 +79,50 @@ export function normalizeConfig(c: ComputeConfig): NormalizedConfig {
       x: per(c.unitChunks?.x, "x"),
     },
     rowGroupSize,
+    ...(select ? { select } : {}),
   };
+}
+
+function normalizeSelect(select: ComputeConfig["select"]): Selection | undefined {
+  if (select === undefined) return undefined;
+  if (typeof select !== "object" || select === null || Array.isArray(select)) {
+    throw new ComputeConfigError(
+      "select",
+      `must map dimension names to values, got ${JSON.stringify(select)}`,
+    );
+  }
+  const out: Selection = {};
+  for (const [dim, raw] of Object.entries(select).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const field = `select.${dim}`;
+    if (typeof raw === "object" && raw !== null && "index" in raw) {
+      if (!Number.isInteger(raw.index) || raw.index < 0)
+        throw new ComputeConfigError(
+          field,
+          `index must be an integer >= 0, got ${JSON.stringify(raw.index)}`,
+        );
+      out[dim] = { index: raw.index };
+      continue;
+    }
+    const value = typeof raw === "object" && raw !== null && "value" in raw ? raw.value : raw;
+    const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+    if (typeof n !== "number" || !Number.isFinite(n)) {
+      throw new ComputeConfigError(
+        field,
+        `must be a coordinate value (a number) or {"index": i}, got ${JSON.stringify(raw)}`,
+      );
+    }
+    out[dim] = { value: n };
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** `level=850` (by coordinate value) or `level[3]` (by 0-based index), as `--select` takes them. */
+export function parseSelectArg(text: string): [string, SelectValue] {
+  const byIndex = /^([^=[\]]+)\[(\d+)\]$/.exec(text.trim());
+  if (byIndex) return [byIndex[1] as string, { index: Number(byIndex[2]) }];
+  const byValue = /^([^=[\]]+)=(.+)$/.exec(text.trim());
+  if (byValue) return [byValue[1] as string, byValue[2] as string];
+  throw new ComputeConfigError("select", `expected dim=value or dim[index], got "${text}"`);
 }
 
 /** Hash of everything that shapes the output: a rerun only skips units recorded under the same hash. */

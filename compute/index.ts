@@ -4,9 +4,12 @@
  * environment (shardFromEnv(process.env)) and prints k8sJobManifest for `--k8s`.
  */
 export type { CellMapping, MappingMethod } from "./cells/mapping.js";
-export type { Aggregation, ComputeConfig, TimePartition } from "./config.js";
+export type { Aggregation, ComputeConfig, SelectValue, TimePartition } from "./config.js";
+export { parseSelectArg } from "./config.js";
 export { CalendarError, ComputeConfigError, ComputeError, GridError, UnitError } from "./errors.js";
+export type { ColumnOrigin } from "./grid/columns.js";
 export { LocalOutput, type OutputStore, objectStoreOutput } from "./io/output.js";
+export { COLUMNS_METADATA_KEY } from "./parquet/writer.js";
 export type { Progress } from "./progress.js";
 export { referenceReader } from "./read.js";
 export {

@@ -9,7 +9,8 @@ import { cfDecoder, type Decoder } from "./cf/decode.js";
 import { decodeTimes } from "./cf/time.js";
 import { configHash, type NormalizedConfig } from "./config.js";
 import { ComputeConfigError } from "./errors.js";
-import { detectGrid } from "./grid/detect.js";
+import { type ColumnOrigin, type DimPick, planColumns } from "./grid/columns.js";
+import { type DetectedGrid, detectGrid } from "./grid/detect.js";
 import { gridFromSpec, gridHash } from "./grid/from-spec.js";
 import type { Grid, GridSpec } from "./grid/types.js";
 import { type ArrayInfo, type ArrayReader, arrayInfo, readWhole } from "./source.js";
@@ -22,15 +23,29 @@ export interface Variable {
   decoder: Decoder;
 }
 
+/** One output column: a variable at one element of each of its extra dimensions. */
+export interface Column {
+  name: string;
+  variable: Variable;
+  picks: DimPick[];
+}
+
 export interface Prepared {
   config: NormalizedConfig;
   configHash: string;
   variables: Variable[];
+  /** Output value columns in order: per variable, its extra-dimension elements in C order. */
+  columns: Column[];
+  /** Column -> (variable, dimension elements), when any variable has extra dimensions. */
+  columnOrigins?: Record<string, ColumnOrigin>;
   spec: GridSpec;
   grid: Grid;
   gridHash: string;
   method: MappingMethod;
   timeAxis: number;
+  yAxis: number;
+  xAxis: number;
+  extraAxes: number[];
   /** Milliseconds since 1970 UTC per time step. */
   timesMs?: Float64Array;
   units: WorkUnit[];
@@ -54,10 +69,8 @@ export async function prepare(
       );
     }
   }
-  const names = new Set(variables.map((v) => v.name));
-  if (names.size !== variables.length)
-    throw new ComputeConfigError("variables", "two variables share a column name");
   const detected = await detectGrid(refs, first.path, read);
+  const columns = await outputColumns(refs, variables, detected, config, read);
   const grid = gridFromSpec(detected.spec);
   let timesMs: Float64Array | undefined;
   if (detected.timeArray) {
@@ -69,15 +82,16 @@ export async function prepare(
     );
   }
   const method = config.method === "auto" ? chooseMethod(grid, config.resolution) : config.method;
-  const nd = first.shape.length;
+  // Units split time, y and x along source chunks; extra dimensions stay whole (their elements are columns).
+  const { yAxis, xAxis } = detected;
   const units = planUnits({
     ...(timesMs ? { nt: timesMs.length } : {}),
-    ny: first.shape[nd - 2] as number,
-    nx: first.shape[nd - 1] as number,
+    ny: first.shape[yAxis] as number,
+    nx: first.shape[xAxis] as number,
     chunks: {
       t: detected.timeAxis >= 0 ? (first.chunks[detected.timeAxis] as number) : 1,
-      y: first.chunks[nd - 2] as number,
-      x: first.chunks[nd - 1] as number,
+      y: first.chunks[yAxis] as number,
+      x: first.chunks[xAxis] as number,
     },
     perUnit: { t: config.unitChunks.time, y: config.unitChunks.y, x: config.unitChunks.x },
   });
@@ -85,12 +99,65 @@ export async function prepare(
     config,
     configHash: configHash(config),
     variables,
+    columns,
+    ...(detected.extraAxes.length > 0 ? { columnOrigins: originsOf(columns) } : {}),
     spec: detected.spec,
     grid,
     gridHash: gridHash(detected.spec),
     method,
     timeAxis: detected.timeAxis,
+    yAxis,
+    xAxis,
+    extraAxes: detected.extraAxes,
     ...(timesMs ? { timesMs } : {}),
     units,
   };
+}
+
+async function outputColumns(
+  refs: ReferenceSet,
+  variables: Variable[],
+  detected: DetectedGrid,
+  config: NormalizedConfig,
+  read: ArrayReader,
+): Promise<Column[]> {
+  const select = config.select ?? {};
+  const extraDims = new Set(
+    variables.flatMap((v) => detected.extraAxes.map((a) => v.info.dims[a] as string)),
+  );
+  for (const dim of Object.keys(select)) {
+    if (!extraDims.has(dim)) {
+      const known = [...extraDims].join(", ") || "none";
+      throw new ComputeConfigError(
+        `select.${dim}`,
+        `${variables.map((v) => v.info.path).join(", ")} ha${variables.length > 1 ? "ve" : "s"} no extra dimension ${dim} (extra dimensions: ${known}; time, rows and columns cannot be selected)`,
+      );
+    }
+  }
+  const columns: Column[] = [];
+  for (const variable of variables) {
+    const plans = await planColumns(refs, variable.info, variable.name, detected.extraAxes, select, read);
+    for (const plan of plans) columns.push({ name: plan.name, variable, picks: plan.picks });
+  }
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c.name)) {
+      throw new ComputeConfigError(
+        "variables",
+        `two columns would be named ${c.name}; select along an extra dimension or compute the variables apart`,
+      );
+    }
+    seen.add(c.name);
+  }
+  return columns;
+}
+
+function originsOf(columns: Column[]): Record<string, ColumnOrigin> {
+  const out: Record<string, ColumnOrigin> = {};
+  for (const c of columns) {
+    const dims: ColumnOrigin["dims"] = {};
+    for (const p of c.picks) dims[p.dim] = { index: p.index, value: p.value };
+    out[c.name] = { variable: c.variable.info.path, dims };
+  }
+  return out;
 }

@@ -9,7 +9,7 @@ import { h0Of } from "./cells/h3.js";
 import type { CellMapping } from "./cells/mapping.js";
 import type { TimePartition } from "./config.js";
 import type { OutputStore } from "./io/output.js";
-import { encodeH3Parquet } from "./parquet/writer.js";
+import { COLUMNS_METADATA_KEY, encodeH3Parquet } from "./parquet/writer.js";
 import type { Prepared } from "./prepare.js";
 import type { UnitFile } from "./units/record.js";
 
@@ -82,6 +82,7 @@ export async function writeUnitFiles(
     const picks = groups.get(dir) as ArrayLike<number>;
     const bytes = encodeH3Parquet(columnsOf(p, timeStart, mapping, rows, picks), {
       rowGroupSize: p.config.rowGroupSize,
+      ...(p.columnOrigins ? { metadata: { [COLUMNS_METADATA_KEY]: JSON.stringify(p.columnOrigins) } } : {}),
     });
     const path = dir ? `${dir}/${unitId}.parquet` : `${unitId}.parquet`;
     await output.write(path, bytes);
@@ -105,7 +106,7 @@ function columnsOf(
   const n = picks.length;
   const cells = new BigUint64Array(n);
   const time = p.timesMs ? new BigInt64Array(n) : undefined;
-  const values = p.variables.map(() => new Float64Array(n));
+  const values = p.columns.map(() => new Float64Array(n));
   const count = p.method === "aggregate" ? new Uint32Array(n) : undefined;
   const stepMicros = new Map<number, bigint>();
   for (let i = 0; i < n; i++) {
@@ -129,9 +130,9 @@ function columnsOf(
     cellColumn: `h${p.config.resolution}`,
     cells,
     ...(time ? { time } : {}),
-    values: p.variables.map((v, k) => ({
-      name: v.name,
-      type: countAgg ? ("float64" as const) : v.decoder.outputType,
+    values: p.columns.map((c, k) => ({
+      name: c.name,
+      type: countAgg ? ("float64" as const) : c.variable.decoder.outputType,
       data: values[k] as Float64Array,
     })),
     ...(count ? { count } : {}),

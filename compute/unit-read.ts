@@ -1,48 +1,95 @@
 /**
- * Reads a unit's values of one variable into the mapping's buffer layout, decoded: `steps` planes of
- * rows x (concatenated column intervals), NaN where missing.
+ * Reads a unit's values of one variable into the mapping's buffer layout, decoded: one buffer per column of the
+ * variable, each `steps` planes of rows x (concatenated column intervals), NaN where missing. The elements of
+ * extra dimensions the columns need are read in one region, so a chunk holding several levels or bands is
+ * fetched once, not once per column.
  */
 import type { CellMapping } from "./cells/mapping.js";
-import type { Variable } from "./prepare.js";
-import type { ArrayReader } from "./source.js";
+import type { Column, Variable } from "./prepare.js";
+import type { ArrayReader, NumericArray } from "./source.js";
 
-export async function readUnitValues(
+export interface UnitAxes {
+  timeAxis: number;
+  yAxis: number;
+  xAxis: number;
+}
+
+export async function readUnitColumns(
   read: ArrayReader,
   variable: Variable,
-  timeAxis: number,
+  columns: Column[],
+  axes: UnitAxes,
   time: [number, number] | undefined,
   mapping: CellMapping,
-): Promise<Float64Array> {
+): Promise<Float64Array[]> {
   const nd = variable.info.shape.length;
   const [r0, r1] = mapping.rows;
   const height = r1 - r0;
   const width = mapping.columns.reduce((s, [a, b]) => s + b - a, 0);
   const steps = time ? time[1] - time[0] : 1;
-  const out = new Float64Array(steps * height * width);
+  const outs = columns.map(() => new Float64Array(steps * height * width));
+  // Extra dimensions: the span of elements the columns pick (one element when selected).
+  const start = new Array<number>(nd).fill(0);
+  const stop = new Array<number>(nd).fill(1);
+  for (let d = 0; d < nd; d++) {
+    const picked = columns.flatMap((c) => c.picks.filter((p) => p.axis === d).map((p) => p.index));
+    if (picked.length === 0) continue;
+    start[d] = Math.min(...picked);
+    stop[d] = Math.max(...picked) + 1;
+  }
+  if (time && axes.timeAxis >= 0) {
+    start[axes.timeAxis] = time[0];
+    stop[axes.timeAxis] = time[1];
+  }
+  start[axes.yAxis] = r0;
+  stop[axes.yAxis] = r1;
   let colOffset = 0;
   for (const [a, b] of mapping.columns) {
-    const start = new Array<number>(nd).fill(0);
-    const stop = new Array<number>(nd).fill(1);
-    if (time && timeAxis >= 0) {
-      start[timeAxis] = time[0];
-      stop[timeAxis] = time[1];
-    }
-    start[nd - 2] = r0;
-    stop[nd - 2] = r1;
-    start[nd - 1] = a;
-    stop[nd - 1] = b;
-    const raw = await read(variable.info.path, { start, stop });
+    start[axes.xAxis] = a;
+    stop[axes.xAxis] = b;
+    const raw = await read(variable.info.path, { start: [...start], stop: [...stop] });
+    const strides = cOrderStrides(start.map((s, d) => (stop[d] as number) - s));
     const w = b - a;
-    for (let t = 0; t < steps; t++) {
-      for (let r = 0; r < height; r++) {
-        const target = out.subarray(
-          (t * height + r) * width + colOffset,
-          (t * height + r) * width + colOffset + w,
-        );
-        variable.decoder.decode(raw, target, (t * height + r) * w);
+    const st = axes.timeAxis >= 0 ? (strides[axes.timeAxis] as number) : 0;
+    const sy = strides[axes.yAxis] as number;
+    const sx = strides[axes.xAxis] as number;
+    const row = sx === 1 ? undefined : new Float64Array(w);
+    columns.forEach((column, k) => {
+      let base = 0;
+      for (const p of column.picks)
+        base += (p.index - (start[p.axis] as number)) * (strides[p.axis] as number);
+      const out = outs[k] as Float64Array;
+      for (let t = 0; t < steps; t++) {
+        for (let r = 0; r < height; r++) {
+          const at = (t * height + r) * width + colOffset;
+          const target = out.subarray(at, at + w);
+          const from = base + t * st + r * sy;
+          if (!row) variable.decoder.decode(raw, target, from);
+          else {
+            // Interleaved samples (a chunky TIFF's bands): gather the row's samples first.
+            gather(raw, from, sx, row);
+            variable.decoder.decode(row, target, 0);
+          }
+        }
       }
-    }
+    });
     colOffset += w;
   }
-  return out;
+  return outs;
+}
+
+function cOrderStrides(shape: number[]): number[] {
+  const strides = new Array<number>(shape.length).fill(1);
+  for (let d = shape.length - 2; d >= 0; d--)
+    strides[d] = (strides[d + 1] as number) * (shape[d + 1] as number);
+  return strides;
+}
+
+function gather(
+  raw: NumericArray | ArrayLike<number>,
+  from: number,
+  stride: number,
+  row: Float64Array,
+): void {
+  for (let i = 0; i < row.length; i++) row[i] = Number(raw[from + i * stride]);
 }

@@ -6,7 +6,7 @@ import type { OutputStore } from "./io/output.js";
 import type { Prepared } from "./prepare.js";
 import type { ArrayReader } from "./source.js";
 import { writeUnitFiles } from "./unit-files.js";
-import { readUnitValues } from "./unit-read.js";
+import { readUnitColumns } from "./unit-read.js";
 import type { WorkUnit } from "./units/plan.js";
 import { type UnitRecord, type ValueStats, writeRecord } from "./units/record.js";
 
@@ -28,9 +28,15 @@ async function runUnitInner(p: Prepared, unit: WorkUnit, io: UnitIO): Promise<Un
   const mapping = await io.mapper.mapping(unit.block);
   const steps = unit.time ? unit.time[1] - unit.time[0] : 1;
   const timeStart = unit.time?.[0] ?? 0;
-  const base = { unit: unit.id, configHash: p.configHash, files: [], stats: {} };
+  const base = {
+    unit: unit.id,
+    configHash: p.configHash,
+    files: [],
+    stats: {},
+    ...(p.columnOrigins ? { columns: p.columnOrigins } : {}),
+  };
   const blockPixels = (unit.block.y1 - unit.block.y0) * (unit.block.x1 - unit.block.x0);
-  const values = blockPixels * steps * p.variables.length;
+  const values = blockPixels * steps * p.columns.length;
   if (mapping.cells.length === 0) {
     const record: UnitRecord = {
       ...base,
@@ -42,8 +48,12 @@ async function runUnitInner(p: Prepared, unit: WorkUnit, io: UnitIO): Promise<Un
     await writeRecord(io.output, record);
     return record;
   }
+  // Buffers in column order: each variable's columns are contiguous in p.columns.
   const buffers: Float64Array[] = [];
-  for (const v of p.variables) buffers.push(await readUnitValues(io.read, v, p.timeAxis, unit.time, mapping));
+  for (const v of p.variables) {
+    const mine = p.columns.filter((c) => c.variable === v);
+    buffers.push(...(await readUnitColumns(io.read, v, mine, p, unit.time, mapping)));
+  }
   const plane = (mapping.rows[1] - mapping.rows[0]) * mapping.columns.reduce((s, [a, b]) => s + b - a, 0);
   const rows = gatherRows(
     mapping,
@@ -55,8 +65,8 @@ async function runUnitInner(p: Prepared, unit: WorkUnit, io: UnitIO): Promise<Un
   buffers.length = 0;
   const files = await writeUnitFiles(p, unit.id, timeStart, mapping, rows, io.output);
   const stats: Record<string, ValueStats> = {};
-  p.variables.forEach((v, k) => {
-    stats[v.name] = statsOf(rows.values[k] as Float64Array, rows.length);
+  p.columns.forEach((c, k) => {
+    stats[c.name] = statsOf(rows.values[k] as Float64Array, rows.length);
   });
   const record: UnitRecord = {
     ...base,

@@ -3,6 +3,7 @@ import { GridError } from "../errors.js";
 import { type ArrayInfo, type ArrayReader, arrayInfo, hasArray, readWhole, siblingPath } from "../source.js";
 import { isMonotone, regularStep } from "./axis.js";
 import { crsFromAttributes } from "./crs.js";
+import { monotoneLongitudes } from "./longitude.js";
 import type { GridSpec } from "./types.js";
 
 /** The grid of a variable and the roles of its dimensions. */
@@ -12,6 +13,11 @@ export interface DetectedGrid {
   timeAxis: number;
   /** Coordinate array of the time dimension, when there is one. */
   timeArray?: ArrayInfo;
+  /** Indexes of the row (y) and column (x) dimensions. */
+  yAxis: number;
+  xAxis: number;
+  /** Every other dimension (levels, bands, ensemble members), in order: selected, or one column per element. */
+  extraAxes: number[];
 }
 
 const LAT_NAMES = new Set(["lat", "latitude", "nav_lat", "xlat"]);
@@ -39,50 +45,90 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
+/** True when dimension d of the variable has a 1-D coordinate array of its length named after it. */
+function hasAxisCoordinate(refs: ReferenceSet, info: ArrayInfo, d: number): boolean {
+  const p = siblingPath(info.path, info.dims[d] as string);
+  if (!hasArray(refs, p)) return false;
+  const c = arrayInfo(refs, p);
+  return c.shape.length === 1 && c.shape[0] === info.shape[d];
+}
+
 /**
- * Finds the grid of the variable at `path`: its last two dimensions are rows and columns; a leading dimension
- * whose coordinate has CF time units ("<unit> since <date>") is time; other leading dimensions must have size 1.
+ * Rows and columns are the last two dimensions, except in a chunky multi-sample TIFF laid out (Y, X, S): there
+ * the last dimension has no coordinate while the two before it do.
+ */
+function spatialAxes(refs: ReferenceSet, info: ArrayInfo): [number, number] {
+  const nd = info.shape.length;
+  if (
+    nd >= 3 &&
+    !hasAxisCoordinate(refs, info, nd - 1) &&
+    hasAxisCoordinate(refs, info, nd - 3) &&
+    hasAxisCoordinate(refs, info, nd - 2)
+  ) {
+    return [nd - 3, nd - 2];
+  }
+  return [nd - 2, nd - 1];
+}
+
+/**
+ * Finds the grid of the variable at `path`: its rows and columns (see spatialAxes), the first other dimension
+ * whose coordinate has CF time units ("<unit> since <date>") as time, and every remaining dimension as extra.
  */
 export async function detectGrid(refs: ReferenceSet, path: string, read: ArrayReader): Promise<DetectedGrid> {
   const info = arrayInfo(refs, path);
   if (info.shape.length < 2)
     throw new GridError(path, `needs at least 2 dimensions, has ${info.shape.length}`);
-  const nd = info.shape.length;
+  const [yAxis, xAxis] = spatialAxes(refs, info);
   let timeAxis = -1;
   let timeArray: ArrayInfo | undefined;
-  for (let d = 0; d < nd - 2; d++) {
+  const extraAxes: number[] = [];
+  for (let d = 0; d < info.shape.length; d++) {
+    if (d === yAxis || d === xAxis) continue;
     const coord = siblingPath(path, info.dims[d] as string);
     const units = hasArray(refs, coord) ? String(arrayInfo(refs, coord).attrs.units ?? "") : "";
     if (/\ssince\s/.test(units) && timeAxis < 0) {
       timeAxis = d;
       timeArray = arrayInfo(refs, coord);
-    } else if (info.shape[d] !== 1) {
-      throw new GridError(
-        path,
-        `dimension ${info.dims[d]} (size ${info.shape[d]}) is neither time nor size 1`,
-      );
+    } else {
+      extraAxes.push(d);
     }
   }
-  const spec = await spatialGrid(refs, info, read);
-  return timeArray ? { spec, timeAxis, timeArray } : { spec, timeAxis };
+  const spec = await spatialGrid(refs, info, read, yAxis, xAxis);
+  const roles = { spec, timeAxis, yAxis, xAxis, extraAxes };
+  return timeArray ? { ...roles, timeArray } : roles;
 }
 
-async function spatialGrid(refs: ReferenceSet, info: ArrayInfo, read: ArrayReader): Promise<GridSpec> {
-  const nd = info.shape.length;
-  const ny = info.shape[nd - 2] as number;
-  const nx = info.shape[nd - 1] as number;
-  const yPath = siblingPath(info.path, info.dims[nd - 2] as string);
-  const xPath = siblingPath(info.path, info.dims[nd - 1] as string);
+async function spatialGrid(
+  refs: ReferenceSet,
+  info: ArrayInfo,
+  read: ArrayReader,
+  yAxis: number,
+  xAxis: number,
+): Promise<GridSpec> {
+  const ny = info.shape[yAxis] as number;
+  const nx = info.shape[xAxis] as number;
+  const yPath = siblingPath(info.path, info.dims[yAxis] as string);
+  const xPath = siblingPath(info.path, info.dims[xAxis] as string);
   if (hasArray(refs, yPath) && hasArray(refs, xPath)) {
     const yInfo = arrayInfo(refs, yPath);
     const xInfo = arrayInfo(refs, xPath);
     if (yInfo.shape.length === 1 && xInfo.shape.length === 1) {
       const ys = await readWhole(read, yInfo);
       const xs = await readWhole(read, xInfo);
+      if (isLatitude(yInfo) && isLongitude(xInfo)) {
+        // Longitudes may jump by 360 (a regional grid across the antimeridian, an unrolled 0..360 axis).
+        const lon = monotoneLongitudes(xs);
+        if (!isMonotone(ys) || !lon) {
+          throw new GridError(
+            info.path,
+            `coordinates ${yPath}/${xPath} are not strictly monotone (longitudes even after unwrapping by 360)`,
+          );
+        }
+        return { kind: "regular", lat: ys, lon };
+      }
       if (!isMonotone(ys) || !isMonotone(xs)) {
         throw new GridError(info.path, `coordinates ${yPath}/${xPath} are not strictly monotone`);
       }
-      if (isLatitude(yInfo) && isLongitude(xInfo)) return { kind: "regular", lat: ys, lon: xs };
       return projectedFromAxes(refs, info, ys, xs);
     }
   }
@@ -92,7 +138,7 @@ async function spatialGrid(refs: ReferenceSet, info: ArrayInfo, read: ArrayReade
   if (fromTransform) return fromTransform;
   throw new GridError(
     info.path,
-    "no coordinates found: expected 1-D coordinate variables named like its last two dimensions, a " +
+    "no coordinates found: expected 1-D coordinate variables named like its row and column dimensions, a " +
       "`coordinates` attribute naming 2-D latitude/longitude, or a GeoTransform with a CRS",
   );
 }

@@ -29,6 +29,12 @@ export interface H3Columns {
   count?: Uint32Array;
 }
 
+/**
+ * Footer key whose value is JSON {column: {variable, dims: {dim: {index, value}}}}: what each value column is,
+ * written when variables have extra dimensions (levels, bands) whose elements became columns or were selected.
+ */
+export const COLUMNS_METADATA_KEY = "refs:columns";
+
 export interface WriteOptions {
   rowGroupSize: number;
   /** Free-form key/value metadata stored in the file footer. */

@@ -24,6 +24,8 @@ export interface ProjectConfig {
     resolution: number;
     variables: string[];
     aggregation: "mean" | "min" | "max" | "sum" | "count";
+    /** One element of extra dimensions (level, band): by coordinate value, or {"index": i}. */
+    select?: Record<string, number | string | { index: number }>;
     /** Output location (folder or URL); default `<project>/h3`. */
     output?: string;
   };
@@ -115,6 +117,25 @@ class Checker {
     return v as T;
   }
 
+  /** {dim: coordinate value (number or numeric text) | {"index": i}}; undefined when absent. */
+  selection(v: unknown, field: string): Record<string, number | string | { index: number }> | undefined {
+    if (v === undefined) return undefined;
+    const obj = this.object(v, field);
+    const out: Record<string, number | string | { index: number }> = {};
+    for (const [dim, value] of Object.entries(obj)) {
+      const f = `${field}.${dim}`;
+      if (typeof value === "number" && Number.isFinite(value)) out[dim] = value;
+      else if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
+        out[dim] = value;
+      else if (isObject(value) && Object.keys(value).join() === "index") {
+        out[dim] = { index: this.integer(value.index, `${f}.index`, 0, 0, 2 ** 31) };
+      } else {
+        this.fail(f, `must be a coordinate value (a number) or {"index": i}, got ${JSON.stringify(value)}`);
+      }
+    }
+    return out;
+  }
+
   noUnknown(obj: Raw, known: readonly string[], prefix: string): void {
     for (const key of Object.keys(obj)) {
       if (!known.includes(key))
@@ -150,7 +171,7 @@ export function validateConfig(raw: unknown, file: string): ProjectConfig {
   const refs = c.object(root.references, "references");
   c.noUnknown(refs, Object.keys(d.references), "references");
   const compute = c.object(root.compute, "compute");
-  c.noUnknown(compute, ["resolution", "variables", "aggregation", "output"], "compute");
+  c.noUnknown(compute, ["resolution", "variables", "aggregation", "select", "output"], "compute");
   const catalog = c.object(root.catalog, "catalog");
   c.noUnknown(catalog, ["title", "description", "license"], "catalog");
 
@@ -216,6 +237,7 @@ export function validateConfig(raw: unknown, file: string): ProjectConfig {
         ["mean", "min", "max", "sum", "count"] as const,
         "mean",
       ),
+      select: c.selection(compute.select, "compute.select"),
       output: c.optionalString(compute.output, "compute.output"),
     }),
     catalog: dropUndefined({

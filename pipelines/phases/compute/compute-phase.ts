@@ -4,6 +4,7 @@ import {
   type ComputeConfig,
   type ComputeSummary,
   computeProject,
+  type SelectValue,
   type Shard,
 } from "../../../compute/index.js";
 import { Progress } from "../../progress/progress.js";
@@ -18,6 +19,8 @@ export interface ComputePhaseOptions {
   workers?: number;
   shard?: Shard;
   wipe?: boolean;
+  /** Selections along extra dimensions (`--select`), over those of the project's compute settings. */
+  select?: Record<string, SelectValue>;
   quiet?: boolean;
   log?: (line: string) => void;
 }
@@ -26,11 +29,14 @@ export interface ComputePhaseOptions {
 export function computeConfigOf(
   config: Awaited<ReturnType<Workspace["loadConfig"]>>,
   variables: string[],
+  select: Record<string, SelectValue> = {},
 ): ComputeConfig {
+  const selection = { ...(config.compute.select ?? {}), ...select };
   return {
     variables: config.compute.variables.length ? config.compute.variables : variables,
     resolution: config.compute.resolution,
     aggregation: config.compute.aggregation,
+    ...(Object.keys(selection).length > 0 ? { select: selection } : {}),
   };
 }
 
@@ -44,7 +50,7 @@ export async function computePhase(
   let summary: ComputeSummary | undefined;
   const status = await runPhase(ws, "compute", async () => {
     const io = await projectIO({ workdir: ws.workdir, project: ws.name });
-    const computeConfig = computeConfigOf(config, dataVariables(io.refs));
+    const computeConfig = computeConfigOf(config, dataVariables(io.refs), options.select);
     log(
       `compute: ${computeConfig.variables.join(", ")} at H3 resolution ${computeConfig.resolution} -> ${io.output.root}`,
     );
