@@ -24,7 +24,9 @@ import { scanHdf5 } from "../../scanner/hdf5/scan.js";
 import { bruteAggregate, type Truth } from "./helpers/brute.js";
 import { hash01 } from "./helpers/cases.js";
 import { expectOutputEquals } from "./helpers/compare.js";
+import { buildDataset } from "./helpers/dataset.js";
 import { datasetSql, duckQuery, duckTypes } from "./helpers/duck.js";
+import { chunkReader } from "./helpers/reader.js";
 
 const NT = 2;
 const LEVELS = [1000, 850, 500];
@@ -270,7 +272,7 @@ describe("the project setting compute.select and refs compute --select", () => {
     );
   });
 
-  it("computes the level the project selects, then the one --select names over it", async () => {
+  it("computes the level the project selects, then the one --select names over it (on worker threads too)", async () => {
     const workdir = join(dir, "workdir");
     const ws = new Workspace(workdir, "levels");
     const config = defaultConfig("levels", [path]);
@@ -289,6 +291,8 @@ describe("the project setting compute.select and refs compute --select", () => {
       "levels",
       "-q",
       "--wipe",
+      "--workers",
+      "2",
       "--select",
       "level=850",
       "--workdir",
@@ -318,5 +322,114 @@ describe("the project setting compute.select and refs compute --select", () => {
     const bad = await cli("compute", "levels", "--select", "level", "--workdir", workdir);
     expect(bad.code).toBe(EXIT.usage);
     expect(bad.err).toMatch(/--select: expected dim=value or dim\[index\], got "level"/);
+  });
+});
+
+describe("two extra dimensions around time: (member, time, level, lat, lon)", () => {
+  const [NM, NTT, NL, NLAT, NLON] = [2, 3, 2, 10, 12];
+  const n = NM * NTT * NL * NLAT * NLON;
+  const data = Float64Array.from({ length: n }, (_, k) => (hash01(k + 99) < 0.2 ? Number.NaN : k));
+  const dataset = buildDataset({
+    time: {
+      dims: ["time"],
+      shape: [NTT],
+      dtype: "<f8",
+      data: [0, 1, 2],
+      attrs: { units: "days since 2000-01-01" },
+    },
+    level: { dims: ["level"], shape: [NL], dtype: "<f8", data: [0.5, -10] },
+    lat: {
+      dims: ["lat"],
+      shape: [NLAT],
+      dtype: "<f8",
+      data: Array.from({ length: NLAT }, (_, i) => 22.5 - i * 5),
+      attrs: { units: "degrees_north" },
+    },
+    lon: {
+      dims: ["lon"],
+      shape: [NLON],
+      dtype: "<f8",
+      data: Array.from({ length: NLON }, (_, i) => 100 + i * 5),
+      attrs: { units: "degrees_east" },
+    },
+    v: {
+      dims: ["member", "time", "level", "lat", "lon"],
+      shape: [NM, NTT, NL, NLAT, NLON],
+      chunks: [1, 2, 1, 5, 6],
+      dtype: "<f8",
+      data,
+      fillValue: "NaN",
+    },
+  });
+  const at = (m: number, t: number, l: number, y: number, x: number) =>
+    data[(((m * NTT + t) * NL + l) * NLAT + y) * NLON + x] as number;
+  const truthOf = (pairs: [number, number][]): Truth => ({
+    ny: NLAT,
+    nx: NLON,
+    nt: NTT,
+    nv: pairs.length,
+    centre: (y, x) => [22.5 - y * 5, 100 + x * 5],
+    value: (c, t, y, x) => {
+      const [m, l] = pairs[c] as [number, number];
+      return at(m, t, l, y, x);
+    },
+    time: (t) => BigInt(Date.UTC(2000, 0, 1 + t)) * 1000n,
+  });
+  async function go(name: string, select?: ComputeConfig["select"]) {
+    const root = join(dir, name);
+    const summary = await computeProject(
+      { refs: dataset.refs, read: chunkReader(dataset.refs, dataset.sources), output: new LocalOutput(root) },
+      { variables: ["v"], resolution: 1, method: "aggregate", ...(select ? { select } : {}) },
+      { mappingThreads: 0 },
+    );
+    return { root, summary };
+  }
+
+  it("gives a column per (member, level), named in dimension order, sanitised; each equal to brute force", async () => {
+    const { root, summary } = await go("two-dims");
+    expect(summary.unitsTotal).toBe(2 * 2 * 2); // time chunks x lat chunks x lon chunks; member/level whole
+    const names = ["v_member0_level0_5", "v_member0_level_10", "v_member1_level0_5", "v_member1_level_10"];
+    await expectOutputEquals(
+      root,
+      "h1",
+      names,
+      bruteAggregate(
+        truthOf([
+          [0, 0],
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ]),
+        1,
+        "mean",
+      ),
+      {
+        withCount: true,
+      },
+    );
+  });
+
+  it("selects one dimension and keeps the other as columns", async () => {
+    const { root } = await go("member1", { member: { index: 1 } });
+    await expectOutputEquals(
+      root,
+      "h1",
+      ["v_level0_5", "v_level_10"],
+      bruteAggregate(
+        truthOf([
+          [1, 0],
+          [1, 1],
+        ]),
+        1,
+        "mean",
+      ),
+      {
+        withCount: true,
+      },
+    );
+    const both = await go("both", { member: 0, level: -10 });
+    await expectOutputEquals(both.root, "h1", ["v"], bruteAggregate(truthOf([[0, 1]]), 1, "mean"), {
+      withCount: true,
+    });
   });
 });
