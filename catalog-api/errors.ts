@@ -35,3 +35,15 @@ export class CatalogStoreError extends RefsError {
     super(`${backend} catalog store: ${message}`, options);
   }
 }
+
+/** A serving process of `refs serve --processes N` failed to start. */
+export class ServeProcessError extends RefsError {
+  override name = "ServeProcessError";
+  constructor(
+    message: string,
+    readonly pid: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

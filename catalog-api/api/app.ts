@@ -12,15 +12,14 @@ export type { ApiOptions } from "./context.js";
 export function createApp(options: ApiOptions): Hono {
   const app = new Hono();
   const maxSize = options.bodyLimit ?? 4 * 1024 * 1024;
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw apiError(413, `body larger than ${maxSize} bytes`);
-      },
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize,
+    onError: () => {
+      throw apiError(413, `body larger than ${maxSize} bytes`);
+    },
+  });
+  // only methods with a body: reading c.req.raw.body on a GET would build a full Request for nothing
+  app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)));
   coreRoutes(app, options);
   searchRoutes(app, options);
   transactionRoutes(app, options);

@@ -1,50 +1,58 @@
 import type { Context } from "hono";
 import { applyFields } from "../search/fields.js";
 import type { SearchRequest } from "../search/request.js";
-import type { SearchPage } from "../search/run-search.js";
-import type { StacLink } from "../stac/types.js";
+import type { FoundItem, SearchPage } from "../search/run-search.js";
+import type { StacItem, StacLink } from "../stac/types.js";
 import { baseUrl } from "./context.js";
-import { withItemLinks } from "./links.js";
+import { itemLinksOf } from "./links.js";
 
 /**
- * A page of results as a GeoJSON FeatureCollection with its paging links: for GET the same URL with the new
- * token, for POST the same body with the new token (so POST paging never falls back to GET).
+ * A page of results as GeoJSON FeatureCollection text with its paging links: for GET the same URL with the new
+ * token, for POST the same body with the new token (so POST paging never falls back to GET). Items are spliced in
+ * as the store's JSON text; only `fields` needs them parsed.
  */
-export function itemCollection(
+export function itemCollectionText(
   c: Context,
   req: SearchRequest,
   page: SearchPage,
   postBody?: Record<string, unknown>,
-) {
+): string {
   const base = baseUrl(c);
-  const features = page.items.map((item) => {
-    const linked = withItemLinks(base, item);
-    return req.fields ? applyFields(linked, req.fields) : linked;
+  const features = page.items.map((found) => {
+    const text = featureText(base, found);
+    return req.fields ? JSON.stringify(applyFields(JSON.parse(text) as StacItem, req.fields)) : text;
   });
   const links: StacLink[] = [{ rel: "root", href: `${base}/`, type: "application/json" }];
   links.push({ rel: "self", href: c.req.url, type: "application/geo+json" });
-  if (page.next) {
-    if (postBody) {
-      links.push({
-        rel: "next",
-        href: c.req.url,
-        type: "application/geo+json",
-        method: "POST",
-        body: { ...postBody, token: page.next } as never,
-        merge: false,
-      });
-    } else {
-      const url = new URL(c.req.url);
-      url.searchParams.set("token", page.next);
-      links.push({ rel: "next", href: url.toString(), type: "application/geo+json", method: "GET" });
-    }
+  if (page.next) links.push(nextLink(c.req.url, page.next, postBody));
+  const matched = page.numberMatched === undefined ? "" : `,"numberMatched":${page.numberMatched}`;
+  return `{"type":"FeatureCollection","features":[${features.join(",")}],"links":${JSON.stringify(links)},"numberReturned":${features.length}${matched}}`;
+}
+
+function nextLink(self: string, token: string, postBody?: Record<string, unknown>): StacLink {
+  if (postBody) {
+    return {
+      rel: "next",
+      href: self,
+      type: "application/geo+json",
+      method: "POST",
+      body: { ...postBody, token } as never,
+      merge: false,
+    };
   }
-  const out: Record<string, unknown> = {
-    type: "FeatureCollection",
-    features,
-    links,
-    numberReturned: features.length,
-  };
-  if (page.numberMatched !== undefined) out.numberMatched = page.numberMatched;
-  return out;
+  const url = new URL(self);
+  url.searchParams.set("token", token);
+  return { rel: "next", href: url.toString(), type: "application/geo+json", method: "GET" };
+}
+
+/** The stored item text with the API's links appended in place of its own (the text has no `links` member). */
+export function featureText(base: string, found: FoundItem): string {
+  const stored =
+    found.linksText === null || found.linksText === "[]"
+      ? undefined
+      : (JSON.parse(found.linksText) as StacLink[]);
+  const links = JSON.stringify(itemLinksOf(base, found.collection, found.id, stored));
+  const body = found.textWithoutLinks.trimEnd();
+  const open = body.slice(0, -1).trimEnd();
+  return `${open}${open.endsWith("{") ? "" : ","}"links":${links}}`;
 }

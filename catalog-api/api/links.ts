@@ -6,13 +6,23 @@ const STRUCTURAL = new Set(["self", "parent", "collection", "root", "items", "qu
 
 /** Links an API answer carries, built from the server's base URL (no trailing slash). */
 export function itemLinks(base: string, item: StacItem): StacLink[] {
-  const coll = `${base}/collections/${encodeURIComponent(item.collection ?? "")}`;
+  return itemLinksOf(base, item.collection ?? "", item.id, item.links);
+}
+
+/** The same links from an item's collection, id and stored links (a search answer never parses the item). */
+export function itemLinksOf(
+  base: string,
+  collection: string,
+  id: string,
+  stored: StacLink[] | undefined,
+): StacLink[] {
+  const coll = `${base}/collections/${encodeURIComponent(collection)}`;
   return [
-    { rel: "self", href: `${coll}/items/${encodeURIComponent(item.id)}`, type: GEOJSON },
+    { rel: "self", href: `${coll}/items/${encodeURIComponent(id)}`, type: GEOJSON },
     { rel: "parent", href: coll, type: JSON_TYPE },
     { rel: "collection", href: coll, type: JSON_TYPE },
     { rel: "root", href: `${base}/`, type: JSON_TYPE },
-    ...keptLinks(item.links),
+    ...keptLinks(stored),
   ];
 }
 

@@ -3,15 +3,15 @@ import { searchFromBody, searchFromQuery } from "../search/parse-params.js";
 import { runSearch } from "../search/run-search.js";
 import type { ApiOptions } from "./context.js";
 import { apiError } from "./http-errors.js";
-import { itemCollection } from "./item-collection.js";
+import { itemCollectionText } from "./item-collection.js";
+
+const GEOJSON = { "content-type": "application/geo+json" };
 
 /** /search (GET and POST) and a collection's /items (GET, the same search scoped to one collection). */
 export function searchRoutes(app: Hono, o: ApiOptions): void {
   app.get("/search", async (c) => {
     const req = searchFromQuery(c.req.query());
-    return c.json(itemCollection(c, req, await runSearch(o.store, req)), 200, {
-      "content-type": "application/geo+json",
-    });
+    return c.body(itemCollectionText(c, req, await runSearch(o.store, req)), 200, GEOJSON);
   });
 
   app.post("/search", async (c) => {
@@ -19,9 +19,7 @@ export function searchRoutes(app: Hono, o: ApiOptions): void {
       throw apiError(400, "body: not valid JSON");
     });
     const req = searchFromBody(body);
-    return c.json(itemCollection(c, req, await runSearch(o.store, req), body), 200, {
-      "content-type": "application/geo+json",
-    });
+    return c.body(itemCollectionText(c, req, await runSearch(o.store, req), body), 200, GEOJSON);
   });
 
   app.get("/collections/:collectionId/items", async (c) => {
@@ -33,8 +31,6 @@ export function searchRoutes(app: Hono, o: ApiOptions): void {
     if (req.collections?.some((other) => other !== id))
       throw apiError(400, `collections: /collections/${id}/items holds only collection "${id}"`);
     req.collections = [id];
-    return c.json(itemCollection(c, req, await runSearch(o.store, req)), 200, {
-      "content-type": "application/geo+json",
-    });
+    return c.body(itemCollectionText(c, req, await runSearch(o.store, req)), 200, GEOJSON);
   });
 }

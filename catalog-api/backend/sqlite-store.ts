@@ -29,12 +29,15 @@ CREATE INDEX IF NOT EXISTS item_h3_pk ON item_h3 (pk);
 /**
  * The embedded default store: one SQLite file (or ":memory:"), WAL mode, case-sensitive LIKE as CQL2 wants.
  * Properties are kept a second time as SQLite JSONB (`props`), so filters read them without re-parsing text;
- * bboxes live in an R*Tree.
+ * bboxes live in an R*Tree. Several processes may share the file (`refs serve --processes N`): writes take the
+ * write lock up front (BEGIN IMMEDIATE, waiting up to better-sqlite3's 5 s busy timeout) instead of failing on a
+ * lock upgrade.
  */
 export class SqliteStore implements CatalogStore {
   readonly dialect = sqliteDialect;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private collectionsCache: { version: number; list: StacCollection[] } | undefined;
 
   constructor(readonly path: string) {
     try {
@@ -70,6 +73,7 @@ export class SqliteStore implements CatalogStore {
     this.stmt(
       "INSERT INTO collections (id, content) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET content = excluded.content",
     ).run(c.id, JSON.stringify(c));
+    this.collectionsCache = undefined;
   }
 
   async getCollection(id: string): Promise<StacCollection | undefined> {
@@ -79,29 +83,42 @@ export class SqliteStore implements CatalogStore {
     return row ? JSON.parse(row.content) : undefined;
   }
 
+  /**
+   * Every search needs the collections (for its queryables): keep them parsed until this connection writes them or
+   * `PRAGMA data_version` says another connection (another serving process) committed something.
+   */
   async listCollections(): Promise<StacCollection[]> {
+    const version = this.stmt("PRAGMA data_version").pluck().get() as number;
+    if (this.collectionsCache?.version === version) return this.collectionsCache.list;
     const rows = this.stmt("SELECT content FROM collections ORDER BY id").all() as { content: string }[];
-    return rows.map((r) => JSON.parse(r.content));
+    const list = rows.map((r) => JSON.parse(r.content) as StacCollection);
+    this.collectionsCache = { version, list };
+    return list;
   }
 
   async deleteCollection(id: string): Promise<boolean> {
-    return this.db.transaction(() => {
-      this.deleteAll(id);
-      return this.stmt("DELETE FROM collections WHERE id = ?").run(id).changes > 0;
-    })();
+    this.collectionsCache = undefined;
+    return this.db
+      .transaction(() => {
+        this.deleteAll(id);
+        return this.stmt("DELETE FROM collections WHERE id = ?").run(id).changes > 0;
+      })
+      .immediate();
   }
 
   async putItems(collection: string, items: StacItem[]): Promise<void> {
     const rows = items.map((i) => itemRow(i, collection));
-    this.db.transaction(() => this.writeRows(rows))();
+    this.db.transaction(() => this.writeRows(rows)).immediate();
   }
 
   async replaceItems(collection: string, items: StacItem[]): Promise<void> {
     const rows = items.map((i) => itemRow(i, collection));
-    this.db.transaction(() => {
-      this.deleteAll(collection);
-      this.writeRows(rows);
-    })();
+    this.db
+      .transaction(() => {
+        this.deleteAll(collection);
+        this.writeRows(rows);
+      })
+      .immediate();
   }
 
   private deleteAll(collection: string): void {
@@ -161,7 +178,7 @@ export class SqliteStore implements CatalogStore {
   }
 
   async deleteItem(collection: string, id: string): Promise<boolean> {
-    return this.db.transaction(() => this.deleteOne(collection, id))();
+    return this.db.transaction(() => this.deleteOne(collection, id)).immediate();
   }
 
   async countItems(collection?: string): Promise<number> {

@@ -45,12 +45,16 @@ export function keysetCondition(keys: SortKey[], after: Keyset): Fragment {
   return all(ors, "OR");
 }
 
-/** SELECT pk, content, k0..kn FROM items WHERE ... ORDER BY keys, pk LIMIT n. */
+/**
+ * SELECT pk, collection, id, item (JSON text without links), item_links, k0..kn FROM items WHERE ...
+ * ORDER BY keys, pk LIMIT n.
+ */
 export function searchQuery(
   where: Fragment,
   keys: SortKey[],
   after: Keyset | undefined,
   limit: number,
+  d: Dialect,
 ): Fragment {
   const select = keys.length
     ? concat(
@@ -64,7 +68,8 @@ export function searchQuery(
   const cond = after ? all([where, keysetCondition(keys, after)], "AND") : where;
   const order = [...keys.map((k, i) => `k${i} ${k.direction.toUpperCase()}`), "items.pk ASC"].join(", ");
   return concat(
-    "SELECT items.pk AS pk, items.content AS content",
+    "SELECT items.pk AS pk, items.collection AS collection, items.id AS id, ",
+    `${d.itemTextWithoutLinks} AS item, ${d.itemLinksText} AS item_links`,
     select,
     " FROM items WHERE ",
     cond,

@@ -1,6 +1,5 @@
 import type { CatalogStore } from "../backend/store.js";
 import { CatalogInputError } from "../errors.js";
-import type { StacItem } from "../stac/types.js";
 import { searchCondition, searchQuery } from "./build-query.js";
 import { checkFields } from "./fields.js";
 import { collectionQueryables, mergeQueryables, type Queryable } from "./queryables.js";
@@ -10,8 +9,16 @@ import { decodeToken, encodeToken } from "./token.js";
 
 const MAX_BOUND_VALUES = 5000;
 
+/** A found item as the store holds it: its JSON text without `links`, and its stored links as JSON text. */
+export interface FoundItem {
+  collection: string;
+  id: string;
+  textWithoutLinks: string;
+  linksText: string | null;
+}
+
 export interface SearchPage {
-  items: StacItem[];
+  items: FoundItem[];
   /** Token of the next page, absent on the last one. */
   next?: string;
   numberMatched?: number;
@@ -20,9 +27,21 @@ export interface SearchPage {
 /** Queryables for a search: those of the named collections, or of all of them. */
 export async function queryablesFor(store: CatalogStore, collections?: string[]): Promise<Queryable[]> {
   const all = await store.listCollections();
-  const chosen = collections ? all.filter((c) => collections.includes(c.id)) : all;
-  return mergeQueryables(chosen.map((c) => collectionQueryables(c)));
+  const key = collections?.join("\u0000") ?? "\u0001all";
+  // a store that keeps its parsed collections hands back the same list: derive its queryables once
+  const memo = queryablesMemo.get(all) ?? new Map<string, Queryable[]>();
+  queryablesMemo.set(all, memo);
+  let out = memo.get(key);
+  if (!out) {
+    const chosen = collections ? all.filter((c) => collections.includes(c.id)) : all;
+    out = mergeQueryables(chosen.map((c) => collectionQueryables(c)));
+    if (memo.size > 100) memo.clear();
+    memo.set(key, out);
+  }
+  return out;
 }
+
+const queryablesMemo = new WeakMap<object, Map<string, Queryable[]>>();
 
 /**
  * Run a search: build its SQL (everything bound), fetch one row more than the page to know whether there is a
@@ -42,10 +61,17 @@ export async function runSearch(store: CatalogStore, req: SearchRequest): Promis
       "search",
     );
   }
-  const rows = await store.query(searchQuery(where, keys, after, req.limit + 1));
+  const rows = await store.query(searchQuery(where, keys, after, req.limit + 1, store.dialect));
   const page = rows.slice(0, req.limit);
   const last = page.at(-1);
-  const out: SearchPage = { items: page.map((r) => r.content as StacItem) };
+  const out: SearchPage = {
+    items: page.map((r) => ({
+      collection: r.collection as string,
+      id: r.id as string,
+      textWithoutLinks: r.item as string,
+      linksText: (r.item_links as string | null) ?? null,
+    })),
+  };
   if (rows.length > req.limit && last) {
     out.next = encodeToken({
       sort: signature,

@@ -107,6 +107,53 @@ export function catalogApiSuite(
       expect(await html.text()).toContain("<table>");
     });
 
+    it("search answers splice the stored item text: equal to the single-item answer, external links kept", async () => {
+      await store.putCollection({ ...generatedCollection("spliced"), links: [] });
+      const odd = {
+        ...items[1]!,
+        id: 'odd \u00e9"item/1',
+        collection: "spliced",
+        properties: {
+          ...items[1]!.properties,
+          tiny: 1e-7,
+          big: 12345678901234,
+          nested: { a: [1, "x", null] },
+        },
+        links: [
+          { rel: "license", href: "https://example.org/licence", type: "text/html" },
+          { rel: "self", href: "https://elsewhere.example/item.json" },
+          { rel: "derived_from", href: "relative/not-kept.json" },
+        ],
+        assets: { data: { href: "s3://b/k.parquet", roles: ["data"], "file:size": 42 } },
+      } as StacItem;
+      await store.putItems("spliced", [odd, { ...items[2]!, collection: "spliced" }]);
+      try {
+        const found = (await get(`/search?collections=spliced&ids=${encodeURIComponent(odd.id)}`)).body;
+        const one = (await get(`/collections/spliced/items/${encodeURIComponent(odd.id)}`)).body;
+        expect(found.features).toHaveLength(1);
+        expect(found.features[0]).toEqual(one);
+        expect(found.features[0].properties.tiny).toBe(1e-7);
+        const rels = found.features[0].links.map((l: Json) => `${l.rel} ${l.href}`);
+        expect(rels).toContain("license https://example.org/licence");
+        expect(rels.filter((r: string) => r.startsWith("self "))).toEqual([
+          `self http://api.test/collections/spliced/items/${encodeURIComponent(odd.id)}`,
+        ]);
+        expect(rels.some((r: string) => r.includes("relative/"))).toBe(false);
+        const posted = (await post("/search", { collections: ["spliced"], limit: 1 })).body;
+        expect(posted.features).toHaveLength(1);
+        const plain = (await get("/search?collections=spliced&limit=5")).body;
+        const stored = await store.getItem("spliced", items[2]!.id);
+        const viaSearch = plain.features.find((f: Json) => f.id === items[2]!.id);
+        expect({ ...viaSearch, links: [] }).toEqual({ ...stored, links: [] });
+        const narrowed = (await get(`/search?collections=spliced&fields=properties.platform,-assets`)).body;
+        const f = narrowed.features.find((x: Json) => x.id === odd.id);
+        expect(f.properties).toEqual({ platform: odd.properties.platform });
+        expect(f.assets).toBeUndefined();
+      } finally {
+        await store.deleteCollection("spliced");
+      }
+    });
+
     it("collections, one collection, items of it, one item, and 404s as STAC errors", async () => {
       const cols = (await get("/collections")).body.collections;
       expect(cols.map((c: Json) => c.id)).toEqual(["gen"]);

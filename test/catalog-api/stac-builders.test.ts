@@ -22,6 +22,7 @@ import { coverage } from "../../catalog-api/stac/h3-coverage.js";
 import { partitionItem } from "../../catalog-api/stac/partition-item.js";
 import { referenceItem } from "../../catalog-api/stac/reference-item.js";
 import { staticCatalog } from "../../catalog-api/stac/static-catalog.js";
+import type { StacItem } from "../../catalog-api/stac/types.js";
 import { validateStac } from "../../catalog-api/stac/validate.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON read field by field in assertions
@@ -190,7 +191,8 @@ describe.skipIf(!haveSchemas)("STAC validation and catalogProject (local schemas
     }
     const hits = await runSearch(store, { limit: 10, h3: [cellToChildren(parent, 7)[3]!] });
     expect(hits.items.map((i) => i.id)).toEqual([expect.stringContaining("part-0")]);
-    expect(String(hits.items[0]!.assets.data!.href)).toMatch(/^file:\/\/.*part-0\.parquet$/);
+    const found = JSON.parse(hits.items[0]!.textWithoutLinks) as StacItem;
+    expect(String(found.assets.data!.href)).toMatch(/^file:\/\/.*part-0\.parquet$/);
 
     await catalogProject(outputs(1), { outDir: dir, store, schemasDir });
     const files = await readdir(join(dir, "era5-demo", "items"));

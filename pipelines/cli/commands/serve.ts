@@ -1,54 +1,90 @@
+import { availableParallelism } from "node:os";
 import { createApp } from "../../../catalog-api/api/app.js";
+import { forkServers, isServingWorker, leaveCluster } from "../../../catalog-api/api/cluster.js";
 import { startServer } from "../../../catalog-api/api/server.js";
 import { PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
-import { apiDatabasePath } from "../../project/workspace.js";
-import { type Command, EXIT, option, UsageError } from "../command.js";
-import { cliContext } from "../context.js";
+import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
 
 export const serveCommand: Command = {
   name: "serve",
   summary: "serve the STAC API (SQLite file by default, or PostgreSQL with --pg)",
-  usage: `usage: refs serve [--workdir DIR | --db catalog.sqlite | --pg postgres://...] [--port 8080] [--host 127.0.0.1]
-                  [--token T]
+  usage: `usage: refs serve [--db catalog.sqlite | --pg postgres://...] [--port 8080] [--host 127.0.0.1] [--token T]
+                  [--processes N]
 
-  --workdir  projects folder whose catalog to serve: <workdir>/catalog.sqlite, where \`refs catalog\` writes
-             (default $REFS_WORKDIR or ./refs-projects)
-  --db     SQLite catalog file instead (created if missing)
-  --pg     PostgreSQL connection URL instead of SQLite (needs PostGIS)
-  --port   TCP port (default 8080; 0 picks a free one)
-  --host   address to listen on (default 127.0.0.1)
-  --token  bearer token enabling transactions (or REFS_API_TOKEN); without one the API is read-only`,
-  valueOptions: ["db", "pg", "port", "host", "token", "workdir"],
+  --db         SQLite catalog file (created if missing; default ./refs-catalog.sqlite)
+  --pg         PostgreSQL connection URL instead of SQLite (needs PostGIS)
+  --port       TCP port (default 8080; 0 picks a free one)
+  --host       address to listen on (default 127.0.0.1)
+  --token      bearer token enabling transactions (or REFS_API_TOKEN); without one the API is read-only
+  --processes  serving processes sharing the port, each with its own connection (default: the available cores)`,
+  valueOptions: ["db", "pg", "port", "host", "token", "processes"],
   async run(args) {
-    if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
-    const portText = option(args, "port") ?? "8080";
-    if (!/^\d+$/.test(portText) || Number(portText) > 65535)
-      throw new UsageError(`--port must be 0..65535, found "${portText}"`);
-    const pg = option(args, "pg");
-    const db = option(args, "db");
-    if ([pg, db, option(args, "workdir")].filter(Boolean).length > 1)
-      throw new UsageError("give one of --workdir, --db or --pg");
-    const store: CatalogStore = pg
-      ? await PostgresStore.open(pg)
-      : new SqliteStore(db ?? apiDatabasePath(cliContext(args).workdir));
-    const token = option(args, "token") ?? process.env.REFS_API_TOKEN;
-    const app = createApp({ store, token: token || undefined });
-    const server = await startServer(app, {
-      port: Number(portText),
-      host: option(args, "host") ?? "127.0.0.1",
-    });
-    console.log(
-      `refs serve: STAC API at ${server.url}/ (${pg ? "PostgreSQL" : "SQLite"}, transactions ${token ? "on" : "off"})`,
-    );
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
-    await server.close();
-    await store.close();
+    const o = serveOptions(args);
+    if (isServingWorker()) return serveHere(o, false);
+    // the primary opens the store once first: it creates the schema and fails early on a bad file or URL
+    await (await openStore(o)).close();
+    if (o.processes === 1) return serveHere(o, true);
+    const servers = await forkServers(o.processes);
+    console.log(`refs serve: STAC API at ${servers.url}/ (${describe(o)}, ${o.processes} processes)`);
+    await stopSignal();
+    await servers.close();
     return EXIT.ok;
   },
 };
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  pg?: string;
+  db: string;
+  token?: string;
+  processes: number;
+}
+
+function serveOptions(args: ParsedArgs): ServeOptions {
+  if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+  const portText = option(args, "port") ?? "8080";
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535)
+    throw new UsageError(`--port must be 0..65535, found "${portText}"`);
+  const pg = option(args, "pg");
+  if (pg && option(args, "db")) throw new UsageError("give --db or --pg, not both");
+  const processesText = option(args, "processes") ?? String(availableParallelism());
+  if (!/^\d+$/.test(processesText) || Number(processesText) < 1 || Number(processesText) > 256)
+    throw new UsageError(`--processes must be 1..256, found "${processesText}"`);
+  const db = option(args, "db") ?? "refs-catalog.sqlite";
+  const processes = Number(processesText);
+  if (!pg && db === ":memory:" && processes > 1)
+    throw new UsageError("--db :memory: cannot be shared by several processes: use --processes 1");
+  const token = option(args, "token") ?? process.env.REFS_API_TOKEN;
+  const host = option(args, "host") ?? "127.0.0.1";
+  return { port: Number(portText), host, pg, db, token: token || undefined, processes };
+}
+
+function openStore(o: ServeOptions): Promise<CatalogStore> {
+  return o.pg ? PostgresStore.open(o.pg) : Promise.resolve(new SqliteStore(o.db));
+}
+
+function describe(o: ServeOptions): string {
+  return `${o.pg ? "PostgreSQL" : "SQLite"}, transactions ${o.token ? "on" : "off"}`;
+}
+
+/** Serve in this process (the only one, or one of the cluster's workers) until SIGINT/SIGTERM. */
+async function serveHere(o: ServeOptions, announce: boolean): Promise<number> {
+  const store = await openStore(o);
+  const server = await startServer(createApp({ store, token: o.token }), { port: o.port, host: o.host });
+  if (announce) console.log(`refs serve: STAC API at ${server.url}/ (${describe(o)}, 1 process)`);
+  await stopSignal();
+  await server.close();
+  await store.close();
+  leaveCluster();
+  return EXIT.ok;
+}
+
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+}
