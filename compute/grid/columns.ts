@@ -31,7 +31,7 @@ export interface ColumnOrigin {
   dims: Record<string, { index: number; value: number }>;
 }
 
-/** Coordinate values of an extra dimension, or its indexes when it has no 1-D coordinate array. */
+/** Coordinate values of an extra dimension, or its indexes when it has no numeric 1-D coordinate array. */
 async function coordinateValues(
   refs: ReferenceSet,
   info: ArrayInfo,
@@ -42,7 +42,9 @@ async function coordinateValues(
   const p = siblingPath(info.path, info.dims[axis] as string);
   if (hasArray(refs, p)) {
     const c = arrayInfo(refs, p);
-    if (c.shape.length === 1 && c.shape[0] === n) return readWhole(read, c);
+    // Labels (text, dates as numpy datetime64) are not values a column name or a selection can use: indexes.
+    if (c.shape.length === 1 && c.shape[0] === n && /^[<>|=]?[iuf]\d+$/.test(c.dtype))
+      return readWhole(read, c);
   }
   return Float64Array.from({ length: n }, (_, i) => i);
 }

@@ -361,6 +361,12 @@ describe("two extra dimensions around time: (member, time, level, lat, lon)", ()
       fillValue: "NaN",
     },
   });
+  // Ensemble members labelled by text: not numeric, so they are named and selected by index.
+  dataset.refs.metadata.set("member/.zarray", {
+    ...dataset.refs.metadata.get("level/.zarray"),
+    dtype: "<U8",
+  });
+  dataset.refs.metadata.set("member/.zattrs", { _ARRAY_DIMENSIONS: ["member"] });
   const at = (m: number, t: number, l: number, y: number, x: number) =>
     data[(((m * NTT + t) * NL + l) * NLAT + y) * NLON + x] as number;
   const truthOf = (pairs: [number, number][]): Truth => ({
