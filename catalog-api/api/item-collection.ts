@@ -4,6 +4,7 @@ import type { SearchRequest } from "../search/request.js";
 import type { FoundItem, SearchPage } from "../search/run-search.js";
 import type { StacItem, StacLink } from "../stac/types.js";
 import { baseUrl } from "./context.js";
+import { cutMember } from "./json-member.js";
 import { itemLinksOf } from "./links.js";
 
 /**
@@ -45,14 +46,11 @@ function nextLink(self: string, token: string, postBody?: Record<string, unknown
   return { rel: "next", href: url.toString(), type: "application/geo+json", method: "GET" };
 }
 
-/** The stored item text with the API's links appended in place of its own (the text has no `links` member). */
+/** The stored item text with the API's links in place of its own; only stored links other than [] are parsed. */
 export function featureText(base: string, found: FoundItem): string {
-  const stored =
-    found.linksText === null || found.linksText === "[]"
-      ? undefined
-      : (JSON.parse(found.linksText) as StacLink[]);
+  const { rest, value } = cutMember(found.text, "links");
+  const stored = value === undefined || value === "[]" ? undefined : (JSON.parse(value) as StacLink[]);
   const links = JSON.stringify(itemLinksOf(base, found.collection, found.id, stored));
-  const body = found.textWithoutLinks.trimEnd();
-  const open = body.slice(0, -1).trimEnd();
+  const open = rest.trimEnd().slice(0, -1).trimEnd();
   return `${open}${open.endsWith("{") ? "" : ","}"links":${links}}`;
 }

@@ -7,10 +7,8 @@ export type ValueType = "string" | "number" | "integer" | "boolean";
 /** What differs between the SQL of the two backends; everything else is shared. */
 export interface Dialect {
   readonly name: "sqlite" | "postgres";
-  /** SQL giving an item's stored JSON as text without its `links` member (spliced into answers unparsed). */
-  readonly itemTextWithoutLinks: string;
-  /** SQL giving the item's stored `links` as JSON text (NULL when it has none). */
-  readonly itemLinksText: string;
+  /** SQL giving an item's stored JSON as text (search answers splice it in unparsed). */
+  readonly itemText: string;
   /** A property of `items.content.properties`, typed (NULL when absent or of another type). */
   jsonProperty(name: string, type: ValueType): Fragment;
   /** True where the item's geometry intersects the bound GeoJSON geometry (exact, planar). */

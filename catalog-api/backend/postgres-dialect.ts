@@ -12,8 +12,7 @@ const JSON_TYPES: Record<ValueType, { test: string; cast: string }> = {
 export const postgresDialect: Dialect = {
   name: "postgres",
   // as text, so the driver hands back a string instead of parsing the document
-  itemTextWithoutLinks: "(items.content - 'links')::text",
-  itemLinksText: "(items.content -> 'links')::text",
+  itemText: "items.content::text",
   jsonProperty(name: string, type: ValueType): Fragment {
     const t = JSON_TYPES[type];
     // typed read: a value of another JSON type reads as NULL instead of failing the cast

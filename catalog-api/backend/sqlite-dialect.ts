@@ -17,9 +17,7 @@ export function jsonPath(name: string): string {
 
 export const sqliteDialect: Dialect = {
   name: "sqlite",
-  // SQLite's JSON functions keep number literals as written, so the text round-trips exactly
-  itemTextWithoutLinks: "json_remove(items.content, '$.links')",
-  itemLinksText: "json_extract(items.content, '$.links')",
+  itemText: "items.content",
   jsonProperty(name: string, type: ValueType): Fragment {
     const path = jsonPath(name);
     // typed read: a value of another JSON type reads as NULL instead of comparing across types

@@ -46,7 +46,7 @@ export function keysetCondition(keys: SortKey[], after: Keyset): Fragment {
 }
 
 /**
- * SELECT pk, collection, id, item (JSON text without links), item_links, k0..kn FROM items WHERE ...
+ * SELECT pk, collection, id, item (its JSON text), k0..kn FROM items WHERE ...
  * ORDER BY keys, pk LIMIT n.
  */
 export function searchQuery(
@@ -69,7 +69,7 @@ export function searchQuery(
   const order = [...keys.map((k, i) => `k${i} ${k.direction.toUpperCase()}`), "items.pk ASC"].join(", ");
   return concat(
     "SELECT items.pk AS pk, items.collection AS collection, items.id AS id, ",
-    `${d.itemTextWithoutLinks} AS item, ${d.itemLinksText} AS item_links`,
+    `${d.itemText} AS item`,
     select,
     " FROM items WHERE ",
     cond,

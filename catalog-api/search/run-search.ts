@@ -9,12 +9,11 @@ import { decodeToken, encodeToken } from "./token.js";
 
 const MAX_BOUND_VALUES = 5000;
 
-/** A found item as the store holds it: its JSON text without `links`, and its stored links as JSON text. */
+/** A found item as the store holds it: its JSON text, not parsed. */
 export interface FoundItem {
   collection: string;
   id: string;
-  textWithoutLinks: string;
-  linksText: string | null;
+  text: string;
 }
 
 export interface SearchPage {
@@ -68,8 +67,7 @@ export async function runSearch(store: CatalogStore, req: SearchRequest): Promis
     items: page.map((r) => ({
       collection: r.collection as string,
       id: r.id as string,
-      textWithoutLinks: r.item as string,
-      linksText: (r.item_links as string | null) ?? null,
+      text: r.item as string,
     })),
   };
   if (rows.length > req.limit && last) {

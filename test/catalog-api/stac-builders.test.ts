@@ -191,7 +191,7 @@ describe.skipIf(!haveSchemas)("STAC validation and catalogProject (local schemas
     }
     const hits = await runSearch(store, { limit: 10, h3: [cellToChildren(parent, 7)[3]!] });
     expect(hits.items.map((i) => i.id)).toEqual([expect.stringContaining("part-0")]);
-    const found = JSON.parse(hits.items[0]!.textWithoutLinks) as StacItem;
+    const found = JSON.parse(hits.items[0]!.text) as StacItem;
     expect(String(found.assets.data!.href)).toMatch(/^file:\/\/.*part-0\.parquet$/);
 
     await catalogProject(outputs(1), { outDir: dir, store, schemasDir });
