@@ -29,6 +29,9 @@ export function gatherRows(
   aggregation: Aggregation,
 ): CellRows {
   const nCells = mapping.cells.length;
+  // One pixel per cell (always so when sampling): each row is one value read, nothing to combine.
+  if (mapping.pixels.length === nCells && aggregation !== "count")
+    return gatherOnePixel(mapping, buffers, steps, plane, aggregation === "min" || aggregation === "max");
   const capacity = nCells * steps;
   const nv = buffers.length;
   const cell = new Uint32Array(capacity);
@@ -80,4 +83,57 @@ export function gatherRows(
     }
   }
   return { cell, step, values, count, length: rows };
+}
+
+/**
+ * gatherRows for mappings with one pixel per cell: the row of a cell and step is the pixel's values, kept when
+ * any is valid, the same rows as the general loop without its per-pixel bookkeeping. A sum or mean of one value
+ * there is 0 + x, which turns -0 into 0: `+ signless` repeats that; min and max keep x as it is.
+ */
+function gatherOnePixel(
+  mapping: CellMapping,
+  buffers: Float64Array[],
+  steps: number,
+  plane: number,
+  keepSign: boolean,
+): CellRows {
+  const signless = keepSign ? -0 : 0;
+  const nCells = mapping.cells.length;
+  const capacity = nCells * steps;
+  const nv = buffers.length;
+  const cell = new Uint32Array(capacity);
+  const step = new Uint32Array(capacity);
+  const values = buffers.map(() => new Float64Array(capacity));
+  const pixels = mapping.pixels;
+  let rows = 0;
+  if (nv === 1) {
+    const buffer = buffers[0] as Float64Array;
+    const out = values[0] as Float64Array;
+    for (let g = 0; g < nCells; g++) {
+      const at = pixels[g] as number;
+      for (let t = 0, base = 0; t < steps; t++, base += plane) {
+        const x = buffer[base + at] as number;
+        if (Number.isNaN(x)) continue;
+        cell[rows] = g;
+        step[rows] = t;
+        out[rows++] = x + signless;
+      }
+    }
+  } else {
+    for (let g = 0; g < nCells; g++) {
+      const at = pixels[g] as number;
+      for (let t = 0, base = 0; t < steps; t++, base += plane) {
+        let any = false;
+        for (let v = 0; v < nv; v++) {
+          const x = (buffers[v] as Float64Array)[base + at] as number;
+          (values[v] as Float64Array)[rows] = x + signless;
+          if (!Number.isNaN(x)) any = true;
+        }
+        if (!any) continue;
+        cell[rows] = g;
+        step[rows++] = t;
+      }
+    }
+  }
+  return { cell, step, values, count: new Uint32Array(capacity).fill(1), length: rows };
 }

@@ -3,39 +3,17 @@ import type { Block } from "./mapping.js";
 
 /**
  * Where cells that may have their centre on a block lie: the block's latitude/longitude bounding box, widened by
- * one pixel spacing plus two cell edges (`marginDeg`, as degrees of latitude), cut into rings under 90 degrees of
- * longitude (H3 polygons must not span the antimeridian ambiguously) and into `strips` latitude bands that
- * overlap a little, so work can be spread over threads; a cell found twice is de-duplicated by the caller.
+ * `marginDeg` (degrees of latitude; the caller gives one pixel spacing plus two cell edges). Longitudes are
+ * unwrapped: west may be below -180 or east above 180, and east - west is at most 360 (all longitudes).
  */
-export function candidateRings(grid: Grid, block: Block, marginDeg: number, strips = 1): number[][][] {
-  const box = blockBox(grid, block, marginDeg);
-  const rings: number[][][] = [];
-  const height = (box.north - box.south) / strips;
-  const overlap = Math.min(marginDeg, height) / 4;
-  for (let k = 0; k < strips; k++) {
-    const south = Math.max(-90, box.south + k * height - (k > 0 ? overlap : 0));
-    const north = Math.min(90, box.south + (k + 1) * height + (k < strips - 1 ? overlap : 0));
-    for (const [west, east] of lngPieces(box.west, box.east)) {
-      rings.push([
-        [south, west],
-        [south, east],
-        [north, east],
-        [north, west],
-        [south, west],
-      ]);
-    }
-  }
-  return rings;
-}
-
-interface Box {
+export interface Box {
   south: number;
   north: number;
   west: number;
   east: number;
 }
 
-function blockBox(grid: Grid, block: Block, marginDeg: number): Box {
+export function blockBox(grid: Grid, block: Block, marginDeg: number): Box {
   const ys = [block.y0, block.y1 - 1];
   const xs = [block.x0, block.x1 - 1];
   const lats: number[] = [];
@@ -90,21 +68,28 @@ function inside(block: Block, [fy, fx]: [number, number]): boolean {
   return y >= block.y0 && y < block.y1 && x >= block.x0 && x < block.x1;
 }
 
-/** [west, east] (east - west < 360) cut into pieces within [-180, 180], each at most 90 degrees wide. */
-export function lngPieces(west: number, east: number): [number, number][] {
-  const pieces: [number, number][] = [];
-  let a = west;
-  while (a < east) {
-    const b = Math.min(east, a + 90);
-    const shift = Math.floor((a + 180) / 360) * 360;
-    const lo = a - shift;
-    const hi = b - shift;
-    if (hi > 180) {
-      pieces.push([lo, 180], [-180, hi - 360]);
-    } else {
-      pieces.push([lo, hi]);
-    }
-    a = b;
-  }
-  return pieces;
+const DEG = Math.PI / 180;
+
+/** True when a point lies in the box (edges included). */
+export function insideBox(box: Box, lat: number, lng: number): boolean {
+  if (lat < box.south || lat > box.north) return false;
+  const width = box.east - box.west;
+  return width >= 360 || (((lng - box.west) % 360) + 360) % 360 <= width;
+}
+
+/**
+ * A lower bound of the great-circle angle (radians) from a point to the box: the larger of its distances to the
+ * box's latitude band and to its longitude lune (the box lies in both). The lune's edge is two half meridians;
+ * the angle to a half meridian Δλ away is asin(cos φ sin Δλ) up to 90 degrees, past that its nearer pole's.
+ */
+export function angleToBox(box: Box, lat: number, lng: number): number {
+  const band = lat < box.south ? box.south - lat : lat > box.north ? lat - box.north : 0;
+  const width = box.east - box.west;
+  if (width >= 360) return band * DEG;
+  const east = ((((lng - box.west) % 360) + 360) % 360) - width;
+  if (east <= 0) return band * DEG;
+  const toMeridian = (dLng: number) =>
+    dLng <= 90 ? Math.asin(Math.cos(lat * DEG) * Math.sin(dLng * DEG)) : (90 - Math.abs(lat)) * DEG;
+  const lune = Math.min(toMeridian(east), toMeridian(360 - width - east));
+  return Math.max(band * DEG, lune);
 }

@@ -2,7 +2,7 @@ import { getHexagonAreaAvg, getHexagonEdgeLengthAvg, UNITS } from "h3-js";
 import { gridHash } from "../grid/from-spec.js";
 import type { Grid, GridSpec } from "../grid/types.js";
 import { loadMapping, saveMapping } from "./cache.js";
-import { candidateRings } from "./candidates.js";
+import { blockBox } from "./candidates.js";
 import {
   aggregateMapping,
   type Block,
@@ -11,6 +11,7 @@ import {
   sampleMapping,
 } from "./mapping.js";
 import { inlinePixelCells, type PixelCells, workerPixelCells } from "./pixel-cells.js";
+import { seedCells, splitLevel } from "./sample-cells.js";
 import { blockHalo, pixelSpacingKm } from "./scale.js";
 
 export interface MapperOptions {
@@ -71,9 +72,13 @@ export class CellMapper {
       const perPixel = (finite(centre.dy) * finite(centre.dx)) / getHexagonAreaAvg(this.res, UNITS.km2);
       const expected = (block.y1 - block.y0) * (block.x1 - block.x0) * Math.max(1, perPixel);
       const worker = this.cellsFor(expected);
-      const strips = worker === this.pixelCells ? this.options.threads * 4 : 1;
-      const rings = candidateRings(this.grid, block, marginDeg, strips);
-      const parts = await Promise.all(rings.map((ring) => worker.sample(block, this.res, ring)));
+      const box = blockBox(this.grid, block, marginDeg);
+      // On workers: enough seeds for even pieces, several per thread so that a slow piece does not hold others up.
+      const pieces = worker === this.pixelCells ? this.options.threads * 8 : 1;
+      const seeds = seedCells(box, this.res, pieces * 16);
+      const parts = await Promise.all(
+        splitLevel(seeds, pieces).map((s) => worker.sample(block, this.res, s, box)),
+      );
       return sampleMapping(block, this.res, parts);
     }
     const halo = blockHalo(this.grid, block, this.res);

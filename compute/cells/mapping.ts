@@ -8,9 +8,10 @@
  * - sample: cells smaller than pixels. Every cell whose centre lies on the block takes the value of the pixel
  *   under its centre, so no cell is left empty.
  */
-import { cellToLatLng, polygonToCells } from "h3-js";
+import { cellToLatLng } from "h3-js";
+import { ComputeError } from "../errors.js";
 import type { Grid } from "../grid/types.js";
-import { cellKey, keyToBigInt, keyToHex } from "./h3.js";
+import { keysToIndexes, keyToSplitLong } from "./children.js";
 import type { PixelCells } from "./pixel-cells.js";
 
 export interface Block {
@@ -44,9 +45,9 @@ function nearestPixel(grid: Grid, lat: number, lng: number): [number, number] {
   return [y, x];
 }
 
-/** The pixel that decides which block owns a cell: the one nearest the cell's centre. */
-export function ownerPixel(grid: Grid, cell: string): [number, number] {
-  const [lat, lng] = cellToLatLng(cell);
+/** The pixel that decides which block owns a cell (given by key, see h3.ts): the one nearest its centre. */
+export function ownerPixel(grid: Grid, key: number, res: number): [number, number] {
+  const [lat, lng] = cellToLatLng(keyToSplitLong(key, res));
   return nearestPixel(grid, lat, lng);
 }
 
@@ -97,7 +98,7 @@ export async function aggregateMapping(
   // Ownership is decided once per distinct cell.
   const distinct = uniqueSorted(keys);
   const owned = distinct.filter((k) => {
-    const [y, x] = ownerPixel(grid, keyToHex(k, res));
+    const [y, x] = ownerPixel(grid, k, res);
     return inBlock(block, y, x);
   });
   return groupByCell(rows, columns, owned, keys, res);
@@ -129,30 +130,20 @@ function rankOf(sorted: Float64Array, key: number): number {
   return -1;
 }
 
-/**
- * CSR grouping: for each owned cell (ascending), the buffer positions whose key is that cell, in buffer order.
- * `keyAt[i]` is the cell key of buffer position `positions?.[i] ?? i`. `onePerCell` keeps the first position
- * of a cell found more than once (sampling, where rings overlap).
- */
+/** CSR grouping: for each owned cell (ascending), the buffer positions whose key is that cell, in buffer order. */
 function groupByCell(
   rows: [number, number],
   columns: [number, number][],
   owned: Float64Array,
   keyAt: Float64Array,
   res: number,
-  positions?: Uint32Array,
-  onePerCell = false,
 ): CellMapping {
   const offsets = new Uint32Array(owned.length + 1);
   const which = new Int32Array(keyAt.length);
   for (let i = 0; i < keyAt.length; i++) {
     const r = rankOf(owned, keyAt[i] as number);
     which[i] = r;
-    if (r < 0 || (onePerCell && offsets[r + 1] === 1)) {
-      which[i] = -1;
-      continue;
-    }
-    offsets[r + 1] = (offsets[r + 1] as number) + 1;
+    if (r >= 0) offsets[r + 1] = (offsets[r + 1] as number) + 1;
   }
   for (let g = 0; g < owned.length; g++) offsets[g + 1] = (offsets[g + 1] as number) + (offsets[g] as number);
   const fill = offsets.slice(0, owned.length);
@@ -160,62 +151,43 @@ function groupByCell(
   for (let i = 0; i < keyAt.length; i++) {
     const r = which[i] as number;
     if (r < 0) continue;
-    pixels[fill[r] as number] = positions ? (positions[i] as number) : i;
+    pixels[fill[r] as number] = i;
     fill[r] = (fill[r] as number) + 1;
   }
-  const cells = new BigUint64Array(owned.length);
-  owned.forEach((k, i) => {
-    cells[i] = keyToBigInt(k, res);
-  });
-  return { rows, columns, cells, offsets, pixels };
+  return { rows, columns, cells: keysToIndexes(owned, res), offsets, pixels };
 }
 
-/** Cells of a ring whose centre lies on the block, each with the block-buffer position of the pixel under it. */
-export function sampleRing(
-  grid: Grid,
-  block: Block,
-  res: number,
-  ring: number[][],
-): { keys: Float64Array; positions: Uint32Array } {
-  const width = block.x1 - block.x0;
-  const keys: number[] = [];
-  const positions: number[] = [];
-  for (const cell of polygonToCells(ring, res)) {
-    const [lat, lng] = cellToLatLng(cell);
-    const p = grid.pixelCoords(lat, lng, false);
-    if (!p) continue;
-    const y = Math.round(p[0]);
-    let x = Math.round(p[1]);
-    if (grid.periodicX) x = ((x % grid.nx) + grid.nx) % grid.nx;
-    if (y < 0 || y >= grid.ny || x < 0 || x >= grid.nx || !inBlock(block, y, x)) continue;
-    keys.push(cellKey(cell));
-    positions.push((y - block.y0) * width + (x - block.x0));
-  }
-  return { keys: Float64Array.from(keys), positions: Uint32Array.from(positions) };
-}
-
-/** Sample mapping from the per-ring results (rings may overlap: a cell found twice is kept once). */
+/**
+ * Sample mapping from pieces found by sampleCells over contiguous seed ranges, in seed order: their keys ascend
+ * across pieces and never repeat, so each cell gets its one pixel without a sort.
+ */
 export function sampleMapping(
   block: Block,
   res: number,
   parts: { keys: Float64Array; positions: Uint32Array }[],
 ): CellMapping {
   const total = parts.reduce((n, p) => n + p.keys.length, 0);
-  const keyAt = new Float64Array(total);
-  const positions = new Uint32Array(total);
+  const keys = new Float64Array(total);
+  const pixels = new Uint32Array(total);
   let at = 0;
   for (const part of parts) {
-    keyAt.set(part.keys, at);
-    positions.set(part.positions, at);
+    keys.set(part.keys, at);
+    pixels.set(part.positions, at);
     at += part.keys.length;
   }
-  return groupByCell(
-    [block.y0, block.y1],
-    [[block.x0, block.x1]],
-    uniqueSorted(keyAt),
-    keyAt,
-    res,
-    positions,
-    true,
-  );
+  for (let i = 1; i < total; i++) {
+    if (!((keys[i] as number) > (keys[i - 1] as number)))
+      throw new ComputeError(
+        `sample mapping of block ${JSON.stringify(block)}: cell keys out of order at ${i}`,
+      );
+  }
+  const offsets = new Uint32Array(total + 1);
+  for (let i = 0; i <= total; i++) offsets[i] = i;
+  return {
+    rows: [block.y0, block.y1],
+    columns: [[block.x0, block.x1]],
+    cells: keysToIndexes(keys, res),
+    offsets,
+    pixels,
+  };
 }

@@ -1,16 +1,20 @@
 import type { Grid, GridSpec } from "../grid/types.js";
 import { WorkerPool } from "../workers/pool.js";
+import type { Box } from "./candidates.js";
+import type { CellLevel } from "./children.js";
 import { cellsOfPoints } from "./h3.js";
-import { type Block, sampleRing } from "./mapping.js";
+import type { Block } from "./mapping.js";
+import { sampleCells } from "./sample-cells.js";
 
 /** Computes the H3 cell key (see h3.ts) of every pixel centre of a rectangle of the grid. */
 export interface PixelCells {
   cells(y0: number, y1: number, x0: number, x1: number, res: number): Promise<Float64Array>;
-  /** Sampling: cells of a ring whose centre lies on the block, with the pixel under each (see sampleRing). */
+  /** Sampling: descendants of seed cells whose centre lies on the block, with the pixel under each (sampleCells). */
   sample(
     block: Block,
     res: number,
-    ring: number[][],
+    seeds: CellLevel,
+    box: Box,
   ): Promise<{ keys: Float64Array; positions: Uint32Array }>;
   close(): Promise<void>;
 }
@@ -22,8 +26,8 @@ export function inlinePixelCells(grid: Grid): PixelCells {
       const { lat, lng } = grid.centres(y0, y1, x0, x1);
       return cellsOfPoints(lat, lng, res);
     },
-    async sample(block, res, ring) {
-      return sampleRing(grid, block, res, ring);
+    async sample(block, res, seeds, box) {
+      return sampleCells(grid, block, res, seeds, box);
     },
     async close() {},
   };
@@ -50,7 +54,7 @@ export function workerPixelCells(spec: GridSpec, threads: number): PixelCells {
       }
       return out;
     },
-    sample: (block, res, ring) => pool.run({ kind: "sample", block, res, ring }),
+    sample: (block, res, seeds, box) => pool.run({ kind: "sample", block, res, seeds, box }),
     close: () => pool.close(),
   };
 }
