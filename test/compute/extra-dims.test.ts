@@ -4,9 +4,9 @@
  * a selection each level is its own column; with one, the selected level is the variable's column. Expected rows
  * are a brute force (h3-js per pixel centre) over the values h5wasm reads back.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import h5wasm from "h5wasm/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ComputeConfig } from "../../compute/config.js";
@@ -16,11 +16,13 @@ import { referenceReader } from "../../compute/read.js";
 import { computeProject } from "../../compute/run.js";
 import { EXIT } from "../../pipelines/cli/command.js";
 import { main } from "../../pipelines/cli/main.js";
+import { catalogPhase } from "../../pipelines/phases/catalog/catalog-phase.js";
 import { defaultConfig, validateConfig } from "../../pipelines/project/config.js";
 import { Workspace } from "../../pipelines/project/workspace.js";
 import type { ReferenceSet } from "../../refs/model/reference-set.js";
 import { FileSource } from "../../refs/storage/file.js";
 import { scanHdf5 } from "../../scanner/hdf5/scan.js";
+import { haveFixtures } from "../fixtures.js";
 import { bruteAggregate, type Truth } from "./helpers/brute.js";
 import { hash01 } from "./helpers/cases.js";
 import { expectOutputEquals } from "./helpers/compare.js";
@@ -323,6 +325,36 @@ describe("the project setting compute.select and refs compute --select", () => {
     expect(bad.code).toBe(EXIT.usage);
     expect(bad.err).toMatch(/--select: expected dim=value or dim\[index\], got "level"/);
   });
+});
+
+describe("the catalog over per-level columns", () => {
+  // The STAC schemas sit next to the fixtures (the catalog validates every item against them).
+  const schemasDir =
+    process.env.REFS_STAC_SCHEMAS ?? resolve(import.meta.dirname, "..", "..", "..", "shared", "stac-schemas");
+
+  it.skipIf(!haveFixtures)(
+    "describes each level column in the partition items' table columns and statistics",
+    async () => {
+      const workdir = join(dir, "catalog-workdir");
+      const ws = new Workspace(workdir, "levels");
+      const config = defaultConfig("levels", [path]);
+      config.compute.resolution = 1;
+      config.compute.variables = ["t"];
+      await ws.saveConfig(config);
+      const quiet = { quiet: true, log: () => undefined };
+      expect((await main(["scan", "levels", "-q", "--workdir", workdir])) as number).toBe(EXIT.ok);
+      expect((await main(["compute", "levels", "-q", "--workdir", workdir])) as number).toBe(EXIT.ok);
+      const { status } = await catalogPhase(ws, { ...quiet, schemasDir });
+      expect(status.state).toBe("done");
+      const folder = join(ws.catalogDir, "levels", "items");
+      const partitions = (await readdir(folder)).filter((f) => !f.includes("references"));
+      expect(partitions.length).toBeGreaterThan(0);
+      const item = JSON.parse(await readFile(join(folder, partitions[0] as string), "utf8"));
+      const names = (item.properties["table:columns"] as { name: string }[]).map((c) => c.name);
+      expect(names).toEqual(expect.arrayContaining(["t_level1000", "t_level850", "t_level500"]));
+      expect(typeof item.properties["stats:t_level850:mean"]).toBe("number");
+    },
+  );
 });
 
 describe("two extra dimensions around time: (member, time, level, lat, lon)", () => {
