@@ -23,7 +23,7 @@ import type { ReferenceSet } from "../../refs/model/reference-set.js";
 import { FileSource } from "../../refs/storage/file.js";
 import { scanHdf5 } from "../../scanner/hdf5/scan.js";
 import { haveFixtures } from "../fixtures.js";
-import { bruteAggregate, type Truth } from "./helpers/brute.js";
+import { bruteAggregate, bruteSample, type Truth } from "./helpers/brute.js";
 import { hash01 } from "./helpers/cases.js";
 import { expectOutputEquals } from "./helpers/compare.js";
 import { buildDataset } from "./helpers/dataset.js";
@@ -413,11 +413,16 @@ describe("two extra dimensions around time: (member, time, level, lat, lon)", ()
     },
     time: (t) => BigInt(Date.UTC(2000, 0, 1 + t)) * 1000n,
   });
-  async function go(name: string, select?: ComputeConfig["select"]) {
+  async function go(name: string, select?: ComputeConfig["select"], sample = false) {
     const root = join(dir, name);
     const summary = await computeProject(
       { refs: dataset.refs, read: chunkReader(dataset.refs, dataset.sources), output: new LocalOutput(root) },
-      { variables: ["v"], resolution: 1, method: "aggregate", ...(select ? { select } : {}) },
+      {
+        variables: ["v"],
+        resolution: sample ? 3 : 1,
+        method: sample ? "sample" : "aggregate",
+        ...(select ? { select } : {}),
+      },
       { mappingThreads: 0 },
     );
     return { root, summary };
@@ -469,5 +474,27 @@ describe("two extra dimensions around time: (member, time, level, lat, lon)", ()
     await expectOutputEquals(both.root, "h1", ["v"], bruteAggregate(truthOf([[0, 1]]), 1, "mean"), {
       withCount: true,
     });
+  });
+
+  it("samples cells smaller than pixels: every column takes the pixel under the cell centre", async () => {
+    const { root, summary } = await go("sampled", { member: { index: 0 } }, true);
+    expect(summary.method).toBe("sample");
+    const axes = { lat0: 22.5, dlat: -5, lon0: 100, dlon: 5 };
+    await expectOutputEquals(
+      root,
+      "h3",
+      ["v_level0_5", "v_level_10"],
+      bruteSample(
+        truthOf([
+          [0, 0],
+          [0, 1],
+        ]),
+        3,
+        axes,
+      ),
+      {
+        withTime: true,
+      },
+    );
   });
 });
