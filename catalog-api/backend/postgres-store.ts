@@ -4,7 +4,7 @@ import type { StacCollection, StacItem } from "../stac/types.js";
 import { type ItemRow, itemRow } from "./item-row.js";
 import { numberPlaceholders, postgresDialect } from "./postgres-dialect.js";
 import type { Fragment } from "./sql.js";
-import type { CatalogStore } from "./store.js";
+import type { CatalogStore, QueryOptions } from "./store.js";
 
 const SCHEMA = `
 CREATE EXTENSION IF NOT EXISTS postgis;
@@ -26,16 +26,29 @@ CREATE INDEX IF NOT EXISTS item_h3_cell ON item_h3 (cell, dt_start, dt_end, pk);
 CREATE INDEX IF NOT EXISTS item_h3_pk ON item_h3 (pk);
 `;
 
+const MAX_NAMED = 500;
+
 // bigint columns come back as JS numbers: our values (ms times, keys) stay below 2^53
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
 /** PostgreSQL (+ PostGIS) store over a connection pool; `schema` isolates test runs from each other. */
 export class PostgresStore implements CatalogStore {
   readonly dialect = postgresDialect;
+  private readonly statementNames = new Map<string, string>();
+  /** Connections that always reuse one plan per statement, for index-driven searches (see query()). */
+  private readonly genericPool: pg.Pool;
   private constructor(
     private readonly pool: pg.Pool,
     readonly schema: string,
-  ) {}
+    url: string,
+    poolSize: number,
+  ) {
+    this.genericPool = new pg.Pool({
+      connectionString: url,
+      max: poolSize,
+      options: `-c search_path=${schema},public -c plan_cache_mode=force_generic_plan`,
+    });
+  }
 
   static async open(
     url: string,
@@ -44,9 +57,10 @@ export class PostgresStore implements CatalogStore {
     const schema = options.schema ?? "public";
     if (!/^[a-z_][a-z0-9_]*$/.test(schema))
       throw new CatalogStoreError(`bad schema name "${schema}"`, "postgres");
+    const poolSize = options.poolSize ?? 16;
     const pool = new pg.Pool({
       connectionString: url,
-      max: options.poolSize ?? 16,
+      max: poolSize,
       options: `-c search_path=${schema},public`,
     });
     try {
@@ -60,7 +74,7 @@ export class PostgresStore implements CatalogStore {
         { cause },
       );
     }
-    return new PostgresStore(pool, schema);
+    return new PostgresStore(pool, schema, url, poolSize);
   }
 
   private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -190,8 +204,21 @@ export class PostgresStore implements CatalogStore {
     return r.rows[0].n;
   }
 
-  async query(f: Fragment): Promise<Record<string, unknown>[]> {
-    const r = await this.pool.query(numberPlaceholders(f.text), f.params);
+  /**
+   * Searches come in a few shapes (the SQL text) with different values: named statements let each connection
+   * prepare a shape once (past MAX_NAMED shapes the rest run unnamed). With `reusePlan` the statement runs on
+   * connections that never re-plan it: planning took ~0.36 ms of a ~0.5 ms H3 + datetime search at 200k items,
+   * and an index-driven search has the same good plan whatever its values.
+   */
+  async query(f: Fragment, options: QueryOptions = {}): Promise<Record<string, unknown>[]> {
+    const text = numberPlaceholders(f.text);
+    let name = this.statementNames.get(text);
+    if (name === undefined && this.statementNames.size < MAX_NAMED) {
+      name = `refs_search_${this.statementNames.size}`;
+      this.statementNames.set(text, name);
+    }
+    const pool = options.reusePlan ? this.genericPool : this.pool;
+    const r = await pool.query({ name, text, values: f.params });
     return r.rows;
   }
 
@@ -201,6 +228,7 @@ export class PostgresStore implements CatalogStore {
   }
 
   async close(): Promise<void> {
+    await this.genericPool.end();
     await this.pool.end();
   }
 }

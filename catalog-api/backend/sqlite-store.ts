@@ -50,7 +50,9 @@ export class SqliteStore implements CatalogStore {
     this.db.pragma("case_sensitive_like = ON");
     // the H3 and time indexes are written in random order: a larger page cache keeps their inner pages resident
     this.db.pragma("cache_size = -262144");
-    this.db.pragma("mmap_size = 1073741824");
+    // map as much of the file as SQLite allows (2 GiB in better-sqlite3's build): serving processes then share
+    // the OS page cache instead of each warming a private one
+    this.db.pragma("mmap_size = 17179869184");
     this.db.exec(SCHEMA);
     this.db.function("refs_intersects", { deterministic: true }, (stored: unknown, query: unknown) => {
       if (typeof stored !== "string" || typeof query !== "string") return 0;

@@ -21,7 +21,15 @@ export interface CatalogStore {
   getItem(collection: string, id: string): Promise<StacItem | undefined>;
   deleteItem(collection: string, id: string): Promise<boolean>;
   countItems(collection?: string): Promise<number>;
-  /** Run a SELECT built by the shared query code; rows as plain objects (content parsed). */
-  query(fragment: Fragment): Promise<Record<string, unknown>[]>;
+  /** Run a SELECT built by the shared query code; rows as plain objects (a column named content is parsed). */
+  query(fragment: Fragment, options?: QueryOptions): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  /**
+   * The query is driven by an index whatever its values (an H3 or ids lookup): a store may plan it once and reuse
+   * the plan. Stores that plan cheaply ignore this.
+   */
+  reusePlan?: boolean;
 }

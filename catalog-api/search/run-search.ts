@@ -60,7 +60,11 @@ export async function runSearch(store: CatalogStore, req: SearchRequest): Promis
       "search",
     );
   }
-  const rows = await store.query(searchQuery(where, keys, after, req.limit + 1, store.dialect));
+  // an H3 or ids condition narrows through its index whatever the values: the plan can be reused
+  const reusePlan = Boolean(req.h3 || req.ids);
+  const rows = await store.query(searchQuery(where, keys, after, req.limit + 1, store.dialect), {
+    reusePlan,
+  });
   const page = rows.slice(0, req.limit);
   const last = page.at(-1);
   const out: SearchPage = {

@@ -72,3 +72,17 @@ function refsChildren(pid: number): number[] {
   }
   return out;
 }
+
+/** CPU used so far by every PostgreSQL server process on this machine (the backends serving our searches), in ms. */
+export function postgresCpuMs(): number {
+  let ms = 0;
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/comm`, "utf8").trim() === "postgres") ms += cpuOf(Number(name));
+    } catch {
+      // ended while we looked
+    }
+  }
+  return ms;
+}

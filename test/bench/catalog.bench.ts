@@ -5,8 +5,9 @@
  * process). PostgreSQL runs only when REFS_TEST_PG_URL is set. Goals: ingest >= 5,000 items/s, p99 < 50 ms.
  *
  * Other settings: REFS_BENCH_CATALOG_SECONDS (per measurement, default 10), REFS_BENCH_CATALOG_PROCESSES
- * (default "1,<cores>"), REFS_BENCH_CATALOG_TOOL (auto | wrk | node:http), REFS_BENCH_CATALOG_SQLITE (an existing
- * SQLite catalog of these items to serve without ingesting, for iterating).
+ * (default "1,<cores>"), REFS_BENCH_CATALOG_BACKENDS (default "sqlite,postgres"), REFS_BENCH_CATALOG_TOOL (auto | wrk | node:http), REFS_BENCH_CATALOG_SQLITE (an existing
+ * SQLite catalog of these items to serve without ingesting, for iterating), REFS_BENCH_CATALOG_PG_DB (the same: a
+ * database on REFS_TEST_PG_URL's server already holding them).
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -18,7 +19,7 @@ import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../catalog-api/backend/store.js";
 import { benchCollection, benchItems, benchQueries, rng } from "./catalog-data.js";
 import { type LoadOptions, loadTest } from "./catalog-load.js";
-import { startServe } from "./catalog-serve.js";
+import { postgresCpuMs, startServe } from "./catalog-serve.js";
 import type { BenchTable } from "./table.js";
 
 const N = Number(process.env.REFS_BENCH_CATALOG_ITEMS ?? 1_000_000);
@@ -29,6 +30,7 @@ const PROCESSES = [
     (process.env.REFS_BENCH_CATALOG_PROCESSES ?? `1,${availableParallelism()}`).split(",").map(Number),
   ),
 ];
+const BACKENDS = (process.env.REFS_BENCH_CATALOG_BACKENDS ?? "sqlite,postgres").split(",");
 const CLIENTS = 32;
 const BATCH = 10_000;
 const GOAL_INGEST = 5000;
@@ -57,6 +59,7 @@ async function measure(
   tmpDir: string,
 ): Promise<(string | number)[][]> {
   const paths = benchQueries(500);
+  const postgres = serveArgs.includes("--pg");
   const rows: (string | number)[][] = [];
   const ingestCells =
     ingestRate === undefined ? ["-", "-"] : [Math.round(ingestRate), ingestRate / GOAL_INGEST];
@@ -66,8 +69,10 @@ async function measure(
       await loadTest(server.url, paths.slice(0, 50), { clients: CLIENTS, seconds: 2, tmpDir, tool: TOOL });
       for (const clients of processes === 1 ? [1, CLIENTS] : [CLIENTS]) {
         const cpu0 = server.cpuMs();
+        const db0 = postgres ? postgresCpuMs() : 0;
         const r = await loadTest(server.url, paths, { clients, seconds: SECONDS, tmpDir, tool: TOOL });
         const serverCpu = (server.cpuMs() - cpu0) / r.requests;
+        const dbCpu = postgres ? (postgresCpuMs() - db0) / r.requests : "-";
         rows.push([
           name,
           items,
@@ -80,6 +85,7 @@ async function measure(
           r.p99,
           GOAL_P99_MS / r.p99,
           serverCpu,
+          dbCpu,
           r.clientCpuMsPerRequest,
           loadavg()[0]!.toFixed(1),
         ]);
@@ -112,6 +118,15 @@ async function sqliteRows(tmpDir: string): Promise<(string | number)[][]> {
 
 /** PostgreSQL: a database of its own (refs serve uses its public schema), dropped afterwards. */
 async function postgresRows(url: string, tmpDir: string): Promise<(string | number)[][]> {
+  const given = process.env.REFS_BENCH_CATALOG_PG_DB;
+  if (given) {
+    const dbUrl = new URL(url);
+    dbUrl.pathname = `/${given}`;
+    const store = await PostgresStore.open(dbUrl.toString());
+    const items = await store.countItems("bench");
+    await store.close();
+    return measure("PostgreSQL + PostGIS", items, undefined, ["--pg", dbUrl.toString()], tmpDir);
+  }
   const name = `refs_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -138,15 +153,15 @@ export default async function catalogBench(): Promise<BenchTable> {
   const rows: (string | number)[][] = [];
   const notes = [
     `${SECONDS} s per row of GET /search?datetime=<30 days>&h3=<res 3-4 cell>&filter=<CQL2 on 2 properties>&limit=10 (500 different queries in turn), keep-alive connections on 127.0.0.1`,
-    "refs serve runs as its own process(es); the load generator (wrk, or node:http without it) in another; CPU columns are process CPU time per search (Linux /proc)",
+    "refs serve runs as its own process(es); the load generator (wrk, or node:http without it) in another; CPU columns are process CPU time per search (Linux /proc): refs serve's processes, PostgreSQL's server processes (SQLite runs inside refs serve), the load generator",
     `machine: ${availableParallelism()} cores shared with other work; "load" is the 1-minute load average after each row`,
     "ratio columns: measured / goal for ingest (goal 5,000 items/s), goal / measured for p99 (goal 50 ms); > 1 meets the goal",
   ];
   try {
-    rows.push(...(await sqliteRows(tmpDir)));
+    if (BACKENDS.includes("sqlite")) rows.push(...(await sqliteRows(tmpDir)));
     const url = process.env.REFS_TEST_PG_URL;
-    if (url) rows.push(...(await postgresRows(url, tmpDir)));
-    else notes.push("PostgreSQL skipped: REFS_TEST_PG_URL is not set (`. .ci/postgres.sh`)");
+    if (url && BACKENDS.includes("postgres")) rows.push(...(await postgresRows(url, tmpDir)));
+    else if (!url) notes.push("PostgreSQL skipped: REFS_TEST_PG_URL is not set (`. .ci/postgres.sh`)");
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
   }
@@ -166,6 +181,7 @@ export default async function catalogBench(): Promise<BenchTable> {
       "p99 ms",
       "p99 ratio",
       "server CPU ms/search",
+      "PostgreSQL CPU ms/search",
       "client CPU ms/search",
       "load",
     ],
