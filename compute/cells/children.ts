@@ -4,7 +4,7 @@
  * of one resolution are disjoint, ascending ranges. A pentagon (pentagon base cell, every digit 0) has no child
  * with digit 1; every other cell has all seven.
  */
-import { getBaseCellNumber, getPentagons } from "h3-js";
+import { cellToLatLng, getBaseCellNumber, getPentagons } from "h3-js";
 
 const TWO_32 = 2 ** 32;
 
@@ -61,6 +61,16 @@ export function childrenOf(level: CellLevel, keep?: Uint8Array): CellLevel {
 export function keyToSplitLong(key: number, res: number): [number, number] {
   const high = Math.floor(key / TWO_32);
   return [key - high * TWO_32, 0x08000000 + res * 0x100000 + high];
+}
+
+const split: [number, number] = [0, 0];
+
+/** A cell's centre [lat, lng] from its key: h3-js cellToLatLng on reused halves (no string, no array per call). */
+export function keyCentre(key: number, res: number): [number, number] {
+  const high = Math.floor(key / TWO_32);
+  split[0] = key - high * TWO_32;
+  split[1] = 0x08000000 + res * 0x100000 + high;
+  return cellToLatLng(split) as [number, number];
 }
 
 /** Full 64-bit H3 indexes of keys of one resolution, built from 32-bit halves (no BigInt per cell). */

@@ -8,10 +8,9 @@
  * - sample: cells smaller than pixels. Every cell whose centre lies on the block takes the value of the pixel
  *   under its centre, so no cell is left empty.
  */
-import { cellToLatLng } from "h3-js";
 import { ComputeError } from "../errors.js";
 import type { Grid } from "../grid/types.js";
-import { keysToIndexes, keyToSplitLong } from "./children.js";
+import { keyCentre, keysToIndexes } from "./children.js";
 import type { PixelCells } from "./pixel-cells.js";
 
 export interface Block {
@@ -47,7 +46,7 @@ function nearestPixel(grid: Grid, lat: number, lng: number): [number, number] {
 
 /** The pixel that decides which block owns a cell (given by key, see h3.ts): the one nearest its centre. */
 export function ownerPixel(grid: Grid, key: number, res: number): [number, number] {
-  const [lat, lng] = cellToLatLng(keyToSplitLong(key, res));
+  const [lat, lng] = keyCentre(key, res);
   return nearestPixel(grid, lat, lng);
 }
 

@@ -5,10 +5,10 @@
  * takes the pixel under its centre. Children come out ascending (children.ts), so the result is sorted and has
  * no duplicates without a sort.
  */
-import { cellToLatLng, getHexagonEdgeLengthAvg, UNITS } from "h3-js";
+import { getHexagonEdgeLengthAvg, UNITS } from "h3-js";
 import type { Grid } from "../grid/types.js";
 import { angleToBox, type Box, insideBox } from "./candidates.js";
-import { type CellLevel, childrenOf, keyToSplitLong, resolution0 } from "./children.js";
+import { type CellLevel, childrenOf, keyCentre, resolution0 } from "./children.js";
 import type { Block } from "./mapping.js";
 
 const EARTH_KM = 6371.0088;
@@ -26,7 +26,7 @@ function nearBox(level: CellLevel, box: Box): Uint8Array {
   const reach = descendantReach(level.res);
   const keep = new Uint8Array(level.keys.length);
   for (let i = 0; i < level.keys.length; i++) {
-    const [lat, lng] = cellToLatLng(keyToSplitLong(level.keys[i] as number, level.res));
+    const [lat, lng] = keyCentre(level.keys[i] as number, level.res);
     keep[i] = angleToBox(box, lat, lng) <= reach ? 1 : 0;
   }
   return keep;
@@ -92,7 +92,7 @@ export function sampleCells(
   let n = 0;
   for (let i = 0; i < level.keys.length; i++) {
     const key = level.keys[i] as number;
-    const [lat, lng] = cellToLatLng(keyToSplitLong(key, res));
+    const [lat, lng] = keyCentre(key, res);
     if (!insideBox(box, lat, lng)) continue;
     const p = grid.pixelCoords(lat, lng, false);
     if (!p) continue;

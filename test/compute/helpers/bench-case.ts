@@ -1,6 +1,8 @@
 /**
  * One benchmark case in its own process, so its peak RSS is its own: `bench-case.ts <case> <hours|side> <out>
- * [cacheDir|-] [resolution]` prints {seconds, values, rows, method, maxRssMiB}. Time covers computeProject only.
+ * [cacheDir|-] [resolution]` prints {seconds, cpuSeconds, values, rows, method, maxRssMiB}. Time covers
+ * computeProject only; CPU time is the whole process's (all threads) over the same span, which tells the case's
+ * own work apart from waiting for a machine shared with other jobs.
  */
 import { LocalOutput } from "../../../compute/io/output.js";
 import { referenceReader } from "../../../compute/read.js";
@@ -32,9 +34,12 @@ if (name === "hourly") {
 }
 if (cacheDir && cacheDir !== "-") io.cacheDir = cacheDir;
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 const summary = await computeProject(io, config, { mappingThreads: 2, wipe: true });
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const maxRssMiB = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(
-  `${JSON.stringify({ seconds, values, rows: summary.rows, method: summary.method, maxRssMiB })}\n`,
+  `${JSON.stringify({ seconds, cpuSeconds, values, rows: summary.rows, method: summary.method, maxRssMiB })}\n`,
 );
