@@ -4,7 +4,7 @@
  * concurrent keep-alive clients on loopback (wrk when installed, else a node:http client; both in their own
  * process). PostgreSQL runs only when REFS_TEST_PG_URL is set. Goals: ingest >= 5,000 items/s, p99 < 50 ms.
  *
- * Other settings: REFS_BENCH_CATALOG_SECONDS (per measurement, default 10), REFS_BENCH_CATALOG_PROCESSES
+ * Other settings: REFS_BENCH_CATALOG_SECONDS (per measurement, default 10), REFS_BENCH_CATALOG_WARMUP (default 5), REFS_BENCH_CATALOG_PROCESSES
  * (default "1,<cores>"), REFS_BENCH_CATALOG_BACKENDS (default "sqlite,postgres"), REFS_BENCH_CATALOG_TOOL (auto | wrk | node:http), REFS_BENCH_CATALOG_SQLITE (an existing
  * SQLite catalog of these items to serve without ingesting, for iterating), REFS_BENCH_CATALOG_PG_DB (the same: a
  * database on REFS_TEST_PG_URL's server already holding them).
@@ -32,6 +32,7 @@ const PROCESSES = [
 ];
 const BACKENDS = (process.env.REFS_BENCH_CATALOG_BACKENDS ?? "sqlite,postgres").split(",");
 const CLIENTS = 32;
+const WARMUP = Number(process.env.REFS_BENCH_CATALOG_WARMUP ?? 5);
 const BATCH = 10_000;
 const GOAL_INGEST = 5000;
 const GOAL_P99_MS = 50;
@@ -66,7 +67,8 @@ async function measure(
   for (const processes of PROCESSES) {
     const server = await startServe([...serveArgs, "--port", "0", "--processes", String(processes)]);
     try {
-      await loadTest(server.url, paths.slice(0, 50), { clients: CLIENTS, seconds: 2, tmpDir, tool: TOOL });
+      // warm-up: the JIT, each process's statements, and the file's pages (5 s; the first seconds are far slower)
+      await loadTest(server.url, paths, { clients: CLIENTS, seconds: WARMUP, tmpDir, tool: TOOL });
       for (const clients of processes === 1 ? [1, CLIENTS] : [CLIENTS]) {
         const cpu0 = server.cpuMs();
         const db0 = postgres ? postgresCpuMs() : 0;

@@ -4,9 +4,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PostgresStore } from "../../catalog-api/backend/postgres-store.js";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import { generatedCollection, generateItems } from "./generate-items.js";
+
+const pgUrl = process.env.REFS_TEST_PG_URL;
 
 interface Served {
   child: ChildProcess;
@@ -73,6 +77,43 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
+/**
+ * Two serving processes over one store: writes through one connection are seen through every other one
+ * (connections are handed to the processes in turn), including a new collection's queryables.
+ */
+async function sharedWrites(storeArgs: string[]): Promise<void> {
+  const s = await startServe([...storeArgs, "--port", "0", "--token", "t0k", "--processes", "2"]);
+  let workers: number[] = [];
+  try {
+    workers = childrenOf(s.child.pid!);
+    expect(workers).toHaveLength(2);
+    const item = generateItems(60)[55]!;
+    expect((await fresh(`${s.url}/collections/gen/items`, "POST", item)).status).toBe(201);
+    // every process reads (and keeps) the collections; then a new collection with a new queryable must be seen
+    for (let i = 0; i < 4; i++) expect((await fresh(`${s.url}/search?limit=1`)).status).toBe(200);
+    const other = { ...generatedCollection("other"), summaries: { colour: ["red", "blue"] } };
+    expect((await fresh(`${s.url}/collections`, "POST", other)).status).toBe(201);
+    const red = { ...item, id: "red-1", collection: "other" };
+    red.properties = { ...red.properties, colour: "red" };
+    expect((await fresh(`${s.url}/collections/other/items`, "POST", red)).status).toBe(201);
+    const filter = encodeURIComponent("colour = 'red'");
+    for (let i = 0; i < 8; i++) {
+      const one = await fresh(`${s.url}/collections/gen/items/${item.id}`);
+      expect(one.status).toBe(200);
+      const hits = await fresh(`${s.url}/search?collections=other&filter=${filter}`);
+      expect(hits.status).toBe(200);
+      expect((hits.json as { features: { id: string }[] }).features.map((f) => f.id)).toEqual(["red-1"]);
+    }
+    expect((await fresh(`${s.url}/collections/gen/items/${item.id}`, "DELETE")).status).toBe(204);
+    for (let i = 0; i < 4; i++)
+      expect((await fresh(`${s.url}/collections/gen/items/${item.id}`)).status).toBe(404);
+  } finally {
+    expect(await stop(s)).toBe(0);
+  }
+  // the workers ended with the primary
+  for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+}
+
 describe("refs serve", () => {
   let dir: string;
   let db: string;
@@ -112,37 +153,31 @@ describe("refs serve", () => {
   }, 60_000);
 
   it("--processes 2: two processes share the port; a write through one is seen by every connection", async () => {
-    const s = await startServe(["--db", db, "--port", "0", "--token", "t0k", "--processes", "2"]);
-    let workers: number[] = [];
-    try {
-      workers = childrenOf(s.child.pid!);
-      expect(workers).toHaveLength(2);
-      const item = generateItems(60)[55]!;
-      expect((await fresh(`${s.url}/collections/gen/items`, "POST", item)).status).toBe(201);
-      // every process reads (and keeps) the collections; then a new collection with a new queryable must be seen
-      for (let i = 0; i < 4; i++) expect((await fresh(`${s.url}/search?limit=1`)).status).toBe(200);
-      const other = { ...generatedCollection("other"), summaries: { colour: ["red", "blue"] } };
-      expect((await fresh(`${s.url}/collections`, "POST", other)).status).toBe(201);
-      const red = { ...item, id: "red-1", collection: "other" };
-      red.properties = { ...red.properties, colour: "red" };
-      expect((await fresh(`${s.url}/collections/other/items`, "POST", red)).status).toBe(201);
-      const filter = encodeURIComponent("colour = 'red'");
-      for (let i = 0; i < 8; i++) {
-        const one = await fresh(`${s.url}/collections/gen/items/${item.id}`);
-        expect(one.status).toBe(200);
-        const hits = await fresh(`${s.url}/search?collections=other&filter=${filter}`);
-        expect(hits.status).toBe(200);
-        expect((hits.json as { features: { id: string }[] }).features.map((f) => f.id)).toEqual(["red-1"]);
-      }
-      expect((await fresh(`${s.url}/collections/gen/items/${item.id}`, "DELETE")).status).toBe(204);
-      for (let i = 0; i < 4; i++)
-        expect((await fresh(`${s.url}/collections/gen/items/${item.id}`)).status).toBe(404);
-    } finally {
-      expect(await stop(s)).toBe(0);
-    }
-    // the workers ended with the primary
-    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+    await sharedWrites(["--db", db]);
   }, 60_000);
+
+  it.skipIf(!pgUrl)(
+    "--processes 2 on PostgreSQL: each process has its own pool; writes are seen by all",
+    async () => {
+      const name = `refs_serve_test_${process.pid}`;
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${name}`);
+        const url = new URL(pgUrl!);
+        url.pathname = `/${name}`;
+        const store = await PostgresStore.open(url.toString());
+        await store.putCollection(generatedCollection());
+        await store.putItems("gen", generateItems(50));
+        await store.close();
+        await sharedWrites(["--pg", url.toString()]);
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      }
+    },
+    90_000,
+  );
 
   it("refuses --processes 0 and :memory: shared by processes", async () => {
     for (const args of [
