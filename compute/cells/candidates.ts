@@ -88,8 +88,29 @@ export function angleToBox(box: Box, lat: number, lng: number): number {
   if (width >= 360) return band * DEG;
   const east = ((((lng - box.west) % 360) + 360) % 360) - width;
   if (east <= 0) return band * DEG;
-  const toMeridian = (dLng: number) =>
-    dLng <= 90 ? Math.asin(Math.cos(lat * DEG) * Math.sin(dLng * DEG)) : (90 - Math.abs(lat)) * DEG;
-  const lune = Math.min(toMeridian(east), toMeridian(360 - width - east));
+  const lune = Math.min(toHalfMeridian(lat, east), toHalfMeridian(lat, 360 - width - east));
   return Math.max(band * DEG, lune);
+}
+
+/** Angle (radians) from a point to the half meridian `dLng` degrees (0..360, either way round) of longitude away. */
+function toHalfMeridian(lat: number, dLng: number): number {
+  const d = Math.min(dLng, 360 - dLng);
+  return d <= 90 ? Math.asin(Math.cos(lat * DEG) * Math.sin(d * DEG)) : (90 - Math.abs(lat)) * DEG;
+}
+
+/**
+ * The great-circle angle (radians) from a point in the box to the nearest point outside it: to the nearer of its
+ * edges (parallels and half meridians), an edge at a pole or a full circle of longitude being none. 0 outside.
+ */
+export function angleInsideBox(box: Box, lat: number, lng: number): number {
+  if (!insideBox(box, lat, lng)) return 0;
+  let angle = Number.POSITIVE_INFINITY;
+  if (box.south > -90) angle = (lat - box.south) * DEG;
+  if (box.north < 90) angle = Math.min(angle, (box.north - lat) * DEG);
+  const width = box.east - box.west;
+  if (width < 360) {
+    const east = (((lng - box.west) % 360) + 360) % 360;
+    angle = Math.min(angle, toHalfMeridian(lat, east), toHalfMeridian(lat, width - east));
+  }
+  return angle;
 }

@@ -20,7 +20,7 @@ export function baseCellKey(b: number): number {
 export function resolution0(): CellLevel {
   const keys = Float64Array.from({ length: 122 }, (_, b) => baseCellKey(b));
   const pentagon = Uint8Array.from({ length: 122 }, (_, b) => (PENTAGON_BASES.has(b) ? 1 : 0));
-  return { res: 0, keys, pentagon };
+  return { res: 0, keys, pentagon, inherited: new Uint8Array(122) };
 }
 
 /** Cells of one resolution, ascending, with a pentagon flag per cell. */
@@ -28,6 +28,8 @@ export interface CellLevel {
   res: number;
   keys: Float64Array;
   pentagon: Uint8Array;
+  /** A flag per cell that its children get too (the caller's: e.g. "every descendant is known to qualify"). */
+  inherited: Uint8Array;
 }
 
 /** Children (resolution + 1) of the cells of `level` where `keep[i]` is set (all when absent), ascending. */
@@ -40,6 +42,7 @@ export function childrenOf(level: CellLevel, keep?: Uint8Array): CellLevel {
   }
   const keys = new Float64Array(n);
   const pentagon = new Uint8Array(n);
+  const inherited = new Uint8Array(n);
   // Digit `res` sits 3 * (15 - res) bits up; it is 7 in the parent's key.
   const unit = 2 ** (3 * (15 - res));
   let k = 0;
@@ -47,14 +50,16 @@ export function childrenOf(level: CellLevel, keep?: Uint8Array): CellLevel {
     if (keep && !keep[i]) continue;
     const parent = level.keys[i] as number;
     const isPentagon = level.pentagon[i] === 1;
+    const flag = level.inherited[i] as number;
     for (let d = 0; d < 7; d++) {
       if (isPentagon && d === 1) continue;
       keys[k] = parent - (7 - d) * unit;
       pentagon[k] = isPentagon && d === 0 ? 1 : 0;
+      inherited[k] = flag;
       k++;
     }
   }
-  return { res, keys, pentagon };
+  return { res, keys, pentagon, inherited };
 }
 
 /** The [lower, upper] 32-bit halves of a key's full H3 index, the form h3-js accepts without parsing a string. */

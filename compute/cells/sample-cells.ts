@@ -7,7 +7,7 @@
  */
 import { getHexagonEdgeLengthAvg, UNITS } from "h3-js";
 import type { Grid } from "../grid/types.js";
-import { angleToBox, type Box, insideBox } from "./candidates.js";
+import { angleInsideBox, angleToBox, type Box, insideBox } from "./candidates.js";
 import { type CellLevel, childrenOf, keyCentre, resolution0 } from "./children.js";
 import type { Block } from "./mapping.js";
 
@@ -21,13 +21,22 @@ function descendantReach(res: number): number {
   return (2 * getHexagonEdgeLengthAvg(res, UNITS.km)) / EARTH_KM;
 }
 
-/** Cells of `level` some descendant of which may have its centre in the box. */
+/**
+ * Cells of `level` some descendant of which may have its centre in the box. A cell deeper inside the box than
+ * its descendants reach has all of them inside: it is marked in `inherited`, so its descendants are kept without
+ * placing their centres (on a block covering the globe, nothing is placed before the last resolution).
+ */
 function nearBox(level: CellLevel, box: Box): Uint8Array {
   const reach = descendantReach(level.res);
   const keep = new Uint8Array(level.keys.length);
   for (let i = 0; i < level.keys.length; i++) {
+    if (level.inherited[i]) {
+      keep[i] = 1;
+      continue;
+    }
     const [lat, lng] = keyCentre(level.keys[i] as number, level.res);
     keep[i] = angleToBox(box, lat, lng) <= reach ? 1 : 0;
+    if (angleInsideBox(box, lat, lng) > reach) level.inherited[i] = 1;
   }
   return keep;
 }
@@ -50,12 +59,14 @@ function selected(level: CellLevel, keep: Uint8Array): CellLevel {
   for (const k of keep) n += k;
   const keys = new Float64Array(n);
   const pentagon = new Uint8Array(n);
+  const inherited = new Uint8Array(n);
   for (let i = 0, j = 0; i < keep.length; i++) {
     if (!keep[i]) continue;
     keys[j] = level.keys[i] as number;
+    inherited[j] = level.inherited[i] as number;
     pentagon[j++] = level.pentagon[i] as number;
   }
-  return { res: level.res, keys, pentagon };
+  return { res: level.res, keys, pentagon, inherited };
 }
 
 /** `parts` contiguous pieces of a level, of near-equal size. */
@@ -66,7 +77,12 @@ export function splitLevel(level: CellLevel, parts: number): CellLevel[] {
     const a = Math.round((n * i) / pieces);
     const b = Math.round((n * (i + 1)) / pieces);
     // Copies, not views: a view posted to a worker would carry its whole buffer.
-    return { res: level.res, keys: level.keys.slice(a, b), pentagon: level.pentagon.slice(a, b) };
+    return {
+      res: level.res,
+      keys: level.keys.slice(a, b),
+      pentagon: level.pentagon.slice(a, b),
+      inherited: level.inherited.slice(a, b),
+    };
   });
 }
 

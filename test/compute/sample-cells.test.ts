@@ -20,7 +20,7 @@ import {
 } from "h3-js";
 import { describe, expect, it } from "vitest";
 import { loadMapping, saveMapping } from "../../compute/cells/cache.js";
-import { angleToBox, type Box, insideBox } from "../../compute/cells/candidates.js";
+import { angleInsideBox, angleToBox, type Box, insideBox } from "../../compute/cells/candidates.js";
 import { childrenOf, keysToIndexes, keyToSplitLong, resolution0 } from "../../compute/cells/children.js";
 import { cellKey, cellToBigInt } from "../../compute/cells/h3.js";
 import { CellMapper } from "../../compute/cells/mapper.js";
@@ -45,6 +45,7 @@ describe("the H3 hierarchy on numeric keys", () => {
         res,
         keys: Float64Array.of(cellKey(parent)),
         pentagon: Uint8Array.of(getPentagons(res).includes(parent) ? 1 : 0),
+        inherited: Uint8Array.of(1),
       };
       let next = childrenOf(level);
       let grand = childrenOf(next);
@@ -69,6 +70,7 @@ describe("the H3 hierarchy on numeric keys", () => {
       next = grand;
       grand = childrenOf(next);
       expect(grand.keys.length).toBe(cellToChildren(parent, res + 3).length);
+      expect(grand.inherited.every((f) => f === 1)).toBe(true);
     }
   });
 
@@ -89,9 +91,11 @@ describe("distance to a latitude/longitude box", () => {
     { south: -80, north: -60, west: 170, east: 200 },
     { south: 60, north: 90, west: -180, east: 180 },
     { south: -5, north: 5, west: -100, east: 120 },
+    { south: -30, north: 40, west: -170, east: 130 },
+    { south: -90, north: -50, west: 100, east: 110 },
   ];
 
-  it("never exceeds the true great-circle distance (points of the box sampled densely); zero inside", () => {
+  it("from outside and from inside never exceeds the true distance (box and its edges sampled densely)", () => {
     let rng = 12345;
     const random = () => {
       rng = (rng * 1103515245 + 12345) % 2 ** 31;
@@ -107,16 +111,42 @@ describe("distance to a latitude/longitude box", () => {
           ]);
         }
       }
-      for (let k = 0; k < 200; k++) {
-        const lat = -90 + 180 * random();
-        const lng = -180 + 360 * random();
-        const bound = angleToBox(box, lat, lng);
-        let nearest = Number.POSITIVE_INFINITY;
-        for (const [a, b] of samples)
-          nearest = Math.min(nearest, greatCircleDistance([lat, lng], [a, b], UNITS.rads));
-        expect(bound).toBeLessThanOrEqual(nearest + 1e-12);
-        if (insideBox(box, lat, lng)) expect(bound).toBe(0);
+      // Its edges, minus those at a pole or along a full circle of longitude (nothing lies beyond them).
+      const edges: [number, number][] = [];
+      for (let i = 0; i <= 400; i++) {
+        const f = i / 400;
+        const lng = box.west + (box.east - box.west) * f;
+        const lat = box.south + (box.north - box.south) * f;
+        if (box.south > -90) edges.push([box.south, lng]);
+        if (box.north < 90) edges.push([box.north, lng]);
+        if (box.east - box.west < 360) edges.push([lat, box.west], [lat, box.east]);
       }
+      let deep = 0;
+      for (let k = 0; k < 200; k++) {
+        // Half the points anywhere, half in the box.
+        const lat = k % 2 ? -90 + 180 * random() : box.south + (box.north - box.south) * random();
+        const lng = k % 2 ? -180 + 360 * random() : box.west + (box.east - box.west) * random();
+        const inside = insideBox(box, lat, lng);
+        const dist = (points: [number, number][]) => {
+          let nearest = Number.POSITIVE_INFINITY;
+          for (const [a, b] of points)
+            nearest = Math.min(nearest, greatCircleDistance([lat, lng], [a, b], UNITS.rads));
+          return nearest;
+        };
+        const bound = angleToBox(box, lat, lng);
+        expect(bound).toBeLessThanOrEqual(dist(samples) + 1e-12);
+        if (inside) expect(bound).toBe(0);
+        const depth = angleInsideBox(box, lat, lng);
+        if (!inside) expect(depth).toBe(0);
+        else if (edges.length > 0) {
+          const edge = dist(edges);
+          expect(depth).toBeLessThanOrEqual(edge + 1e-12);
+          // Tight: within a sampling step of the nearest edge point.
+          expect(depth).toBeGreaterThan(edge - 0.01);
+          deep++;
+        }
+      }
+      if (box.east - box.west < 360 || box.south > -90 || box.north < 90) expect(deep).toBeGreaterThan(50);
       // Tight enough to prune: a point 10 degrees of latitude off the box is about 10 degrees from it.
       const off = angleToBox(box, box.south - 10, (box.west + box.east) / 2);
       if (box.south - 10 >= -90) expect(off).toBeCloseTo((10 * Math.PI) / 180, 9);
