@@ -10,6 +10,7 @@ import { arrayDimensions, isDimensionScale } from "./dimensions.js";
 import { HdfFile } from "./file.js";
 import { GlobalHeaps } from "./global-heap.js";
 import type { RawAttribute } from "./messages/attribute.js";
+import { resolvePhonyConflicts } from "./phony-dims.js";
 import { readSuperblock } from "./superblock.js";
 import { datasetToZarr } from "./to-zarr.js";
 import { ValueDecoder } from "./values.js";
@@ -102,6 +103,7 @@ export async function scanHdf5(
       issues.push({ object, feature, message: error.message });
     }
   }
+  resolvePhonyConflicts(refs);
   return { refs, issues, stats: { requests: reader.requests, bytesRead: reader.bytesRead, fileSize } };
 }
 

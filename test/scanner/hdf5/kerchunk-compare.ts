@@ -4,7 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
-import { chunkKey, type JsonValue, type ReferenceSet } from "../../../refs/model/reference-set.js";
+import {
+  chunkKey,
+  type JsonObject,
+  type JsonValue,
+  type ReferenceSet,
+} from "../../../refs/model/reference-set.js";
+import { phonyClashGroups } from "../../../scanner/hdf5/phony-dims.js";
 
 export interface Difference {
   key: string;
@@ -94,6 +100,13 @@ function inlineBytes(value: string): Uint8Array {
 export function compareWithKerchunk(ours: ReferenceSet, kerchunk: Record<string, unknown>): Difference[] {
   const diffs: Difference[] = [];
   const mine = ourKeys(ours);
+  const theirClashes = phonyClashGroups(metadataOf(kerchunk));
+  for (const group of phonyClashGroups(ours.metadata))
+    diffs.push({
+      key: `${group}.zgroup`,
+      object: group,
+      detail: "phony dimension names clash (xarray refuses)",
+    });
   for (const [key, value] of Object.entries(kerchunk)) {
     const object = objectOf(key);
     if (!mine.has(key)) {
@@ -104,6 +117,7 @@ export function compareWithKerchunk(ours: ReferenceSet, kerchunk: Record<string,
     if (name.startsWith(".z")) {
       const theirs = parsePythonJson(value as string);
       const our = ours.metadata.get(key);
+      if (name === ".zattrs" && theirClashes.has(groupOf(key)) && renamedPhonyOnly(our, theirs)) continue;
       if (!sameJson(our, theirs))
         diffs.push({
           key,
@@ -144,6 +158,35 @@ export function compareWithKerchunk(ours: ReferenceSet, kerchunk: Record<string,
     if (!(key in kerchunk)) diffs.push({ key, object, detail: "extra in ours" });
   }
   return diffs;
+}
+
+/** Zarr metadata documents among kerchunk's references, parsed. */
+function metadataOf(kerchunk: Record<string, unknown>): Map<string, JsonObject> {
+  const out = new Map<string, JsonObject>();
+  for (const [key, value] of Object.entries(kerchunk))
+    if (/(^|\/)\.z(array|attrs)$/.test(key)) out.set(key, parsePythonJson(value as string) as JsonObject);
+  return out;
+}
+
+function groupOf(key: string): string {
+  const prefix = key.slice(0, key.lastIndexOf("/") + 1);
+  return prefix.slice(0, prefix.slice(0, -1).lastIndexOf("/") + 1);
+}
+
+/**
+ * Where kerchunk's phony_dim_<axis> names clash within a group (one name, two lengths: xarray cannot open the
+ * group), we rename that group's phony dimensions by length, as netCDF-C does. The attributes are then the same
+ * but for which phony name each axis has: the same axes are phony, and every other name is kerchunk's.
+ */
+function renamedPhonyOnly(ours: JsonValue | undefined, theirs: JsonValue): boolean {
+  const phony = /^phony_dim_\d+$/;
+  const a = (ours ?? {}) as JsonObject;
+  const b = theirs as JsonObject;
+  const da = a._ARRAY_DIMENSIONS as string[] | undefined;
+  const db = b._ARRAY_DIMENSIONS as string[] | undefined;
+  if (!Array.isArray(da) || !Array.isArray(db) || da.length !== db.length) return false;
+  const sameAxes = da.every((d, i) => (phony.test(d) ? phony.test(db[i] as string) : d === db[i]));
+  return sameAxes && sameJson({ ...a, _ARRAY_DIMENSIONS: null }, { ...b, _ARRAY_DIMENSIONS: null });
 }
 
 /** Embedded JSON chunks kerchunk compresses with zlib: compare their content, not the compressed bytes. */
