@@ -5,21 +5,25 @@ import { startServer } from "../../../catalog-api/api/server.js";
 import { PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
+import { apiDatabasePath } from "../../project/workspace.js";
 import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
+import { cliContext } from "../context.js";
 
 export const serveCommand: Command = {
   name: "serve",
   summary: "serve the STAC API (SQLite file by default, or PostgreSQL with --pg)",
-  usage: `usage: refs serve [--db catalog.sqlite | --pg postgres://...] [--port 8080] [--host 127.0.0.1] [--token T]
-                  [--processes N]
+  usage: `usage: refs serve [--workdir DIR | --db catalog.sqlite | --pg postgres://...] [--port 8080] [--host 127.0.0.1]
+                  [--token T] [--processes N]
 
-  --db         SQLite catalog file (created if missing; default ./refs-catalog.sqlite)
+  --workdir    projects folder whose catalog to serve: <workdir>/catalog.sqlite, where \`refs catalog\` writes
+               (default $REFS_WORKDIR or ./refs-projects)
+  --db         SQLite catalog file instead (created if missing)
   --pg         PostgreSQL connection URL instead of SQLite (needs PostGIS)
   --port       TCP port (default 8080; 0 picks a free one)
   --host       address to listen on (default 127.0.0.1)
   --token      bearer token enabling transactions (or REFS_API_TOKEN); without one the API is read-only
   --processes  serving processes sharing the port, each with its own connection (default: the available cores)`,
-  valueOptions: ["db", "pg", "port", "host", "token", "processes"],
+  valueOptions: ["db", "pg", "port", "host", "token", "processes", "workdir"],
   async run(args) {
     const o = serveOptions(args);
     if (isServingWorker()) return serveHere(o, false);
@@ -49,11 +53,12 @@ function serveOptions(args: ParsedArgs): ServeOptions {
   if (!/^\d+$/.test(portText) || Number(portText) > 65535)
     throw new UsageError(`--port must be 0..65535, found "${portText}"`);
   const pg = option(args, "pg");
-  if (pg && option(args, "db")) throw new UsageError("give --db or --pg, not both");
+  if ([pg, option(args, "db"), option(args, "workdir")].filter(Boolean).length > 1)
+    throw new UsageError("give one of --workdir, --db or --pg");
   const processesText = option(args, "processes") ?? String(availableParallelism());
   if (!/^\d+$/.test(processesText) || Number(processesText) < 1 || Number(processesText) > 256)
     throw new UsageError(`--processes must be 1..256, found "${processesText}"`);
-  const db = option(args, "db") ?? "refs-catalog.sqlite";
+  const db = option(args, "db") ?? apiDatabasePath(cliContext(args).workdir);
   const processes = Number(processesText);
   if (!pg && db === ":memory:" && processes > 1)
     throw new UsageError("--db :memory: cannot be shared by several processes: use --processes 1");
