@@ -1,6 +1,7 @@
 import { getHexagonAreaAvg, getHexagonEdgeLengthAvg, UNITS } from "h3-js";
 import { gridHash } from "../grid/from-spec.js";
 import type { Grid, GridSpec } from "../grid/types.js";
+import { shareWork } from "../workers/share.js";
 import { loadMapping, saveMapping } from "./cache.js";
 import { blockBox } from "./candidates.js";
 import {
@@ -11,7 +12,7 @@ import {
   sampleMapping,
 } from "./mapping.js";
 import { inlinePixelCells, type PixelCells, workerPixelCells } from "./pixel-cells.js";
-import { seedCells, splitLevel } from "./sample-cells.js";
+import { sampleCells, seedCells, splitLevel } from "./sample-cells.js";
 import { blockHalo, pixelSpacingKm } from "./scale.js";
 
 export interface MapperOptions {
@@ -73,11 +74,18 @@ export class CellMapper {
       const expected = (block.y1 - block.y0) * (block.x1 - block.x0) * Math.max(1, perPixel);
       const worker = this.cellsFor(expected);
       const box = blockBox(this.grid, block, marginDeg);
-      // On workers: enough seeds for even pieces, several per thread so that a slow piece does not hold others up.
-      const pieces = worker === this.pixelCells ? this.options.threads * 8 : 1;
+      if (worker !== this.pixelCells) {
+        const seeds = seedCells(box, this.res, 0);
+        return sampleMapping(block, this.res, [sampleCells(this.grid, block, this.res, seeds, box)]);
+      }
+      // Pieces for the workers and this thread, several each so that a slow piece does not hold the others up.
+      const pieces = (this.options.threads + 1) * 8;
       const seeds = seedCells(box, this.res, pieces * 16);
-      const parts = await Promise.all(
-        splitLevel(seeds, pieces).map((s) => worker.sample(block, this.res, s, box)),
+      const parts = await shareWork(
+        splitLevel(seeds, pieces),
+        this.options.threads,
+        (s) => worker.sample(block, this.res, s, box),
+        (s) => sampleCells(this.grid, block, this.res, s, box),
       );
       return sampleMapping(block, this.res, parts);
     }

@@ -17,7 +17,7 @@ const EARTH_KM = 6371.0088;
  * Largest angle (radians) between a cell's centre and any descendant's centre, with room to spare: measured over
  * the globe, descendants lie within 1.13 average edge lengths of their ancestor's centre; two are allowed.
  */
-function descendantReach(res: number): number {
+export function descendantReach(res: number): number {
   return (2 * getHexagonEdgeLengthAvg(res, UNITS.km)) / EARTH_KM;
 }
 
