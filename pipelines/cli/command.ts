@@ -3,8 +3,10 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
-  /** Options that take a value (others are boolean flags). */
+  /** Options that take a value. */
   valueOptions?: readonly string[];
+  /** Boolean options (besides --help/-h); any other option is a usage error. */
+  flags: readonly string[];
   run(args: ParsedArgs): Promise<number>;
 }
 
@@ -21,11 +23,35 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** Parse `--opt value`, `--opt=value`, `-o value` and boolean flags. */
-export function parseArgs(argv: readonly string[], valueOptions: readonly string[] = []): ParsedArgs {
+/** An option the command does not declare; `suggestion` is the closest declared one, if any is close. */
+export class UnknownOptionError extends UsageError {
+  override name = "UnknownOptionError";
+  constructor(
+    readonly option: string,
+    readonly suggestion: string | undefined,
+  ) {
+    super(`unknown option ${option}${suggestion ? ` (did you mean ${suggestion}?)` : ""}`);
+  }
+}
+
+/** Every command understands these. */
+const HELP_FLAGS = ["help", "h"];
+
+/** `-x` for one letter, `--name` otherwise, as usage texts write them. */
+export function dashed(name: string): string {
+  return name.length === 1 ? `-${name}` : `--${name}`;
+}
+
+/** Parse `--opt value`, `--opt=value`, `-o value` and the declared boolean flags; anything else is a usage error. */
+export function parseArgs(
+  argv: readonly string[],
+  valueOptions: readonly string[] = [],
+  flagNames: readonly string[] = [],
+): ParsedArgs {
   const positionals: string[] = [];
   const options = new Map<string, string[]>();
   const flags = new Set<string>();
+  const knownFlags = [...flagNames, ...HELP_FLAGS];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === "--") {
@@ -42,12 +68,51 @@ export function parseArgs(argv: readonly string[], valueOptions: readonly string
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new UsageError(`option ${arg} needs a value`);
       options.set(name, [...(options.get(name) ?? []), value]);
-    } else {
-      if (eq > 0) throw new UsageError(`option --${name} takes no value`);
+    } else if (knownFlags.includes(name)) {
+      if (eq > 0) throw new UsageError(`option ${dashed(name)} takes no value`);
       flags.add(name);
+    } else {
+      const near = closest(name, [...valueOptions, ...flagNames]);
+      throw new UnknownOptionError(dashed(name), near === undefined ? undefined : dashed(near));
     }
   }
   return { positionals, options, flags };
+}
+
+/** The known name nearest to `name` by edit distance, when it is near enough to be a likely typo. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  // A third of the name may be wrong, at least one letter ("--jsno" finds --json); one- and two-letter names are
+  // too short to guess from ("-x" is not a typo of -q).
+  if (name.length < 3) return undefined;
+  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** Levenshtein distance, with a swap of two neighbouring letters counted as one edit (the commonest typo). */
+function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 export function option(args: ParsedArgs, name: string): string | undefined {

@@ -3,6 +3,8 @@ import { option, type ParsedArgs, UsageError } from "./command.js";
 
 /** Options every project command takes. */
 export const GLOBAL_VALUE_OPTIONS = ["workdir"] as const;
+/** Output flags every project command takes: --json, -q/--quiet, -v/--verbose. */
+export const GLOBAL_FLAGS = ["json", "q", "quiet", "v", "verbose"] as const;
 
 /** What a command learns from the global options and the environment (pipelines is the only place reading env). */
 export interface CliContext {

@@ -18,7 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   try {
-    const args = parseArgs(rest, command.valueOptions);
+    const args = parseArgs(rest, command.valueOptions, command.flags);
     if (args.flags.has("help") || args.flags.has("h")) {
       console.log(command.usage);
       return EXIT.ok;

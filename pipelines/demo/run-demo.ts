@@ -37,6 +37,7 @@ export const demoCommand: Command = {
   --port P       port of the STAC API (default 8080; 0 picks a free one)
   --no-serve     stop after the phases (for scripts)`,
   valueOptions: ["workdir", "days", "port"],
+  flags: ["no-serve", "v", "verbose"],
   async run(args) {
     const env = process.env;
     const workdir = resolve(option(args, "workdir") ?? "refs-demo");

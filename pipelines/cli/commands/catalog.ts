@@ -1,6 +1,6 @@
 import { catalogPhase } from "../../phases/catalog/catalog-phase.js";
 import { type Command, EXIT, option } from "../command.js";
-import { cliContext, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 
 export const catalogCommand: Command = {
   name: "catalog",
@@ -11,6 +11,7 @@ export const catalogCommand: Command = {
   <workdir>/catalog.sqlite, which \`refs serve\` serves. Re-cataloguing replaces the project's items.
   --stac-schemas DIR  local STAC JSON Schemas (or $REFS_STAC_SCHEMAS); otherwise fetched from the network`,
   valueOptions: [...GLOBAL_VALUE_OPTIONS, "stac-schemas"],
+  flags: GLOBAL_FLAGS,
   async run(args) {
     const ctx = cliContext(args);
     const ws = projectArg(args, ctx);

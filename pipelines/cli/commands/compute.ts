@@ -8,7 +8,7 @@ import {
 } from "../../../compute/index.js";
 import { computePhase } from "../../phases/compute/compute-phase.js";
 import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
-import { cliContext, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 
 function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
   const text = option(args, name);
@@ -60,6 +60,7 @@ export const computeCommand: Command = {
     "cpu",
     "memory",
   ],
+  flags: [...GLOBAL_FLAGS, "serial", "wipe", "k8s"],
   async run(args) {
     const ctx = cliContext(args);
     const ws = projectArg(args, ctx);

@@ -5,7 +5,7 @@ import { defaultConfig, type ProjectConfig, validateConfig } from "../../project
 import { projectsFromCsv } from "../../project/csv.js";
 import { checkProjectName, Workspace } from "../../project/workspace.js";
 import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
-import { cliContext, GLOBAL_VALUE_OPTIONS, report } from "../context.js";
+import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, report } from "../context.js";
 
 const VALUE_OPTIONS = [
   ...GLOBAL_VALUE_OPTIONS,
@@ -71,6 +71,7 @@ export const initCommand: Command = {
   --workdir DIR      projects folder (default $REFS_WORKDIR or ./refs-projects)
   --json             print a JSON summary`,
   valueOptions: VALUE_OPTIONS,
+  flags: [...GLOBAL_FLAGS, "anonymous", "force", "no-check"],
   async run(args) {
     const ctx = cliContext(args);
     const csv = option(args, "csv");

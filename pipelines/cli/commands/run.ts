@@ -4,7 +4,7 @@ import { scanPhase } from "../../phases/scan/scan-phase.js";
 import { validatePhase } from "../../phases/validate-phase.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
 import { type Command, EXIT, option } from "../command.js";
-import { cliContext, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 
 export const runCommand: Command = {
   name: "run",
@@ -14,6 +14,7 @@ export const runCommand: Command = {
   Each phase skips what earlier runs finished; --wipe starts every phase over. A phase that fails outright stops
   the run; one that partly fails (some files or checks) is recorded and the run goes on.`,
   valueOptions: [...GLOBAL_VALUE_OPTIONS, "workers", "stac-schemas"],
+  flags: [...GLOBAL_FLAGS, "wipe"],
   async run(args) {
     const ctx = cliContext(args);
     const ws = projectArg(args, ctx);

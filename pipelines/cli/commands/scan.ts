@@ -1,6 +1,6 @@
 import { scanPhase } from "../../phases/scan/scan-phase.js";
 import { type Command, EXIT, option, UsageError } from "../command.js";
-import { cliContext, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 
 export const scanCommand: Command = {
   name: "scan",
@@ -11,6 +11,7 @@ export const scanCommand: Command = {
   Parquet references from that; then scans every file concurrently and combines them. Files scanned by an earlier
   run are not scanned again; failed files are retried. --wipe starts over.`,
   valueOptions: [...GLOBAL_VALUE_OPTIONS, "concurrency"],
+  flags: [...GLOBAL_FLAGS, "wipe"],
   async run(args) {
     const ctx = cliContext(args);
     const ws = projectArg(args, ctx);

@@ -24,6 +24,7 @@ export const serveCommand: Command = {
   --token      bearer token enabling transactions (or REFS_API_TOKEN); without one the API is read-only
   --processes  serving processes sharing the port, each with its own connection (default: the available cores)`,
   valueOptions: ["db", "pg", "port", "host", "token", "processes", "workdir"],
+  flags: ["v", "verbose"],
   async run(args) {
     const o = serveOptions(args);
     if (isServingWorker()) return serveHere(o, false);

@@ -1,7 +1,7 @@
 import { formatDuration } from "../../progress/progress.js";
 import { PHASES, type PhaseStatus, readStatus } from "../../status/phase-status.js";
 import { type Command, EXIT } from "../command.js";
-import { cliContext, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 
 function describe(s: PhaseStatus): string {
   const c = s.counts;
@@ -19,6 +19,7 @@ export const statusCommand: Command = {
   summary: "show each phase of a project: done / failed / pending, with counts",
   usage: "usage: refs status <proj> [--workdir DIR] [--json]",
   valueOptions: GLOBAL_VALUE_OPTIONS,
+  flags: GLOBAL_FLAGS,
   async run(args) {
     const ctx = cliContext(args);
     const ws = projectArg(args, ctx);

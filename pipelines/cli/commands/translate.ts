@@ -64,6 +64,7 @@ export const translateCommand: Command = {
   summary: "references of single files, as kerchunk JSON or Parquet (no project needed)",
   usage: USAGE,
   valueOptions: ["format", "inline-threshold", "on-error", "o", "s3-endpoint"],
+  flags: ["v", "verbose"],
   async run(args) {
     const inputs = args.positionals;
     if (inputs.length === 0) throw new UsageError("give at least one file or URL");

@@ -18,13 +18,13 @@ import {
   validateReferences,
 } from "../../validate/index.js";
 import { type Command, EXIT, option, UsageError } from "../command.js";
-import { cliContext, projectArg } from "../context.js";
+import { cliContext, GLOBAL_FLAGS, projectArg } from "../context.js";
 
-const USAGE = `usage: refs validate <proj> [--files N] [--seed N] [--force] [--workdir DIR] [--json]
+const USAGE = `usage: refs validate <proj> [--files N] [--seed N] [--force | --wipe] [--workdir DIR] [--json]
        refs validate <refs.json | parquet folder> [--source <url>]... [--files N] [--seed N] [--json]
                      [--s3-endpoint URL]
   <proj>     a project of the workdir: validates its combined references (phase status kept for refs status);
-             the report is reused while the references are unchanged, unless --force
+             the report is reused while the references are unchanged, unless --force (or --wipe)
   --source   a source file as the references name it (repeatable; default: every file the references point at)
   --files    how many source files to compare: first, last and random others (default 3)
   --seed     seed of the random choice (default 1)
@@ -44,6 +44,7 @@ export const validateCommand: Command = {
   summary: "compare values read through references with the source files",
   usage: USAGE,
   valueOptions: ["source", "files", "seed", "s3-endpoint", "workdir"],
+  flags: [...GLOBAL_FLAGS, "force", "wipe"],
   async run(args) {
     const [target, ...extra] = args.positionals;
     if (!target || extra.length > 0)
@@ -54,7 +55,7 @@ export const validateCommand: Command = {
       const { status, report } = await validatePhase(ws, {
         files: positiveInt(option(args, "files"), "files", 3),
         seed: positiveInt(option(args, "seed"), "seed", 1),
-        force: args.flags.has("force"),
+        force: args.flags.has("force") || args.flags.has("wipe"), // --wipe as in the other phases
         quiet: true,
       });
       process.stdout.write(
