@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ApiOptions } from "./context.js";
+import { corsMiddleware } from "./cors.js";
 import { apiError, errorResponse } from "./http-errors.js";
 import { coreRoutes } from "./routes-core.js";
 import { searchRoutes } from "./routes-search.js";
@@ -18,6 +19,8 @@ export function createApp(options: ApiOptions): Hono {
       throw apiError(413, `body larger than ${maxSize} bytes`);
     },
   });
+  // first: preflights are answered here, and every answer (errors too) carries the CORS headers
+  app.use("*", corsMiddleware(Boolean(options.token)));
   // only methods with a body: reading c.req.raw.body on a GET would build a full Request for nothing
   app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)));
   coreRoutes(app, options);

@@ -92,13 +92,14 @@ function finish(req: SearchRequest): SearchRequest {
   return req;
 }
 
+/** STAC API item-search: a limit above the maximum is answered as the maximum, not refused; below 1 is a 400. */
 function parseLimit(v: unknown): number {
   if (v === undefined) return DEFAULT_LIMIT;
   const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-    throw new CatalogInputError(`must be an integer from 1 to ${MAX_LIMIT}`, "limit");
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
+    throw new CatalogInputError(`must be a positive integer (at most ${MAX_LIMIT} are returned)`, "limit");
   }
-  return n;
+  return Math.min(n, MAX_LIMIT);
 }
 
 function splitList(text: string, key: string): string[] {

@@ -527,7 +527,9 @@ export function catalogApiSuite(
         `/search?fields=${encodeURIComponent("properties.x'); DROP TABLE items; --")}`,
         `/search?token=${encodeURIComponent(Buffer.from(JSON.stringify(["", ["1 OR 1=1"], "1; DROP TABLE items"])).toString("base64url"))}`,
         "/search?limit=0",
-        "/search?limit=1000000",
+        "/search?limit=-5",
+        "/search?limit=2.5",
+        "/search?limit=ten",
         "/search?unknown=1",
       ];
       for (const a of attempts) {
@@ -555,6 +557,16 @@ export function catalogApiSuite(
       };
       expect((await post("/search", { filter: huge })).status).toBe(400);
       expect(await store.countItems()).toBe(N);
+    });
+
+    it("a limit above the maximum is answered as the maximum (STAC API item-search), not refused", async () => {
+      for (const r of [await get("/search?limit=1000000"), await post("/search", { limit: 250000 })]) {
+        expect(r.status).toBe(200);
+        expect(r.body.features).toHaveLength(N); // N is below the maximum: everything, on one page
+        expect(r.body.links.some((l: Json) => l.rel === "next")).toBe(false);
+      }
+      expect((await post("/search", { limit: 0 })).status).toBe(400);
+      expect((await post("/search", { limit: 1.5 })).status).toBe(400);
     });
 
     it("limits: body size, malformed JSON, bad bbox", async () => {
