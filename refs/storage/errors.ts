@@ -123,3 +123,19 @@ export class UnexpectedResponseError extends RefsError {
     super(`unexpected response from ${url}: ${status} ${detail}`.trim(), options);
   }
 }
+
+/**
+ * An http(s) folder could not be listed: the server answered its URL with no HTML index page (404 here and in
+ * every folder above, or a page that is not HTML), so wildcards cannot be expanded there.
+ */
+export class DirectoryIndexError extends RefsError {
+  override name = "DirectoryIndexError";
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot list ${url}: ${detail}`, options);
+  }
+}

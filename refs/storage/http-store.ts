@@ -1,9 +1,17 @@
-import { UnsupportedUrlError } from "./errors.js";
+import { NotFoundError } from "./errors.js";
 import { HttpSource } from "./http.js";
+import { parseHttpGlob } from "./http-glob.js";
+import { listHttpFiles, mapLimit, withTimeout } from "./http-list.js";
 import type { HttpOptions } from "./options.js";
 import type { ObjectInfo, ObjectStore, ReadOptions } from "./types.js";
 
-/** http:// and https://: reads only. HTTP has no listing, so a "glob" must name exactly one URL. */
+/** HEAD requests in flight at once while sizing the files a listing found. */
+const SIZE_CONCURRENCY = 8;
+
+/**
+ * http:// and https://: ranged reads, and listing by glob through the servers' HTML directory indexes (see
+ * http-list.ts; `?` starts the query string, it is no wildcard). No writes.
+ */
 export class HttpStore implements ObjectStore {
   readonly schemes = ["http", "https"] as const;
 
@@ -14,14 +22,27 @@ export class HttpStore implements ObjectStore {
   }
 
   async *list(glob: string, options?: ReadOptions): AsyncIterable<ObjectInfo> {
-    // `?` starts a query string in a URL, so only `*`, `[...]`, `{...}` before it count as wildcards here.
-    const path = glob.split(/[?#]/)[0] ?? glob;
-    if (/[*[\]{}]/.test(path)) {
-      throw new UnsupportedUrlError(
-        glob,
-        "HTTP cannot list objects, so wildcards are not supported; name each URL",
-      );
+    const signal = options?.signal;
+    const parsed = parseHttpGlob(glob);
+    if (parsed.kind === "literal") {
+      // One object, or nothing when it is missing (as a key with no match lists nothing elsewhere); a path
+      // ending in `/` is a folder, not an object.
+      if (new URL(glob).pathname.endsWith("/")) return;
+      try {
+        yield { url: glob, size: await this.sizeOf(glob, signal) };
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+      return;
     }
-    yield { url: glob, size: await this.open(glob).size(options) };
+    const urls = await listHttpFiles(parsed, this.options, signal);
+    const sizes = await mapLimit(urls, SIZE_CONCURRENCY, (url) => this.sizeOf(url, signal));
+    for (const [i, url] of urls.entries()) yield { url, size: sizes[i] ?? 0 };
+  }
+
+  private sizeOf(url: string, signal?: AbortSignal): Promise<number> {
+    return withTimeout(url, this.options.timeoutMs, signal, (combined) =>
+      this.open(url).size({ signal: combined }),
+    );
   }
 }

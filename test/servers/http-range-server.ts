@@ -1,7 +1,9 @@
 /**
  * A loopback HTTP server for tests: serves objects from a Map by path with HEAD and single Range requests
- * (`bytes=a-b`, `bytes=a-`, `bytes=-n`), 416 past the end, 404 for unknown paths; HTTPS when given a key pair. `intercept` lets a fault test
- * answer a request itself (503s, short bodies, stalls); `ignoreRange` and `noHead` imitate poorer servers.
+ * (`bytes=a-b`, `bytes=a-`, `bytes=-n`), 416 past the end, 404 for unknown paths; HTTPS when given a key pair.
+ * A path ending in `/` with objects below it gets an HTML directory index in the style of Apache's or nginx's
+ * autoindex (see autoindex.ts). `intercept` lets a fault test answer a request itself (503s, short bodies,
+ * stalls); `ignoreRange` and `noHead` imitate poorer servers.
  */
 import {
   createServer,
@@ -12,12 +14,15 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { type AutoindexStyle, autoindexPage } from "./autoindex.js";
 
 export interface RangeServerOptions {
   /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
   tls?: { key: string; cert: string };
   ignoreRange?: boolean;
   noHead?: boolean;
+  /** Directory index pages for paths ending in `/`: "apache" (default), "nginx", "absolute", or none. */
+  autoindex?: AutoindexStyle | false;
   /** Return true when the request was answered here. */
   intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
@@ -76,6 +81,15 @@ function answer(
   const body = objects.get(path);
   if (req.method === "HEAD" && options.noHead) return void res.writeHead(405).end();
   if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405).end();
+  if (!body && path.endsWith("/") && options.autoindex !== false) {
+    const origin = `${options.tls ? "https" : "http"}://${req.headers.host}`;
+    const page = autoindexPage(objects, path, options.autoindex ?? "apache", origin);
+    if (page !== undefined) {
+      const html = Buffer.from(page);
+      res.writeHead(200, { "content-type": "text/html;charset=utf-8", "content-length": html.length });
+      return void res.end(req.method === "HEAD" ? undefined : html);
+    }
+  }
   if (!body) return void res.writeHead(404, { "content-length": 0 }).end();
   const range = options.ignoreRange ? undefined : req.headers.range;
   const common = { "accept-ranges": "bytes", "content-type": "application/octet-stream" };

@@ -12,7 +12,6 @@ for (const form of ["plain path", "file:// URL"] as const) {
     return {
       store: new FileStore(),
       base,
-      canList: true,
       canWrite: true,
       close: () => rm(root, { recursive: true, force: true }),
     };

@@ -7,7 +7,6 @@ describeStoreConformance("gcs (JSON API test double)", async () => {
   return {
     store: new GcsStore({ apiEndpoint: server.origin, projectId: "test" }),
     base: "gs://bucket/conformance/",
-    canList: true,
     canWrite: true,
     close: () => server.close(),
   };

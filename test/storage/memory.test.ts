@@ -4,7 +4,6 @@ import { describeStoreConformance } from "./conformance.js";
 describeStoreConformance("memory", async () => ({
   store: new MemoryStore(),
   base: "memory://bucket/",
-  canList: true,
   canWrite: true,
   close: async () => {},
 }));

@@ -9,7 +9,6 @@ describeStoreConformance("s3 (s3rver)", async () => {
   return {
     store,
     base: "s3://bucket/conformance/",
-    canList: true,
     canWrite: true,
     close: async () => {
       (await store.client()).destroy();
