@@ -118,3 +118,13 @@ function editDistance(a: string, b: string): number {
 export function option(args: ParsedArgs, name: string): string | undefined {
   return args.options.get(name)?.at(-1);
 }
+
+/** The last value of `--name` as a whole number >= 1 (`fallback` when absent); anything else is a usage error. */
+export function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
+  const text = option(args, name);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer, got "${text}"`);
+  return n;
+}

@@ -1,6 +1,12 @@
 /** The argument parser: declared options only, and a suggestion for a mistyped one. */
 import { describe, expect, it } from "vitest";
-import { closest, parseArgs, UnknownOptionError, UsageError } from "../../pipelines/cli/command.js";
+import {
+  closest,
+  parseArgs,
+  positiveInt,
+  UnknownOptionError,
+  UsageError,
+} from "../../pipelines/cli/command.js";
 import { commands } from "../../pipelines/cli/commands/index.js";
 
 const VALUES = ["workdir", "shard", "workers"];
@@ -69,5 +75,15 @@ describe("parseArgs", () => {
         expect(command.usage, `${command.name} ${spelled}`).toContain(spelled);
       }
     }
+  });
+
+  it("positiveInt: whole numbers >= 1, else a usage error naming the option and the value", () => {
+    const args = (v: string) => parseArgs(["--workers", v], VALUES, FLAGS);
+    expect(positiveInt(args("4"), "workers", 0)).toBe(4);
+    expect(positiveInt(parseArgs([], VALUES, FLAGS), "workers", 7)).toBe(7);
+    for (const bad of ["many", "0", "-1", "1.5", "", "1e3", "0x10"])
+      expect(() => positiveInt(args(bad), "workers", 1), bad).toThrow(
+        `--workers must be a positive integer, got "${bad}"`,
+      );
   });
 });

@@ -108,6 +108,31 @@ describe("refs command line", () => {
     const badOption = await run("compute", "known", "--workers", "many", "--workdir", workdir);
     expect(badOption.code).toBe(EXIT.usage);
     expect(badOption.err).toContain('--workers must be a positive integer, got "many"');
+    // refs run shares compute's parsing: "many" is refused before any phase starts, not run as NaN workers
+    const runWorkers = await run("run", "known", "--workers", "many", "--workdir", workdir);
+    expect(runWorkers.code).toBe(EXIT.usage);
+    expect(runWorkers.err).toContain('--workers must be a positive integer, got "many"');
+    expect(runWorkers.err).toContain("usage: refs run");
+  });
+
+  it("unknown options exit 2, naming the option and the closest known one", async () => {
+    const typo = await run("status", "nope", "--wpie", "--workdir", workdir);
+    expect(typo.code).toBe(EXIT.usage);
+    expect(typo.err).toContain("refs status: unknown option --wpie");
+    // status has no --wipe: the nearest of its own options, or none
+    expect(typo.err).not.toContain("--wipe?");
+    const scan = await run("scan", "known", "--wpie", "--workdir", workdir);
+    expect(scan.code).toBe(EXIT.usage);
+    expect(scan.err).toContain("unknown option --wpie (did you mean --wipe?)");
+    expect(scan.err).toContain("usage: refs scan");
+    const far = await run("compute", "known", "--colour", "--workdir", workdir);
+    expect(far.err).toContain("unknown option --colour\n");
+  });
+
+  it("validate <proj> takes --wipe, as the other phases do, for --force", async () => {
+    const { err } = await run("validate", "nope", "--wipe", "--workdir", workdir);
+    expect(err).not.toContain("unknown option");
+    expect(err).toContain('no project "nope"');
   });
 
   it("prints a Kubernetes Indexed Job for compute --k8s", async () => {

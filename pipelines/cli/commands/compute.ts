@@ -7,17 +7,8 @@ import {
   shardFromEnv,
 } from "../../../compute/index.js";
 import { computePhase } from "../../phases/compute/compute-phase.js";
-import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
+import { type Command, EXIT, option, positiveInt, UsageError } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
-
-function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
-  const text = option(args, name);
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--${name} must be a positive integer, got "${text}"`);
-  return n;
-}
 
 function selectOptions(texts: string[]): Record<string, SelectValue> {
   const out: Record<string, SelectValue> = {};

@@ -3,7 +3,7 @@ import { computePhase } from "../../phases/compute/compute-phase.js";
 import { scanPhase } from "../../phases/scan/scan-phase.js";
 import { validatePhase } from "../../phases/validate-phase.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
-import { type Command, EXIT, option } from "../command.js";
+import { type Command, EXIT, option, positiveInt } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 
 export const runCommand: Command = {
@@ -21,7 +21,7 @@ export const runCommand: Command = {
     const quiet = ctx.quiet || ctx.json;
     const wipe = args.flags.has("wipe");
     const schemasDir = option(args, "stac-schemas") ?? ctx.env.REFS_STAC_SCHEMAS;
-    const workers = Number(option(args, "workers") ?? 0);
+    const workers = args.options.has("workers") ? positiveInt(args, "workers", 1) : 0;
     const statuses: PhaseStatus[] = [];
     const phases: [string, () => Promise<PhaseStatus>][] = [
       ["scan", async () => (await scanPhase(ws, { wipe, quiet })).status],
