@@ -21,6 +21,6 @@ export {
   type UnitFailure,
 } from "./run.js";
 export type { ArrayReader, Region } from "./source.js";
-export { type K8sJobOptions, k8sJobManifest } from "./units/k8s.js";
+export { DEFAULT_MOUNT_PATH, type K8sJobOptions, k8sJobManifest } from "./units/k8s.js";
 export { readAllRecords, type UnitRecord } from "./units/record.js";
 export { inShard, parseShard, type Shard, shardFromEnv } from "./units/shard.js";

@@ -5,6 +5,7 @@
  * A mapping with one pixel per cell (sampling) stores no offsets (header `onePixel`): they are 0, 1, 2, ...
  * The arrays are views of the bytes read, not copies.
  */
+import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CellMapping } from "./mapping.js";
@@ -62,7 +63,8 @@ export async function saveMapping(dir: string, key: string, m: CellMapping): Pro
     out.set(new Uint8Array(m.offsets.buffer, m.offsets.byteOffset, m.offsets.byteLength), offsetsAt);
   out.set(new Uint8Array(m.pixels.buffer, m.pixels.byteOffset, m.pixels.byteLength), pixelsAt);
   await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `${key}.cells.${process.pid}.${Date.now()}.tmp`);
+  // shards on one volume (pods all pid 1) may map the same block at once: each writes its own temporary file
+  const tmp = join(dir, `${key}.cells.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   await writeFile(tmp, out);
   await rename(tmp, join(dir, `${key}.cells`));
 }

@@ -3,6 +3,7 @@
  * LocalOutput writes to a temporary name and renames, so a killed process never leaves a half-written file under
  * a final name; objectStoreOutput puts any refs/storage ObjectStore (S3, GCS, local) behind the same interface.
  */
+import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { isError } from "../../refs/errors.js";
@@ -35,7 +36,8 @@ export class LocalOutput implements OutputStore {
       await mkdir(folder, { recursive: true });
       this.made.add(folder);
     }
-    const tmp = `${target}.${process.pid}.tmp`;
+    // pods of a Job on one volume all run as pid 1: the random part keeps their temporary files apart
+    const tmp = `${target}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
     await writeFile(tmp, data);
     await rename(tmp, target);
   }

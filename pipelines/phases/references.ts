@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { RefsError } from "../../refs/errors.js";
 import { readKerchunkJson } from "../../refs/formats/kerchunk-json.js";
 import { readKerchunkParquet } from "../../refs/formats/kerchunk-parquet/index.js";
@@ -25,7 +25,10 @@ export async function referencesSummary(ws: Workspace): Promise<CombineOutcome> 
 export async function loadReferences(
   ws: Workspace,
 ): Promise<{ refs: ReferenceSet; summary: CombineOutcome }> {
-  const summary = await referencesSummary(ws);
+  const recorded = await referencesSummary(ws);
+  // Found beside summary.json, not at the recorded absolute path: the workdir may be mounted elsewhere since
+  // (a Kubernetes volume, a copied folder).
+  const summary = { ...recorded, path: join(ws.referencesDir, basename(recorded.path)) };
   if (summary.format === "json") {
     return { refs: readKerchunkJson(await readFile(summary.path, "utf8"), { file: summary.path }), summary };
   }

@@ -18,6 +18,8 @@ export async function runPhase(
   ws: Workspace,
   phase: Phase,
   body: (status: PhaseStatus) => Promise<PhaseOutcome>,
+  /** Status file name (default: the phase's); shards each write their own, merged by readStatus. */
+  statusName: string = phase,
 ): Promise<PhaseStatus> {
   const started = Date.now();
   const status: PhaseStatus = {
@@ -25,7 +27,7 @@ export async function runPhase(
     state: "running",
     startedAt: new Date(started).toISOString(),
   };
-  await writeStatus(ws, status);
+  await writeStatus(ws, status, statusName);
   try {
     const outcome = await body(status);
     Object.assign(status, outcome, { state: finalState(outcome.counts) });
@@ -36,7 +38,7 @@ export async function runPhase(
   } finally {
     status.finishedAt = new Date().toISOString();
     status.durationMs = Date.now() - started;
-    await writeStatus(ws, status);
+    await writeStatus(ws, status, statusName);
   }
   return status;
 }

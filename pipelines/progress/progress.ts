@@ -12,12 +12,15 @@ export interface ProgressOptions {
   /** Seconds between plain lines when not a terminal. */
   intervalSeconds?: number;
   write?: (text: string) => void;
+  /** Further quantities the items carry (rows, values): each shown as its total, or per second when `rate`. */
+  measures?: readonly { name: string; rate?: boolean }[];
 }
 
 export class Progress {
   private done = 0;
   private bytes = 0;
   private failed = 0;
+  private readonly measured = new Map<string, number>();
   private readonly started = Date.now();
   private lastDraw = 0;
   private readonly tty: boolean;
@@ -28,8 +31,10 @@ export class Progress {
     this.write = options.write ?? ((t) => process.stderr.write(t));
   }
 
-  /** Record finished items (and bytes, when the phase moves bytes). */
-  tick(items = 1, bytes = 0, failed = 0): void {
+  /** Record finished items (and bytes, when the phase moves bytes; and amounts of the declared measures). */
+  tick(items = 1, bytes = 0, failed = 0, measures: Record<string, number> = {}): void {
+    for (const [name, amount] of Object.entries(measures))
+      this.measured.set(name, (this.measured.get(name) ?? 0) + amount);
     this.done += items;
     this.bytes += bytes;
     this.failed += failed;
@@ -52,6 +57,10 @@ export class Progress {
     const eta = rate > 0 && total > this.done ? (total - this.done) / rate : 0;
     const pct = total > 0 ? Math.floor((100 * this.done) / total) : 100;
     const parts = [`${label}: ${this.done}/${total} ${unit} (${pct}%)`, `${rate.toFixed(1)} ${unit}/s`];
+    for (const { name, rate: perSecond } of this.options.measures ?? []) {
+      const amount = this.measured.get(name) ?? 0;
+      parts.push(perSecond ? `${formatCount(amount / seconds)} ${name}/s` : `${formatCount(amount)} ${name}`);
+    }
     if (this.bytes > 0) parts.push(`${formatBytes(this.bytes)} (${formatBytes(this.bytes / seconds)}/s)`);
     if (this.failed > 0) parts.push(`${this.failed} failed`);
     if (eta > 0) parts.push(`ETA ${formatDuration(eta)}`);
@@ -80,6 +89,13 @@ export function formatBytes(n: number): string {
     i++;
   }
   return `${i === 0 ? n.toFixed(0) : n.toFixed(1)} ${units[i]}`;
+}
+
+/** 1234 -> "1234", 12345 -> "12.3k", 4.56e6 -> "4.56M": short enough for a progress line. */
+export function formatCount(n: number): string {
+  if (n < 10_000) return n.toFixed(0);
+  const [value, suffix] = n < 1e6 ? [n / 1e3, "k"] : n < 1e9 ? [n / 1e6, "M"] : [n / 1e9, "G"];
+  return `${value.toPrecision(3)}${suffix}`;
 }
 
 export function formatDuration(seconds: number): string {

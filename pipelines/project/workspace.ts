@@ -1,7 +1,28 @@
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { RefsError } from "../../refs/errors.js";
 import { PROJECT_NAME, type ProjectConfig, validateConfig } from "./config.js";
 import { ProjectConfigError, UnknownProjectError } from "./errors.js";
+
+/**
+ * A workdir is a local folder (project.json, status and references are local files); a URL such as
+ * s3://bucket/projects would otherwise become a folder named "s3:". On Kubernetes, mount it (refs compute --k8s --pvc).
+ */
+export class NonLocalWorkdirError extends RefsError {
+  override name = "NonLocalWorkdirError";
+  constructor(readonly workdir: string) {
+    super(
+      `workdir "${workdir}" is not a local folder: a workdir holds project.json, status and references as ` +
+        "local files; give a folder (on Kubernetes: a volume mounted from a PersistentVolumeClaim, see refs " +
+        "compute --k8s --pvc), and send the output to object storage with the project's compute.output",
+    );
+  }
+}
+
+/** False for a URL (s3:, gs:, https:, file:...); a single letter before ":" is a Windows drive. */
+export function isLocalWorkdir(workdir: string): boolean {
+  return !/^[A-Za-z][A-Za-z0-9+.-]+:/.test(workdir);
+}
 
 /** The folder layout of one project. Everything a phase writes lives under `dir`. */
 export class Workspace {
@@ -11,6 +32,7 @@ export class Workspace {
     readonly workdir: string,
     readonly name: string,
   ) {
+    if (!isLocalWorkdir(workdir)) throw new NonLocalWorkdirError(workdir);
     this.dir = join(resolve(workdir), name);
   }
 

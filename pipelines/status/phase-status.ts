@@ -1,5 +1,6 @@
 import type { Workspace } from "../project/workspace.js";
 import { readJson, writeJsonAtomic } from "../project/workspace.js";
+import { readShardStatuses, shardStatusOrWhole } from "./shard-status.js";
 
 export const PHASES = ["scan", "validate", "compute", "catalog"] as const;
 export type Phase = (typeof PHASES)[number];
@@ -30,12 +31,22 @@ export function pendingStatus(phase: Phase): PhaseStatus {
   return { phase, state: "pending", counts: { total: 0, done: 0, skipped: 0, failed: 0 }, failures: [] };
 }
 
+/**
+ * The status of a phase: its `status/<phase>.json`, or, when shards (`--shard i/N`, a Kubernetes Indexed Job) ran
+ * it more recently, their `status/<phase>.shard-<i>-of-<N>.json` files merged.
+ */
 export async function readStatus(ws: Workspace, phase: Phase): Promise<PhaseStatus> {
-  return (await readJson<PhaseStatus>(ws.statusFile(phase))) ?? pendingStatus(phase);
+  const whole = await readJson<PhaseStatus>(ws.statusFile(phase));
+  return shardStatusOrWhole(phase, whole, await readShardStatuses(ws, phase)) ?? pendingStatus(phase);
 }
 
-export async function writeStatus(ws: Workspace, status: PhaseStatus): Promise<void> {
-  await writeJsonAtomic(ws.statusFile(status.phase), status);
+/** Writes `status/<name>.json`; `name` is the phase's, or a shard's (shardStatusName). */
+export async function writeStatus(
+  ws: Workspace,
+  status: PhaseStatus,
+  name: string = status.phase,
+): Promise<void> {
+  await writeJsonAtomic(ws.statusFile(name), status);
 }
 
 /** The state a finished phase ends in: done, partial (some items failed) or failed (nothing succeeded). */

@@ -77,6 +77,7 @@ describe("work units", () => {
       k8sJobManifest({
         project: "ERA5_tp",
         image: "ghcr.io/x/refs:1",
+        pvc: "refs-data",
         completions: 8,
         parallelism: 4,
         cpu: "2",
@@ -86,7 +87,18 @@ describe("work units", () => {
     expect(job.kind).toBe("Job");
     expect(job.spec).toMatchObject({ completionMode: "Indexed", completions: 8, parallelism: 4 });
     const container = job.spec.template.spec.containers[0];
-    expect(container.command).toEqual(["refs", "compute", "ERA5_tp", "--serial"]);
+    expect(container.command).toEqual([
+      "refs",
+      "compute",
+      "ERA5_tp",
+      "--serial",
+      "--workdir",
+      "/refs-projects",
+    ]);
+    expect(job.spec.template.spec.volumes).toEqual([
+      { name: "workdir", persistentVolumeClaim: { claimName: "refs-data" } },
+    ]);
+    expect(container.volumeMounts).toEqual([{ name: "workdir", mountPath: "/refs-projects" }]);
     expect(container.env).toContainEqual({ name: "JOB_COMPLETIONS", value: "8" });
     expect(container.resources.limits).toEqual({ cpu: "2", memory: "4Gi" });
     expect(job.metadata.name).toBe("refs-compute-era5-tp");

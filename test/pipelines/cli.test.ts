@@ -142,6 +142,8 @@ describe("refs command line", () => {
       "--k8s",
       "--image",
       "ghcr.io/x/refs:1",
+      "--pvc",
+      "refs-data",
       "--completions",
       "8",
       "--workdir",
@@ -156,7 +158,7 @@ describe("refs command line", () => {
       "known",
       "--serial",
       "--workdir",
-      workdir,
+      "/refs-projects",
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import {
   ComputeConfigError,
+  DEFAULT_MOUNT_PATH,
   k8sJobManifest,
   parseSelectArg,
   parseShard,
@@ -7,6 +8,7 @@ import {
   shardFromEnv,
 } from "../../../compute/index.js";
 import { computePhase } from "../../phases/compute/compute-phase.js";
+import { isLocalWorkdir } from "../../project/workspace.js";
 import { type Command, EXIT, option, positiveInt, UsageError } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 
@@ -29,7 +31,8 @@ export const computeCommand: Command = {
   summary: "H3-indexed Parquet read through the references (--serial, --workers N, --shard i/N, --k8s)",
   usage: `usage: refs compute <proj> [--serial | --workers N] [--shard i/N] [--select DIM=VALUE | DIM[INDEX]]...
                     [--wipe] [--workdir DIR] [--json] [-q]
-       refs compute <proj> --k8s --image IMAGE --completions N [--parallelism P] [--cpu C] [--memory M]
+       refs compute <proj> --k8s --image IMAGE --pvc CLAIM [--mount-path PATH] --completions N
+                    [--parallelism P] [--cpu C] [--memory M]
 
   --serial        run units one after another in this process (the default)
   --workers N     run units on N worker threads
@@ -39,7 +42,11 @@ export const computeCommand: Command = {
                   index); repeatable, over the project's compute.select. Unselected extra dimensions give one
                   column per element, named <var>_<dim><value>
   --wipe          delete the output and start over (otherwise finished units are skipped)
-  --k8s           print an Indexed Job manifest that runs this command as N shards`,
+  --k8s           print an Indexed Job manifest that runs this command as N shards; the pods mount the
+                  workdir (the folder holding <proj>/project.json and its references) from the
+                  PersistentVolumeClaim --pvc (ReadWriteMany, so pods on several nodes share it) at
+                  --mount-path (default ${DEFAULT_MOUNT_PATH}) and use it as their --workdir
+  --workdir DIR   a local folder (not a URL); the output may go to object storage (project compute.output)`,
   valueOptions: [
     ...GLOBAL_VALUE_OPTIONS,
     "workers",
@@ -50,26 +57,44 @@ export const computeCommand: Command = {
     "parallelism",
     "cpu",
     "memory",
+    "pvc",
+    "mount-path",
   ],
   flags: [...GLOBAL_FLAGS, "serial", "wipe", "k8s"],
   async run(args) {
     const ctx = cliContext(args);
+    if (!isLocalWorkdir(ctx.workdir)) {
+      throw new UsageError(
+        `--workdir must be a local folder, got "${ctx.workdir}" (output goes to object storage through the ` +
+          "project's compute.output; on Kubernetes, --k8s --pvc mounts the workdir into the pods)",
+      );
+    }
     const ws = projectArg(args, ctx);
     if (args.flags.has("k8s")) {
       const image = option(args, "image");
       if (!image) throw new UsageError("--k8s needs --image (a container image with refs installed)");
-      const workdir = option(args, "workdir") ?? ctx.env.REFS_WORKDIR;
+      const pvc = option(args, "pvc");
+      if (!pvc) {
+        throw new UsageError(
+          "--k8s needs --pvc (a PersistentVolumeClaim, ReadWriteMany, holding the workdir with this project)",
+        );
+      }
+      const mountPath = option(args, "mount-path") ?? DEFAULT_MOUNT_PATH;
+      if (!mountPath.startsWith("/"))
+        throw new UsageError(`--mount-path must be absolute, got "${mountPath}"`);
       const cpu = option(args, "cpu");
       const memory = option(args, "memory");
       console.log(
         k8sJobManifest({
           project: ws.name,
           image,
+          pvc,
+          mountPath,
           completions: positiveInt(args, "completions", 4),
           parallelism: positiveInt(args, "parallelism", positiveInt(args, "completions", 4)),
           ...(cpu ? { cpu } : {}),
           ...(memory ? { memory } : {}),
-          ...(workdir ? { args: ["--workdir", workdir] } : {}),
+          args: (args.options.get("select") ?? []).flatMap((s) => ["--select", s]),
         }).trimEnd(),
       );
       return EXIT.ok;

@@ -10,6 +10,7 @@ import {
 import { Progress } from "../../progress/progress.js";
 import type { Workspace } from "../../project/workspace.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
+import { shardStatusName } from "../../status/shard-status.js";
 import { runPhase } from "../run-phase.js";
 import projectIO from "./io.js";
 import { dataVariables } from "./variables.js";
@@ -48,56 +49,69 @@ export async function computePhase(
   const config = await ws.loadConfig();
   const log = options.log ?? ((line: string) => options.quiet || console.error(line));
   let summary: ComputeSummary | undefined;
-  const status = await runPhase(ws, "compute", async () => {
-    const io = await projectIO({ workdir: ws.workdir, project: ws.name });
-    const computeConfig = computeConfigOf(config, dataVariables(io.refs), options.select);
-    log(
-      `compute: ${computeConfig.variables.join(", ")} at H3 resolution ${computeConfig.resolution} -> ${io.output.root}`,
-    );
-    let progress: Progress | undefined;
-    summary = await computeProject(io, computeConfig, {
-      ...(options.workers ? { workers: options.workers } : {}),
-      ioModule: {
-        url: pathToFileURL(join(import.meta.dirname, `io${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`))
-          .href,
-        args: { workdir: ws.workdir, project: ws.name },
-      },
-      ...(options.shard ? { shard: options.shard } : {}),
-      ...(options.wipe ? { wipe: true } : {}),
-      onProgress: (p) => {
-        progress ??= new Progress({
-          label: "compute",
-          total: p.unitsTotal - p.unitsAlreadyDone,
-          unit: "units",
-          quiet: options.quiet ?? false,
-        });
-        progress.tick(1);
-      },
-    });
-    progress?.finish();
-    const s = summary;
-    log(
-      `compute: ${s.unitsRun} units run (${s.unitsAllFill} all fill), ${s.unitsAlreadyDone} already done, ` +
-        `${s.rows} rows in ${s.files} files, ${Math.round(s.progress.valuesPerSecond)} values/s`,
-    );
-    for (const f of s.failures) log(`compute: failed ${f.reason}`);
-    return {
-      counts: {
-        total: s.unitsPlanned,
-        done: s.unitsRun,
-        skipped: s.unitsAlreadyDone,
-        failed: s.failures.length,
-      },
-      failures: s.failures.map((f) => ({ item: f.unit, reason: f.reason })),
-      details: {
-        rows: s.rows,
-        values: s.values,
-        files: s.files,
-        method: s.method,
-        valuesPerSecond: Math.round(s.progress.valuesPerSecond),
-        ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
-      },
-    };
-  });
+  const shard = options.shard;
+  // Shards run at once on one workdir: each keeps its own status file, which `refs status` merges.
+  const statusName = shard ? shardStatusName("compute", shard.index, shard.count) : "compute";
+  const status = await runPhase(
+    ws,
+    "compute",
+    async () => {
+      const io = await projectIO({ workdir: ws.workdir, project: ws.name });
+      const computeConfig = computeConfigOf(config, dataVariables(io.refs), options.select);
+      log(
+        `compute: ${computeConfig.variables.join(", ")} at H3 resolution ${computeConfig.resolution} -> ${io.output.root}`,
+      );
+      let progress: Progress | undefined;
+      let seen = { rows: 0, values: 0 };
+      summary = await computeProject(io, computeConfig, {
+        ...(options.workers ? { workers: options.workers } : {}),
+        ioModule: {
+          url: pathToFileURL(
+            join(import.meta.dirname, `io${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`),
+          ).href,
+          args: { workdir: ws.workdir, project: ws.name },
+        },
+        ...(options.shard ? { shard: options.shard } : {}),
+        ...(options.wipe ? { wipe: true } : {}),
+        onProgress: (p) => {
+          progress ??= new Progress({
+            label: "compute",
+            total: p.unitsTotal - p.unitsAlreadyDone,
+            unit: "units",
+            measures: [{ name: "rows" }, { name: "values", rate: true }],
+            quiet: options.quiet ?? false,
+          });
+          progress.tick(1, 0, 0, { rows: p.rows - seen.rows, values: p.values - seen.values });
+          seen = { rows: p.rows, values: p.values };
+        },
+      });
+      progress?.finish();
+      const s = summary;
+      log(
+        `compute: ${s.unitsRun} units run (${s.unitsAllFill} all fill), ${s.unitsAlreadyDone} already done, ` +
+          `${s.rows} rows in ${s.files} files, ${Math.round(s.progress.valuesPerSecond)} values/s`,
+      );
+      for (const f of s.failures) log(`compute: failed ${f.reason}`);
+      return {
+        counts: {
+          total: s.unitsPlanned,
+          done: s.unitsRun,
+          skipped: s.unitsAlreadyDone,
+          failed: s.failures.length,
+        },
+        failures: s.failures.map((f) => ({ item: f.unit, reason: f.reason })),
+        details: {
+          rows: s.rows,
+          values: s.values,
+          files: s.files,
+          method: s.method,
+          valuesPerSecond: Math.round(s.progress.valuesPerSecond),
+          unitsTotal: s.unitsTotal,
+          ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+        },
+      };
+    },
+    statusName,
+  );
   return { status, summary };
 }
