@@ -1,130 +1,190 @@
-/** An OpenAPI 3.0 description of this API, and an HTML page that lists its operations. */
+import { componentSchemas, schemaRef } from "./openapi-schemas.js";
+
+/** An OpenAPI 3.0 description of this API (transaction operations only when they are enabled), and an HTML page. */
+type Operation = Record<string, unknown>;
+
+const GEOJSON = "application/geo+json";
+const JSON_TYPE = "application/json";
+
+const query = (name: string, description: string, schema: Record<string, unknown> = { type: "string" }) => ({
+  name,
+  in: "query",
+  required: false,
+  description,
+  schema,
+});
+
+const pathParam = (name: string, description: string) => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema: { type: "string" },
+});
+
+const COLLECTION_ID = pathParam("collectionId", "collection id");
+const ITEM_ID = pathParam("itemId", "item id");
+
+/** Parameters of GET /search that the items of a collection take too. */
+const SEARCH_PARAMS = [
+  query("bbox", "minx,miny,maxx,maxy (WGS84); not together with intersects"),
+  query("datetime", "RFC 3339 instant, or start/end with '..' or '' for an open end"),
+  query("h3", "H3 cells (hex), comma-separated: items whose coverage contains, or lies inside, any of them"),
+  query("filter", "CQL2 filter (text, or JSON with filter-lang=cql2-json)"),
+  query("filter-lang", "language of filter", { type: "string", enum: ["cql2-text", "cql2-json"] }),
+  query("filter-crs", "CRS of filter geometries", {
+    type: "string",
+    enum: ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"],
+  }),
+  query("sortby", "comma-separated queryables, '-' prefix for descending"),
+  query("fields", "comma-separated members to include, '-' prefix to exclude"),
+  query("limit", "page size (default 10); above 10000 is answered as 10000", {
+    type: "integer",
+    minimum: 1,
+    default: 10,
+  }),
+  query("token", "paging token from a next link"),
+];
+
+const body = (schema: string, types: string[] = [JSON_TYPE]) => ({
+  required: true,
+  content: Object.fromEntries(types.map((t) => [t, { schema: schemaRef(schema) }])),
+});
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { [JSON_TYPE]: { schema: schemaRef("Error") } },
+});
+
+const answer = (status: number, description: string, schema: string | undefined, type = JSON_TYPE) => ({
+  [status]: schema ? { description, content: { [type]: { schema: schemaRef(schema) } } } : { description },
+});
+
+const ERRORS = { 400: errorResponse("bad request"), 404: errorResponse("not found") };
+
+function read(summary: string, operationId: string, schema: string, type = JSON_TYPE): Operation {
+  return { summary, operationId, responses: { ...answer(200, summary, schema, type), ...ERRORS } };
+}
+
+function write(summary: string, operationId: string, status: number, schema?: string): Operation {
+  return {
+    summary,
+    operationId,
+    security: [{ bearer: [] }],
+    responses: {
+      ...answer(status, summary, schema, schema === "Item" ? GEOJSON : JSON_TYPE),
+      ...ERRORS,
+      401: errorResponse("missing or wrong bearer token"),
+      409: errorResponse("already exists"),
+    },
+  };
+}
+
 export function openApiDocument(base: string, transactions: boolean): Record<string, unknown> {
-  const p = (name: string, description: string, schema: Record<string, unknown> = { type: "string" }) => ({
-    name,
-    in: "query",
-    required: false,
-    description,
-    schema,
-  });
-  const searchParams = [
-    p("bbox", "minx,miny,maxx,maxy (WGS84); not together with intersects"),
-    p("datetime", "RFC 3339 instant, or start/end with '..' or '' for an open end"),
-    p("h3", "H3 cells (hex), comma-separated: items covering or inside any of them"),
-    p("filter", "CQL2 filter (text, or JSON with filter-lang=cql2-json)"),
-    p("filter-lang", "cql2-text (default) or cql2-json", {
-      type: "string",
-      enum: ["cql2-text", "cql2-json"],
-    }),
-    p("sortby", "comma-separated queryables, '-' prefix for descending"),
-    p("fields", "comma-separated members to include, '-' prefix to exclude"),
-    p("limit", "page size", { type: "integer", minimum: 1, maximum: 10000, default: 10 }),
-    p("token", "paging token from a next link"),
-  ];
-  const ok = (description: string, type = "application/json") => ({
-    200: { description, content: { [type]: { schema: { type: "object" } } } },
-    400: { description: "bad request (STAC error body)" },
-  });
-  const path = (name: string, description: string) => ({
-    name,
-    in: "path",
-    required: true,
-    description,
-    schema: { type: "string" },
-  });
   const paths: Record<string, Record<string, unknown>> = {
-    "/": { get: { summary: "Landing page", operationId: "getLandingPage", responses: ok("catalog") } },
-    "/conformance": {
-      get: { summary: "Conformance classes", operationId: "getConformance", responses: ok("classes") },
-    },
-    "/api": { get: { summary: "This document", operationId: "getOpenApi", responses: ok("OpenAPI 3.0") } },
-    "/collections": {
-      get: { summary: "Collections", operationId: "getCollections", responses: ok("collections") },
-    },
-    "/collections/{collectionId}": {
+    "/": { get: read("Landing page", "getLandingPage", "Catalog") },
+    "/conformance": { get: read("Conformance classes", "getConformanceDeclaration", "Conformance") },
+    "/api": {
       get: {
-        summary: "One collection",
-        operationId: "getCollection",
-        parameters: [path("collectionId", "collection id")],
-        responses: ok("collection"),
+        summary: "This document",
+        operationId: "getOpenApi",
+        responses: {
+          200: {
+            description: "OpenAPI 3.0",
+            content: { "application/vnd.oai.openapi+json;version=3.0": { schema: { type: "object" } } },
+          },
+        },
       },
     },
-    "/collections/{collectionId}/items": {
+    "/api.html": {
       get: {
-        summary: "Items of a collection",
-        operationId: "getFeatures",
-        parameters: [path("collectionId", "collection id"), ...searchParams],
-        responses: ok("items", "application/geo+json"),
+        summary: "This document as a page",
+        operationId: "getOpenApiHtml",
+        responses: { 200: { description: "HTML", content: { "text/html": { schema: { type: "string" } } } } },
+      },
+    },
+    "/collections": { get: read("Collections", "getCollections", "Collections") },
+    "/collections/{collectionId}": {
+      parameters: [COLLECTION_ID],
+      get: read("One collection", "describeCollection", "Collection"),
+    },
+    "/collections/{collectionId}/items": {
+      parameters: [COLLECTION_ID],
+      get: {
+        ...read("Items of a collection", "getFeatures", "ItemCollection", GEOJSON),
+        parameters: SEARCH_PARAMS,
       },
     },
     "/collections/{collectionId}/items/{itemId}": {
-      get: {
-        summary: "One item",
-        operationId: "getFeature",
-        parameters: [path("collectionId", "collection id"), path("itemId", "item id")],
-        responses: ok("item", "application/geo+json"),
-      },
+      parameters: [COLLECTION_ID, ITEM_ID],
+      get: read("One item", "getFeature", "Item", GEOJSON),
     },
     "/collections/{collectionId}/queryables": {
-      get: {
-        summary: "Queryables of a collection",
-        operationId: "getCollectionQueryables",
-        parameters: [path("collectionId", "collection id")],
-        responses: ok("JSON Schema", "application/schema+json"),
-      },
+      parameters: [COLLECTION_ID],
+      get: read(
+        "Queryables of a collection",
+        "getCollectionQueryables",
+        "Queryables",
+        "application/schema+json",
+      ),
     },
-    "/queryables": {
-      get: {
-        summary: "Queryables",
-        operationId: "getQueryables",
-        responses: ok("JSON Schema", "application/schema+json"),
-      },
-    },
+    "/queryables": { get: read("Queryables", "getQueryables", "Queryables", "application/schema+json") },
     "/search": {
       get: {
-        summary: "Search items",
-        operationId: "getItemSearch",
+        ...read("Search items", "getItemSearch", "ItemCollection", GEOJSON),
         parameters: [
-          p("collections", "collection ids, comma-separated"),
-          p("ids", "item ids, comma-separated"),
-          p("intersects", "GeoJSON geometry"),
-          ...searchParams,
+          query("collections", "collection ids, comma-separated"),
+          query("ids", "item ids, comma-separated"),
+          query("intersects", "GeoJSON geometry (as JSON text); not together with bbox"),
+          ...SEARCH_PARAMS,
         ],
-        responses: ok("items", "application/geo+json"),
       },
       post: {
-        summary: "Search items (JSON body; paging links carry the body)",
-        operationId: "postItemSearch",
-        requestBody: { content: { "application/json": { schema: { type: "object" } } } },
-        responses: ok("items", "application/geo+json"),
+        ...read(
+          "Search items (JSON body; next links carry the body)",
+          "postItemSearch",
+          "ItemCollection",
+          GEOJSON,
+        ),
+        requestBody: body("SearchBody"),
       },
     },
   };
   if (transactions) {
-    const secured = { security: [{ bearer: [] }] };
+    const patchTypes = ["application/merge-patch+json", JSON_TYPE];
     Object.assign(paths["/collections"]!, {
-      post: { summary: "Create a collection", ...secured, responses: { 201: { description: "created" } } },
+      post: {
+        ...write("Create a collection", "postCollection", 201, "Collection"),
+        requestBody: body("Collection"),
+      },
     });
     Object.assign(paths["/collections/{collectionId}"]!, {
-      put: { summary: "Replace a collection", ...secured, responses: { 200: { description: "replaced" } } },
+      put: {
+        ...write("Replace a collection", "putCollection", 200, "Collection"),
+        requestBody: body("Collection"),
+      },
       patch: {
-        summary: "Merge-patch a collection",
-        ...secured,
-        responses: { 200: { description: "patched" } },
+        ...write("Merge-patch a collection", "patchCollection", 200, "Collection"),
+        requestBody: body("MergePatch", patchTypes),
       },
-      delete: {
-        summary: "Delete a collection and its items",
-        ...secured,
-        responses: { 204: { description: "deleted" } },
-      },
+      delete: write("Delete a collection and its items", "deleteCollection", 204),
     });
     Object.assign(paths["/collections/{collectionId}/items"]!, {
-      post: { summary: "Create items", ...secured, responses: { 201: { description: "created" } } },
+      post: {
+        ...write("Create an item, or several as a FeatureCollection", "postFeature", 201),
+        requestBody: body("ItemOrItems", [JSON_TYPE, GEOJSON]),
+      },
     });
     Object.assign(paths["/collections/{collectionId}/items/{itemId}"]!, {
-      put: { summary: "Replace an item", ...secured, responses: { 200: { description: "replaced" } } },
-      patch: { summary: "Merge-patch an item", ...secured, responses: { 200: { description: "patched" } } },
-      delete: { summary: "Delete an item", ...secured, responses: { 204: { description: "deleted" } } },
+      put: {
+        ...write("Replace an item", "putFeature", 200, "Item"),
+        requestBody: body("Item", [JSON_TYPE, GEOJSON]),
+      },
+      patch: {
+        ...write("Merge-patch an item", "patchFeature", 200, "Item"),
+        requestBody: body("MergePatch", patchTypes),
+      },
+      delete: write("Delete an item", "deleteFeature", 204),
     });
   }
   return {
@@ -132,21 +192,30 @@ export function openApiDocument(base: string, transactions: boolean): Record<str
     info: {
       title: "refs STAC API",
       version: "1.0.0",
-      description: "STAC API 1.0.0 with CQL2 filtering and H3 cell search",
+      description: `STAC API 1.0.0 with CQL2 filtering and H3 cell search; transactions ${transactions ? "enabled (bearer token)" : "disabled"}`,
     },
     servers: [{ url: base }],
     paths,
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    components: {
+      schemas: componentSchemas,
+      ...(transactions ? { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } : {}),
+    },
   };
 }
 
-export function openApiHtml(base: string): string {
-  const doc = openApiDocument(base, true) as { paths: Record<string, Record<string, { summary?: string }>> };
+const METHODS = new Set(["get", "post", "put", "patch", "delete"]);
+
+export function openApiHtml(base: string, transactions: boolean): string {
+  const doc = openApiDocument(base, transactions) as {
+    paths: Record<string, Record<string, { summary?: string }>>;
+  };
   const rows = Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(
-      ([method, op]) =>
-        `<tr><td>${method.toUpperCase()}</td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(op.summary ?? "")}</td></tr>`,
-    ),
+    Object.entries(ops)
+      .filter(([method]) => METHODS.has(method))
+      .map(
+        ([method, op]) =>
+          `<tr><td>${method.toUpperCase()}</td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(op.summary ?? "")}</td></tr>`,
+      ),
   );
   return `<!doctype html><html><head><meta charset="utf-8"><title>refs STAC API</title></head><body>
 <h1>refs STAC API</h1><p>Machine-readable description: <a href="${escapeHtml(base)}/api">${escapeHtml(base)}/api</a> (OpenAPI 3.0).</p>

@@ -54,7 +54,7 @@ export function coreRoutes(app: Hono, o: ApiOptions): void {
       "content-type": "application/vnd.oai.openapi+json;version=3.0",
     }),
   );
-  app.get("/api.html", (c) => c.html(openApiHtml(baseUrl(c))));
+  app.get("/api.html", (c) => c.html(openApiHtml(baseUrl(c), tx)));
 
   app.get("/collections", async (c) => {
     const base = baseUrl(c);
