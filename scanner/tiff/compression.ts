@@ -76,7 +76,8 @@ function compressor(ifd: IfdInfo): JsonObject | null {
     case 50000:
       return { id: "zstd" };
     case 50001:
-      return { id: "imagecodecs_webp" };
+      // libwebp stores opaque RGBA tiles without alpha; imagecodecs then returns RGB unless told otherwise
+      return ifd.samples === 4 ? { hasalpha: true, id: "imagecodecs_webp" } : { id: "imagecodecs_webp" };
     case 34925:
       return { id: "imagecodecs_lzma" };
     case 34887:

@@ -20,6 +20,8 @@ registerCodec("imagecodecs_jpeg", async () => (await import("./tiff-jpeg.js")).t
 registerCodec("imagecodecs_delta", async () => (await import("./tiff-delta.js")).tiffDeltaCodec);
 registerCodec("imagecodecs_floatpred", async () => (await import("./tiff-floatpred.js")).tiffFloatPredCodec);
 registerCodec("imagecodecs_packints", async () => (await import("./tiff-packints.js")).tiffPackintsCodec);
+registerCodec("imagecodecs_webp", async () => (await import("./tiff-webp.js")).tiffWebpCodec);
+registerCodec("imagecodecs_lzma", async () => (await import("./tiff-lzma.js")).tiffLzmaCodec);
 registerCodec("imagecodecs_lerc", async () => (await import("./tiff-lerc.js")).tiffLercCodec);
 
 export * from "./registry.js";
