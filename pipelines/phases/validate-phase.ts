@@ -36,12 +36,14 @@ export async function validatePhase(
   const log = options.log ?? ((line: string) => options.quiet || console.error(line));
   const reportPath = join(ws.referencesDir, "validation.json");
   let report: ValidationReport | undefined;
+  let reused = false;
   const status = await runPhase(ws, "validate", async () => {
     const { refs, summary } = await loadReferences(ws);
     const key = `${summary.path}:${(summary as { inputsHash?: string }).inputsHash ?? ""}:${options.files ?? 3}:${options.seed ?? 1}`;
     const previous = await readJson<{ key: string; report: ValidationReport }>(reportPath);
     if (previous?.key === key && !options.force) {
       report = previous.report;
+      reused = true;
       log("validate: references unchanged since the last validation; report kept");
     } else {
       report = await validateReferences(refs, {
@@ -65,7 +67,8 @@ export async function validatePhase(
         failed: s.failure,
       },
       failures,
-      details: { files: report.files.length, warnings: s.warning },
+      // "reused": the references are unchanged since the kept report, so nothing was read again
+      details: { files: report.files.length, warnings: s.warning, report: reused ? "reused" : "new" },
     };
   });
   return { status, report: report as ValidationReport };

@@ -1,54 +1,72 @@
 /**
- * The whole job on generated data in a temporary workdir: init -> scan -> validate -> compute -> catalog -> search,
- * with one corrupt source file (reported, the others finished), a compute run killed with SIGKILL and resumed
- * (nothing lost or duplicated), and every phase re-run (nothing redone).
+ * The whole job as a user runs it, through the `refs` executable on generated data in a temporary workdir:
+ * init -> scan -> validate -> compute -> catalog -> `refs serve` and a search over HTTP, with one corrupt source
+ * file (reported by `refs status`, exit 3 = partial, the others finished), a compute run killed with SIGKILL and
+ * resumed (nothing lost or duplicated: the same output as a clean run), then every phase re-run, one by one and
+ * through `refs run` (nothing redone). Assertions read the commands' --json summaries.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../catalog-api/api/app.js";
-import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import { writeEra5Like } from "../../pipelines/demo/era5-like.js";
-import { catalogPhase } from "../../pipelines/phases/catalog/catalog-phase.js";
-import { computePhase } from "../../pipelines/phases/compute/compute-phase.js";
-import { scanPhase } from "../../pipelines/phases/scan/scan-phase.js";
-import { validatePhase } from "../../pipelines/phases/validate-phase.js";
-import { defaultConfig } from "../../pipelines/project/config.js";
 import { Workspace } from "../../pipelines/project/workspace.js";
-import { readStatus } from "../../pipelines/status/phase-status.js";
+import type { PhaseStatus } from "../../pipelines/status/phase-status.js";
 import { datasetSql, duckQuery } from "../compute/helpers/duck.js";
 import { snapshot } from "../compute/helpers/snapshot.js";
-import { haveFixtures } from "../fixtures.js";
-
-interface RefsItem {
-  assets: { references: { href: string; "xarray:open_kwargs": { storage_options: { fo: string } } } };
-}
+import { writeTestStacSchemas } from "./helpers/stac-schemas.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
-const schemasDir = process.env.REFS_STAC_SCHEMAS ?? resolve(root, "..", "shared", "stac-schemas");
-const quiet = { quiet: true };
+const bin = join(root, "bin", "refs.js");
 let workdir: string;
 let ws: Workspace;
+let env: NodeJS.ProcessEnv;
 let cleanOutput: Record<string, string>;
+let catalogItems: number;
+let computeUnits: number;
 
-interface FeatureCollection {
-  features: { id: string; properties: Record<string, unknown> }[];
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
 }
 
-async function search(app: ReturnType<typeof createApp>, path: string): Promise<FeatureCollection> {
-  const response = await app.request(path);
-  expect(response.status).toBe(200);
-  return (await response.json()) as FeatureCollection;
+/** `refs <args...>` as a process, with the test's workdir and schemas. */
+function refs(...args: string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b) => (out += b));
+    child.stderr.on("data", (b) => (err += b));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, out, err }));
+  });
+}
+
+/** `refs <args...> --json`, parsed; the exit code must be `code`. */
+async function refsJson<T>(code: number, ...args: string[]): Promise<T> {
+  const r = await refs(...args, "--json");
+  expect(r.code, `refs ${args.join(" ")}\n${r.err}`).toBe(code);
+  return JSON.parse(r.out) as T;
 }
 
 async function unitRecords(): Promise<number> {
   return (await readdir(join(ws.computeDir, "_units")).catch(() => [] as string[])).filter((f) =>
     f.endsWith(".json"),
   ).length;
+}
+
+interface FeatureCollection {
+  features: { id: string; properties: Record<string, unknown> }[];
+}
+
+interface ComputeJson {
+  status: PhaseStatus;
+  summary: { unitsRun: number; unitsAlreadyDone: number; rows: number };
 }
 
 beforeAll(async () => {
@@ -68,57 +86,116 @@ beforeAll(async () => {
   const corrupt = new Uint8Array(4096).map((_, i) => (i * 7919) % 251);
   corrupt.set([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
   await writeFile(join(data, "era5_tp_2022-01-01x.nc"), corrupt);
+  // Schemas written by the test: no network, and no dependence on ../shared being present.
+  const schemas = await writeTestStacSchemas(join(workdir, "stac-schemas"));
+  env = { ...process.env, REFS_WORKDIR: workdir, REFS_STAC_SCHEMAS: schemas, REFS_PG_URL: "" };
   ws = new Workspace(workdir, "e2e");
-  const config = defaultConfig("e2e", [join(data, "*.nc")]);
-  config.compute.resolution = 5;
-  config.references.inlineThreshold = 0; // chunks are small: keep them referenced, so validation reads the files
-  await ws.saveConfig(config);
 });
 
 afterAll(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
 
-describe("the whole job, end to end", () => {
-  it("scan: the corrupt file is reported by name, the others are scanned and combined", async () => {
-    const { status, combined } = await scanPhase(ws, quiet);
-    expect(status.state).toBe("partial");
-    expect(status.counts).toMatchObject({ total: 4, done: 3, failed: 1 });
-    expect(status.failures[0]?.item).toContain("era5_tp_2022-01-01x.nc");
-    expect(combined?.concatDims).toEqual(["time"]);
-    expect((await readStatus(ws, "scan")).state).toBe("partial");
-  });
-
-  it("validate: values read through the combined references equal the files read directly", async () => {
-    const { status, report } = await validatePhase(ws, quiet);
-    expect(report.summary.failure, JSON.stringify(report.variables)).toBe(0);
-    const tp = report.variables.filter((f) => f.subject === "tp");
-    expect(tp.length, JSON.stringify(report.variables)).toBe(3);
-    for (const f of tp) expect(f.status, f.detail).toBe("success");
-    expect(status.state).toBe("done");
-  });
-
-  it("compute: DuckDB reads the H3 table with the declared types and every hour of the three days", async () => {
-    const { status, summary } = await computePhase(ws, quiet);
-    expect(status.state).toBe("done");
-    expect(summary?.rows).toBeGreaterThan(0);
-    const [row] = await duckQuery(
-      `SELECT count(*) AS n, count(DISTINCT time) AS hours, min(time)::VARCHAR AS first, typeof(any_value(h5)) AS cell FROM (${datasetSql(ws.computeDir)})`,
+describe("the whole job through the refs command, end to end", () => {
+  it("init from a --source glob finds the four files", async () => {
+    const init = await refsJson<{ created: { name: string; files: number }[] }>(
+      0,
+      "init",
+      "e2e",
+      "--source",
+      join(workdir, "data", "*.nc"),
+      "--resolution",
+      "5",
     );
-    expect(Number(row?.n)).toBe(summary?.rows);
+    expect(init.created).toMatchObject([{ name: "e2e", files: 4 }]);
+    // chunks are small: keep them referenced (not inlined), so validation reads the files
+    const config = JSON.parse(await readFile(ws.configFile, "utf8"));
+    config.references.inlineThreshold = 0;
+    await writeFile(ws.configFile, JSON.stringify(config, null, 2));
+  }, 30_000);
+
+  it("scan: exit 3 (partial), the corrupt file named, the others scanned and combined", async () => {
+    const scan = await refsJson<{ status: PhaseStatus; references: { concatDims: string[] } }>(
+      3,
+      "scan",
+      "e2e",
+    );
+    expect(scan.status.state).toBe("partial");
+    expect(scan.status.counts).toMatchObject({ total: 4, done: 3, skipped: 0, failed: 1 });
+    expect(scan.status.failures[0]?.item).toContain("era5_tp_2022-01-01x.nc");
+    expect(scan.references.concatDims).toEqual(["time"]);
+  }, 60_000);
+
+  it("validate: values through the references equal the files read directly", async () => {
+    const v = await refsJson<{ status: PhaseStatus; report: { summary: { failure: number } } }>(
+      0,
+      "validate",
+      "e2e",
+    );
+    expect(v.report.summary.failure).toBe(0);
+    expect(v.status.state).toBe("done");
+    expect(v.status.details?.report).toBe("new");
+  }, 60_000);
+
+  it("compute: DuckDB reads every hour of the three days from the H3 table", async () => {
+    const c = await refsJson<ComputeJson>(0, "compute", "e2e");
+    expect(c.status.state).toBe("done");
+    expect(c.summary.rows).toBeGreaterThan(0);
+    computeUnits = c.status.counts.total;
+    const [row] = await duckQuery(
+      `SELECT count(*) AS n, count(DISTINCT time) AS hours, typeof(any_value(h5)) AS cell FROM (${datasetSql(ws.computeDir)})`,
+    );
+    expect(Number(row?.n)).toBe(c.summary.rows);
     expect(Number(row?.hours)).toBe(72);
-    expect(String(row?.first)).toMatch(/^2022-01-01 00:00:00/);
     expect(row?.cell).toBe("UBIGINT");
     cleanOutput = await snapshot(ws.computeDir);
-  });
+  }, 60_000);
+
+  it("catalog, then refs serve: a search over HTTP by time and by H3 cell", async () => {
+    const cat = await refsJson<{ status: PhaseStatus; items: number }>(0, "catalog", "e2e");
+    expect(cat.status.state).toBe("done");
+    const parquetFiles = Object.keys(cleanOutput).filter((p) => p.endsWith(".parquet")).length;
+    expect(cat.items).toBe(parquetFiles + 1); // one per Parquet file, one for the references
+    catalogItems = cat.items;
+    await withServer(async (base) => {
+      const day2 = await getJson<FeatureCollection>(
+        `${base}/search?collections=e2e&datetime=2022-01-02T00:00:00Z/2022-01-02T23:59:59Z&limit=500`,
+      );
+      const partitions = day2.features.filter((f) => !f.id.endsWith("references"));
+      expect(partitions.length).toBeGreaterThan(0);
+      for (const f of partitions)
+        expect(f.properties.datetime ?? f.properties.start_datetime).toMatch(/^2022-01-02/);
+      const cell = (partitions[0]?.properties["h3:cells"] as string[] | undefined)?.[0];
+      expect(cell).toBeDefined();
+      const byCell = await getJson<FeatureCollection>(`${base}/search?collections=e2e&h3=${cell}&limit=500`);
+      expect(byCell.features.map((f) => f.id)).toContain(partitions[0]?.id);
+      const refsItem = await getJson<{ assets: { references: { href: string } } }>(
+        `${base}/collections/e2e/items/e2e-references`,
+      );
+      expect(existsSync(fileURLToPath(refsItem.assets.references.href))).toBe(true);
+    });
+  }, 60_000);
+
+  it("refs status: scan partial with the corrupt file named, every other phase done, exit 3", async () => {
+    const s = await refsJson<{ phases: PhaseStatus[] }>(3, "status", "e2e");
+    expect(Object.fromEntries(s.phases.map((p) => [p.phase, p.state]))).toEqual({
+      scan: "partial",
+      validate: "done",
+      compute: "done",
+      catalog: "done",
+    });
+    expect(s.phases[0]?.failures.map((f) => f.item).join()).toContain("era5_tp_2022-01-01x.nc");
+    const text = await refs("status", "e2e");
+    expect(text.out).toMatch(/scan\s+partial .*1 failed of 4/);
+    expect(text.out).toContain("failed: ");
+  }, 30_000);
 
   it("compute killed mid-way with SIGKILL, then rerun: the same output as the clean run", async () => {
-    const total = (await readStatus(ws, "compute")).counts.total;
+    const total = computeUnits;
+    expect(total).toBeGreaterThan(3);
     await rm(ws.computeDir, { recursive: true, force: true });
-    const cli = [join(root, "bin", "refs.js"), "compute", "e2e", "-q", "--workdir", workdir];
-    const child = spawn(process.execPath, cli, { stdio: "ignore" });
-    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    // Wait for a few finished units, then kill.
+    const child = spawn(process.execPath, [bin, "compute", "e2e", "-q"], { env, stdio: "ignore" });
+    const exited = new Promise<void>((done) => child.on("exit", () => done()));
     for (let i = 0; i < 6000 && child.exitCode === null; i++) {
       await new Promise((r) => setTimeout(r, 10));
       if ((await unitRecords()) >= 3) break;
@@ -128,75 +205,75 @@ describe("the whole job, end to end", () => {
     const killedAt = await unitRecords();
     expect(killedAt).toBeGreaterThanOrEqual(3);
     expect(killedAt).toBeLessThan(total);
-    const { summary } = await computePhase(ws, quiet);
-    expect(summary?.unitsAlreadyDone).toBeGreaterThanOrEqual(killedAt);
-    expect(summary?.unitsRun).toBe(total - (summary?.unitsAlreadyDone ?? 0));
+    const c = await refsJson<ComputeJson>(0, "compute", "e2e");
+    expect(c.summary.unitsAlreadyDone).toBeGreaterThanOrEqual(killedAt);
+    expect(c.summary.unitsRun).toBe(total - c.summary.unitsAlreadyDone);
     expect(await snapshot(ws.computeDir)).toEqual(cleanOutput);
   }, 120_000);
 
-  it.skipIf(!haveFixtures)(
-    "catalog: validated items in the API store, searchable by time and H3 cell",
-    async () => {
-      const { status, items } = await catalogPhase(ws, { ...quiet, schemasDir });
-      expect(status.state).toBe("done");
-      const files = Object.keys(cleanOutput).filter((p) => p.endsWith(".parquet")).length;
-      expect(items).toBe(files + 1);
-      const store = new SqliteStore(ws.apiDatabase);
-      try {
-        const app = createApp({ store });
-        const day2 = await search(
-          app,
-          "/search?collections=e2e&datetime=2022-01-02T00:00:00Z/2022-01-02T23:59:59Z&limit=500",
-        );
-        const partitions = day2.features.filter((f) => !f.id.endsWith("references"));
-        expect(partitions.length).toBeGreaterThan(0);
-        for (const f of partitions)
-          expect(f.properties.datetime ?? f.properties.start_datetime).toMatch(/^2022-01-02/);
-        const cell = (partitions[0]?.properties["h3:cells"] as string[] | undefined)?.[0];
-        expect(cell).toBeDefined();
-        const byCell = await search(app, `/search?collections=e2e&h3=${cell}&limit=500`);
-        expect(byCell.features.length).toBeGreaterThan(0);
-        // The references item opens from anywhere: `fo` is the absolute URL of the reference file, in the API and
-        // in the static catalog alike (fsspec resolves a relative `fo` against the reader's working directory).
-        const served = (await (
-          await app.request("/collections/e2e/items/e2e-references")
-        ).json()) as RefsItem;
-        const asset = served.assets.references;
-        const fo = asset["xarray:open_kwargs"].storage_options.fo;
-        expect(fo).toBe(asset.href);
-        expect(fo.startsWith("file:///")).toBe(true);
-        expect(existsSync(fileURLToPath(fo))).toBe(true);
-        expect(resolve(fileURLToPath(fo)).startsWith(resolve(ws.referencesDir))).toBe(true);
-        const itemFiles = await readdir(join(ws.catalogDir, "e2e", "items"));
-        const onDisk = JSON.parse(
-          await readFile(
-            join(ws.catalogDir, "e2e", "items", itemFiles.find((f) => f.includes("references"))!),
-            "utf8",
-          ),
-        ) as RefsItem;
-        expect(onDisk.assets.references["xarray:open_kwargs"].storage_options.fo).toBe(fo);
-      } finally {
-        await store.close();
-      }
-    },
-  );
-
-  it("every phase re-run: nothing is redone, nothing duplicated", async () => {
-    const scan = await scanPhase(ws, quiet);
+  it("every phase re-run: nothing redone, nothing duplicated", async () => {
+    const scan = await refsJson<{ status: PhaseStatus; references: { reused: boolean } }>(3, "scan", "e2e");
     expect(scan.status.counts).toMatchObject({ done: 0, skipped: 3, failed: 1 });
-    expect(scan.combined?.reused).toBe(true);
-    expect((await validatePhase(ws, quiet)).status.state).toBe("done");
-    const compute = await computePhase(ws, quiet);
-    expect(compute.summary?.unitsRun).toBe(0);
+    expect(scan.references.reused).toBe(true);
+    const v = await refsJson<{ status: PhaseStatus }>(0, "validate", "e2e");
+    expect(v.status.details?.report).toBe("reused");
+    const c = await refsJson<ComputeJson>(0, "compute", "e2e");
+    expect(c.summary.unitsRun).toBe(0);
+    expect(c.status.counts.skipped).toBe(c.status.counts.total);
+    // catalog is rebuilt from the outputs every time (cheap: it reads Parquet footers) and replaces the
+    // collection's items in the store: the same items, none twice
+    const cat = await refsJson<{ items: number }>(0, "catalog", "e2e");
+    expect(cat.items).toBe(catalogItems);
+    // refs run: all four phases, the same skips; exit 3 because scan stays partial (the corrupt file)
+    const run = await refsJson<{ phases: PhaseStatus[] }>(3, "run", "e2e");
+    expect(run.phases.map((p) => [p.phase, p.state])).toEqual([
+      ["scan", "partial"],
+      ["validate", "done"],
+      ["compute", "done"],
+      ["catalog", "done"],
+    ]);
+    expect(run.phases[0]?.counts).toMatchObject({ done: 0, skipped: 3, failed: 1 });
+    expect(run.phases[1]?.details?.report).toBe("reused");
+    expect(run.phases[2]?.counts.skipped).toBe(run.phases[2]?.counts.total);
+    expect(run.phases[3]?.counts.done).toBe(catalogItems);
     expect(await snapshot(ws.computeDir)).toEqual(cleanOutput);
-    if (!haveFixtures) return;
-    const first = await catalogPhase(ws, { ...quiet, schemasDir });
-    const store = new SqliteStore(ws.apiDatabase);
-    try {
-      const all = await search(createApp({ store }), "/collections/e2e/items?limit=1000");
-      expect(all.features.length).toBe(first.items);
-    } finally {
-      await store.close();
-    }
-  });
+    await withServer(async (base) => {
+      const all = await getJson<FeatureCollection>(`${base}/collections/e2e/items?limit=1000`);
+      expect(all.features.length).toBe(catalogItems);
+      expect(new Set(all.features.map((f) => f.id)).size).toBe(catalogItems);
+    });
+  }, 120_000);
 });
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  expect(response.status, url).toBe(200);
+  return (await response.json()) as T;
+}
+
+/** `refs serve` on a free port as its own process, for the length of `body`. */
+async function withServer(body: (base: string) => Promise<void>): Promise<void> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [bin, "serve", "--workdir", workdir, "--port", "0", "--processes", "1"],
+    { env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  try {
+    const base = await new Promise<string>((done, fail) => {
+      let out = "";
+      let err = "";
+      child.stdout?.on("data", (b) => {
+        out += b;
+        const m = /STAC API at (http:\/\/\S+?)\/? /.exec(out);
+        if (m?.[1]) done(m[1]);
+      });
+      child.stderr?.on("data", (b) => (err += b));
+      child.on("exit", (code) => fail(new Error(`refs serve exited ${code}: ${err}`)));
+    });
+    await body(base);
+  } finally {
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  }
+}

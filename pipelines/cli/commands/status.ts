@@ -17,7 +17,8 @@ function describe(s: PhaseStatus): string {
 export const statusCommand: Command = {
   name: "status",
   summary: "show each phase of a project: done / failed / pending, with counts",
-  usage: "usage: refs status <proj> [--workdir DIR] [--json]",
+  usage: `usage: refs status <proj> [--workdir DIR] [--json]
+exit status: 0 when every phase ran is done, 1 when one failed, 3 when one partly failed`,
   valueOptions: GLOBAL_VALUE_OPTIONS,
   flags: GLOBAL_FLAGS,
   async run(args) {
@@ -27,6 +28,8 @@ export const statusCommand: Command = {
     const statuses = await Promise.all(PHASES.map((p) => readStatus(ws, p)));
     const text = [`project ${config.name} (${ws.dir})`, ...statuses.map(describe)].join("\n");
     report(ctx, { project: config.name, dir: ws.dir, phases: statuses }, text);
-    return statuses.some((s) => s.state === "failed") ? EXIT.failure : EXIT.ok;
+    // as the phases exit: 1 when one failed, 3 when one partly failed (some files or checks), else 0
+    if (statuses.some((s) => s.state === "failed")) return EXIT.failure;
+    return statuses.some((s) => s.state === "partial") ? EXIT.partial : EXIT.ok;
   },
 };
