@@ -1,10 +1,16 @@
-import type { GetFilesResponse, Storage } from "@google-cloud/storage";
+import type { Storage } from "@google-cloud/storage";
 import { parseBucketUrl } from "./bucket-url.js";
 import { createGcsClient, GcsSource } from "./gcs.js";
 import { mapGcsError } from "./gcs-errors.js";
+import { gcsGet, gcsJson, objectPath } from "./gcs-request.js";
 import { globMatcher, splitGlob } from "./glob.js";
 import type { GcsOptions } from "./options.js";
 import type { ObjectInfo, ObjectStore, ReadOptions } from "./types.js";
+
+interface ListPage {
+  items?: { name: string; size?: string }[];
+  nextPageToken?: string;
+}
 
 /** gs:// objects: ranged reads, listing by glob (the longest literal prefix is listed), uploads and deletes. */
 export class GcsStore implements ObjectStore {
@@ -22,32 +28,26 @@ export class GcsStore implements ObjectStore {
     return new GcsSource(url, () => this.client());
   }
 
+  /** Pages of the JSON API listing fetched with the caller's signal (the library's getFiles takes none). */
   async *list(glob: string, options?: ReadOptions): AsyncIterable<ObjectInfo> {
-    const { bucket: name, key: pattern } = parseBucketUrl(glob, "gs");
-    const bucket = (await this.client()).bucket(name);
+    const signal = options?.signal;
+    const { bucket, key: pattern } = parseBucketUrl(glob, "gs");
     const prefix = splitGlob(pattern).prefix;
     const matches = globMatcher(pattern);
+    const where = `gs://${bucket}/${prefix}`;
+    const storage = await this.client();
     let pageToken: string | undefined;
     do {
-      options?.signal?.throwIfAborted();
-      let files: GetFilesResponse[0];
-      let next: GetFilesResponse[1] | null;
-      try {
-        [files, next] = await bucket.getFiles({
-          prefix,
-          autoPaginate: false,
-          pageToken,
-          maxResults: this.options.listPageSize,
-        });
-      } catch (error) {
-        throw mapGcsError(`gs://${name}/${prefix}`, error, options?.signal);
-      }
+      const query: Record<string, string> = { prefix, fields: "items(name,size),nextPageToken" };
+      if (pageToken) query.pageToken = pageToken;
+      if (this.options.listPageSize) query.maxResults = String(this.options.listPageSize);
+      const response = await gcsGet(storage, where, objectPath(bucket), query, {}, signal);
+      const page = await gcsJson<ListPage>(where, response, signal);
       // GCS lists names in lexical order, page after page: filtering keeps that order.
-      for (const file of files) {
-        if (matches(file.name))
-          yield { url: `gs://${name}/${file.name}`, size: Number(file.metadata.size ?? 0) };
+      for (const item of page.items ?? []) {
+        if (matches(item.name)) yield { url: `gs://${bucket}/${item.name}`, size: Number(item.size ?? 0) };
       }
-      pageToken = next?.pageToken;
+      pageToken = page.nextPageToken;
     } while (pageToken);
   }
 

@@ -1,9 +1,8 @@
 import type { Storage } from "@google-cloud/storage";
 import { parseBucketUrl } from "./bucket-url.js";
-import { RangeNotSupportedError, RangeOutsideObjectError } from "./errors.js";
-import { mapGcsError } from "./gcs-errors.js";
-import { authorizedMediaRequest } from "./gcs-media.js";
-import { networkError, parseContentRange, readPartialResponse, statusError } from "./http-response.js";
+import { RangeNotSupportedError, RangeOutsideObjectError, UnexpectedResponseError } from "./errors.js";
+import { gcsGet, gcsJson, objectPath } from "./gcs-request.js";
+import { parseContentRange, readPartialResponse, statusError } from "./http-response.js";
 import { checkRange } from "./memory.js";
 import type { GcsOptions } from "./options.js";
 import type { ByteSource, ReadOptions } from "./types.js";
@@ -43,16 +42,22 @@ export class GcsSource implements ByteSource {
     ({ bucket: this.bucket, key: this.key } = parseBucketUrl(url, "gs"));
   }
 
+  /** From the object's metadata (`fields=size`), fetched with the caller's signal. */
   async size(options?: ReadOptions): Promise<number> {
     if (this.knownSize !== undefined) return this.knownSize;
-    const file = (await this.client()).bucket(this.bucket).file(this.key);
-    try {
-      const [metadata] = await file.getMetadata();
-      this.knownSize = Number(metadata.size ?? 0);
-      return this.knownSize;
-    } catch (error) {
-      throw mapGcsError(this.url, error, options?.signal);
+    const signal = options?.signal;
+    const response = await this.request({ fields: "size" }, {}, signal);
+    const metadata = await gcsJson<{ size?: string }>(this.url, response, signal);
+    const size = Number(metadata.size);
+    if (metadata.size === undefined || !Number.isSafeInteger(size) || size < 0) {
+      throw new UnexpectedResponseError(
+        this.url,
+        response.status,
+        `no object size in metadata (${metadata.size})`,
+      );
     }
+    this.knownSize = size;
+    return size;
   }
 
   async fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {
@@ -62,24 +67,9 @@ export class GcsSource implements ByteSource {
       checkRange(this.url, offset, length, await this.size(options));
       return new Uint8Array(0);
     }
-    let request: Awaited<ReturnType<typeof authorizedMediaRequest>>;
-    try {
-      request = await authorizedMediaRequest(await this.client(), this.bucket, this.key);
-    } catch (error) {
-      throw mapGcsError(this.url, error, signal);
-    }
     // identity: never let GCS transcode (decompress) a gzip-stored object, whose ranges are on stored bytes.
-    const headers = {
-      ...request.headers,
-      "accept-encoding": "identity",
-      range: `bytes=${offset}-${offset + length - 1}`,
-    };
-    let response: Response;
-    try {
-      response = await fetch(request.url, { headers, signal });
-    } catch (error) {
-      throw networkError(this.url, error, signal);
-    }
+    const headers = { "accept-encoding": "identity", range: `bytes=${offset}-${offset + length - 1}` };
+    const response = await this.request({ alt: "media" }, headers, signal);
     if (response.status === 206) {
       const { bytes, total } = await readPartialResponse(this.url, response, offset, length, signal);
       if (total !== undefined) this.knownSize = total;
@@ -95,5 +85,15 @@ export class GcsSource implements ByteSource {
       throw new RangeNotSupportedError(this.url, why);
     }
     throw statusError(this.url, response.status, response.statusText);
+  }
+
+  /** One GET of the object's JSON API URL, authorized by the library, sent by fetch() with the signal. */
+  private async request(
+    query: Record<string, string>,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ) {
+    const path = objectPath(this.bucket, this.key);
+    return gcsGet(await this.client(), this.url, path, query, headers, signal);
   }
 }
