@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue, ReferenceSet } from "../refs/model/reference-set.js";
+import { fillValueMarksMissing } from "./cf/fill.js";
 import { ComputeConfigError } from "./errors.js";
 
 /** A numeric typed array holding C-order values of a region. */
@@ -33,6 +34,8 @@ export interface ArrayInfo {
   chunks: number[];
   dtype: string;
   fillValue: JsonValue;
+  /** The fill_value marks missing data (false for a GeoTIFF without nodata, whose fill_value is a plain 0). */
+  fillMarksMissing?: boolean;
   dims: string[];
   attrs: JsonObject;
 }
@@ -50,6 +53,7 @@ export function arrayInfo(refs: ReferenceSet, path: string): ArrayInfo {
     chunks: (zarray.chunks as number[]) ?? shape,
     dtype: String(zarray.dtype),
     fillValue: zarray.fill_value ?? null,
+    fillMarksMissing: fillValueMarksMissing(refs, path, attrs, zarray.fill_value ?? null),
     dims,
     attrs,
   };

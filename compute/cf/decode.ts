@@ -1,6 +1,6 @@
 /**
- * CF decoding of a variable's raw values: _Unsigned, fill (_FillValue, missing_value, the Zarr fill_value,
- * GDAL nodata) and values outside valid_min/valid_max/valid_range become NaN (dropped later); then
+ * CF decoding of a variable's raw values: _Unsigned, fill (_FillValue, missing_value, GDAL nodata, and the Zarr
+ * fill_value where it marks missing data: see fill.ts) and values outside valid_min/valid_max/valid_range become NaN (dropped later); then
  * scale_factor and add_offset apply.
  */
 import type { JsonValue } from "../../refs/model/reference-set.js";
@@ -39,7 +39,7 @@ export function cfDecoder(info: ArrayInfo): Decoder {
     ...numbers(a.missing_value),
     ...numbers(a.nodata),
     ...numbers(a._nodata),
-    ...numbers(info.fillValue),
+    ...(info.fillMarksMissing === false ? [] : numbers(info.fillValue)),
   ]
     .filter((v) => Number.isFinite(v))
     .map(asUnsigned);

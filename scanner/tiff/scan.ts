@@ -113,8 +113,10 @@ export async function scanTiff(
     }
     const prefix = path ? `${path}/` : "";
     const fill = mask ? 0 : fillFromNodata(ifd.nodata, layout.dtype);
+    // fill_value is 0 without GDAL_NODATA too: beside kerchunk's attributes (coordinates on), say which it is
+    const nodata: JsonObject = !mask && wantCoords && ifd.nodata?.trim() ? { nodata: fill } : {};
     refs.metadata.set(`${prefix}.zarray`, zarray(layout, fill));
-    refs.metadata.set(`${prefix}.zattrs`, { _ARRAY_DIMENSIONS: layout.dims, ...attrs });
+    refs.metadata.set(`${prefix}.zattrs`, { _ARRAY_DIMENSIONS: layout.dims, ...attrs, ...nodata });
     refs.arrays.set(path, await chunkTable(url, path, ifd, layout, ctx));
     return true;
   };

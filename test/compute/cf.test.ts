@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { cfDecoder } from "../../compute/cf/decode.js";
 import { decodeTimes } from "../../compute/cf/time.js";
 import { CalendarError } from "../../compute/errors.js";
-import type { ArrayInfo } from "../../compute/source.js";
+import { type ArrayInfo, arrayInfo } from "../../compute/source.js";
 
 const info = (
   dtype: string,
@@ -109,5 +109,34 @@ describe("CF time decoding", () => {
     expect(() => decodeTimes([1], "days after 2000")).toThrow(CalendarError);
     expect(() => decodeTimes([1e300], "days since 2000-01-01")).toThrow(/representable/);
     expect(() => decodeTimes([Number.NaN], "days since 2000-01-01")).toThrow(/NaN/);
+  });
+});
+
+describe("which fill_value marks missing data", () => {
+  const refsWith = (rootAttrs: Record<string, unknown>, fill: unknown, attrs: Record<string, unknown> = {}) =>
+    ({
+      metadata: new Map<string, Record<string, unknown>>([
+        [".zattrs", rootAttrs],
+        ["0/.zarray", { shape: [4], chunks: [4], dtype: "<i2", fill_value: fill }],
+        ["0/.zattrs", { _ARRAY_DIMENSIONS: ["x"], ...attrs }],
+      ]),
+      arrays: new Map(),
+    }) as unknown as Parameters<typeof arrayInfo>[0];
+  const geo = { KeyDirectoryVersion: 1, GTModelTypeGeoKey: 1 };
+
+  it("NetCDF/HDF5: the fill_value (a _FillValue moved there, or NetCDF's default fill) is missing", () => {
+    const info = arrayInfo(refsWith({}, -32767), "0");
+    expect(info.fillMarksMissing).toBe(true);
+    expect(decode(info, [-32767, 0, 1, 2])).toEqual([Number.NaN, 0, 1, 2]);
+  });
+
+  it("GeoTIFF: 0 without nodata is a value; nodata (attribute, or a non-zero fill_value of older references) is missing", () => {
+    const plain = arrayInfo(refsWith(geo, 0), "0");
+    expect(plain.fillMarksMissing).toBe(false);
+    expect(decode(plain, [0, 1, 0, 2])).toEqual([0, 1, 0, 2]);
+    const declared = arrayInfo(refsWith(geo, 0, { nodata: 0 }), "0");
+    expect(decode(declared, [0, 1, 0, 2])).toEqual([Number.NaN, 1, Number.NaN, 2]);
+    const older = arrayInfo(refsWith(geo, -9999), "0");
+    expect(decode(older, [-9999, 0, 1, 2])).toEqual([Number.NaN, 0, 1, 2]);
   });
 });

@@ -8,6 +8,7 @@
  * - sparse.tiff: tifffile keeps only the levels that halve exactly (3 of 6); we reference every overview IFD.
  * - by default we add X/Y coordinates per level, a `spatial_ref` grid mapping (CRS) and `mask_<level>` arrays,
  *   which puts a single image into a group as array "0" (xarray opens groups, not root arrays).
+ *   Images with GDAL_NODATA then also carry it as attribute `nodata` (their fill_value is 0 without one too).
  * KERCHUNK-FAIL fixtures (short last strips, which tifffile references as short chunks Zarr rejects) are checked
  * by the values suite (tiff-values.test.ts) against geotiff.js instead.
  */
@@ -80,9 +81,12 @@ describe.skipIf(!haveFixtures)(
         for (const [key, ref] of plain.chunks) expect(rich.chunks.get(moved(key)), key).toEqual(ref);
         for (const [key, doc] of plain.metadata) {
           if (single && key === ".zattrs") continue;
-          const { grid_mapping, ...rest } = rich.metadata.get(moved(key)) ?? {};
+          const { grid_mapping, nodata, ...rest } = rich.metadata.get(moved(key)) ?? {};
           expect(rest, key).toEqual(key === ".zattrs" && single ? {} : doc);
           if (grid_mapping !== undefined) expect(grid_mapping).toBe("spatial_ref");
+          // GDAL_NODATA, which is also the fill_value (a fill_value of 0 may mean no nodata)
+          if (nodata !== undefined)
+            expect(nodata).toEqual(rich.metadata.get(moved(key).replace(/zattrs$/, "zarray"))?.fill_value);
         }
         const extras = [...rich.metadata.keys()].filter(
           (k) => !plain.metadata.has(k) && !plain.metadata.has(k.replace(/^0\//, "")),
