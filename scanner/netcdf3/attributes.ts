@@ -47,13 +47,16 @@ export function attributeValue(attr: NcAttribute): JsonValue {
 /** Attributes kerchunk moves into fill_value instead of .zattrs. */
 export const FILL_ATTRIBUTES = new Set(["_FillValue", "missing_value"]);
 
-function castFill(v: number | bigint, type: NcType): JsonValue {
+/** A fill value as JSON, or a bigint where only the exact integer text will do (scan.ts writes it). */
+export type FillValue = JsonValue | bigint;
+
+function castFill(v: number | bigint, type: NcType): FillValue {
   if (type.dtype.includes("f")) return jsonNumber(typeof v === "bigint" ? Number(v) : v);
-  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "bigint") return v;
   return Number.isFinite(v) ? Math.trunc(v) : null;
 }
 
-export function fillValue(variable: NcVariable, useDefault: boolean): JsonValue {
+export function fillValue(variable: NcVariable, useDefault: boolean): FillValue {
   const attr =
     variable.attributes.find((a) => a.name === "missing_value") ??
     variable.attributes.find((a) => a.name === "_FillValue");
@@ -65,6 +68,8 @@ export function fillValue(variable: NcVariable, useDefault: boolean): JsonValue 
     if (first === undefined) return null;
     return castFill(first, variable.type);
   }
-  if (!useDefault || variable.type.defaultFill === undefined) return null;
-  return castFill(variable.type.defaultFill, variable.type);
+  if (!useDefault) return null;
+  const fill = variable.type.defaultFill;
+  if (variable.type.code === 2) return Buffer.from([Number(fill)]).toString("base64");
+  return castFill(fill, variable.type);
 }

@@ -7,7 +7,9 @@ import { BlockCacheSource } from "../../refs/storage/middleware/cache.js";
 import type { ByteSource } from "../../refs/storage/types.js";
 import { FormatError } from "../errors.js";
 import type { ScanOptions, ScanResult } from "../types.js";
-import { attributeValue, FILL_ATTRIBUTES, fillValue } from "./attributes.js";
+import { metadataJson } from "../../refs/formats/kerchunk-json-write.js";
+import { rememberText } from "../../refs/formats/metadata-text.js";
+import { attributeValue, FILL_ATTRIBUTES, type FillValue, fillValue } from "./attributes.js";
 import type { NcAttribute } from "./header.js";
 import { type VariableLayout, variableLayouts } from "./layout.js";
 import { readHeader } from "./read-header.js";
@@ -28,17 +30,23 @@ function attributesJson(attrs: NcAttribute[], skip: Set<string>): JsonObject {
   return out;
 }
 
-function zarray(layout: VariableLayout, fill: JsonObject[string]): JsonObject {
-  return {
+function zarray(key: string, layout: VariableLayout, fill: FillValue): JsonObject {
+  const doc: JsonObject = {
     chunks: layout.chunks,
     compressor: null,
     dtype: layout.variable.type.dtype,
-    fill_value: fill,
+    fill_value: typeof fill === "bigint" ? Number(fill) : fill,
     filters: null,
     order: "C",
     shape: layout.shape,
     zarr_format: 2,
   };
+  // a 64-bit fill beyond 2^53: the document holds the nearest double, its text the exact integer
+  if (typeof fill === "bigint") {
+    const text = metadataJson(key, doc).replace(/"fill_value":\s*-?[\d.e+]+/, `"fill_value":${fill}`);
+    rememberText(doc, text);
+  }
+  return doc;
 }
 
 /** Chunk grid and references of one variable; small fixed variables inline (kerchunk inlines size < threshold). */
@@ -86,7 +94,8 @@ export async function scanNetCDF3(
   const useDefault = options.defaultFillValues ?? true;
   for (const layout of variableLayouts(header, fileSize, options.maxChunkBytes ?? 0)) {
     const name = layout.variable.name;
-    refs.metadata.set(`${name}/.zarray`, zarray(layout, fillValue(layout.variable, useDefault)));
+    const key = `${name}/.zarray`;
+    refs.metadata.set(key, zarray(key, layout, fillValue(layout.variable, useDefault)));
     const attrs = attributesJson(layout.variable.attributes, FILL_ATTRIBUTES);
     attrs._ARRAY_DIMENSIONS = layout.dimensions;
     refs.metadata.set(`${name}/.zattrs`, attrs);

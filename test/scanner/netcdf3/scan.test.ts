@@ -1,6 +1,8 @@
 import { NetCDFReader } from "netcdfjs";
 import { describe, expect, it } from "vitest";
 import "../../../refs/store/codecs/index.js";
+import { metadataJson, writeKerchunkJson } from "../../../refs/formats/kerchunk-json-write.js";
+import { ChunkTable, type JsonObject, type ReferenceSet } from "../../../refs/model/reference-set.js";
 import { MemorySource } from "../../../refs/storage/memory.js";
 import { CountingSource } from "../../../refs/storage/middleware/count.js";
 import type { ByteSource } from "../../../refs/storage/types.js";
@@ -160,11 +162,42 @@ describe("NetCDF3 scanner on generated files", () => {
     expect(withDefault("fixed_int")).toBe(-2147483647);
     expect(withDefault("fixed_float")).toBe(Math.fround(9.969209968386869e36));
     expect(withDefault("fixed_double")).toBe(9.969209968386869e36);
-    expect(withDefault("label")).toBe(null);
+    // NC_FILL_CHAR is '\0': the base64 of that one byte
+    expect(withDefault("label")).toBe("AA==");
     expect(withDefault("rec_float")).toBe(-999);
     const kerchunkLike = await fill({ defaultFillValues: false });
     expect(kerchunkLike("fixed_double")).toBe(null);
     expect(kerchunkLike("rec_float")).toBe(-999);
+  });
+
+  it("CDF5 default fills, exact: NC_FILL_INT64/UINT64 in the metadata text, NC_FILL_UBYTE..UINT", async () => {
+    const { bytes } = writeNetCDF3(spec(5));
+    const { refs } = await scanNetCDF3(new MemorySource("mem://gen5.nc", bytes), "gen5.nc");
+    const zarray = (name: string) => refs.metadata.get(`${name}/.zarray`) as JsonObject;
+    expect(zarray("fixed_ubyte").fill_value).toBe(255);
+    expect(zarray("fixed_ushort").fill_value).toBe(65535);
+    expect(zarray("fixed_uint").fill_value).toBe(4294967295);
+    const expected: [string, bigint][] = [
+      ["fixed_int64", -9223372036854775806n],
+      ["fixed_uint64", 18446744073709551614n],
+    ];
+    for (const [name, fill] of expected) {
+      const text = metadataJson(`${name}/.zarray`, zarray(name));
+      expect(text).toContain(`"fill_value":${fill}`);
+      expect(JSON.parse(text)).toEqual(zarray(name));
+      // our reader fills a missing chunk with the exact 64-bit value (from the text, not the double)
+      const shape = zarray(name).shape as number[];
+      const emptied: ReferenceSet = {
+        metadata: refs.metadata,
+        arrays: new Map([[name, new ChunkTable([1])]]),
+      };
+      const read = await readArray(emptied, name, { open: () => new MemorySource("mem://gen5.nc", bytes) });
+      expect(read.data.length).toBe(shape[0]);
+      expect(Array.from(read.data as ArrayLike<bigint>).every((v) => v === fill)).toBe(true);
+    }
+    // through a kerchunk JSON file and back
+    const doc = JSON.parse(writeKerchunkJson(refs)) as { refs: Record<string, string> };
+    expect(doc.refs["fixed_uint64/.zarray"]).toContain('"fill_value":18446744073709551614');
   });
 
   it("uses missing_value before _FillValue, and keeps neither in .zattrs (as kerchunk)", async () => {
