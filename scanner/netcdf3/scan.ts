@@ -2,13 +2,14 @@
  * NetCDF3 scanner: header -> Zarr v2 metadata and chunk references, as kerchunk's NetCDF3ToZarr writes them
  * (same keys, offsets, lengths and .zarray), with attributes kept as JSON values instead of Python str().
  */
+
+import { metadataJson } from "../../refs/formats/kerchunk-json-write.js";
+import { rememberText } from "../../refs/formats/metadata-text.js";
 import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
 import { BlockCacheSource } from "../../refs/storage/middleware/cache.js";
 import type { ByteSource } from "../../refs/storage/types.js";
 import { FormatError } from "../errors.js";
 import type { ScanOptions, ScanResult } from "../types.js";
-import { metadataJson } from "../../refs/formats/kerchunk-json-write.js";
-import { rememberText } from "../../refs/formats/metadata-text.js";
 import { attributeValue, FILL_ATTRIBUTES, type FillValue, fillValue } from "./attributes.js";
 import type { NcAttribute } from "./header.js";
 import { type VariableLayout, variableLayouts } from "./layout.js";
