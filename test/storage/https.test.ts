@@ -1,15 +1,18 @@
 /**
- * HTTPS: the same HttpSource over TLS, against the range server with a self-signed certificate made by openssl.
- * The reads run in a child process that trusts that certificate through NODE_EXTRA_CA_CERTS.
+ * HTTPS: the whole store conformance suite (reads, sizes, errors, listing through index pages) over TLS, against
+ * the range server with a self-signed certificate made by openssl. fetch's TLS trust is fixed at process start,
+ * so the suite runs in a nested vitest (https-conformance.tls.ts) whose NODE_EXTRA_CA_CERTS trusts that
+ * certificate; this process, which does not trust it, checks that the certificate is really verified.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpSource } from "../../refs/storage/http.js";
 import { type RangeServer, startRangeServer } from "../servers/http-range-server.js";
-import { payload } from "./conformance.js";
 
 const haveOpenssl = (() => {
   try {
@@ -20,61 +23,70 @@ const haveOpenssl = (() => {
   }
 })();
 
-describe.skipIf(!haveOpenssl)("HttpSource over HTTPS", () => {
-  const data = payload(70_000, 21);
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+interface JsonReport {
+  success: boolean;
+  numTotalTests: number;
+  numPassedTests: number;
+  numFailedTests: number;
+  testResults: { assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
+}
+
+describe.skipIf(!haveOpenssl)("HttpStore over HTTPS", () => {
   let dir: string;
-  let server: RangeServer;
+  let key: string;
+  let cert: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "refs-https-"));
-    const [key, cert] = [join(dir, "key.pem"), join(dir, "cert.pem")];
+    [key, cert] = [join(dir, "key.pem"), join(dir, "cert.pem")];
     execFileSync(
       "openssl",
       [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+        ...["-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1"],
+        ...["-addext", "subjectAltName=IP:127.0.0.1"],
       ],
       { stdio: "ignore" },
     );
-    server = await startRangeServer({
-      tls: { key: await readFile(key, "utf8"), cert: await readFile(cert, "utf8") },
-    });
-    server.objects.set("/t.bin", data);
   });
-  afterAll(async () => {
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("passes the store conformance suite over TLS", { timeout: 180_000 }, async () => {
+    const output = join(dir, "report.json");
+    const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
+    const config = join(root, "test", "storage", "https.vitest.config.ts");
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: cert, REFS_TLS_KEY: key, REFS_TLS_CERT: cert };
+    const args = [vitest, "run", "--config", config, "--reporter=json", `--outputFile=${output}`];
+    await promisify(execFile)(process.execPath, args, { cwd: root, env, timeout: 170_000 }).catch(
+      (error: unknown) => error, // failures are read from the report below, which names them
+    );
+    const report = JSON.parse(await readFile(output, "utf8")) as JsonReport;
+    const results = report.testResults.flatMap((file) => file.assertionResults);
+    const failed = results.filter((r) => r.status !== "passed");
+    expect(failed.map((r) => `${r.fullName}: ${r.failureMessages.join("; ")}`)).toEqual([]);
+    // Two server variants, each with the whole suite (reads, errors, every glob of the listing tests).
+    expect(report.numPassedTests).toBeGreaterThanOrEqual(2 * 24);
+    expect(results.filter((r) => r.fullName.includes("lists list/**/*.nc")).length).toBe(2);
+    expect(report.success).toBe(true);
   });
 
-  it("reads exact ranges and the size over TLS", async () => {
-    const child = join(import.meta.dirname, "https-child.ts");
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", child, `${server.origin}/t.bin`, "0+16", "33333+100", "69990+10"],
-      { env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") }, timeout: 20_000 },
-    );
-    const result = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { size: number; reads: string[] };
-    expect(server.origin.startsWith("https://")).toBe(true);
-    expect(result.size).toBe(70_000);
-    expect(result.reads).toEqual([
-      Buffer.from(data.subarray(0, 16)).toString("hex"),
-      Buffer.from(data.subarray(33_333, 33_433)).toString("hex"),
-      Buffer.from(data.subarray(69_990, 70_000)).toString("hex"),
-    ]);
+  describe("without trust in the certificate", () => {
+    let server: RangeServer;
+    beforeAll(async () => {
+      server = await startRangeServer({
+        tls: { key: await readFile(key, "utf8"), cert: await readFile(cert, "utf8") },
+      });
+      server.objects.set("/t.bin", new Uint8Array(10));
+    });
+    afterAll(() => server?.close());
+
+    it("refuses the self-signed server (the certificate is verified)", async () => {
+      const error = await new HttpSource(`${server.origin}/t.bin`).fetch(0, 5).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(String((error as Error).message)).toMatch(/SELF_SIGNED|certificate/i);
+      expect(server.log).toEqual([]);
+    });
   });
 });
