@@ -1,23 +1,30 @@
 import type { JsonObject } from "../../refs/model/reference-set.js";
 
+import { cfGridMappingToProj4, GridMappingError } from "./cf-grid-mapping.js";
+
 /**
- * A proj4 definition from the CRS attributes a scanner or CF writer leaves: `crs_wkt` / `spatial_ref` (WKT),
- * `proj4` / `proj4text` / `proj4_params`, or an EPSG code (`epsg`, `epsg_code`, `EPSG`, GeoTIFF's
- * `ProjectedCSTypeGeoKey` / `GeographicTypeGeoKey`). EPSG codes proj4 knows without a database: 4326, 3857
- * and the WGS84 UTM zones 326xx/327xx. Returns undefined when none of these is present.
+ * A proj4 definition from the CRS attributes a scanner or CF writer leaves, first found of: a proj4 string
+ * (`crs_proj4`, `proj4`, `proj4text`, `proj4_params`), a CF grid mapping (`grid_mapping_name` and its parameters),
+ * an EPSG code proj4 knows without a database (`epsg`, `epsg_code`, `EPSG`, GeoTIFF's `ProjectedCSTypeGeoKey` /
+ * `GeographicTypeGeoKey`: 4326, 3857, WGS84 UTM zones), WKT (`crs_wkt`, `spatial_ref`). A grid mapping name we
+ * cannot convert is used only when WKT stands beside it; else it is an error. Undefined when none is present.
  */
 export function crsFromAttributes(attrs: JsonObject): string | undefined {
-  for (const key of ["proj4", "proj4text", "proj4_params"]) {
+  for (const key of ["crs_proj4", "proj4", "proj4text", "proj4_params"]) {
     const v = attrs[key];
     if (typeof v === "string" && v.trim()) return v;
+  }
+  const wkt = ["crs_wkt", "spatial_ref"].map((k) => attrs[k]).find((v) => typeof v === "string" && v.trim());
+  try {
+    const cf = cfGridMappingToProj4(attrs);
+    if (cf) return cf;
+  } catch (error) {
+    if (!(error instanceof GridMappingError) || typeof wkt !== "string") throw error;
   }
   const epsg = epsgCode(attrs);
-  if (epsg !== undefined) return epsgDefinition(epsg);
-  for (const key of ["crs_wkt", "spatial_ref"]) {
-    const v = attrs[key];
-    if (typeof v === "string" && v.trim()) return v;
-  }
-  return undefined;
+  const known = epsg === undefined ? undefined : epsgDefinition(epsg);
+  if (known) return known;
+  return typeof wkt === "string" ? wkt : undefined;
 }
 
 function epsgCode(attrs: JsonObject): number | undefined {
