@@ -5,15 +5,17 @@ import { validatePhase } from "../../phases/validate-phase.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
 import { type Command, EXIT, option, positiveInt } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+import { catalogPgUrl } from "./catalog.js";
 
 export const runCommand: Command = {
   name: "run",
   summary: "every phase in order: scan, validate, compute, catalog",
-  usage: `usage: refs run <proj> [--workers N] [--wipe] [--stac-schemas DIR] [--workdir DIR] [--json] [-q]
+  usage: `usage: refs run <proj> [--workers N] [--wipe] [--stac-schemas DIR] [--pg URL] [--workdir DIR] [--json] [-q]
 
   Each phase skips what earlier runs finished; --wipe starts every phase over. A phase that fails outright stops
-  the run; one that partly fails (some files or checks) is recorded and the run goes on.`,
-  valueOptions: [...GLOBAL_VALUE_OPTIONS, "workers", "stac-schemas"],
+  the run; one that partly fails (some files or checks) is recorded and the run goes on. --pg (or $REFS_PG_URL):
+  the catalog goes into that PostgreSQL database, as with \`refs catalog --pg\`.`,
+  valueOptions: [...GLOBAL_VALUE_OPTIONS, "workers", "stac-schemas", "pg"],
   flags: [...GLOBAL_FLAGS, "wipe"],
   async run(args) {
     const ctx = cliContext(args);
@@ -22,6 +24,7 @@ export const runCommand: Command = {
     const wipe = args.flags.has("wipe");
     const schemasDir = option(args, "stac-schemas") ?? ctx.env.REFS_STAC_SCHEMAS;
     const workers = args.options.has("workers") ? positiveInt(args, "workers", 1) : 0;
+    const pgUrl = catalogPgUrl(args, ctx);
     const statuses: PhaseStatus[] = [];
     const phases: [string, () => Promise<PhaseStatus>][] = [
       ["scan", async () => (await scanPhase(ws, { wipe, quiet })).status],
@@ -29,7 +32,14 @@ export const runCommand: Command = {
       ["compute", async () => (await computePhase(ws, { wipe, quiet, workers })).status],
       [
         "catalog",
-        async () => (await catalogPhase(ws, { quiet, ...(schemasDir ? { schemasDir } : {}) })).status,
+        async () =>
+          (
+            await catalogPhase(ws, {
+              quiet,
+              ...(schemasDir ? { schemasDir } : {}),
+              ...(pgUrl ? { pgUrl } : {}),
+            })
+          ).status,
       ],
     ];
     for (const [name, phase] of phases) {

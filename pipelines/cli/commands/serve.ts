@@ -18,7 +18,8 @@ export const serveCommand: Command = {
   --workdir    projects folder whose catalog to serve: <workdir>/catalog.sqlite, where \`refs catalog\` writes
                (default $REFS_WORKDIR or ./refs-projects)
   --db         SQLite catalog file instead (created if missing)
-  --pg         PostgreSQL connection URL instead of SQLite (needs PostGIS)
+  --pg         PostgreSQL connection URL instead of SQLite (needs PostGIS); default $REFS_PG_URL when neither
+               --workdir nor --db is given
   --port       TCP port (default 8080; 0 picks a free one)
   --host       address to listen on (default 127.0.0.1)
   --token      bearer token enabling transactions (or REFS_API_TOKEN); without one the API is read-only
@@ -53,9 +54,14 @@ function serveOptions(args: ParsedArgs): ServeOptions {
   const portText = option(args, "port") ?? "8080";
   if (!/^\d+$/.test(portText) || Number(portText) > 65535)
     throw new UsageError(`--port must be 0..65535, found "${portText}"`);
-  const pg = option(args, "pg");
-  if ([pg, option(args, "db"), option(args, "workdir")].filter(Boolean).length > 1)
+  const given = option(args, "pg");
+  if ([given, option(args, "db"), option(args, "workdir")].filter(Boolean).length > 1)
     throw new UsageError("give one of --workdir, --db or --pg");
+  // $REFS_PG_URL (where `refs catalog` then ingests too) when no store is named
+  const pg =
+    given ||
+    (option(args, "db") || option(args, "workdir") ? undefined : process.env.REFS_PG_URL) ||
+    undefined;
   const processesText = option(args, "processes") ?? String(availableParallelism());
   if (!/^\d+$/.test(processesText) || Number(processesText) < 1 || Number(processesText) > 256)
     throw new UsageError(`--processes must be 1..256, found "${processesText}"`);

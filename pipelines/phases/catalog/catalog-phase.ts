@@ -1,3 +1,4 @@
+import { PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
 import { catalogProject } from "../../../catalog-api/stac/catalog-project.js";
@@ -16,6 +17,8 @@ export interface CatalogPhaseOptions {
   schemasDir?: string;
   /** The API's store to ingest into (default: the workdir's SQLite catalog). */
   store?: CatalogStore;
+  /** PostgreSQL URL to ingest into instead of the workdir's SQLite catalog (what `refs serve --pg` serves). */
+  pgUrl?: string;
   quiet?: boolean;
   log?: (line: string) => void;
 }
@@ -52,7 +55,10 @@ export async function catalogPhase(
     progress.finish();
     const variables = config.compute.variables.length ? config.compute.variables : dataVariables(refs);
     const reference = referenceDescription(config, summary, variables, partitions, ws.catalogDir);
-    const store = options.store ?? new SqliteStore(ws.apiDatabase);
+    // opened only now: a bad URL fails the phase (recorded) after the outputs were read, not before
+    const store =
+      options.store ??
+      (options.pgUrl ? await PostgresStore.open(options.pgUrl) : new SqliteStore(ws.apiDatabase));
     try {
       const done = await catalogProject(
         {
@@ -74,8 +80,9 @@ export async function catalogPhase(
     } finally {
       if (!options.store) await store.close();
     }
+    const where = options.store ? "the given store" : options.pgUrl ? "PostgreSQL" : ws.apiDatabase;
     log(
-      `catalog: ${result.items} items in collection ${result.collectionId}, static catalog in ${ws.catalogDir}`,
+      `catalog: ${result.items} items in collection ${result.collectionId} (ingested into ${where}), static catalog in ${ws.catalogDir}`,
     );
     return { counts: { total: result.items, done: result.items, skipped: 0, failed: 0 }, failures: [] };
   });
