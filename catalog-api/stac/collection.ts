@@ -46,7 +46,7 @@ export function projectCollection(project: ProjectDescription, items: StacItem[]
     item_assets: {
       data: { type: PARQUET_MEDIA_TYPE, roles: ["data"], title: "H3-indexed Parquet partition" },
       references: {
-        type: KERCHUNK_JSON_MEDIA_TYPE,
+        ...referencesType(items),
         roles: ["data", "references"],
         title: "kerchunk references",
       },
@@ -56,6 +56,20 @@ export function projectCollection(project: ProjectDescription, items: StacItem[]
   if (project.providers?.length) collection.providers = project.providers;
   if (project.keywords?.length) collection.keywords = project.keywords;
   return collection;
+}
+
+/**
+ * The media type of the items' reference assets (JSON or Parquet kerchunk); JSON when there are none yet, none when
+ * the items disagree (item_assets may only say what every item's asset is).
+ */
+function referencesType(items: StacItem[]): { type?: string } {
+  const types = new Set<string>();
+  for (const item of items) {
+    const asset = item.assets.references as { type?: unknown } | undefined;
+    if (asset && typeof asset.type === "string") types.add(asset.type);
+  }
+  if (types.size === 0) return { type: KERCHUNK_JSON_MEDIA_TYPE };
+  return types.size === 1 ? { type: [...types][0]! } : {};
 }
 
 /** Numeric properties become {minimum, maximum}; a few categorical ones become lists of distinct values. */

@@ -60,4 +60,7 @@ export interface ReferenceSetDescription {
   sha256?: string;
   /** Free-form properties added to the item (for instance source file count). */
   extra?: Record<string, string | number | boolean>;
+  /** H3 cells (hex) the referenced grid covers, when known (from the H3 table computed from it), so H3 searches
+   * find the reference set too; compacted for the item's `h3:cells`. */
+  h3?: { resolution: number; cells: string[] };
 }

@@ -1,6 +1,7 @@
 import { CatalogInputError } from "../errors.js";
 import { bboxPolygon, checkBbox } from "../geometry/geojson.js";
 import { FILE_EXTENSION, KERCHUNK_JSON_MEDIA_TYPE, KERCHUNK_PARQUET_MEDIA_TYPE } from "./extensions.js";
+import { coverage } from "./h3-coverage.js";
 import { idFromHref, sha256Multihash } from "./ids.js";
 import type { ReferenceSetDescription } from "./inputs.js";
 import { timeProperties } from "./time.js";
@@ -33,6 +34,14 @@ export function referenceItem(
     "xarray:open_kwargs": { engine: "zarr", chunks: {}, consolidated: false, storage_options: storage },
     "xarray:storage_options": storage,
   };
+  const h3: JsonObject = {};
+  if (r.h3) {
+    const { resolution, cells } = r.h3;
+    if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15)
+      throw new CatalogInputError(`h3 resolution must be 0..15, found ${resolution}`, where);
+    h3["h3:resolution"] = resolution;
+    h3["h3:cells"] = coverage(cells, `${where} h3 cells`).cells;
+  }
   if (r.size !== undefined) asset["file:size"] = r.size;
   if (r.sha256 !== undefined) asset["file:checksum"] = sha256Multihash(r.sha256, where);
   return {
@@ -47,6 +56,7 @@ export function referenceItem(
       ...timeProperties(r.time, where),
       "refs:variables": r.variables,
       "refs:format": r.format,
+      ...h3,
       ...(r.extra ?? {}),
     },
     links: [],

@@ -118,6 +118,42 @@ describe("STAC builders", () => {
     });
   });
 
+  it("a reference item with the grid's cells carries compacted h3:cells, so H3 searches find it", async () => {
+    const r = { ...outputs().referenceSets[0]!, h3: { resolution: 5, cells: [...cellsA, ...cellsB] } };
+    const item = referenceItem(r, "era5-demo");
+    expect(item.properties["h3:resolution"]).toBe(5);
+    expect(new Set(item.properties["h3:cells"] as string[])).toEqual(new Set([parent, ...cellsB]));
+    expect(referenceItem(outputs().referenceSets[0]!, "x").properties["h3:cells"]).toBeUndefined();
+    expect(() => referenceItem({ ...r, h3: { resolution: 16, cells: cellsB } }, "x")).toThrow(/0\.\.15/);
+    const store = new SqliteStore(":memory:");
+    try {
+      await store.putCollection(projectCollection({ ...outputs().project, id: "c" }, [item]));
+      await store.putItems("c", [{ ...item, collection: "c" }]);
+      const inside = await runSearch(store, { limit: 10, h3: [cellToChildren(parent, 8)[5]!] });
+      expect(inside.items.map((i) => i.id)).toEqual([item.id]);
+      const coarse = await runSearch(store, { limit: 10, h3: [cellToParent(cellsB[0]!, 2)] });
+      expect(coarse.items.map((i) => i.id)).toEqual([item.id]);
+      const elsewhere = await runSearch(store, { limit: 10, h3: [latLngToCell(-40, 150, 5)] });
+      expect(elsewhere.items).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("item_assets.references has the reference sets' media type: Parquet references say so", () => {
+    const o = outputs();
+    const parquet = referenceItem(
+      { ...o.referenceSets[0]!, href: "refs/combined.parq", format: "parquet" },
+      "c",
+    );
+    const json = referenceItem(o.referenceSets[0]!, "c");
+    const typeOf = (items: StacItem[]) =>
+      (projectCollection(o.project, items).item_assets as Json).references.type;
+    expect(typeOf([parquet])).toBe("application/vnd+zarr; profile=kerchunk-parquet");
+    expect(typeOf([json])).toBe("application/json");
+    expect(typeOf([json, { ...parquet, id: "p2" }])).toBeUndefined(); // they disagree: say nothing wrong
+  });
+
   it("rejects bad inputs with messages naming the output", () => {
     const o = outputs();
     expect(() => partitionItem({ ...o.partitions[0]!, cells: ["nope"] }, "x")).toThrow(

@@ -121,5 +121,13 @@ export function referenceDescription(
         }
       : {}),
     extra: { "refs:files": summary.files, "refs:concat_dims": summary.concatDims.join(",") },
+    ...(parts.length ? { h3: { resolution: config.compute.resolution, cells: gridCells(parts) } } : {}),
   };
+}
+
+/** The grid's H3 coverage: every cell any partition has rows in (partitions of other times repeat them). */
+function gridCells(parts: PartitionDescription[]): string[] {
+  const cells = new Set<string>();
+  for (const p of parts) for (const c of p.cells) cells.add(c);
+  return [...cells];
 }
