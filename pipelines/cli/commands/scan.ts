@@ -5,11 +5,12 @@ import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } fr
 export const scanCommand: Command = {
   name: "scan",
   summary: "scan every source file into references, then combine them into one virtual dataset",
-  usage: `usage: refs scan <proj> [--concurrency N] [--wipe] [--workdir DIR] [--json] [-q]
+  usage: `usage: refs scan <proj> [--concurrency N] [--wipe] [--workdir DIR] [--json] [-q | -v]
 
   Samples a few files first (chunks per file, chunk size, expected size of the reference set) and picks JSON or
   Parquet references from that; then scans every file concurrently and combines them. Files scanned by an earlier
-  run are not scanned again; failed files are retried. --wipe starts over.`,
+  run are not scanned again; failed files are retried. --wipe starts over. -v prints a line per file (chunks,
+  requests and bytes read; or kept from an earlier run; or why it failed).`,
   valueOptions: [...GLOBAL_VALUE_OPTIONS, "concurrency"],
   flags: [...GLOBAL_FLAGS, "wipe"],
   async run(args) {
@@ -22,6 +23,7 @@ export const scanCommand: Command = {
       wipe: args.flags.has("wipe"),
       concurrency,
       quiet: ctx.quiet || ctx.json,
+      verbose: ctx.verbose,
     });
     const c = status.counts;
     report(

@@ -11,10 +11,12 @@ import "../../../refs/store/codecs/index.js";
 import { validatePhase } from "../../phases/validate-phase.js";
 import { PROJECT_NAME } from "../../project/config.js";
 import {
+  type Finding,
   formatReport,
   loadReferences,
   referencedUrls,
   resolverFor,
+  type ValidationReport,
   validateReferences,
 } from "../../validate/index.js";
 import { type Command, EXIT, option, UsageError } from "../command.js";
@@ -29,7 +31,18 @@ const USAGE = `usage: refs validate <proj> [--files N] [--seed N] [--force | --w
   --files    how many source files to compare: first, last and random others (default 3)
   --seed     seed of the random choice (default 1)
   --json     print the report as JSON
+  -v         list every check (the default lists warnings and failures, and counts the checks that passed)
 exit status: 0 when nothing failed (warnings allowed), 1 when a metadata or value check failed`;
+
+/** The text report: every check with -v, else the warnings and failures (the summary counts them all). */
+function shown(report: ValidationReport, verbose: boolean): string {
+  if (verbose) return formatReport(report);
+  const notable = (fs: Finding[]) => fs.filter((f) => f.status !== "success");
+  const passed = report.summary.success;
+  return `${formatReport({ ...report, metadata: notable(report.metadata), variables: notable(report.variables) })}${
+    passed > 0 ? ` (${passed} checks passed: -v lists them)` : ""
+  }`;
+}
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -58,8 +71,13 @@ export const validateCommand: Command = {
         force: args.flags.has("force") || args.flags.has("wipe"), // --wipe as in the other phases
         quiet: true,
       });
+      if (ctx.verbose && !ctx.json) {
+        const how =
+          status.details?.report === "reused" ? "kept from the last run (references unchanged)" : "new";
+        console.error(`validate: report ${how}; files compared: ${report.files.join(", ")}`);
+      }
       process.stdout.write(
-        `${ctx.json ? JSON.stringify({ status, report }, null, 2) : formatReport(report)}\n`,
+        `${ctx.json ? JSON.stringify({ status, report }, null, 2) : shown(report, ctx.verbose)}\n`,
       );
       return report.summary.failure > 0 ? EXIT.failure : EXIT.ok;
     }
@@ -80,9 +98,7 @@ export const validateCommand: Command = {
       files: positiveInt(option(args, "files"), "files", 3),
       seed: positiveInt(option(args, "seed"), "seed", 1),
     });
-    process.stdout.write(
-      `${args.flags.has("json") ? JSON.stringify(report, null, 2) : formatReport(report)}\n`,
-    );
+    process.stdout.write(`${ctx.json ? JSON.stringify(report, null, 2) : shown(report, ctx.verbose)}\n`);
     return report.summary.failure > 0 ? EXIT.failure : EXIT.ok;
   },
 };

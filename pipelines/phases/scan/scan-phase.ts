@@ -1,11 +1,11 @@
 import { rm } from "node:fs/promises";
-import { Progress } from "../../progress/progress.js";
+import { formatBytes, Progress } from "../../progress/progress.js";
 import type { Workspace } from "../../project/workspace.js";
-import type { PhaseStatus } from "../../status/phase-status.js";
+import type { Failure, PhaseStatus } from "../../status/phase-status.js";
 import { runPhase } from "../run-phase.js";
 import { storageOptions } from "../storage-options.js";
 import { type CombineOutcome, combineAndWrite } from "./combine-step.js";
-import { FileResults } from "./file-results.js";
+import { FileResults, type FileScanRecord } from "./file-results.js";
 import { listSources } from "./list-sources.js";
 import { planScan, type ScanPlan } from "./plan.js";
 import { type ScanFilesOptions, scanFiles } from "./scan-files.js";
@@ -17,6 +17,8 @@ export interface ScanPhaseOptions {
   /** Files scanned first to plan the rest (default 3). */
   sampleSize?: number;
   quiet?: boolean;
+  /** A line per file: scanned (chunks, requests, bytes read), kept from an earlier run, or failed. */
+  verbose?: boolean;
   log?: (line: string) => void;
 }
 
@@ -33,6 +35,9 @@ export interface ScanPhaseResult {
 export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): Promise<ScanPhaseResult> {
   const config = await ws.loadConfig();
   const log = options.log ?? ((line: string) => options.quiet || console.error(line));
+  // a detail line replaces the progress bar's line on a terminal; the bar is redrawn at the next tick
+  const clearBar = !options.log && process.stderr.isTTY ? "\r\x1b[2K" : "";
+  const detail = (line: string) => log(`${clearBar}${line}`);
   const results = new FileResults(ws.scansDir);
   if (options.wipe) {
     await results.clear();
@@ -55,7 +60,10 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
       storage,
       scan: { inlineThreshold: config.references.inlineThreshold, onError: config.references.onError },
       concurrency: options.concurrency ?? 8,
-      onFile: (record, failure) => progress.tick(1, record?.bytesRead ?? 0, failure ? 1 : 0),
+      onFile: (record, failure, skipped) => {
+        if (options.verbose && !options.quiet) detail(fileLine(record, failure, skipped));
+        progress.tick(1, skipped ? 0 : (record?.bytesRead ?? 0), failure ? 1 : 0);
+      },
     };
     const sampleSize = Math.min(options.sampleSize ?? 3, files.length);
     const first = await scanFiles(files.slice(0, sampleSize), results, scanOptions);
@@ -86,6 +94,22 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
     };
   });
   return { status, plan: plan as ScanPlan, combined };
+}
+
+/** -v: what happened to one file. */
+function fileLine(
+  record: FileScanRecord | undefined,
+  failure: Failure | undefined,
+  skipped: boolean,
+): string {
+  if (failure || !record) return `scan: ${failure?.item}: failed: ${failure?.reason}`;
+  if (skipped)
+    return `scan: ${record.url}: unchanged since ${record.scannedAt}, kept (${record.chunks} chunks)`;
+  return (
+    `scan: ${record.url}: ${record.format}, ${record.chunks} chunks, ${record.requests} requests, ` +
+    `${formatBytes(record.bytesRead)} read of ${formatBytes(record.size)}` +
+    (record.issues.length ? `, ${record.issues.length} objects left out` : "")
+  );
 }
 
 function describePlan(p: ScanPlan): string {
