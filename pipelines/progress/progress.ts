@@ -14,6 +14,8 @@ export interface ProgressOptions {
   write?: (text: string) => void;
   /** Further quantities the items carry (rows, values): each shown as its total, or per second when `rate`. */
   measures?: readonly { name: string; rate?: boolean }[];
+  /** When the work began (Date.now() ms; default: now), for a progress made once the first item is done. */
+  startedAt?: number;
 }
 
 export class Progress {
@@ -21,12 +23,13 @@ export class Progress {
   private bytes = 0;
   private failed = 0;
   private readonly measured = new Map<string, number>();
-  private readonly started = Date.now();
+  private readonly started: number;
   private lastDraw = 0;
   private readonly tty: boolean;
   private readonly write: (text: string) => void;
 
   constructor(private readonly options: ProgressOptions) {
+    this.started = options.startedAt ?? Date.now();
     this.tty = options.tty ?? Boolean(process.stderr.isTTY);
     this.write = options.write ?? ((t) => process.stderr.write(t));
   }

@@ -7,7 +7,7 @@ import {
   type SelectValue,
   type Shard,
 } from "../../../compute/index.js";
-import { Progress } from "../../progress/progress.js";
+import { Progress, type ProgressOptions } from "../../progress/progress.js";
 import type { Workspace } from "../../project/workspace.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
 import { shardStatusName } from "../../status/shard-status.js";
@@ -24,6 +24,8 @@ export interface ComputePhaseOptions {
   select?: Record<string, SelectValue>;
   quiet?: boolean;
   log?: (line: string) => void;
+  /** Where and how the progress line is drawn (default: stderr, redrawn on a terminal, every 5 s elsewhere). */
+  progress?: Pick<ProgressOptions, "write" | "tty" | "intervalSeconds">;
 }
 
 /** The compute settings of a project, with variables detected from the references when none are named. */
@@ -63,6 +65,8 @@ export async function computePhase(
       );
       let progress: Progress | undefined;
       let seen = { rows: 0, values: 0 };
+      // the progress is made when the first unit ends (the unit count is known then); rates count from now
+      const startedAt = Date.now();
       summary = await computeProject(io, computeConfig, {
         ...(options.workers ? { workers: options.workers } : {}),
         ioModule: {
@@ -80,6 +84,8 @@ export async function computePhase(
             unit: "units",
             measures: [{ name: "rows" }, { name: "values", rate: true }],
             quiet: options.quiet ?? false,
+            startedAt,
+            ...options.progress,
           });
           progress.tick(1, 0, 0, { rows: p.rows - seen.rows, values: p.values - seen.values });
           seen = { rows: p.rows, values: p.values };
