@@ -139,3 +139,18 @@ export class DirectoryIndexError extends RefsError {
     super(`cannot list ${url}: ${detail}`, options);
   }
 }
+
+/**
+ * The server's TLS certificate was refused (self-signed, unknown issuer, expired, wrong host name): not retried,
+ * since asking again meets the same certificate. Trust a private CA with NODE_EXTRA_CA_CERTS.
+ */
+export class CertificateError extends RefsError {
+  override name = "CertificateError";
+  constructor(
+    readonly url: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`TLS certificate of ${url} refused (${code})`, options);
+  }
+}

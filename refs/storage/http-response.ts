@@ -1,6 +1,7 @@
 /** Pieces of HTTP handling shared by HttpSource: status -> error mapping, Content-Range, bounded body reads. */
 import {
   AccessDeniedError,
+  CertificateError,
   NotFoundError,
   RangeOutsideObjectError,
   TransientError,
@@ -18,13 +19,28 @@ export function statusError(url: string, status: number, statusText: string): Er
   return new UnexpectedResponseError(url, status, statusText);
 }
 
-/** A failed fetch() call: the caller's abort passes through, anything else is a dropped connection. */
+/**
+ * A failed fetch() call: the caller's abort passes through, a refused TLS certificate is a CertificateError,
+ * anything else is a dropped connection.
+ */
 export function networkError(url: string, error: unknown, signal?: AbortSignal): unknown {
   if (signal?.aborted) return signal.reason ?? error;
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const refused = certificateError(url, cause?.code, error);
+  if (refused) return refused;
   const detail =
     cause?.code ?? cause?.message ?? (error as Error | undefined)?.message ?? "connection failed";
   return new TransientError(url, `connection failed (${detail})`, undefined, { cause: error });
+}
+
+/** OpenSSL's and Node's codes for a certificate that does not verify. */
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+/** A CertificateError when `code` says the server's certificate was refused. */
+export function certificateError(url: string, code: unknown, cause: unknown): CertificateError | undefined {
+  return typeof code === "string" && CERTIFICATE_CODE.test(code)
+    ? new CertificateError(url, code, { cause })
+    : undefined;
 }
 
 export interface ContentRange {

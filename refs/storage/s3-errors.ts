@@ -1,4 +1,5 @@
 import { AccessDeniedError, NotFoundError, TransientError, UnexpectedResponseError } from "./errors.js";
+import { certificateError } from "./http-response.js";
 
 interface SdkError {
   name?: string;
@@ -56,6 +57,8 @@ export function mapS3Error(url: string, error: unknown, signal?: AbortSignal): u
       { cause: error },
     );
   }
+  const refused = status === undefined ? certificateError(url, e.code, error) : undefined;
+  if (refused) return refused;
   if (status === undefined) {
     // No answer at all: a dropped connection, a DNS failure or a socket timeout.
     const detail = e.code ?? name ?? e.message ?? "connection failed";

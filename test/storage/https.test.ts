@@ -2,7 +2,7 @@
  * HTTPS: the whole store conformance suite (reads, sizes, errors, listing through index pages) over TLS, against
  * the range server with a self-signed certificate made by openssl. fetch's TLS trust is fixed at process start,
  * so the suite runs in a nested vitest (https-conformance.tls.ts) whose NODE_EXTRA_CA_CERTS trusts that
- * certificate; this process, which does not trust it, checks that the certificate is really verified.
+ * certificate; this process, which does not trust it, checks that the certificate is really verified (CertificateError).
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CertificateError } from "../../refs/storage/errors.js";
 import { HttpSource } from "../../refs/storage/http.js";
+import { withDefaults } from "../../refs/storage/middleware/stack.js";
 import { type RangeServer, startRangeServer } from "../servers/http-range-server.js";
 
 const haveOpenssl = (() => {
@@ -82,10 +84,16 @@ describe.skipIf(!haveOpenssl)("HttpStore over HTTPS", () => {
     });
     afterAll(() => server?.close());
 
-    it("refuses the self-signed server (the certificate is verified)", async () => {
-      const error = await new HttpSource(`${server.origin}/t.bin`).fetch(0, 5).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(Error);
-      expect(String((error as Error).message)).toMatch(/SELF_SIGNED|certificate/i);
+    it("refuses the self-signed server with CertificateError, and does not retry it", async () => {
+      const url = `${server.origin}/t.bin`;
+      const error = await new HttpSource(url).fetch(0, 5).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CertificateError);
+      expect(error).toMatchObject({ url, code: expect.stringMatching(/SELF_SIGNED/) });
+      const stacked = withDefaults(new HttpSource(url), { retry: { maxAttempts: 4, baseDelayMs: 1 } });
+      await expect(stacked.fetch(0, 5)).rejects.toBeInstanceOf(CertificateError);
+      // One attempt in all (the cache asks for the size first), none repeated.
+      expect(stacked.stats.requests + stacked.stats.sizeRequests).toBe(1);
+      expect(stacked.stats.retries).toBe(0);
       expect(server.log).toEqual([]);
     });
   });
