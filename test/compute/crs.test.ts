@@ -125,6 +125,38 @@ const examples: Example[] = [
     expected: [3_962_799.45, 2_999_718.85],
     tolerance: 0.05,
   },
+  {
+    // EPSG 9804, Mercator variant A (GN 7-2): Makassar / NEIEZ, Bessel 1841
+    name: "mercator (scale at the equator)",
+    attrs: {
+      grid_mapping_name: "mercator",
+      longitude_of_projection_origin: 110,
+      scale_factor_at_projection_origin: 0.997,
+      false_easting: 3_900_000,
+      false_northing: 900_000,
+      semi_major_axis: 6377397.155,
+      inverse_flattening: 299.1528128,
+    },
+    point: [120, -3],
+    expected: [5_009_726.58, 569_150.82],
+    tolerance: 0.05,
+  },
+  {
+    // EPSG 9805, Mercator variant B (GN 7-2): Pulkovo 1942 / Caspian Sea Mercator, Krassowsky 1940
+    name: "mercator (standard parallel)",
+    attrs: {
+      grid_mapping_name: "mercator",
+      longitude_of_projection_origin: 51,
+      standard_parallel: 42,
+      false_easting: 0,
+      false_northing: 0,
+      semi_major_axis: 6378245,
+      inverse_flattening: 298.3,
+    },
+    point: [53, 53],
+    expected: [165_704.29, 5_171_848.07],
+    tolerance: 0.05,
+  },
 ];
 
 describe("CF grid mappings -> proj4", () => {
