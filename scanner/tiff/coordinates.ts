@@ -1,7 +1,7 @@
 /**
  * Extra arrays a reader needs for georeferencing (kerchunk writes none): per level, X and Y pixel-centre
  * coordinates inlined as little-endian float64; and a CF grid-mapping variable `spatial_ref` carrying the CRS
- * (crs_wkt / spatial_ref as rioxarray reads them, plus the EPSG code).
+ * (crs_wkt / spatial_ref as rioxarray reads them, plus the EPSG code and a proj4 string).
  */
 import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
 import type { Crs } from "./crs.js";
@@ -62,6 +62,8 @@ export function addGridMapping(refs: ReferenceSet, crs: Crs): void {
     attrs.spatial_ref = crs.wkt;
   }
   if (crs.epsg !== undefined) attrs.epsg = crs.epsg;
+  // what compute/grid/crs.ts (and pyproj's CRS.from_proj4) read first
+  if (crs.proj4) attrs.proj4 = crs.proj4;
   refs.metadata.set(`${GRID_MAPPING}/.zarray`, {
     chunks: [],
     compressor: null,

@@ -1,13 +1,18 @@
 /**
- * CRS of a GeoTIFF from its GeoKeys: the EPSG code, and OGC WKT 1 where we know it: built here for the common
- * codes (WGS 84, Web Mercator, NAD83/NAD27 geographic, UTM zones on WGS 84, NAD83 and NAD27), or taken from an
- * ESRI PE string that GDAL stores in a citation key.
+ * CRS of a GeoTIFF from its GeoKeys: the EPSG code, OGC WKT 1 and a proj4 string where we know them. For an EPSG
+ * code: WKT built here for the common codes (WGS 84, Web Mercator, NAD83/NAD27 geographic, UTM zones on WGS 84,
+ * NAD83 and NAD27), else epsg-index's; proj4 from epsg-index (none where it needs a grid file). For a
+ * user-defined CRS: proj4 and WKT built from the GeoKeys (geokeys-crs.ts); an ESRI PE string that GDAL stores in
+ * a citation key is preferred as the WKT, and its EXTENSION["PROJ4"] used where the keys can't build one.
  */
 import type { JsonObject } from "../../refs/model/reference-set.js";
+import { epsgDefinition } from "./epsg-defs.js";
+import { crsFromGeoKeys } from "./geokeys-crs.js";
 
 export interface Crs {
   epsg: number | undefined;
   wkt: string | undefined;
+  proj4: string | undefined;
   geographic: boolean;
 }
 
@@ -114,6 +119,11 @@ function esriWkt(keys: JsonObject): string | undefined {
   return undefined;
 }
 
+/** GDAL's ESRI WKT may carry the proj4 string it was made from. */
+function proj4Extension(wkt: string | undefined): string | undefined {
+  return wkt ? /EXTENSION\["PROJ4","([^"]+)"\]/.exec(wkt)?.[1] : undefined;
+}
+
 export function crsOf(keys: JsonObject): Crs | undefined {
   if (Object.keys(keys).length === 0) return undefined;
   const projected = code(keys.ProjectedCSTypeGeoKey);
@@ -122,7 +132,14 @@ export function crsOf(keys: JsonObject): Crs | undefined {
   const epsg = geographic
     ? geographicCode
     : (projected ?? (keys.GTModelTypeGeoKey === 1 ? undefined : geographicCode));
-  const wkt = (epsg !== undefined ? epsgWkt(epsg) : undefined) ?? esriWkt(keys);
-  if (epsg === undefined && wkt === undefined) return undefined; // user-defined CRS without a WKT we could read
-  return { epsg, wkt, geographic };
+  const esri = esriWkt(keys);
+  if (epsg !== undefined) {
+    const def = epsgDefinition(epsg);
+    return { epsg, wkt: epsgWkt(epsg) ?? def?.wkt ?? esri, proj4: def?.proj4, geographic };
+  }
+  const built = crsFromGeoKeys(keys);
+  const wkt = esri ?? built?.wkt;
+  const proj4 = built?.proj4 ?? proj4Extension(esri);
+  if (wkt === undefined && proj4 === undefined) return undefined; // user-defined CRS we could not read
+  return { epsg, wkt, proj4, geographic };
 }
