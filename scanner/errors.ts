@@ -24,13 +24,27 @@ export class UnsupportedFeatureError extends ScanError {
     url: string,
     object: string,
     readonly feature: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; offset?: number },
   ) {
-    super(url, object, `unsupported: ${feature}`, undefined, options);
+    super(url, object, `unsupported: ${feature}`, options?.offset, options);
   }
 }
 
 /** The file is not of the format its scanner reads (bad magic number), or is truncated/corrupt. */
 export class FormatError extends ScanError {
   override name = "FormatError";
+}
+
+/**
+ * The same error naming `offset` (e.g. the object header being parsed) where it named none; errors that
+ * already name an offset, or that are not ScanErrors, are returned as they are.
+ */
+export function withOffset(error: unknown, offset: number): unknown {
+  if (!(error instanceof ScanError) || error.offset !== undefined) return error;
+  const options = { cause: error.cause };
+  if (error instanceof UnsupportedFeatureError)
+    return new UnsupportedFeatureError(error.url, error.object, error.feature, { ...options, offset });
+  if (error instanceof FormatError)
+    return new FormatError(error.url, error.object, error.detail, offset, options);
+  return new ScanError(error.url, error.object, error.detail, offset, options);
 }

@@ -1,6 +1,6 @@
-import { UnsupportedFeatureError } from "../errors.js";
+import { withOffset as namingOffset, UnsupportedFeatureError } from "../errors.js";
 import { Cursor } from "./cursor.js";
-import type { HdfFile } from "./file.js";
+import { guarded, type HdfFile } from "./file.js";
 import { type Dataspace, parseDataspace } from "./messages/dataspace.js";
 import { type Datatype, parseDatatype } from "./messages/datatype.js";
 import { type FillValue, parseFillValue, parseFillValueOld } from "./messages/fill-value.js";
@@ -17,6 +17,8 @@ export interface DatasetInfo {
   filters: Filter[];
   layout: Layout;
   external: boolean;
+  /** File offsets of the message bodies, for errors about what they say. */
+  offsets: { type: number; space: number; layout: number; filters?: number };
 }
 
 export function isDataset(messages: HeaderMessage[]): boolean {
@@ -41,20 +43,47 @@ export async function readDataset(
     );
   }
   if (spaceMessage.flags & 2) throw new UnsupportedFeatureError(file.url, object, "shared dataspace message");
-  const type =
+  const parse = <T>(m: HeaderMessage, what: string, fn: () => Promise<T> | T) =>
+    guarded(file, object, `${what} message`, m.offset, async () => withOffset(fn, m.offset));
+  const type = await parse(typeMessage, "datatype", () =>
     typeMessage.flags & 2
-      ? await resolveSharedDatatype(file, typeMessage.data, object)
-      : parseDatatype(cursor(typeMessage));
-  const space = parseDataspace(cursor(spaceMessage));
+      ? resolveSharedDatatype(file, typeMessage.data, object)
+      : parseDatatype(cursor(typeMessage)),
+  );
+  const space = await parse(spaceMessage, "dataspace", () => parseDataspace(cursor(spaceMessage)));
   const fillNew = find(MSG.fillValue);
   const fillOld = find(MSG.fillValueOld);
   const fill = fillNew
-    ? parseFillValue(cursor(fillNew))
+    ? await parse(fillNew, "fill value", () => parseFillValue(cursor(fillNew)))
     : fillOld
-      ? parseFillValueOld(cursor(fillOld))
+      ? await parse(fillOld, "fill value", () => parseFillValueOld(cursor(fillOld)))
       : { value: undefined };
   const pipeline = find(MSG.filterPipeline);
-  const filters = pipeline ? parseFilterPipeline(cursor(pipeline)) : [];
-  const layout = parseLayout(cursor(layoutMessage));
-  return { type, space, fill, filters, layout, external: find(MSG.externalFiles) !== undefined };
+  const filters = pipeline
+    ? await parse(pipeline, "filter pipeline", () => parseFilterPipeline(cursor(pipeline)))
+    : [];
+  const layout = await parse(layoutMessage, "layout", () => parseLayout(cursor(layoutMessage)));
+  return {
+    type,
+    space,
+    fill,
+    filters,
+    layout,
+    external: find(MSG.externalFiles) !== undefined,
+    offsets: {
+      type: typeMessage.offset,
+      space: spaceMessage.offset,
+      layout: layoutMessage.offset,
+      filters: pipeline?.offset,
+    },
+  };
+}
+
+/** Run a message parser; a ScanError it throws without an offset names the message's. */
+async function withOffset<T>(fn: () => Promise<T> | T, offset: number): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw namingOffset(error, offset);
+  }
 }

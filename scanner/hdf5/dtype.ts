@@ -25,8 +25,9 @@ export function numpyDtype(t: Datatype): string | undefined {
       return complex;
     }
     case "opaque": {
+      // h5py's datetime64/timedelta64 tags; other opaque bytes as fixed-length bytes, as kerchunk writes them.
       const m = /^NUMPY:([<>|][mM]8\[[A-Za-z]+\])$/.exec(t.tag);
-      return m ? m[1] : undefined;
+      return m ? m[1] : `|S${t.size}`;
     }
     default:
       return undefined;
@@ -62,5 +63,13 @@ function complexOf(t: Datatype): string | undefined {
 export function describeType(t: Datatype): string {
   if (t.kind === "reference") return t.region ? "region reference" : "object reference";
   if (t.kind === "vlen") return t.string ? "variable-length string" : "variable-length sequence";
+  if (t.kind === "compound") {
+    // Say which members make it more than a flat record (those are what no Zarr v2 reader decodes).
+    const nested = t.members.filter(
+      (m) => !["int", "float", "string", "enum", "bitfield"].includes(m.type.kind),
+    );
+    if (nested.length > 0)
+      return `compound with ${nested.map((m) => `${describeType(m.type)} member "${m.name}"`).join(", ")}`;
+  }
   return t.kind;
 }

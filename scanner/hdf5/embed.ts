@@ -60,7 +60,10 @@ export async function embedObjects(
     );
   }
   const mapping = filtersToCodecs(info.filters, info.type.size);
-  if ("unsupported" in mapping) throw new UnsupportedFeatureError(file.url, object, mapping.unsupported);
+  if ("unsupported" in mapping)
+    throw new UnsupportedFeatureError(file.url, object, mapping.unsupported, {
+      offset: info.offsets.filters,
+    });
   const chunks = info.layout.kind === "chunked" ? info.layout.chunk : [...shape];
   const t = info.type;
   const members = t.kind === "compound" ? t.members : [];

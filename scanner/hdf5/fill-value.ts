@@ -62,10 +62,10 @@ export function kerchunkFill(
 ): JsonValue {
   const fillAttr = attrs.find((a) => a.name === "_FillValue");
   if (fillAttr && fillAttr.type.kind !== "vlen" && !fillAttr.space.isNull) {
-    if (t.kind === "string") return encodeStringFill(fillAttr.data);
+    if (numpyDtype(t)?.startsWith("|S")) return encodeStringFill(fillAttr.data);
     return encodeFill(t, convertFill(fillAttr, t));
   }
-  if (t.kind === "string") return encodeStringFill(fill);
+  if (numpyDtype(t)?.startsWith("|S")) return encodeStringFill(fill);
   const netcdfVariable = attrs.some((a) => a.name.includes("_Netcdf4"));
   const netcdfTime = unitsAttr?.includes("since") ?? false;
   if (netcdfVariable || netcdfTime) return null;

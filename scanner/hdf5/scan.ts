@@ -1,12 +1,12 @@
 import { emptyReferenceSet, type JsonObject, type JsonValue } from "../../refs/model/reference-set.js";
 import type { ByteSource } from "../../refs/storage/types.js";
-import { FormatError, ScanError, UnsupportedFeatureError } from "../errors.js";
+import { FormatError, ScanError, UnsupportedFeatureError, withOffset } from "../errors.js";
 import type { ScanIssue, ScanOptions, ScanResult } from "../types.js";
 import { attributeJson } from "./attribute-values.js";
 import { readAttributes } from "./attributes.js";
 import { BlockReader } from "./block-reader.js";
 import { readDataset } from "./dataset.js";
-import { arrayDimensions, isDimensionScale } from "./dimensions.js";
+import { arrayDimensions, type DimensionLookup, dimensionIds, isDimensionScale } from "./dimensions.js";
 import { HdfFile } from "./file.js";
 import { GlobalHeaps } from "./global-heap.js";
 import type { RawAttribute } from "./messages/attribute.js";
@@ -14,7 +14,7 @@ import { resolvePhonyConflicts } from "./phony-dims.js";
 import { readSuperblock } from "./superblock.js";
 import { datasetToZarr } from "./to-zarr.js";
 import { ValueDecoder } from "./values.js";
-import { walkObjects } from "./walk.js";
+import { type WalkedObject, walkObjects } from "./walk.js";
 
 /**
  * Cache granularity: small, because chunk-index nodes of older files lie scattered between chunks (a 48 MB file
@@ -52,7 +52,7 @@ export async function scanHdf5(
     const superblock = await readSuperblock(file);
     objects = await walkObjects(file, superblock.rootObjectHeader);
   } catch (error) {
-    throw asScanError(error, source.url, "");
+    throw asScanError(error, source.url, "", 0);
   }
   const pathByAddress = new Map<number, string>();
   for (const o of objects)
@@ -62,13 +62,49 @@ export async function scanHdf5(
   const refs = emptyReferenceSet();
   const issues: ScanIssue[] = [];
   const readBytes = (offset: number, length: number) => reader.read(offset, length);
+  const leaveOut = (o: WalkedObject, caught: unknown) => {
+    const error = asScanError(caught, url, `/${o.path}`, file.fileOffset(o.header.address));
+    if (onError === "raise" || !(error instanceof ScanError)) throw error;
+    refs.metadata.delete(`${o.path}/.zarray`);
+    refs.metadata.delete(`${o.path}/.zattrs`);
+    refs.arrays.delete(o.path);
+    const feature = error instanceof UnsupportedFeatureError ? error.feature : "corrupt object";
+    issues.push({ object: `/${o.path}`, feature, message: error.message });
+  };
 
+  // Attributes first: naming dimensions needs every scale's _Netcdf4Dimid before any array is written.
+  const attributes = new Map<WalkedObject, RawAttribute[]>();
   for (const o of objects) {
     options.signal?.throwIfAborted();
     if (o.kind === "datatype") continue;
+    try {
+      attributes.set(o, await readAttributes(file, o.header.messages, `/${o.path}`));
+    } catch (caught) {
+      leaveOut(o, caught);
+    }
+  }
+  const lookup: DimensionLookup = {
+    file,
+    heaps,
+    decoder,
+    pathOf: (a) => pathByAddress.get(a),
+    dimensionIds: await dimensionIds(
+      objects
+        .filter((o) => o.kind === "dataset" && attributes.has(o))
+        .map((o) => ({
+          path: o.path,
+          attrs: attributes.get(o) as RawAttribute[],
+        })),
+      decoder,
+    ),
+  };
+
+  for (const o of objects) {
+    options.signal?.throwIfAborted();
+    const attrs = attributes.get(o);
+    if (attrs === undefined) continue; // a named datatype, or an object already reported
     const object = `/${o.path}`;
     try {
-      const attrs = await readAttributes(file, o.header.messages, object);
       const zattrs = await transferAttributes(attrs, decoder, object);
       if (o.kind === "group") {
         refs.metadata.set(o.path ? `${o.path}/.zgroup` : ".zgroup", { zarr_format: 2 });
@@ -81,26 +117,18 @@ export async function scanHdf5(
         issues.push({
           object,
           feature: "null dataspace",
-          message: `${url}: ${object} has a null dataspace (no shape): left out`,
+          message: `${url} (object ${object}, byte offset ${info.offsets.space}): null dataspace (no shape): left out`,
         });
         continue;
       }
       if (isDimensionScale(attrs) && !hasStorage(info)) continue; // a netCDF dimension without a variable
-      const dims = await arrayDimensions(file, heaps, attrs, info.space.shape, o.path, (a) =>
-        pathByAddress.get(a),
-      );
+      const dims = await arrayDimensions(lookup, attrs, info.space.shape, o.path);
       await datasetToZarr(
         { file, url, path: o.path, info, attrs, zattrs, dims, decoder, inlineThreshold, readBytes, issues },
         refs,
       );
     } catch (caught) {
-      const error = asScanError(caught, url, object);
-      if (onError === "raise" || !(error instanceof ScanError)) throw error;
-      refs.metadata.delete(`${o.path}/.zarray`);
-      refs.metadata.delete(`${o.path}/.zattrs`);
-      refs.arrays.delete(o.path);
-      const feature = error instanceof UnsupportedFeatureError ? error.feature : "corrupt object";
-      issues.push({ object, feature, message: error.message });
+      leaveOut(o, caught);
     }
   }
   resolvePhonyConflicts(refs);
@@ -127,10 +155,13 @@ async function transferAttributes(
   return out;
 }
 
-/** A parse step that overran a structure (RangeError) or met impossible values means corrupt metadata. */
-function asScanError(error: unknown, url: string, object: string): unknown {
+/**
+ * A parse step that overran a structure (RangeError) or met impossible values means corrupt metadata. Errors
+ * that name no byte offset get `offset`: the object header being parsed (the superblock for the walk).
+ */
+function asScanError(error: unknown, url: string, object: string, offset: number | undefined): unknown {
   if (error instanceof RangeError || error instanceof TypeError) {
-    return new FormatError(url, object, `corrupt metadata: ${error.message}`, undefined, { cause: error });
+    return new FormatError(url, object, `corrupt metadata: ${error.message}`, offset, { cause: error });
   }
-  return error;
+  return offset === undefined ? error : withOffset(error, offset);
 }

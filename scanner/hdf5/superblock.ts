@@ -64,7 +64,7 @@ function parse(file: HdfFile, c: Cursor, at: number): Superblock {
     file.baseAddress = base === -1 ? at : base;
     return { version, signatureOffset: at, rootObjectHeader: root, extensionAddress: extension };
   }
-  throw new UnsupportedFeatureError(file.url, "", `HDF5 superblock version ${version}`);
+  throw new UnsupportedFeatureError(file.url, "", `HDF5 superblock version ${version}`, { offset: at });
 }
 
 function setSizes(file: HdfFile, offsetSize: number, lengthSize: number, at: number): void {

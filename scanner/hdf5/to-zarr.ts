@@ -6,6 +6,7 @@ import {
 } from "../../refs/model/reference-set.js";
 import { FormatError, UnsupportedFeatureError } from "../errors.js";
 import type { ScanIssue } from "../types.js";
+import { type ZarrView, zarrView } from "./array-type.js";
 import { listChunks } from "./chunk-index/index.js";
 import { type ChunkIndexContext, gridOf, MAX_CHUNKS } from "./chunk-index/types.js";
 import type { DatasetInfo } from "./dataset.js";
@@ -38,18 +39,33 @@ export interface DatasetInput {
 export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Promise<void> {
   const { info, path, file } = input;
   const object = `/${path}`;
-  const shape = info.space.shape;
   checkShape(input);
   const t = info.type;
   const zattrs = { ...input.zattrs, _ARRAY_DIMENSIONS: input.dims };
-  if (info.external) throw new UnsupportedFeatureError(file.url, object, "external raw data storage");
+  const at = { offset: info.offsets.layout };
+  if (info.external) throw new UnsupportedFeatureError(file.url, object, "external raw data storage", at);
   if (info.layout.kind === "virtual")
-    throw new UnsupportedFeatureError(file.url, object, "virtual dataset layout");
+    throw new UnsupportedFeatureError(file.url, object, "virtual dataset layout", at);
   if (t.kind === "vlen" && t.string) return embedObjects(input, refs, zattrs, "strings");
   if (t.kind === "vlen" && isNumeric(t.base)) return embedObjects(input, refs, zattrs, "sequences");
   if (isPlainCompound(t)) return embedObjects(input, refs, zattrs, "records");
-  const dtype = numpyDtype(t);
-  if (dtype === undefined) throw new UnsupportedFeatureError(file.url, object, `${describeType(t)} datatype`);
+  const view = zarrView(info, input.dims);
+  const dtype = numpyDtype(view.type);
+  if (dtype === undefined) {
+    const what = t.kind === "array" ? `array datatype of ${describeType(view.type)}` : describeType(t);
+    throw new UnsupportedFeatureError(file.url, object, `${what} datatype`, { offset: info.offsets.type });
+  }
+  if (view.mixedFill)
+    throw new UnsupportedFeatureError(
+      file.url,
+      object,
+      "array datatype whose fill value differs per element",
+      {
+        offset: info.offsets.type,
+      },
+    );
+  const shape = view.shape;
+  zattrs._ARRAY_DIMENSIONS = view.dims;
   const layout = info.layout;
   if (layout.kind === "compact") {
     const chunks = [...shape];
@@ -67,11 +83,14 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
     return;
   }
   const mapping = filtersToCodecs(info.filters, t.size);
-  if ("unsupported" in mapping) throw new UnsupportedFeatureError(file.url, object, mapping.unsupported);
+  if ("unsupported" in mapping)
+    throw new UnsupportedFeatureError(file.url, object, mapping.unsupported, {
+      offset: info.offsets.filters,
+    });
   const units = input.attrs.find((a) => a.name === "units");
   const unitsText = units ? String(await input.decoder.one(units.type, units.data, object)) : undefined;
-  const fill = kerchunkFill(t, info.fill.value, input.attrs, unitsText);
-  const chunks = layout.kind === "chunked" ? layout.chunk : [...shape];
+  const fill = kerchunkFill(view.type, view.fill, input.attrs, unitsText);
+  const chunks = view.chunks ?? [...shape];
   const filters = mapping.codecs.length > 0 ? mapping.codecs : null;
   refs.metadata.set(`${path}/.zarray`, zarray(shape, chunks, dtype, fill, filters));
   refs.metadata.set(`${path}/.zattrs`, zattrs);
@@ -84,7 +103,7 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
   refs.arrays.set(path, table);
   if (layout.kind === "contiguous") {
     if (layout.address >= 0 && table.count > 0) await setChunk(input, table, layout.address, layout.size);
-    else useStoredFill(input, refs, fill);
+    else useStoredFill(input, refs, fill, view);
     return;
   }
   const ctx: ChunkIndexContext = {
@@ -92,7 +111,7 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
     object,
     address: layout.address,
     index: layout.index,
-    shape,
+    shape: info.space.shape,
     maxShape: info.space.maxShape.map((m) => (m === -1 ? -1 : m)),
     chunk: layout.chunk,
     elementSize: layout.elementSize,
@@ -115,11 +134,11 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
     input.issues.push({
       object,
       feature: "per-chunk filter mask",
-      message: `${file.url} (object ${object}): chunk ${key} was stored with filters skipped (mask ${mask}); re-encoded and embedded`,
+      message: `${file.url} (object ${object}, byte offset ${file.fileOffset(address)}): chunk ${key} was stored with filters skipped (mask ${mask}); re-encoded and embedded`,
     });
   }
   await inlineChunks(input, table, inline);
-  if (stored < table.count) useStoredFill(input, refs, fill);
+  if (stored < table.count) useStoredFill(input, refs, fill, view);
 }
 
 /**
@@ -127,11 +146,11 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
  * never written read as zeros instead of what HDF5 returns. Where storage is missing and the file defines a
  * fill value, write that fill value instead, so reading through the references gives HDF5's values.
  */
-function useStoredFill(input: DatasetInput, refs: ReferenceSet, fill: JsonValue): void {
-  const stored = input.info.fill.value;
+function useStoredFill(input: DatasetInput, refs: ReferenceSet, fill: JsonValue, view: ZarrView): void {
+  const stored = view.fill;
   if (fill !== null || stored === undefined) return;
-  const t = input.info.type;
-  const value = t.kind === "string" ? encodeStringFill(stored) : encodeFill(t, stored);
+  const t = view.type;
+  const value = numpyDtype(t)?.startsWith("|S") ? encodeStringFill(stored) : encodeFill(t, stored);
   if (value === 0 || value === false) return; // reads the same as null
   const meta = refs.metadata.get(`${input.path}/.zarray`);
   if (meta) meta.fill_value = value;
@@ -199,6 +218,7 @@ function checkShape(input: DatasetInput): void {
       file.url,
       `/${path}`,
       `chunk shape ${chunks.join("x")} does not fit dataspace of rank ${info.space.shape.length}`,
+      info.offsets.layout,
     );
   }
   const grid = layout.kind === "chunked" ? gridOf(info.space.shape, chunks).reduce((a, b) => a * b, 1) : 1;
@@ -215,6 +235,7 @@ function checkShape(input: DatasetInput): void {
       file.url,
       `/${path}`,
       `dataspace ${info.space.shape.join("x")} is implausible (corrupt metadata?)`,
+      info.offsets.space,
     );
   }
 }

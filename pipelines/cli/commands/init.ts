@@ -6,6 +6,7 @@ import { projectsFromCsv } from "../../project/csv.js";
 import { checkProjectName, Workspace } from "../../project/workspace.js";
 import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, report } from "../context.js";
+import { STORAGE_USAGE, STORAGE_VALUE_OPTIONS, storageArgs } from "../storage-args.js";
 
 const VALUE_OPTIONS = [
   ...GLOBAL_VALUE_OPTIONS,
@@ -14,33 +15,16 @@ const VALUE_OPTIONS = [
   "resolution",
   "format",
   "variable",
-  "s3-endpoint",
-  "s3-region",
-  "gcs-endpoint",
+  ...STORAGE_VALUE_OPTIONS,
 ] as const;
 
 /** Settings given on the command line, applied over the defaults and validated like project.json. */
 function fromArgs(name: string, args: ParsedArgs): ProjectConfig {
   const base = defaultConfig(name, args.options.get("source") ?? []);
   const resolution = option(args, "resolution");
-  const s3Endpoint = option(args, "s3-endpoint");
-  const s3Region = option(args, "s3-region");
-  const gcsEndpoint = option(args, "gcs-endpoint");
-  const anonymous = args.flags.has("anonymous") || undefined;
   const raw = {
     ...base,
-    storage: {
-      s3:
-        s3Endpoint || s3Region || anonymous
-          ? {
-              endpoint: s3Endpoint,
-              region: s3Region,
-              forcePathStyle: s3Endpoint ? true : undefined,
-              anonymous,
-            }
-          : undefined,
-      gcs: gcsEndpoint || anonymous ? { apiEndpoint: gcsEndpoint, anonymous } : undefined,
-    },
+    storage: storageArgs(args),
     references: { ...base.references, format: option(args, "format") ?? base.references.format },
     compute: {
       ...base.compute,
@@ -63,9 +47,7 @@ export const initCommand: Command = {
   --resolution N     H3 resolution of the computed Parquet (0-15, default 5)
   --variable NAME    variable to compute (repeatable; default: every data variable)
   --format F         references as auto (default), json or parquet
-  --s3-endpoint URL  S3-compatible endpoint (path-style); --s3-region R
-  --gcs-endpoint URL GCS-compatible endpoint
-  --anonymous        unsigned requests to public buckets
+${STORAGE_USAGE}
   --force            overwrite an existing project.json
   --no-check         do not list the sources now (by default each must match at least one file)
   --workdir DIR      projects folder (default $REFS_WORKDIR or ./refs-projects)

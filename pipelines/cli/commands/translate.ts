@@ -8,18 +8,27 @@ import { writeKerchunkParquet } from "../../../refs/formats/kerchunk-parquet/ind
 import type { ReferenceSet } from "../../../refs/model/reference-set.js";
 import type { StorageOptions } from "../../../refs/storage/options.js";
 import { openWithDefaults, writeObject } from "../../../refs/storage/registry.js";
-import { type OnError, scanFile } from "../../../scanner/index.js";
+import { type DetectedScan, type OnError, scanFile } from "../../../scanner/index.js";
 import { type Command, EXIT, option, UsageError } from "../command.js";
+import { STORAGE_USAGE, STORAGE_VALUE_OPTIONS, storageArgs } from "../storage-args.js";
 
 const USAGE = `usage: refs translate <url...> [--format json|parquet] [--inline-threshold N] [--on-error raise|warn|skip]
-                      [-o path] [--s3-endpoint URL]
+                      [-o path] [--json] [-q] [storage options]
   url                 local path, file://, https://, s3://, gs:// (HDF5/NetCDF4, NetCDF3, GeoTIFF)
   --format            json (kerchunk JSON v1, default) or parquet (kerchunk Parquet folder; needs -o)
   --inline-threshold  chunks smaller than N bytes are embedded in the references (default 500)
-  --on-error          raise (default): stop at the first unsupported object; warn: leave it out and say so on
-                      stderr (exit 3); skip: leave it out silently
+  --on-error          what to do with an object that cannot be referenced (unsupported filter or type, corrupt):
+                        raise (default)  stop with an error naming the file, the object and the byte offset
+                        warn             leave it out, write the rest, report it, exit 3 (partial result)
+                        skip             leave it out, write the rest, report it, exit 0
+                      the report lists each object left out and why: one line each on stderr ("left out",
+                      -q silences it) and under "issues" in the --json summary; objects kept with a caveat
+                      (e.g. re-encoded chunks) are listed as "note"
   -o                  output file or folder (local path or URL); several inputs need a folder
-  --s3-endpoint       an S3-compatible endpoint (path-style addressing); credentials from the AWS environment`;
+  --json              print a JSON summary (files, outputs, issues): to stdout with -o, else to stderr
+                      (stdout then carries the references)
+${STORAGE_USAGE}
+  credentials come from the SDKs' own chains (AWS_* variables or profile; Google ADC)`;
 
 function parseOnError(value: string | undefined): OnError {
   const v = value ?? "raise";
@@ -59,12 +68,36 @@ async function write(
   });
 }
 
+/** One thing the report says about an object: left out of the references, or kept with a caveat. */
+interface ReportedIssue {
+  object: string;
+  feature: string;
+  message: string;
+  leftOut: boolean;
+}
+
+interface FileSummary {
+  input: string;
+  output: string;
+  format: string;
+  arrays: number;
+  issues: ReportedIssue[];
+}
+
+function reported(result: DetectedScan): ReportedIssue[] {
+  return result.issues.map((i) => {
+    const path = i.object.replace(/^\/+/, "");
+    const kept = path !== "" && result.refs.metadata.has(`${path}/.zarray`);
+    return { object: i.object, feature: i.feature, message: i.message, leftOut: !kept };
+  });
+}
+
 export const translateCommand: Command = {
   name: "translate",
   summary: "references of single files, as kerchunk JSON or Parquet (no project needed)",
   usage: USAGE,
-  valueOptions: ["format", "inline-threshold", "on-error", "o", "s3-endpoint"],
-  flags: ["v", "verbose"],
+  valueOptions: ["format", "inline-threshold", "on-error", "o", ...STORAGE_VALUE_OPTIONS],
+  flags: ["v", "verbose", "q", "quiet", "json", "anonymous"],
   async run(args) {
     const inputs = args.positionals;
     if (inputs.length === 0) throw new UsageError("give at least one file or URL");
@@ -75,22 +108,30 @@ export const translateCommand: Command = {
     const inlineThreshold = parseThreshold(option(args, "inline-threshold"));
     const out = option(args, "o");
     if (format === "parquet" && !out) throw new UsageError("--format parquet writes a folder: give -o");
-    const endpoint = option(args, "s3-endpoint");
-    const storage: StorageOptions = endpoint ? { s3: { endpoint, forcePathStyle: true } } : {};
-    let issues = 0;
+    const quiet = args.flags.has("q") || args.flags.has("quiet");
+    const storage: StorageOptions = storageArgs(args);
+    const files: FileSummary[] = [];
     for (const input of inputs) {
       const source = openWithDefaults(input, storage);
       const result = await scanFile(source, input, { inlineThreshold, onError });
-      for (const issue of result.issues) {
-        issues++;
-        if (onError === "warn")
+      const issues = reported(result);
+      if (!quiet) {
+        for (const i of issues)
           console.error(
-            `refs translate: ${input}: left out ${issue.object} (${issue.feature}): ${issue.message}`,
+            `refs translate: ${input}: ${i.leftOut ? "left out" : "note"} ${i.object} (${i.feature}): ${i.message}`,
           );
       }
-      if (out) await write(result.refs, outputFor(out, input, inputs.length > 1, format), format, storage);
+      const target = out ? outputFor(out, input, inputs.length > 1, format) : "-";
+      if (out) await write(result.refs, target, format, storage);
       else process.stdout.write(`${writeKerchunkJson(result.refs)}\n`);
+      files.push({ input, output: target, format, arrays: result.refs.arrays.size, issues });
     }
-    return issues > 0 && onError === "warn" ? EXIT.partial : EXIT.ok;
+    const leftOut = files.reduce((n, f) => n + f.issues.filter((i) => i.leftOut).length, 0);
+    if (args.flags.has("json")) {
+      const summary = `${JSON.stringify({ onError, leftOut, files }, null, 2)}\n`;
+      if (out) process.stdout.write(summary);
+      else process.stderr.write(summary);
+    }
+    return leftOut > 0 && onError === "warn" ? EXIT.partial : EXIT.ok;
   },
 };

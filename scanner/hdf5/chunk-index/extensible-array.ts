@@ -53,7 +53,7 @@ export async function extensibleArrayChunks(ctx: ChunkIndexContext, sink: ChunkS
       h.fileOffset,
     );
   }
-  checkChunkCount(ctx, maxIndexSet, "extensible array");
+  checkChunkCount(ctx, maxIndexSet, "extensible array", file.fileOffset(ctx.address));
   if (maxBits > 64 || dataBlkMinElmts < 1 || supBlkMinDataPtrs < 1 || maxBits < Math.log2(dataBlkMinElmts)) {
     throw new FormatError(file.url, object, "extensible array header parameters out of range", h.fileOffset);
   }

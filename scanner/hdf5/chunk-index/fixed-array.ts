@@ -26,7 +26,7 @@ export async function fixedArrayChunks(ctx: ChunkIndexContext, sink: ChunkSink):
       h.fileOffset,
     );
   }
-  checkChunkCount(ctx, count, "fixed array");
+  checkChunkCount(ctx, count, "fixed array", file.fileOffset(ctx.address));
   if (dataBlock < 0) return;
   const pageSize = 2 ** pageBits;
   const paged = count > pageSize;

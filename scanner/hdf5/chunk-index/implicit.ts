@@ -16,7 +16,7 @@ export function implicitChunks(ctx: ChunkIndexContext, sink: ChunkSink): void {
     ctx.chunk,
   );
   const total = maxGrid.reduce((a, b) => a * b, 1);
-  checkChunkCount(ctx, total, "implicit index");
+  checkChunkCount(ctx, total, "implicit index", ctx.file.fileOffset(ctx.address));
   const toFlat = maxGridMapper(ctx);
   for (let i = 0; i < total; i++) {
     const flat = toFlat(i);

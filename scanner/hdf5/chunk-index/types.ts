@@ -91,12 +91,13 @@ export function unflatten(index: number, grid: readonly number[]): number[] {
 export const MAX_CHUNKS = 2 ** 26;
 
 /** Throw a FormatError when a chunk count from the file is implausible. */
-export function checkChunkCount(ctx: ChunkIndexContext, count: number, what: string): void {
+export function checkChunkCount(ctx: ChunkIndexContext, count: number, what: string, at: number): void {
   if (!Number.isSafeInteger(count) || count < 0 || count > MAX_CHUNKS) {
     throw new FormatError(
       ctx.file.url,
       ctx.object,
       `${what} of ${count} chunks is implausible (corrupt metadata?)`,
+      at,
     );
   }
 }

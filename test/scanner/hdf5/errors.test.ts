@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { ReferenceSet } from "../../../refs/model/reference-set.js";
 import { FileSource } from "../../../refs/storage/file.js";
 import { MemorySource } from "../../../refs/storage/memory.js";
 import { FormatError, ScanError, UnsupportedFeatureError } from "../../../scanner/errors.js";
@@ -36,6 +37,15 @@ async function sample(libver: "earliest" | "latest"): Promise<Uint8Array> {
   return new Uint8Array(readFileSync(path));
 }
 
+/** References as plain data, to compare two scans. */
+function snapshot(refs: ReferenceSet): unknown {
+  const arrays = [...refs.arrays].map(([path, table]) => [
+    path,
+    [...table.present()].map((f) => table.get(f)),
+  ]);
+  return { metadata: [...refs.metadata], arrays };
+}
+
 describe("hdf5 scanner failure modes", () => {
   it("rejects a file that is not HDF5, naming the byte offset", async () => {
     const source = new MemorySource(
@@ -61,15 +71,29 @@ describe("hdf5 scanner failure modes", () => {
       expect(refs.metadata.has("g/loop/.zgroup")).toBe(false);
     });
 
-    it(`truncated files fail with a FormatError naming the offset (libver ${libver})`, async () => {
-      const bytes = await sample(libver);
-      for (const keep of [64, 300, 800, Math.floor(bytes.length / 2)]) {
-        const error = await scanHdf5(new MemorySource("mem://cut.h5", bytes.slice(0, keep)), "cut.h5").catch(
+    it(`every cut into the file fails with a ScanError naming file and offset; cuts into trailing space lose nothing (libver ${libver})`, async () => {
+      const file = await sample(libver);
+      // HDF5 leaves no slack at the end of these files, so every cut removes bytes the references need. 512
+      // bytes of trailing space (as a file pre-allocated by its writer has) give the cuts that must succeed.
+      const bytes = new Uint8Array(file.length + 512);
+      bytes.set(file);
+      const full = await scanHdf5(new MemorySource("mem://cut.h5", bytes), "cut.h5");
+      const expected = snapshot(full.refs);
+      for (let keep = 0; keep <= bytes.length; keep += 16) {
+        const cut = new MemorySource("mem://cut.h5", bytes.slice(0, keep));
+        const outcome = await scanHdf5(cut, "cut.h5").then(
+          (r) => r,
           (e: unknown) => e,
         );
-        if (error === undefined || !(error instanceof Error)) continue; // the metadata may all lie before the cut
-        expect(error).toBeInstanceOf(ScanError);
-        expect((error as ScanError).message).toMatch(/byte offset \d+/);
+        if (keep < file.length) {
+          expect(outcome, `cut at ${keep} of ${file.length} gave no error`).toBeInstanceOf(ScanError);
+          const error = outcome as ScanError;
+          expect(error.offset, error.message).toBeTypeOf("number");
+          expect(error.message).toMatch(/cut\.h5 \((object [^,)]*, )?byte offset \d+\)/);
+        } else {
+          expect(outcome, `cut at ${keep}, past the last byte of ${file.length}`).not.toBeInstanceOf(Error);
+          expect(snapshot((outcome as Awaited<typeof full>).refs), `cut at ${keep}`).toEqual(expected);
+        }
       }
     });
 
@@ -80,6 +104,8 @@ describe("hdf5 scanner failure modes", () => {
         seed = (seed * 1103515245 + 12345) % 2 ** 31;
         return seed / 2 ** 31;
       };
+      let thrown = 0;
+      let reported = 0;
       for (let round = 0; round < 150; round++) {
         const copy = bytes.slice();
         for (let k = 0; k < 4; k++)
@@ -87,11 +113,22 @@ describe("hdf5 scanner failure modes", () => {
         const outcome = await scanHdf5(new MemorySource("mem://fuzz.h5", copy), "fuzz.h5", {
           onError: "warn",
         }).then(
-          () => undefined,
+          (r) => r,
           (e: unknown) => e,
         );
-        if (outcome !== undefined) expect(outcome, String(outcome)).toBeInstanceOf(ScanError);
+        if (outcome instanceof Error) {
+          expect(outcome, String(outcome)).toBeInstanceOf(ScanError);
+          expect(outcome.message).toMatch(/fuzz\.h5 \((object [^,)]*, )?byte offset \d+\)/);
+          thrown++;
+        } else {
+          // Objects left out are reported with the same precision.
+          for (const issue of (outcome as { issues: { message: string }[] }).issues) {
+            expect(issue.message).toMatch(/fuzz\.h5 \((object [^,)]*, )?byte offset \d+\)/);
+            reported++;
+          }
+        }
       }
+      expect(thrown + reported).toBeGreaterThan(0); // the corruption reached the parser
     }, 60_000);
   }
 
@@ -103,7 +140,7 @@ describe("hdf5 scanner failure modes", () => {
       expect(error).toBeInstanceOf(UnsupportedFeatureError);
       expect((error as UnsupportedFeatureError).feature).toBe("szip filter");
       expect((error as UnsupportedFeatureError).message).toMatch(
-        /ref_szip\.h5 \(object \/\w+\): unsupported: szip filter/,
+        /ref_szip\.h5 \(object \/\w+, byte offset \d+\): unsupported: szip filter/,
       );
       for (const onError of ["warn", "skip"] as const) {
         const { refs, issues } = await scanHdf5(new FileSource(path), "ref_szip.h5", { onError });

@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 async function run(...argv: string[]): Promise<number> {
-  return translateCommand.run(parseArgs(argv, translateCommand.valueOptions));
+  return translateCommand.run(parseArgs(argv, translateCommand.valueOptions, translateCommand.flags));
 }
 
 function sameChunks(a: ReferenceSet, b: ReferenceSet): void {
@@ -104,18 +104,66 @@ describe("refs translate", () => {
     await expect(run(file, "--on-error", "ignore")).rejects.toThrow(/--on-error/);
   });
 
-  it.skipIf(!haveFixtures)("--on-error warn leaves an unsupported object out and exits 3", async () => {
-    const szip = join(fixturesDir, "netcdf-c/ref_szip.h5");
+  it.skipIf(!haveFixtures)(
+    "--on-error warn and skip leave an unsupported object out and report it; warn exits 3, skip 0",
+    async () => {
+      const szip = join(fixturesDir, "netcdf-c/ref_szip.h5");
+      const errors: string[] = [];
+      const printed: string[] = [];
+      const spy = vi.spyOn(console, "error").mockImplementation((m) => errors.push(String(m)));
+      const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+        printed.push(String(chunk));
+        return true;
+      });
+      try {
+        expect(await run(szip, "--on-error", "warn", "-o", join(dir, "szip.json"))).toBe(3);
+        expect(await run(szip, "--on-error", "skip", "-o", join(dir, "skip.json"), "--json")).toBe(0);
+        expect(await run(szip, "--on-error", "skip", "-q", "-o", join(dir, "skip.json"))).toBe(0);
+      } finally {
+        spy.mockRestore();
+        out.mockRestore();
+      }
+      // One line per object left out, for warn and for skip; -q silences it.
+      expect(errors).toHaveLength(2);
+      for (const line of errors)
+        expect(line).toMatch(
+          /left out \/dset_szip \(szip filter\): .*ref_szip\.h5 \(object \/dset_szip, byte offset \d+\)/,
+        );
+      const summary = JSON.parse(printed.join("")) as {
+        onError: string;
+        leftOut: number;
+        files: Array<{
+          input: string;
+          output: string;
+          arrays: number;
+          issues: Array<Record<string, unknown>>;
+        }>;
+      };
+      expect(summary.onError).toBe("skip");
+      expect(summary.leftOut).toBe(1);
+      expect(summary.files).toHaveLength(1);
+      expect(summary.files[0]?.output).toBe(join(dir, "skip.json"));
+      expect(summary.files[0]?.issues).toEqual([
+        expect.objectContaining({ object: "/dset_szip", feature: "szip filter", leftOut: true }),
+      ]);
+      // The rest of the file still comes out.
+      const back = readKerchunkJson(await readFile(join(dir, "skip.json"), "utf8"));
+      expect(back.metadata.has(".zgroup")).toBe(true);
+      expect(back.metadata.has("dset_szip/.zarray")).toBe(false);
+      await expect(run(szip, "-o", join(dir, "szip.json"))).rejects.toThrow(/szip filter/);
+    },
+  );
+
+  it.skipIf(!haveFixtures)("objects kept with a caveat are reported as notes, not as left out", async () => {
+    const masked = join(fixturesDir, "kerchunk/hdf5_mali_chunk.h5");
     const errors: string[] = [];
     const spy = vi.spyOn(console, "error").mockImplementation((m) => errors.push(String(m)));
     try {
-      expect(await run(szip, "--on-error", "warn", "-o", join(dir, "szip.json"))).toBe(3);
-      expect(await run(szip, "--on-error", "skip", "-o", join(dir, "szip.json"))).toBe(0);
+      expect(await run(masked, "--on-error", "warn", "-o", join(dir, "masked.json"))).toBe(0);
     } finally {
       spy.mockRestore();
     }
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/left out \/dset_szip \(szip filter\)/);
-    await expect(run(szip, "-o", join(dir, "szip.json"))).rejects.toThrow(/szip filter/);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const line of errors) expect(line).toMatch(/: note \/data \(per-chunk filter mask\)/);
   });
 });
