@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { EXIT } from "../../pipelines/cli/command.js";
 import { main } from "../../pipelines/cli/main.js";
 import { writeEra5Like } from "../../pipelines/demo/era5-like.js";
+import { writeTestStacSchemas } from "./helpers/stac-schemas.js";
 
 let workdir: string;
 
@@ -77,4 +78,16 @@ describe("-v", () => {
     expect(plain.out).toContain(`(${passed.length} checks passed: -v lists them)`);
     expect((await run("validate", "v", "-v")).err).toContain("report kept from the last run");
   }, 60_000);
+
+  it("run -v passes -v to scan: a line per file", async () => {
+    vi.stubEnv("REFS_STAC_SCHEMAS", await writeTestStacSchemas(join(workdir, "schemas")));
+    try {
+      const { code, err } = await run("run", "v", "-v");
+      expect(code, err).toBe(EXIT.partial); // the broken file keeps scan partial
+      expect(err.match(/: unchanged since \S+, kept \(\d+ chunks\)/g)?.length).toBe(2);
+      expect(err).toMatch(/zz-broken\.nc: failed: /);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }, 120_000);
 });

@@ -10,7 +10,8 @@ import { catalogPgUrl } from "./catalog.js";
 export const runCommand: Command = {
   name: "run",
   summary: "every phase in order: scan, validate, compute, catalog",
-  usage: `usage: refs run <proj> [--workers N] [--wipe] [--stac-schemas DIR] [--pg URL] [--workdir DIR] [--json] [-q]
+  usage: `usage: refs run <proj> [--workers N] [--wipe] [--stac-schemas DIR] [--pg URL] [--workdir DIR]
+                [--json] [-q | -v]
 
   Each phase skips what earlier runs finished; --wipe starts every phase over. A phase that fails outright stops
   the run; one that partly fails (some files or checks) is recorded and the run goes on. --pg (or $REFS_PG_URL):
@@ -27,7 +28,7 @@ export const runCommand: Command = {
     const pgUrl = catalogPgUrl(args, ctx);
     const statuses: PhaseStatus[] = [];
     const phases: [string, () => Promise<PhaseStatus>][] = [
-      ["scan", async () => (await scanPhase(ws, { wipe, quiet })).status],
+      ["scan", async () => (await scanPhase(ws, { wipe, quiet, verbose: ctx.verbose })).status],
       ["validate", async () => (await validatePhase(ws, { force: wipe, quiet })).status],
       ["compute", async () => (await computePhase(ws, { wipe, quiet, workers })).status],
       [
