@@ -9,6 +9,8 @@ export interface ScanOptions {
   inlineThreshold?: number;
   /** "raise" (default) stops at the first problem; "warn"/"skip" leave the object out and report it. */
   onError?: OnError;
+  /** NetCDF3: cut fixed variables larger than this many bytes along their first axis (0 = never). */
+  maxChunkBytes?: number;
   signal?: AbortSignal;
 }
 

@@ -15,6 +15,8 @@ export interface ProjectConfig {
     format: "auto" | "json" | "parquet";
     parquetThreshold: number;
     inlineThreshold: number;
+    /** NetCDF3: fixed variables larger than this many bytes are cut along their first axis; 0 = one chunk. */
+    maxChunkBytes: number;
     /** Dimensions to concatenate along; empty = detect (the unlimited/time dimension). */
     concatDims: string[];
     identicalDims: string[];
@@ -48,6 +50,7 @@ export function defaultConfig(name: string, sources: string[]): ProjectConfig {
       format: "auto",
       parquetThreshold: 100_000,
       inlineThreshold: 500,
+      maxChunkBytes: 0,
       concatDims: [],
       identicalDims: [],
       onError: "warn",
@@ -218,6 +221,13 @@ export function validateConfig(raw: unknown, file: string): ProjectConfig {
         d.references.inlineThreshold,
         0,
         2 ** 30,
+      ),
+      maxChunkBytes: c.integer(
+        refs.maxChunkBytes,
+        "references.maxChunkBytes",
+        d.references.maxChunkBytes,
+        0,
+        2 ** 50,
       ),
       concatDims: c.strings(refs.concatDims, "references.concatDims", []),
       identicalDims: c.strings(refs.identicalDims, "references.identicalDims", []),

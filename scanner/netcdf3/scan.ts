@@ -16,8 +16,6 @@ import { type VariableLayout, variableLayouts } from "./layout.js";
 import { readHeader } from "./read-header.js";
 
 export interface NetCDF3ScanOptions extends ScanOptions {
-  /** Cut fixed variables larger than this along their first axis (0 = never, kerchunk's default). */
-  maxChunkBytes?: number;
   /**
    * Use NetCDF's default fill value as fill_value where a variable has neither missing_value nor _FillValue
    * (default true). false reproduces kerchunk, which writes null there.

@@ -58,7 +58,11 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
     });
     const scanOptions: ScanFilesOptions = {
       storage,
-      scan: { inlineThreshold: config.references.inlineThreshold, onError: config.references.onError },
+      scan: {
+        inlineThreshold: config.references.inlineThreshold,
+        onError: config.references.onError,
+        maxChunkBytes: config.references.maxChunkBytes,
+      },
       concurrency: options.concurrency ?? 8,
       onFile: (record, failure, skipped) => {
         if (options.verbose && !options.quiet) detail(fileLine(record, failure, skipped));
