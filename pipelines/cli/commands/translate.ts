@@ -13,10 +13,12 @@ import { type Command, EXIT, option, UsageError } from "../command.js";
 import { STORAGE_USAGE, STORAGE_VALUE_OPTIONS, storageArgs } from "../storage-args.js";
 
 const USAGE = `usage: refs translate <url...> [--format json|parquet] [--inline-threshold N] [--on-error raise|warn|skip]
-                      [-o path] [--json] [-q] [storage options]
+                      [--max-chunk-bytes N] [-o path] [--json] [-q] [storage options]
   url                 local path, file://, https://, s3://, gs:// (HDF5/NetCDF4, NetCDF3, GeoTIFF)
   --format            json (kerchunk JSON v1, default) or parquet (kerchunk Parquet folder; needs -o)
   --inline-threshold  chunks smaller than N bytes are embedded in the references (default 500)
+  --max-chunk-bytes   NetCDF3: cut fixed variables larger than N bytes along their first axis into whole-row
+                      chunks of at most N bytes where the rows allow (default 0: one chunk, as kerchunk)
   --on-error          what to do with an object that cannot be referenced (unsupported filter or type, corrupt):
                         raise (default)  stop with an error naming the file, the object and the byte offset
                         warn             leave it out, write the rest, report it, exit 3 (partial result)
@@ -37,11 +39,11 @@ function parseOnError(value: string | undefined): OnError {
   return v;
 }
 
-function parseThreshold(value: string | undefined): number {
-  if (value === undefined) return 500;
+function parseBytes(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`--inline-threshold must be a whole number of bytes, not "${value}"`);
+    throw new UsageError(`--${name} must be a whole number of bytes, not "${value}"`);
   return n;
 }
 
@@ -96,7 +98,7 @@ export const translateCommand: Command = {
   name: "translate",
   summary: "references of single files, as kerchunk JSON or Parquet (no project needed)",
   usage: USAGE,
-  valueOptions: ["format", "inline-threshold", "on-error", "o", ...STORAGE_VALUE_OPTIONS],
+  valueOptions: ["format", "inline-threshold", "max-chunk-bytes", "on-error", "o", ...STORAGE_VALUE_OPTIONS],
   flags: ["v", "verbose", "q", "quiet", "json", "anonymous"],
   async run(args) {
     const inputs = args.positionals;
@@ -105,7 +107,8 @@ export const translateCommand: Command = {
     if (format !== "json" && format !== "parquet")
       throw new UsageError(`--format must be json or parquet, not "${format}"`);
     const onError = parseOnError(option(args, "on-error"));
-    const inlineThreshold = parseThreshold(option(args, "inline-threshold"));
+    const inlineThreshold = parseBytes("inline-threshold", option(args, "inline-threshold"), 500);
+    const maxChunkBytes = parseBytes("max-chunk-bytes", option(args, "max-chunk-bytes"), 0);
     const out = option(args, "o");
     if (format === "parquet" && !out) throw new UsageError("--format parquet writes a folder: give -o");
     const quiet = args.flags.has("q") || args.flags.has("quiet");
@@ -113,7 +116,7 @@ export const translateCommand: Command = {
     const files: FileSummary[] = [];
     for (const input of inputs) {
       const source = openWithDefaults(input, storage);
-      const result = await scanFile(source, input, { inlineThreshold, onError });
+      const result = await scanFile(source, input, { inlineThreshold, onError, maxChunkBytes });
       const issues = reported(result);
       if (!quiet) {
         for (const i of issues)

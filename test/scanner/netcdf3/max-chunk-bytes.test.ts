@@ -2,7 +2,12 @@
  * maxChunkBytes from the places that set it: a project's `references.maxChunkBytes` (validated, default 0) and
  * scanFile's options (what the scan phase and `refs translate` pass), down to the NetCDF3 chunk grid.
  */
-import { describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { EXIT } from "../../../pipelines/cli/command.js";
+import { main } from "../../../pipelines/cli/main.js";
 import { validateConfig } from "../../../pipelines/project/config.js";
 import { MemorySource } from "../../../refs/storage/memory.js";
 import { scanFile } from "../../../scanner/index.js";
@@ -44,5 +49,27 @@ describe("maxChunkBytes", () => {
     expect([0, 1, 2, 3, 4].map((i) => table?.get(i))).toEqual(
       [0, 1, 2, 3, 4].map((i) => ({ kind: "range", url: "v.nc", offset: start + i * 64, length: 64 })),
     );
+  });
+
+  it("refs translate --max-chunk-bytes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "max-chunk-"));
+    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const input = join(dir, "v.nc");
+      await writeFile(input, file());
+      const out = join(dir, "v.json");
+      const args = ["translate", input, "--inline-threshold", "0", "-o", out];
+      expect(await main([...args, "--max-chunk-bytes", "160"])).toBe(EXIT.ok);
+      const refs = JSON.parse(await readFile(out, "utf8")).refs as Record<string, unknown>;
+      expect(JSON.parse(refs["v/.zarray"] as string).chunks).toEqual([5, 4]);
+      expect(Object.keys(refs).filter((k) => k.startsWith("v/") && !k.includes(".z"))).toEqual([
+        "v/0.0",
+        "v/1.0",
+      ]);
+      expect(await main([...args, "--max-chunk-bytes", "-5"])).toBe(EXIT.usage);
+    } finally {
+      err.mockRestore();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
