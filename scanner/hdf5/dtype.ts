@@ -65,9 +65,9 @@ export function describeType(t: Datatype): string {
   if (t.kind === "vlen") return t.string ? "variable-length string" : "variable-length sequence";
   if (t.kind === "compound") {
     // Say which members make it more than a flat record (those are what no Zarr v2 reader decodes).
-    const nested = t.members.filter(
-      (m) => !["int", "float", "string", "enum", "bitfield"].includes(m.type.kind),
-    );
+    const flat = (m: Datatype) =>
+      ["int", "float", "string", "enum", "bitfield"].includes(m.kind) || (m.kind === "vlen" && m.string);
+    const nested = t.members.filter((m) => !flat(m.type));
     if (nested.length > 0)
       return `compound with ${nested.map((m) => `${describeType(m.type)} member "${m.name}"`).join(", ")}`;
   }

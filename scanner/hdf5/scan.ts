@@ -48,11 +48,14 @@ export async function scanHdf5(
   const reader = new BlockReader(source, fileSize, BLOCK_SIZE, options.signal);
   const file = new HdfFile(reader, source.url);
   let objects: Awaited<ReturnType<typeof walkObjects>>;
+  let superblockAt = 0;
   try {
     const superblock = await readSuperblock(file);
+    superblockAt = superblock.signatureOffset;
     objects = await walkObjects(file, superblock.rootObjectHeader);
   } catch (error) {
-    throw asScanError(error, source.url, "", 0);
+    // The walk names the offsets of what it reads; what is left is the superblock's.
+    throw asScanError(error, source.url, "", superblockAt);
   }
   const pathByAddress = new Map<number, string>();
   for (const o of objects)

@@ -1,6 +1,6 @@
 import { FormatError } from "../errors.js";
 import { isDataset } from "./dataset.js";
-import type { HdfFile } from "./file.js";
+import { guarded, type HdfFile } from "./file.js";
 import { readLinks } from "./groups.js";
 import { type ObjectHeader, readObjectHeader } from "./object-header.js";
 
@@ -42,7 +42,10 @@ async function visit(
       "groups nested deeper than 256 levels",
       file.fileOffset(header.address),
     );
-  const links = (await readLinks(file, header.messages, `/${path}`))
+  const at = file.fileOffset(header.address);
+  const links = (
+    await guarded(file, `/${path}`, "links", at, () => readLinks(file, header.messages, `/${path}`))
+  )
     .filter((l) => l.kind === "hard")
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const fresh = links.filter((l) => l.kind === "hard" && !seen.has(l.address)) as Array<{
