@@ -21,6 +21,7 @@ export interface LazyParquetStoreOptions extends ReferenceStoreOptions {
  */
 export class LazyParquetStore implements AsyncReadable {
   private readonly records = new Map<string, Promise<RecordColumns | undefined>>();
+  private readonly loading = new Map<string, Promise<RecordColumns | undefined>>();
   private readonly fetcher: ChunkFetcher;
   private readonly batcher: RangeBatcher;
 
@@ -49,17 +50,27 @@ export class LazyParquetStore implements AsyncReadable {
 
   private record(arrayPath: string, record: number): Promise<RecordColumns | undefined> {
     const file = recordPath(arrayPath, record);
-    let cached = this.records.get(file);
+    const cached = this.records.get(file);
     if (cached) {
       // Most recently used goes last; the first entry is evicted.
       this.records.delete(file);
-    } else {
-      cached = this.reader.read(file).then((bytes) => (bytes ? decodeRecord(bytes, file) : undefined));
+      this.records.set(file, cached);
+      return cached;
+    }
+    // zarrita asks for a selection's chunks all at once and not in C order: requests for a record still being
+    // loaded share its load, so a small cache does not read the same record file once per chunk.
+    const pending = this.loading.get(file);
+    if (pending) return pending;
+    const load = this.reader.read(file).then((bytes) => (bytes ? decodeRecord(bytes, file) : undefined));
+    this.loading.set(file, load);
+    const settle = () => {
+      this.loading.delete(file);
       const limit = this.options.cacheRecords ?? 32;
       while (this.records.size >= limit) this.records.delete(this.records.keys().next().value as string);
-    }
-    this.records.set(file, cached);
-    return cached;
+      this.records.set(file, load);
+    };
+    load.then(settle, () => this.loading.delete(file));
+    return load;
   }
 
   async chunkRef(key: string): Promise<ChunkRef | undefined> {
