@@ -79,11 +79,13 @@ describe("Progress on a terminal: one redrawn bar", () => {
     expect(written).toHaveLength(1);
     advance(0.1);
     p.tick(1);
-    expect(written[1]).toMatch(
-      /^\r\x1b\[2K\[##################------\] catalog: 3\/4 files \(75%\), 2\.6 files\/s, ETA 0s$/,
+    const redraw = "\r\x1b[2K"; // back to the line start, erase the line
+    expect(written[1]).toBe(
+      `${redraw}[##################------] catalog: 3/4 files (75%), 2.6 files/s, ETA 0s`,
     );
     p.finish();
-    expect(written[2]).toMatch(/^\r\x1b\[2K\[#{18}-{6}\] catalog: 3\/4 files \(75%\).*\n$/);
+    expect(written[2]?.startsWith(`${redraw}[##################------] catalog: 3/4 files (75%)`)).toBe(true);
+    expect(written[2]?.endsWith("\n")).toBe(true);
     expect(written.slice(0, 2).every((t) => !t.includes("\n"))).toBe(true);
   });
 
