@@ -91,7 +91,7 @@ export async function scanTiff(
     issues.push({
       object: "/",
       feature: "crs",
-      message: `${url}: user-defined CRS with no EPSG code or ESRI WKT: no spatial_ref written (GeoKeys are kept as attributes)`,
+      message: `${url}: user-defined CRS that neither an ESRI WKT nor the GeoKeys describe fully (missing geographic part, or a coordinate transformation not built: see geokeys-crs.ts): no spatial_ref written (GeoKeys are kept as attributes)`,
     });
   }
   const transform = gridTransform(modelTags, geoKeys);
