@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { combineReferenceSets, detectConcatDim } from "../../../refs/combine/index.js";
+import {
+  appendReferenceSets,
+  CombineError,
+  combineReferenceSets,
+  detectConcatDim,
+  type ReadCoordinate,
+} from "../../../refs/combine/index.js";
 import { writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
 import { writeKerchunkParquet } from "../../../refs/formats/kerchunk-parquet/index.js";
 import type { ReferenceSet } from "../../../refs/model/reference-set.js";
@@ -10,6 +16,8 @@ import { openWithDefaults, writeObject } from "../../../refs/storage/registry.js
 import { readArray } from "../../../refs/store/read-array.js";
 import type { ProjectConfig } from "../../project/config.js";
 import { readJson, type Workspace, writeJsonAtomic } from "../../project/workspace.js";
+import { loadReferences } from "../references.js";
+import { type CombinedInput, combinedInputs, planAppend } from "./append-plan.js";
 import type { FileResults, FileScanSummary } from "./file-results.js";
 
 export interface CombineOutcome {
@@ -19,11 +27,30 @@ export interface CombineOutcome {
   concatDims: string[];
   /** True when the inputs had not changed and the existing combined set was kept. */
   reused: boolean;
+  /**
+   * How the set was made: "append" added new files to the previous combined set (the earlier files' references
+   * were not loaded), "full" combined every file.
+   */
+  mode: "full" | "append";
+  /** Files added by an append. */
+  appended?: number;
+  /** Why a full combine was needed, when there was an earlier combined set. */
+  fullReason?: string;
 }
 
 interface CombineSummary extends CombineOutcome {
   inputsHash: string;
+  /** Hash of the settings that shape the combined set: an append needs the same. */
+  settingsHash?: string;
+  /** The files combined, in order, to recognise a rerun that only adds files at the end. */
+  inputs?: CombinedInput[];
   writtenAt: string;
+}
+
+function settingsHash(config: ProjectConfig, format: string): string {
+  return createHash("sha256")
+    .update(JSON.stringify({ refs: config.references, format }))
+    .digest("hex");
 }
 
 function inputsHash(config: ProjectConfig, records: readonly FileScanSummary[], format: string): string {
@@ -45,28 +72,89 @@ export async function combineAndWrite(
   const summaryPath = join(ws.referencesDir, "summary.json");
   const hash = inputsHash(config, records, format);
   const previous = await readJson<CombineSummary>(summaryPath);
-  if (previous?.inputsHash === hash) return { ...previous, reused: true };
+  if (previous?.inputsHash === hash) return { ...previous, reused: true, mode: previous.mode ?? "full" };
 
-  const inputs: { url: string; refs: ReferenceSet }[] = [];
-  for (const r of records) inputs.push({ url: r.url, refs: await results.references(r.url) });
-  let concatDims = config.references.concatDims;
-  let combined: ReferenceSet;
-  if (inputs.length === 1) {
-    combined = (inputs[0] as { refs: ReferenceSet }).refs;
-  } else {
-    const readCoordinate = async (_url: string, refs: ReferenceSet, arrayPath: string) =>
-      (await readArray(refs, arrayPath, { open: (u) => openWithDefaults(u, storage) }))
-        .data as ArrayLike<unknown>;
-    if (concatDims.length === 0) concatDims = [await detectConcatDim(inputs, { readCoordinate })];
-    const identicalDims = config.references.identicalDims;
-    combined = (await combineReferenceSets(inputs, { concatDims, identicalDims, readCoordinate })).refs;
+  const settings = settingsHash(config, format);
+  const readCoordinate: ReadCoordinate = async (_url, refs, arrayPath) =>
+    (await readArray(refs, arrayPath, { open: (u) => openWithDefaults(u, storage) }))
+      .data as ArrayLike<unknown>;
+  const plan = planAppend(previous, settings, records);
+  let made: { combined: ReferenceSet; concatDims: string[] } | undefined;
+  let fullReason = plan.mode === "full" ? plan.reason : undefined;
+  if (plan.mode === "append" && previous) {
+    try {
+      made = await appendToPrevious(ws, previous, plan.added, config, results, readCoordinate);
+    } catch (error) {
+      // e.g. the new files' times fall inside the combined range: combining everything decides.
+      if (!(error instanceof CombineError)) throw error;
+      fullReason = `append failed: ${error.message}`;
+    }
   }
+  made ??= await combineAll(config, records, results, readCoordinate);
+  const { combined, concatDims } = made;
   await mkdir(ws.referencesDir, { recursive: true });
   const path = join(ws.referencesDir, format === "json" ? "refs.json" : "refs.parquet");
   await rm(path, { recursive: true, force: true });
   if (format === "json") await writeFile(path, writeKerchunkJson(combined));
   else await writeKerchunkParquet(combined, { write: (rel, bytes) => writeObject(join(path, rel), bytes) });
-  const outcome: CombineOutcome = { path, format, files: inputs.length, concatDims, reused: false };
-  await writeJsonAtomic(summaryPath, { ...outcome, inputsHash: hash, writtenAt: new Date().toISOString() });
+  const outcome: CombineOutcome = {
+    path,
+    format,
+    files: records.length,
+    concatDims,
+    reused: false,
+    ...(plan.mode === "append" && fullReason === undefined
+      ? { mode: "append", appended: plan.added.length }
+      : { mode: "full", ...(previous && fullReason ? { fullReason } : {}) }),
+  };
+  await writeJsonAtomic(summaryPath, {
+    ...outcome,
+    inputsHash: hash,
+    settingsHash: settings,
+    inputs: combinedInputs(records),
+    writtenAt: new Date().toISOString(),
+  });
   return outcome;
+}
+
+/** Every file's references combined (each per-file set is loaded). */
+async function combineAll(
+  config: ProjectConfig,
+  records: readonly FileScanSummary[],
+  results: FileResults,
+  readCoordinate: ReadCoordinate,
+): Promise<{ combined: ReferenceSet; concatDims: string[] }> {
+  const inputs: { url: string; refs: ReferenceSet }[] = [];
+  for (const r of records) inputs.push({ url: r.url, refs: await results.references(r.url) });
+  let concatDims = config.references.concatDims;
+  if (inputs.length === 1) return { combined: (inputs[0] as { refs: ReferenceSet }).refs, concatDims };
+  if (concatDims.length === 0) concatDims = [await detectConcatDim(inputs, { readCoordinate })];
+  const identicalDims = config.references.identicalDims;
+  const combined = (await combineReferenceSets(inputs, { concatDims, identicalDims, readCoordinate })).refs;
+  return { combined, concatDims };
+}
+
+/** The previous combined set, read back from references/, with only the added files' references loaded. */
+async function appendToPrevious(
+  ws: Workspace,
+  previous: CombineSummary,
+  added: readonly FileScanSummary[],
+  config: ProjectConfig,
+  results: FileResults,
+  readCoordinate: ReadCoordinate,
+): Promise<{ combined: ReferenceSet; concatDims: string[] }> {
+  const existing = (await loadReferences(ws)).refs;
+  const inputs: { url: string; refs: ReferenceSet }[] = [];
+  for (const r of added) inputs.push({ url: r.url, refs: await results.references(r.url) });
+  const concatDims = previous.concatDims;
+  const identicalDims = config.references.identicalDims;
+  const combined = (
+    await appendReferenceSets(existing, inputs, {
+      concatDims,
+      identicalDims,
+      readCoordinate,
+      existingName: previous.path,
+    })
+  ).refs;
+  return { combined, concatDims };
 }

@@ -82,7 +82,9 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
     const skipped = first.skipped + rest.skipped;
     if (records.length > 0) {
       combined = await combineAndWrite(ws, config, records, plan.format, results, storage);
-      log(`scan: ${combined.reused ? "combined references unchanged" : "wrote"} ${combined.path}`);
+      log(
+        `scan: ${combined.reused ? "combined references unchanged" : "wrote"} ${combined.path}${howCombined(combined)}`,
+      );
     }
     return {
       counts: { total: files.length, done: records.length - skipped, skipped, failed: failures.length },
@@ -93,11 +95,28 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
         requests: records.reduce((s, r) => s + r.requests, 0),
         bytesRead: records.reduce((s, r) => s + r.bytesRead, 0),
         sourceBytes: records.reduce((s, r) => s + r.size, 0),
-        ...(combined ? { references: combined.path, concatDims: combined.concatDims.join(",") } : {}),
+        ...(combined
+          ? {
+              references: combined.path,
+              concatDims: combined.concatDims.join(","),
+              combine: combineDetail(combined),
+            }
+          : {}),
       },
     };
   });
   return { status, plan: plan as ScanPlan, combined };
+}
+
+/** Which path the combine took: kept, appended to the previous set, or every file combined (and why). */
+function combineDetail(c: CombineOutcome): string {
+  if (c.reused) return "unchanged";
+  if (c.mode === "append") return `appended ${c.appended} file(s)`;
+  return c.fullReason ? `full (${c.fullReason})` : "full";
+}
+
+function howCombined(c: CombineOutcome): string {
+  return c.reused ? "" : ` (${combineDetail(c)})`;
 }
 
 /** -v: what happened to one file. */

@@ -1,0 +1,56 @@
+/**
+ * Whether a rescan can append to the combined set it left behind instead of combining every file again: only
+ * when the files combined last time are, unchanged and in the same order, the start of this run's files, and the
+ * settings that shape the combined set are the same. Anything else (a file changed, removed or inserted before
+ * the end, other settings) needs a full combine; the reason is kept for the summary and the log.
+ */
+import type { FileScanSummary } from "./file-results.js";
+
+/** What identifies one combined file: a rescan that changes it gets a new scannedAt. */
+export interface CombinedInput {
+  url: string;
+  size: number;
+  scannedAt: string;
+}
+
+export type AppendPlan = { mode: "append"; added: FileScanSummary[] } | { mode: "full"; reason: string };
+
+export function combinedInputs(records: readonly FileScanSummary[]): CombinedInput[] {
+  return records.map((r) => ({ url: r.url, size: r.size, scannedAt: r.scannedAt }));
+}
+
+function sameInput(a: CombinedInput, b: CombinedInput): boolean {
+  return a.url === b.url && a.size === b.size && a.scannedAt === b.scannedAt;
+}
+
+export function planAppend(
+  previous: { settingsHash?: string; inputs?: CombinedInput[]; concatDims: string[] } | undefined,
+  settingsHash: string,
+  records: readonly FileScanSummary[],
+): AppendPlan {
+  if (!previous) return { mode: "full", reason: "no combined set yet" };
+  if (!previous.inputs || previous.settingsHash === undefined)
+    return { mode: "full", reason: "the combined set records no inputs" };
+  if (previous.settingsHash !== settingsHash)
+    return { mode: "full", reason: "reference settings or format changed" };
+  if (previous.concatDims.length === 0)
+    return { mode: "full", reason: "the combined set has no concat dimension" };
+  const old = previous.inputs;
+  if (old.length > records.length)
+    return { mode: "full", reason: `${old.length - records.length} file(s) removed` };
+  for (let i = 0; i < old.length; i++) {
+    const was = old[i] as CombinedInput;
+    const now = records[i] as FileScanSummary;
+    if (sameInput(was, now)) continue;
+    if (was.url !== now.url) {
+      const removed = !records.some((r) => r.url === was.url);
+      return {
+        mode: "full",
+        reason: removed ? `${was.url} was removed` : `${now.url} sorts before files already combined`,
+      };
+    }
+    return { mode: "full", reason: `${now.url} changed since it was combined` };
+  }
+  if (old.length === records.length) return { mode: "full", reason: "no new files" };
+  return { mode: "append", added: records.slice(old.length) };
+}
