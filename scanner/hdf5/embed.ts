@@ -112,6 +112,10 @@ export async function embedObjects(
   const outShape = [...shape, ...extra];
   const outChunks = [...chunks, ...extra];
   refs.metadata.set(`${path}/.zarray`, zarray(outShape, outChunks, "|O", null, filters));
+  // Records are embedded with their members as a last axis: name it, so the dimension names match the rank
+  // (kerchunk leaves it unnamed, and xarray then refuses to open the whole dataset).
+  if (kind === "records" && Array.isArray(zattrs._ARRAY_DIMENSIONS))
+    zattrs._ARRAY_DIMENSIONS = [...zattrs._ARRAY_DIMENSIONS, `${path.split("/").at(-1)}_members`];
   refs.metadata.set(`${path}/.zattrs`, zattrs);
   const table = new ChunkTable(
     gridOf(

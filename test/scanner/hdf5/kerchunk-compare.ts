@@ -118,6 +118,7 @@ export function compareWithKerchunk(ours: ReferenceSet, kerchunk: Record<string,
       const theirs = parsePythonJson(value as string);
       const our = ours.metadata.get(key);
       if (name === ".zattrs" && theirClashes.has(groupOf(key)) && renamedPhonyOnly(our, theirs)) continue;
+      if (name === ".zattrs" && membersAxisOnly(ours, object, our, theirs)) continue;
       if (!sameJson(our, theirs))
         diffs.push({
           key,
@@ -158,6 +159,21 @@ export function compareWithKerchunk(ours: ReferenceSet, kerchunk: Record<string,
     if (!(key in kerchunk)) diffs.push({ key, object, detail: "extra in ours" });
   }
   return diffs;
+}
+
+/**
+ * Compound records embedded as json2 have their members as a last axis; kerchunk leaves that axis unnamed
+ * (xarray then refuses the dataset), we name it `<name>_members`. Accept exactly that one appended name.
+ */
+function membersAxisOnly(ours: ReferenceSet, object: string, our: unknown, theirs: unknown): boolean {
+  const zarray = ours.metadata.get(`${object}/.zarray`);
+  const filters = (zarray?.filters ?? []) as { id?: string }[];
+  if (!filters.some((f) => f.id === "json2")) return false;
+  const mine = (our as JsonObject | undefined)?._ARRAY_DIMENSIONS;
+  const their = (theirs as JsonObject | undefined)?._ARRAY_DIMENSIONS;
+  if (!Array.isArray(mine) || !Array.isArray(their) || mine.length !== their.length + 1) return false;
+  const rest = { ...(our as JsonObject), _ARRAY_DIMENSIONS: their };
+  return mine.at(-1) === `${object.split("/").at(-1)}_members` && sameJson(rest, theirs as JsonValue);
 }
 
 /** Zarr metadata documents among kerchunk's references, parsed. */
