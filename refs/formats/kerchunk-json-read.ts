@@ -1,6 +1,6 @@
 import type { ChunkRef, JsonObject, JsonValue, ReferenceSet } from "../model/reference-set.js";
 import { isMetadataKey, SetBuilder } from "./build-set.js";
-import { ReferenceFormatError } from "./errors.js";
+import { JsonSyntaxError, ReferenceFormatError } from "./errors.js";
 import { rememberText } from "./metadata-text.js";
 import { parsePythonJson } from "./python-json.js";
 import { render, type Scope } from "./templates.js";
@@ -26,9 +26,14 @@ export function readKerchunkJson(
   try {
     doc = typeof input === "string" ? parsePythonJson(input) : input;
   } catch (error) {
-    throw new ReferenceFormatError(undefined, `not valid JSON: ${(error as Error).message}`, file, {
-      cause: error,
-    });
+    throw new ReferenceFormatError(
+      entryBeingRead(error),
+      `not valid JSON: ${(error as Error).message}`,
+      file,
+      {
+        cause: error,
+      },
+    );
   }
   if (!isObject(doc)) throw new ReferenceFormatError(undefined, "the top level must be a JSON object", file);
   const versioned = "version" in doc;
@@ -53,6 +58,15 @@ export function readKerchunkJson(
     if (!isMetadataKey(key)) builder.addChunk(key, chunkRef(key, value, scope, file));
   }
   return builder.refs;
+}
+
+/** The reference key (an entry of "refs" in v1, of the top level in v0) whose value the syntax error is in. */
+function entryBeingRead(error: unknown): string | undefined {
+  if (!(error instanceof JsonSyntaxError)) return undefined;
+  const path = error.path;
+  // Between entries of "refs" no entry is being read: the message says after which one it broke.
+  const key = path[0] === "refs" ? path[1] : path[0];
+  return typeof key === "string" ? key : undefined;
 }
 
 function metadataDoc(key: string, value: RawRef, file: string | undefined): JsonObject {

@@ -4,19 +4,32 @@
  * (ensure_ascii). Kerchunk writes its files with Python's json, so this is what byte-for-byte output needs.
  */
 import type { JsonValue } from "../model/reference-set.js";
+import { JsonSyntaxError } from "./errors.js";
 
-/** JSON.parse, falling back to a parser that also takes NaN and Infinity (as Python writes them). */
+/**
+ * JSON.parse, falling back to a parser that also takes NaN and Infinity (as Python writes them). Text that is not
+ * JSON throws JsonSyntaxError with the line, column and the keys being read where it goes wrong.
+ */
 export function parsePythonJson(text: string): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
-  } catch (error) {
-    if (!/NaN|Infinity/.test(text)) throw error;
+  } catch {
+    // The slower parser runs only on failure: it reads NaN/Infinity, or says where and in which key it broke.
     return new Parser(text).document();
   }
 }
 
+/** An object or array being read, for error messages. */
+interface Frame {
+  /** Entry being read: the key in an object (undefined while the key itself is read), the index in an array. */
+  key?: string | number;
+  /** Last entry of an object read completely. */
+  previous?: string;
+}
+
 class Parser {
   private pos = 0;
+  private readonly frames: Frame[] = [];
   constructor(private readonly text: string) {}
 
   document(): JsonValue {
@@ -27,7 +40,19 @@ class Parser {
   }
 
   private fail(what: string): never {
-    throw new SyntaxError(`${what} at position ${this.pos} in JSON`);
+    const at = Math.min(this.pos, this.text.length);
+    const before = this.text.slice(0, at);
+    const line = before.split("\n").length;
+    const column = at - before.lastIndexOf("\n");
+    const ended = this.pos >= this.text.length;
+    const reason = ended ? `${what}: the text ends (truncated?)` : what;
+    throw new JsonSyntaxError(
+      reason,
+      at,
+      line,
+      column,
+      this.frames.map((f) => ({ ...f })),
+    );
   }
 
   private space(): void {
@@ -53,55 +78,90 @@ class Parser {
         return value;
       }
     }
-    const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 64));
-    if (!m) this.fail("unexpected character");
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 64));
+    if (!m) this.fail(c === undefined ? "expected a value" : `unexpected character ${JSON.stringify(c)}`);
     this.pos += m[0].length;
     return Number(m[0]);
   }
 
   private string(): string {
-    const m = /^"(?:[^"\\]|\\.)*"/s.exec(this.text.slice(this.pos));
-    if (!m) this.fail("unterminated string");
-    this.pos += m[0].length;
-    return JSON.parse(m[0]) as string;
+    // Sticky, so a long document is not copied for every string.
+    const pattern = /"(?:[^"\\]|\\.)*"/sy;
+    pattern.lastIndex = this.pos;
+    const m = pattern.exec(this.text);
+    if (!m) {
+      // No closing quote anywhere after it: the text ran out inside the string, so report where it ends.
+      const start = this.pos;
+      this.pos = this.text.length;
+      this.fail(`unterminated string starting at character ${start}`);
+    }
+    try {
+      const value = JSON.parse(m[0]) as string;
+      this.pos += m[0].length;
+      return value;
+    } catch (error) {
+      this.fail(`bad string (${(error as Error).message})`);
+    }
   }
 
   private array(): JsonValue[] {
     this.pos++;
     const out: JsonValue[] = [];
+    const frame: Frame = { key: 0 };
+    this.frames.push(frame);
     this.space();
     if (this.text[this.pos] === "]") {
       this.pos++;
+      this.frames.pop();
       return out;
     }
     for (;;) {
+      frame.key = out.length;
       out.push(this.value());
       this.space();
-      const c = this.text[this.pos++];
-      if (c === "]") return out;
+      const c = this.text[this.pos];
+      if (c === "]") {
+        this.pos++;
+        this.frames.pop();
+        return out;
+      }
       if (c !== ",") this.fail("expected , or ]");
+      this.pos++;
     }
   }
 
   private object(): { [key: string]: JsonValue } {
     this.pos++;
     const out: { [key: string]: JsonValue } = {};
+    const frame: Frame = {};
+    this.frames.push(frame);
     this.space();
     if (this.text[this.pos] === "}") {
       this.pos++;
+      this.frames.pop();
       return out;
     }
     for (;;) {
+      delete frame.key;
       this.space();
       if (this.text[this.pos] !== '"') this.fail("expected a key");
       const key = this.string();
+      frame.key = key;
       this.space();
-      if (this.text[this.pos++] !== ":") this.fail("expected :");
+      if (this.text[this.pos] !== ":") this.fail("expected :");
+      this.pos++;
       out[key] = this.value();
+      frame.previous = key;
+      delete frame.key;
       this.space();
-      const c = this.text[this.pos++];
-      if (c === "}") return out;
+      const c = this.text[this.pos];
+      if (c === "}") {
+        this.pos++;
+        this.frames.pop();
+        return out;
+      }
       if (c !== ",") this.fail("expected , or }");
+      this.pos++;
     }
   }
 }
