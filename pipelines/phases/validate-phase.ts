@@ -6,6 +6,7 @@ import type { PhaseStatus } from "../status/phase-status.js";
 import {
   formatReport,
   referencedUrls,
+  type ValidateOptions,
   type ValidationReport,
   validateReferences,
 } from "../validate/index.js";
@@ -46,9 +47,12 @@ export async function validatePhase(
       reused = true;
       log("validate: references unchanged since the last validation; report kept");
     } else {
+      // Every combined file has a region, also one whose chunks were all inlined (no chunk names its URL).
+      const regions = (summary as { regions?: ValidateOptions["regions"] }).regions;
       report = await validateReferences(refs, {
         open: sourceOpener(storageOptions(config)),
-        sources: referencedUrls(refs),
+        sources: regions ? Object.keys(regions) : referencedUrls(refs),
+        regions,
         files: options.files ?? 3,
         seed: options.seed ?? 1,
       });

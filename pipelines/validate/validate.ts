@@ -26,6 +26,11 @@ export interface ValidateOptions {
   /** Source files to compare (first, last, random others); default 3. */
   files?: number;
   seed?: number;
+  /**
+   * Per source file, its [start, stop) along each concat dimension of a combined set (the scan's summary). Without
+   * it a file's part is inferred from the chunks that reference it, which inlined chunks leave incomplete.
+   */
+  regions?: Record<string, Record<string, [number, number]>>;
   /** Reads a source file whole for the independent reader (default: through `open`). */
   readSource?: (url: string) => Promise<Uint8Array>;
 }
@@ -88,7 +93,12 @@ async function checkVariable(
   });
   const meta = arrayMeta(refs, path);
   const table = refs.arrays.get(path);
-  const part = table ? regionOfFile(table, file, meta.shape, meta.chunks) : undefined;
+  const placed = options.regions?.[file];
+  const part = placed
+    ? { region: placedRegion(refs, path, meta.shape, placed), complete: true }
+    : table
+      ? regionOfFile(table, file, meta.shape, meta.chunks)
+      : undefined;
   const theirs = await direct.read(path, meta.shape);
   if ("unsupported" in theirs) return finding("warning", `not compared: ${theirs.unsupported}`);
   let region: Array<[number, number]> | undefined;
@@ -128,4 +138,18 @@ async function checkVariable(
   } catch (error) {
     return finding("failure", `reading through the references failed: ${(error as Error).message}`);
   }
+}
+
+/** A file's region of an array from its place along the concat dimensions; other dimensions whole. */
+function placedRegion(
+  refs: ReferenceSet,
+  path: string,
+  shape: readonly number[],
+  placed: Record<string, [number, number]>,
+): Array<[number, number]> {
+  const dims = refs.metadata.get(`${path ? `${path}/` : ""}.zattrs`)?._ARRAY_DIMENSIONS;
+  return shape.map((n, d): [number, number] => {
+    const name = Array.isArray(dims) ? dims[d] : undefined;
+    return typeof name === "string" && placed[name] ? placed[name] : [0, n];
+  });
 }

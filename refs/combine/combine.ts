@@ -29,6 +29,11 @@ export interface CombineResult {
   copied: string[];
   /** Per array, the files lacking it: its chunks there read as the fill value. */
   missing: Record<string, string[]>;
+  /**
+   * Per input URL, its [start, stop) along each concat dimension in the combined arrays: where a file's values
+   * lie, which chunk URLs cannot tell once small chunks are inlined (validation compares by it).
+   */
+  regions: Record<string, Record<string, [number, number]>>;
 }
 
 function checkOptions(inputs: readonly CombineInput[], options: CombineOptions): void {
@@ -124,6 +129,17 @@ export async function assemble(
     concatenated: [],
     copied: [],
     missing: {},
+    regions: Object.fromEntries(
+      inputs.map((input, i) => [
+        input.url,
+        Object.fromEntries(
+          concatDims.map((d, k) => {
+            const start = placement.starts[i]?.[k] as number;
+            return [d, [start, start + (placement.lengths[i]?.[k] as number)]];
+          }),
+        ),
+      ]),
+    ),
   };
   for (const dim of dims) {
     if (dim.time) {

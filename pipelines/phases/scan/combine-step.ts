@@ -44,8 +44,12 @@ interface CombineSummary extends CombineOutcome {
   settingsHash?: string;
   /** The files combined, in order, to recognise a rerun that only adds files at the end. */
   inputs?: CombinedInput[];
+  /** Per source file, its [start, stop) along each concat dimension (refs validate compares by it). */
+  regions?: Regions;
   writtenAt: string;
 }
+
+type Regions = Record<string, Record<string, [number, number]>>;
 
 function settingsHash(config: ProjectConfig, format: string): string {
   return createHash("sha256")
@@ -79,7 +83,7 @@ export async function combineAndWrite(
     (await readArray(refs, arrayPath, { open: (u) => openWithDefaults(u, storage) }))
       .data as ArrayLike<unknown>;
   const plan = planAppend(previous, settings, records);
-  let made: { combined: ReferenceSet; concatDims: string[] } | undefined;
+  let made: Made | undefined;
   let fullReason = plan.mode === "full" ? plan.reason : undefined;
   if (plan.mode === "append" && previous) {
     try {
@@ -91,7 +95,7 @@ export async function combineAndWrite(
     }
   }
   made ??= await combineAll(config, records, results, readCoordinate);
-  const { combined, concatDims } = made;
+  const { combined, concatDims, regions } = made;
   await mkdir(ws.referencesDir, { recursive: true });
   const path = join(ws.referencesDir, format === "json" ? "refs.json" : "refs.parquet");
   await rm(path, { recursive: true, force: true });
@@ -112,9 +116,17 @@ export async function combineAndWrite(
     inputsHash: hash,
     settingsHash: settings,
     inputs: combinedInputs(records),
+    ...(regions ? { regions } : {}),
     writtenAt: new Date().toISOString(),
   });
   return outcome;
+}
+
+interface Made {
+  combined: ReferenceSet;
+  concatDims: string[];
+  /** Absent for a single file: it is the whole of every array. */
+  regions?: Regions;
 }
 
 /** Every file's references combined (each per-file set is loaded). */
@@ -123,15 +135,15 @@ async function combineAll(
   records: readonly FileScanSummary[],
   results: FileResults,
   readCoordinate: ReadCoordinate,
-): Promise<{ combined: ReferenceSet; concatDims: string[] }> {
+): Promise<Made> {
   const inputs: { url: string; refs: ReferenceSet }[] = [];
   for (const r of records) inputs.push({ url: r.url, refs: await results.references(r.url) });
   let concatDims = config.references.concatDims;
   if (inputs.length === 1) return { combined: (inputs[0] as { refs: ReferenceSet }).refs, concatDims };
   if (concatDims.length === 0) concatDims = [await detectConcatDim(inputs, { readCoordinate })];
   const identicalDims = config.references.identicalDims;
-  const combined = (await combineReferenceSets(inputs, { concatDims, identicalDims, readCoordinate })).refs;
-  return { combined, concatDims };
+  const result = await combineReferenceSets(inputs, { concatDims, identicalDims, readCoordinate });
+  return { combined: result.refs, concatDims, regions: result.regions };
 }
 
 /** The previous combined set, read back from references/, with only the added files' references loaded. */
@@ -142,19 +154,20 @@ async function appendToPrevious(
   config: ProjectConfig,
   results: FileResults,
   readCoordinate: ReadCoordinate,
-): Promise<{ combined: ReferenceSet; concatDims: string[] }> {
+): Promise<Made> {
   const existing = (await loadReferences(ws)).refs;
   const inputs: { url: string; refs: ReferenceSet }[] = [];
   for (const r of added) inputs.push({ url: r.url, refs: await results.references(r.url) });
   const concatDims = previous.concatDims;
   const identicalDims = config.references.identicalDims;
-  const combined = (
-    await appendReferenceSets(existing, inputs, {
-      concatDims,
-      identicalDims,
-      readCoordinate,
-      existingName: previous.path,
-    })
-  ).refs;
-  return { combined, concatDims };
+  const result = await appendReferenceSets(existing, inputs, {
+    concatDims,
+    identicalDims,
+    readCoordinate,
+    existingName: previous.path,
+  });
+  // The earlier files keep their places: an append only adds at the end.
+  const regions: Regions = { ...previous.regions };
+  for (const input of inputs) regions[input.url] = result.regions[input.url] as Regions[string];
+  return { combined: result.refs, concatDims, ...(previous.regions ? { regions } : {}) };
 }
