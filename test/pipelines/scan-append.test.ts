@@ -192,13 +192,15 @@ describe("rescan that cannot append", () => {
     expect(loaded.filter((f) => f === "zz-copy-of-jan1.nc")).toHaveLength(2);
   }, 120_000);
 
-  it("a new file named last but earlier in time: the result equals combining every file", async () => {
+  it("a new file named last but earlier in time: full combine (the earlier files would move)", async () => {
     const ws = await project("earlier", "json", [jan1(), jan2()]);
     await scan(ws);
     await copyFile(dec31(), join(workdir, "earlier-data", "zz-dec31.nc"));
     const again = await scan(ws);
-    // Placement is by time, not by name: the append puts the new file first, as a full combine would.
-    expect(again.combined).toMatchObject({ mode: "append", appended: 1, files: 3 });
+    expect(again.combined).toMatchObject({ mode: "full", files: 3 });
+    expect(again.combined?.fullReason).toBe(
+      `append failed: new files' "time" values come before the end of the combined set (at index 0)`,
+    );
     const fresh = await project("earlier-fresh", "json", [], "earlier");
     await expectSameOutput(again.combined?.path as string, (await scan(fresh)).combined?.path as string);
   }, 120_000);

@@ -4,6 +4,8 @@
  * settings that shape the combined set are the same. Anything else (a file changed, removed or inserted before
  * the end, other settings) needs a full combine; the reason is kept for the summary and the log.
  */
+import { CombineError, type ReadCoordinate } from "../../../refs/combine/index.js";
+import type { ReferenceSet } from "../../../refs/model/reference-set.js";
 import type { FileScanSummary } from "./file-results.js";
 
 /** What identifies one combined file: a rescan that changes it gets a new scannedAt. */
@@ -53,4 +55,36 @@ export function planAppend(
   }
   if (old.length === records.length) return { mode: "full", reason: "no new files" };
   return { mode: "append", added: records.slice(old.length) };
+}
+
+/** New files whose concat values fall before the end of the combined set: only a full combine places them. */
+export class AppendNotAtEndError extends CombineError {
+  override name = "AppendNotAtEndError";
+  constructor(
+    readonly dim: string,
+    readonly index: number,
+  ) {
+    super(`new files' "${dim}" values come before the end of the combined set (at index ${index})`);
+  }
+}
+
+/**
+ * An append keeps the earlier files where they were only if the combined coordinate starts with the existing
+ * one; otherwise (new times before the last combined one) positions recorded for the earlier files would move.
+ */
+export async function checkAppendedAtEnd(
+  existing: ReferenceSet,
+  combined: ReferenceSet,
+  concatDims: readonly string[],
+  readCoordinate: ReadCoordinate,
+): Promise<void> {
+  for (const dim of concatDims) {
+    const before = await readCoordinate("existing combined set", existing, dim);
+    const after = await readCoordinate("combined set", combined, dim);
+    for (let i = 0; i < before.length; i++) {
+      const a = before[i];
+      const b = after[i];
+      if (a !== b && !(Number.isNaN(a) && Number.isNaN(b))) throw new AppendNotAtEndError(dim, i);
+    }
+  }
 }

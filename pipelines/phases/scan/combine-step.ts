@@ -17,7 +17,7 @@ import { readArray } from "../../../refs/store/read-array.js";
 import type { ProjectConfig } from "../../project/config.js";
 import { readJson, type Workspace, writeJsonAtomic } from "../../project/workspace.js";
 import { loadReferences } from "../references.js";
-import { type CombinedInput, combinedInputs, planAppend } from "./append-plan.js";
+import { type CombinedInput, checkAppendedAtEnd, combinedInputs, planAppend } from "./append-plan.js";
 import type { FileResults, FileScanSummary } from "./file-results.js";
 
 export interface CombineOutcome {
@@ -166,6 +166,8 @@ async function appendToPrevious(
     readCoordinate,
     existingName: previous.path,
   });
+  // New times before the combined ones would move the earlier files: a full combine places them instead.
+  await checkAppendedAtEnd(existing, result.refs, concatDims, readCoordinate);
   // The earlier files keep their places: an append only adds at the end.
   const regions: Regions = { ...previous.regions };
   for (const input of inputs) regions[input.url] = result.regions[input.url] as Regions[string];
