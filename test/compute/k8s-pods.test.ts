@@ -8,15 +8,15 @@ import { spawn } from "node:child_process";
 import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../pipelines/cli/command.js";
-import { main } from "../../pipelines/cli/main.js";
 import { writeEra5Like } from "../../pipelines/demo/era5-like.js";
 import { computePhase } from "../../pipelines/phases/compute/compute-phase.js";
 import { scanPhase } from "../../pipelines/phases/scan/scan-phase.js";
 import { defaultConfig } from "../../pipelines/project/config.js";
 import { Workspace } from "../../pipelines/project/workspace.js";
 import type { PhaseStatus } from "../../pipelines/status/phase-status.js";
+import { type CliRun, runCli } from "../pipelines/helpers/run-cli.js";
 import { snapshot } from "./helpers/snapshot.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
@@ -27,20 +27,8 @@ let scanned: string;
 let volume: string;
 let serialRows: number;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-  const error = vi
-    .spyOn(console, "error")
-    .mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
-  try {
-    const code = await main(argv);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
+function run(...argv: string[]): Promise<CliRun> {
+  return runCli(argv);
 }
 
 function pod(command: string[], env: Record<string, string>): Promise<{ code: number | null; err: string }> {

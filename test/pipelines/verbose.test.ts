@@ -4,31 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { EXIT } from "../../pipelines/cli/command.js";
-import { main } from "../../pipelines/cli/main.js";
 import { writeEra5Like } from "../../pipelines/demo/era5-like.js";
+import { type CliRun, runCli } from "./helpers/run-cli.js";
 import { writeTestStacSchemas } from "./helpers/stac-schemas.js";
 
 let workdir: string;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-  const error = vi
-    .spyOn(console, "error")
-    .mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
-  const write = vi.spyOn(process.stdout, "write").mockImplementation((t) => {
-    out.push(String(t));
-    return true;
-  });
-  try {
-    const code = await main([...argv, "--workdir", workdir]);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
+function run(...argv: string[]): Promise<CliRun> {
+  return runCli([...argv, "--workdir", workdir], { stdoutWrites: true });
 }
 
 beforeAll(async () => {
