@@ -28,6 +28,13 @@ CREATE INDEX IF NOT EXISTS item_h3_pk ON item_h3 (pk);
 
 const MAX_NAMED = 500;
 /**
+ * Connections per pool (one pool for index-driven searches, one for the rest). Few: a search holds its connection
+ * for a fraction of a millisecond, and requests queued in Node wait less than queries contending for the database's
+ * cores. At 10^6 items with 32 clients on 2 cores, p99 was 59 ms with 16 per pool and 2 processes, 34 ms with 4,
+ * 23 ms with 2 (test/bench/catalog.bench.ts); a database server with many cores may want more (`--pg-pool`).
+ */
+export const DEFAULT_POOL_SIZE = 4;
+/**
  * Idle connections are kept 5 minutes (pg's default is 10 s): a new backend costs milliseconds of server CPU and
  * prepares its statements again, which showed as 4x the database CPU per search after a quiet spell.
  */
@@ -63,7 +70,7 @@ export class PostgresStore implements CatalogStore {
     const schema = options.schema ?? "public";
     if (!/^[a-z_][a-z0-9_]*$/.test(schema))
       throw new CatalogStoreError(`bad schema name "${schema}"`, "postgres");
-    const poolSize = options.poolSize ?? 16;
+    const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
     const pool = new pg.Pool({
       connectionString: url,
       max: poolSize,

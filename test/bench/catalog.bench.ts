@@ -6,8 +6,8 @@
  *
  * Other settings: REFS_BENCH_CATALOG_SECONDS (per measurement, default 10), REFS_BENCH_CATALOG_WARMUP (default 5), REFS_BENCH_CATALOG_PROCESSES
  * (default "1,<cores>"), REFS_BENCH_CATALOG_BACKENDS (default "sqlite,postgres"), REFS_BENCH_CATALOG_TOOL (auto | wrk | node:http), REFS_BENCH_CATALOG_SQLITE (an existing
- * SQLite catalog of these items to serve without ingesting, for iterating), REFS_BENCH_CATALOG_PG_DB (the same: a
- * database on REFS_TEST_PG_URL's server already holding them).
+ * SQLite catalog of these items to serve without ingesting, for iterating; a path that does not exist yet is
+ * ingested into and kept), REFS_BENCH_CATALOG_PG_DB (the same: a database on REFS_TEST_PG_URL's server).
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -107,7 +107,8 @@ async function sqliteRows(tmpDir: string): Promise<(string | number)[][]> {
     await store.close();
     return measure("SQLite (file, WAL)", items, undefined, ["--db", given], tmpDir);
   }
-  const file = join(tmpDir, "bench.sqlite");
+  // a named file that does not exist yet is ingested into and kept, for later runs to serve
+  const file = given ?? join(tmpDir, "bench.sqlite");
   const store = new SqliteStore(file);
   let rate: number;
   try {
@@ -121,7 +122,13 @@ async function sqliteRows(tmpDir: string): Promise<(string | number)[][]> {
 /** PostgreSQL: a database of its own (refs serve uses its public schema), dropped afterwards. */
 async function postgresRows(url: string, tmpDir: string): Promise<(string | number)[][]> {
   const given = process.env.REFS_BENCH_CATALOG_PG_DB;
-  if (given) {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const exists =
+    given !== undefined &&
+    (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [given])).rowCount === 1;
+  if (given && exists) {
+    await admin.end();
     const dbUrl = new URL(url);
     dbUrl.pathname = `/${given}`;
     const store = await PostgresStore.open(dbUrl.toString());
@@ -129,9 +136,9 @@ async function postgresRows(url: string, tmpDir: string): Promise<(string | numb
     await store.close();
     return measure("PostgreSQL + PostGIS", items, undefined, ["--pg", dbUrl.toString()], tmpDir);
   }
-  const name = `refs_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
+  // a named database that does not exist yet is created, ingested into and kept, for later runs to serve
+  const name = given ?? `refs_bench_${process.pid}`;
+  if (given && !/^[a-z_][a-z0-9_]*$/.test(given)) throw new Error(`bad database name ${given}`);
   try {
     await admin.query(`CREATE DATABASE ${name}`);
     const dbUrl = new URL(url);
@@ -149,7 +156,7 @@ async function postgresRows(url: string, tmpDir: string): Promise<(string | numb
     await db.query("VACUUM (ANALYZE) items, item_h3").finally(() => db.end());
     return await measure("PostgreSQL + PostGIS", N, rate, ["--pg", dbUrl.toString()], tmpDir);
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (!given) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 }

@@ -114,6 +114,35 @@ async function sharedWrites(storeArgs: string[]): Promise<void> {
   for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
 }
 
+/**
+ * `--pg-pool 2`: however many searches arrive at once, one serving process holds at most 2 connections for
+ * index-driven searches and 2 for the rest (they queue in the process instead).
+ */
+async function poolBounded(url: string, database: string): Promise<void> {
+  const s = await startServe(["--pg", url, "--port", "0", "--processes", "1", "--pg-pool", "2"]);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const searches = Array.from({ length: 40 }, (_, i) =>
+      fresh(
+        i % 2
+          ? `${s.url}/search?ids=item-${String(i).padStart(6, "0")}`
+          : `${s.url}/search?filter=${encodeURIComponent("quality > 0.3")}`,
+      ),
+    );
+    for (const r of await Promise.all(searches)) expect(r.status).toBe(200);
+    const open = await admin.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+      [database],
+    );
+    expect(open.rows[0].n).toBeGreaterThanOrEqual(2);
+    expect(open.rows[0].n).toBeLessThanOrEqual(4);
+  } finally {
+    await admin.end();
+    expect(await stop(s)).toBe(0);
+  }
+}
+
 describe("refs serve", () => {
   let dir: string;
   let db: string;
@@ -171,6 +200,7 @@ describe("refs serve", () => {
         await store.putItems("gen", generateItems(50));
         await store.close();
         await sharedWrites(["--pg", url.toString()]);
+        await poolBounded(url.toString(), name);
       } finally {
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await admin.end();
@@ -179,10 +209,12 @@ describe("refs serve", () => {
     90_000,
   );
 
-  it("refuses --processes 0 and :memory: shared by processes", async () => {
+  it("refuses --processes 0, :memory: shared by processes, a bad --pg-pool, and --pg-pool without --pg", async () => {
     for (const args of [
       ["--processes", "0"],
       ["--db", ":memory:", "--processes", "2"],
+      ["--pg", "postgres://127.0.0.1:1/x", "--pg-pool", "0"],
+      ["--db", ":memory:", "--processes", "1", "--pg-pool", "3"],
     ]) {
       const child = spawn(process.execPath, ["bin/refs.js", "serve", "--port", "0", ...args], {
         stdio: "ignore",

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { createApp } from "../../../catalog-api/api/app.js";
 import { forkServers, isServingWorker, leaveCluster } from "../../../catalog-api/api/cluster.js";
 import { startServer } from "../../../catalog-api/api/server.js";
-import { PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
+import { DEFAULT_POOL_SIZE, PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
 import { apiDatabasePath } from "../../project/workspace.js";
@@ -13,7 +13,7 @@ export const serveCommand: Command = {
   name: "serve",
   summary: "serve the STAC API (SQLite file by default, or PostgreSQL with --pg)",
   usage: `usage: refs serve [--workdir DIR | --db catalog.sqlite | --pg postgres://...] [--port 8080] [--host 127.0.0.1]
-                  [--token T] [--processes N]
+                  [--token T] [--processes N] [--pg-pool N]
 
   --workdir    projects folder whose catalog to serve: <workdir>/catalog.sqlite, where \`refs catalog\` writes
                (default $REFS_WORKDIR or ./refs-projects)
@@ -23,8 +23,10 @@ export const serveCommand: Command = {
   --port       TCP port (default 8080; 0 picks a free one)
   --host       address to listen on (default 127.0.0.1)
   --token      bearer token enabling transactions (or REFS_API_TOKEN); without one the API is read-only
-  --processes  serving processes sharing the port, each with its own connection (default: the available cores)`,
-  valueOptions: ["db", "pg", "port", "host", "token", "processes", "workdir"],
+  --processes  serving processes sharing the port, each with its own connection (default: the available cores)
+  --pg-pool    PostgreSQL connections per serving process for searches, and as many for the rest (default 4;
+               more for a database server with many cores or long-running filters)`,
+  valueOptions: ["db", "pg", "port", "host", "token", "processes", "workdir", "pg-pool"],
   flags: ["v", "verbose"],
   async run(args) {
     const o = serveOptions(args);
@@ -47,6 +49,7 @@ interface ServeOptions {
   db: string;
   token?: string;
   processes: number;
+  pgPool: number;
 }
 
 function serveOptions(args: ParsedArgs): ServeOptions {
@@ -69,13 +72,26 @@ function serveOptions(args: ParsedArgs): ServeOptions {
   const processes = Number(processesText);
   if (!pg && db === ":memory:" && processes > 1)
     throw new UsageError("--db :memory: cannot be shared by several processes: use --processes 1");
+  const poolText = option(args, "pg-pool") ?? String(DEFAULT_POOL_SIZE);
+  if (!/^\d+$/.test(poolText) || Number(poolText) < 1 || Number(poolText) > 1000)
+    throw new UsageError(`--pg-pool must be 1..1000, found "${poolText}"`);
+  if (option(args, "pg-pool") !== undefined && !pg)
+    throw new UsageError("--pg-pool needs --pg (or $REFS_PG_URL)");
   const token = option(args, "token") ?? process.env.REFS_API_TOKEN;
   const host = option(args, "host") ?? "127.0.0.1";
-  return { port: Number(portText), host, pg, db, token: token || undefined, processes };
+  return {
+    port: Number(portText),
+    host,
+    pg,
+    db,
+    token: token || undefined,
+    processes,
+    pgPool: Number(poolText),
+  };
 }
 
 function openStore(o: ServeOptions): Promise<CatalogStore> {
-  return o.pg ? PostgresStore.open(o.pg) : Promise.resolve(new SqliteStore(o.db));
+  return o.pg ? PostgresStore.open(o.pg, { poolSize: o.pgPool }) : Promise.resolve(new SqliteStore(o.db));
 }
 
 function describe(o: ServeOptions): string {
