@@ -31,6 +31,8 @@ export interface CatalogProjectResult {
   collectionId: string;
   items: number;
   files: string[];
+  /** Extension schemas declared but not in the local schema folder, so not validated against (see validateStac). */
+  uncheckedExtensions: string[];
 }
 
 /**
@@ -63,7 +65,7 @@ export async function catalogProject(
     collection,
     items,
   );
-  await validateStac([layout.catalog, layout.collection, ...layout.items], {
+  const { uncheckedExtensions } = await validateStac([layout.catalog, layout.collection, ...layout.items], {
     schemasDir: options.schemasDir,
   });
   const files = await writeStaticCatalog(options.outDir, layout);
@@ -74,7 +76,7 @@ export async function catalogProject(
       items.map((i) => withAbsoluteAssets(i, base)),
     );
   }
-  return { collectionId: id, items: items.length, files };
+  return { collectionId: id, items: items.length, files, uncheckedExtensions };
 }
 
 function withAbsoluteAssets(item: StacItem, base: string): StacItem {

@@ -1,6 +1,7 @@
 import { itemInterval } from "../search/datetime.js";
 import {
   FILE_EXTENSION,
+  ITEM_ASSETS_EXTENSION,
   KERCHUNK_JSON_MEDIA_TYPE,
   PARQUET_MEDIA_TYPE,
   TABLE_EXTENSION,
@@ -36,7 +37,7 @@ export function projectCollection(project: ProjectDescription, items: StacItem[]
   const collection: StacCollection = {
     type: "Collection",
     stac_version: STAC_VERSION,
-    stac_extensions: [TABLE_EXTENSION, FILE_EXTENSION],
+    stac_extensions: [TABLE_EXTENSION, FILE_EXTENSION, ITEM_ASSETS_EXTENSION],
     id: project.id,
     title: project.title ?? project.id,
     description: project.description,

@@ -1,6 +1,11 @@
 import { CatalogInputError } from "../errors.js";
 import { bboxPolygon, checkBbox } from "../geometry/geojson.js";
-import { FILE_EXTENSION, KERCHUNK_JSON_MEDIA_TYPE, KERCHUNK_PARQUET_MEDIA_TYPE } from "./extensions.js";
+import {
+  FILE_EXTENSION,
+  KERCHUNK_JSON_MEDIA_TYPE,
+  KERCHUNK_PARQUET_MEDIA_TYPE,
+  XARRAY_ASSETS_EXTENSION,
+} from "./extensions.js";
 import { coverage } from "./h3-coverage.js";
 import { idFromHref, sha256Multihash } from "./ids.js";
 import type { ReferenceSetDescription } from "./inputs.js";
@@ -9,8 +14,7 @@ import { type JsonObject, STAC_VERSION, type StacItem } from "./types.js";
 
 /**
  * The Item of one reference set. Its asset has roles data + references and carries what Python needs to open it:
- * `xarray.open_dataset("reference://", **asset["xarray:open_kwargs"])` (the xarray-assets extension's field
- * names; fsspec's ReferenceFileSystem reads JSON files and Parquet folders alike). `absoluteHref` is the reference
+ * `xarray.open_dataset("reference://", **asset["xarray:open_kwargs"])` (the xarray-assets extension, declared; fsspec's ReferenceFileSystem reads JSON files and Parquet folders alike). `absoluteHref` is the reference
  * set's full URL, used for `fo`, which readers resolve against their own working directory.
  */
 export function referenceItem(
@@ -47,7 +51,10 @@ export function referenceItem(
   return {
     type: "Feature",
     stac_version: STAC_VERSION,
-    stac_extensions: r.size !== undefined || r.sha256 !== undefined ? [FILE_EXTENSION] : [],
+    stac_extensions: [
+      ...(r.size !== undefined || r.sha256 !== undefined ? [FILE_EXTENSION] : []),
+      XARRAY_ASSETS_EXTENSION,
+    ],
     id: r.id ?? idFromHref(r.href),
     collection,
     geometry: bboxPolygon(bbox) as unknown as JsonObject,

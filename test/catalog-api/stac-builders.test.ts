@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import {
@@ -18,6 +18,7 @@ import { intersects } from "../../catalog-api/geometry/intersects.js";
 import { runSearch } from "../../catalog-api/search/run-search.js";
 import { catalogProject, type ProjectOutputs } from "../../catalog-api/stac/catalog-project.js";
 import { projectCollection } from "../../catalog-api/stac/collection.js";
+import { ITEM_ASSETS_EXTENSION, XARRAY_ASSETS_EXTENSION } from "../../catalog-api/stac/extensions.js";
 import { coverage } from "../../catalog-api/stac/h3-coverage.js";
 import { partitionItem } from "../../catalog-api/stac/partition-item.js";
 import { referenceItem } from "../../catalog-api/stac/reference-item.js";
@@ -189,7 +190,15 @@ describe.skipIf(!haveSchemas)("STAC validation and catalogProject (local schemas
       projectCollection({ ...o.project, id: "c" }, items),
       items,
     );
-    await validateStac([layout.catalog, layout.collection, ...layout.items], { schemasDir });
+    const report = await validateStac([layout.catalog, layout.collection, ...layout.items], { schemasDir });
+    // item_assets and xarray:* are declared; a schema folder without their schemas validates everything else
+    expect(layout.collection.stac_extensions).toContain(ITEM_ASSETS_EXTENSION);
+    expect(layout.items.at(-1)!.stac_extensions).toContain(XARRAY_ASSETS_EXTENSION);
+    const local = (url: string) =>
+      existsSync(join(schemasDir, "extensions", url.slice("https://stac-extensions.github.io/".length)));
+    expect(report.uncheckedExtensions).toEqual(
+      [ITEM_ASSETS_EXTENSION, XARRAY_ASSETS_EXTENSION].filter((u) => !local(u)).sort(),
+    );
     const item = layout.items[0]!;
     const broken = { ...item, id: "broken", assets: { data: { ...item.assets.data!, "file:size": "big" } } };
     await expect(validateStac([item, broken], { schemasDir })).rejects.toThrow(/broken.*file:size/);
@@ -198,6 +207,53 @@ describe.skipIf(!haveSchemas)("STAC validation and catalogProject (local schemas
     await expect(
       validateStac([{ ...item, geometry: { type: "Point", coordinates: "x" } }], { schemasDir }),
     ).rejects.toThrow(/geometry/);
+    // an object declaring an extension the folder lacks is still checked against core
+    const declaresUnknown = {
+      ...item,
+      id: "unknown-ext",
+      stac_extensions: ["https://example.com/ext/v1.0.0/schema.json"],
+      geometry: { type: "Point", coordinates: "x" },
+    };
+    await expect(validateStac([declaresUnknown], { schemasDir })).rejects.toThrow(/unknown-ext.*geometry/);
+  });
+
+  it("an extension schema present in the local folder is validated against, not left out", async () => {
+    // a folder like the shared one plus an item-assets schema written for this test (a stand-in: the shared
+    // folder has no copy of the real one) that requires every item_assets entry to have roles
+    const folder = await mkdtemp(join(tmpdir(), "refs-schemas-"));
+    try {
+      await symlink(join(schemasDir, "v1.0.0"), join(folder, "v1.0.0"));
+      await symlink(join(schemasDir, "geojson"), join(folder, "geojson"));
+      await mkdir(join(folder, "extensions", "item-assets", "v1.0.0"), { recursive: true });
+      for (const name of await readdir(join(schemasDir, "extensions")))
+        await symlink(join(schemasDir, "extensions", name), join(folder, "extensions", name));
+      const schema = {
+        $schema: "http://json-schema.org/draft-07/schema#",
+        $id: ITEM_ASSETS_EXTENSION,
+        type: "object",
+        required: ["item_assets"],
+        properties: {
+          item_assets: { type: "object", additionalProperties: { type: "object", required: ["roles"] } },
+        },
+      };
+      await writeFile(
+        join(folder, "extensions", "item-assets", "v1.0.0", "schema.json"),
+        JSON.stringify(schema),
+      );
+      const o = outputs();
+      const items = o.partitions.map((p) => partitionItem(p, "c"));
+      const collection = projectCollection({ ...o.project, id: "c" }, items);
+      const layout = staticCatalog({ id: "cat", description: "d" }, collection, items);
+      const ok = await validateStac([layout.collection], { schemasDir: folder });
+      expect(ok.uncheckedExtensions).not.toContain(ITEM_ASSETS_EXTENSION);
+      const broken = {
+        ...layout.collection,
+        item_assets: { data: { type: "application/vnd.apache.parquet" } },
+      };
+      await expect(validateStac([broken], { schemasDir: folder })).rejects.toThrow(/item-assets.*roles/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it("writes a static catalog with relative links, ingests it, and re-cataloguing replaces items", async () => {

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ITEM_ASSETS_EXTENSION, XARRAY_ASSETS_EXTENSION } from "../../catalog-api/stac/extensions.js";
 import { writeEra5Like } from "../../pipelines/demo/era5-like.js";
 import { Workspace } from "../../pipelines/project/workspace.js";
 import type { PhaseStatus } from "../../pipelines/status/phase-status.js";
@@ -154,6 +155,10 @@ describe("the whole job through the refs command, end to end", () => {
   it("catalog, then refs serve: a search over HTTP by time and by H3 cell", async () => {
     const cat = await refsJson<{ status: PhaseStatus; items: number }>(0, "catalog", "e2e");
     expect(cat.status.state).toBe("done");
+    // declared, but the test's schema folder has no copy: said in the status, not silently passed
+    expect(cat.status.details?.["extension schemas not checked"]).toBe(
+      [ITEM_ASSETS_EXTENSION, XARRAY_ASSETS_EXTENSION].sort().join(" "),
+    );
     const parquetFiles = Object.keys(cleanOutput).filter((p) => p.endsWith(".parquet")).length;
     expect(cat.items).toBe(parquetFiles + 1); // one per Parquet file, one for the references
     catalogItems = cat.items;
