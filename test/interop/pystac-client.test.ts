@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 import { latLngToCell } from "h3-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
+import { projectCollection } from "../../catalog-api/stac/collection.js";
+import { referenceItem } from "../../catalog-api/stac/reference-item.js";
 import type { StacItem } from "../../catalog-api/stac/types.js";
 import { h3Matches, timeMatches } from "../catalog-api/brute-force.js";
 import { generatedCollection, generateItems } from "../catalog-api/generate-items.js";
@@ -42,6 +44,10 @@ interface Seen {
   collection_items: number;
   single_item: string;
   by_ids: string[];
+  extensions: {
+    item_assets: { declared: boolean; keys: string[]; roles: string[] };
+    xarray_assets: { declared: boolean; open_kwargs: Record<string, unknown> };
+  };
 }
 
 const sorted = (ids: string[]) => [...ids].sort();
@@ -60,6 +66,23 @@ describe.skipIf(!available)("pystac-client against refs serve", () => {
     const store = new SqliteStore(db);
     await store.putCollection(generatedCollection());
     await store.putItems("gen", items);
+    // a reference set's item and its Collection as `refs catalog` builds them (item_assets, xarray:open_kwargs)
+    const reference = referenceItem(
+      {
+        href: "s3://bucket/project/references.json",
+        id: "proj-references",
+        format: "json",
+        bbox: [-10, 35, 30, 60],
+        time: { start: "2022-01-01T00:00:00Z", end: "2022-01-03T23:00:00Z" },
+        variables: ["t2m"],
+        remoteProtocol: "s3",
+        remoteOptions: { anon: true },
+      },
+      "proj",
+    );
+    const project = { id: "proj", description: "built by refs catalog", license: "CC-BY-4.0" };
+    await store.putCollection(projectCollection(project, [reference]));
+    await store.putItems("proj", [reference]);
     await store.close();
     child = spawn(process.execPath, ["bin/refs.js", "serve", "--db", db, "--port", "0"], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -97,7 +120,24 @@ describe.skipIf(!available)("pystac-client against refs serve", () => {
       SORT: true,
       FIELDS: true,
     });
-    expect(seen.collections).toEqual(["gen"]);
+    expect(seen.collections).toEqual(["gen", "proj"]);
+  });
+
+  it("reads item_assets and xarray:open_kwargs of refs catalog output through pystac's extension classes", () => {
+    const { item_assets, xarray_assets } = seen.extensions;
+    expect(item_assets.declared).toBe(true);
+    expect(item_assets.keys).toEqual(["data", "references"]);
+    expect(item_assets.roles).toEqual(["data", "references"]);
+    expect(xarray_assets.declared).toBe(true);
+    expect(xarray_assets.open_kwargs).toMatchObject({
+      engine: "zarr",
+      consolidated: false,
+      storage_options: {
+        fo: "s3://bucket/project/references.json",
+        remote_protocol: "s3",
+        remote_options: { anon: true },
+      },
+    });
   });
 
   it("pages through a datetime search by POST and by GET without duplicates or gaps", () => {

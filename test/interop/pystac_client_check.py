@@ -10,6 +10,8 @@ import warnings
 
 import pystac
 import pystac_client
+from pystac.extensions.item_assets import ItemAssetsExtension
+from pystac.extensions.xarray_assets import XarrayAssetsExtension
 from pystac_client import Client, ConformanceClasses
 
 url = sys.argv[1]
@@ -64,4 +66,19 @@ collection = client.get_collection("gen")
 out["collection_items"] = len(list(collection.get_items()))
 out["single_item"] = collection.get_item("item-000005").id
 out["by_ids"] = ids(client.search(ids=["item-000007", "item-000003"]))
+# what `refs catalog` builds, read through pystac's extension classes (which look for the declared schema URIs)
+proj = client.get_collection("proj")
+reference = proj.get_item("proj-references")
+asset = reference.assets["references"]
+out["extensions"] = {
+    "item_assets": {
+        "declared": ItemAssetsExtension.has_extension(proj),
+        "keys": sorted(ItemAssetsExtension.ext(proj).item_assets.keys()),
+        "roles": ItemAssetsExtension.ext(proj).item_assets["references"].roles,
+    },
+    "xarray_assets": {
+        "declared": XarrayAssetsExtension.has_extension(reference),
+        "open_kwargs": XarrayAssetsExtension.ext(asset).open_kwargs,
+    },
+}
 print(json.dumps(out))
