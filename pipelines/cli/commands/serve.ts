@@ -23,7 +23,8 @@ export const serveCommand: Command = {
   --port       TCP port (default 8080; 0 picks a free one)
   --host       address to listen on (default 127.0.0.1)
   --token      bearer token enabling transactions (or REFS_API_TOKEN); without one the API is read-only
-  --processes  serving processes sharing the port, each with its own connection (default: the available cores)
+  --processes  serving processes sharing the port, each with its own connection (default: the available cores,
+               less one when --pg names a database on this machine)
   --pg-pool    PostgreSQL connections per serving process for searches, and as many for the rest (default 4;
                more for a database server with many cores or long-running filters)`,
   valueOptions: ["db", "pg", "port", "host", "token", "processes", "workdir", "pg-pool"],
@@ -65,7 +66,7 @@ function serveOptions(args: ParsedArgs): ServeOptions {
     given ||
     (option(args, "db") || option(args, "workdir") ? undefined : process.env.REFS_PG_URL) ||
     undefined;
-  const processesText = option(args, "processes") ?? String(availableParallelism());
+  const processesText = option(args, "processes") ?? String(defaultProcesses(pg));
   if (!/^\d+$/.test(processesText) || Number(processesText) < 1 || Number(processesText) > 256)
     throw new UsageError(`--processes must be 1..256, found "${processesText}"`);
   const db = option(args, "db") ?? apiDatabasePath(cliContext(args).workdir);
@@ -88,6 +89,29 @@ function serveOptions(args: ParsedArgs): ServeOptions {
     processes,
     pgPool: Number(poolText),
   };
+}
+
+/**
+ * One serving process per core, leaving one core to a PostgreSQL server on this machine: at 10^6 items with 32
+ * clients on 2 cores, 1 process gave p99 19-23 ms and 2 processes 28-61 ms, the database's backends and the
+ * processes contending for the cores (test/bench/catalog.bench.ts).
+ */
+export function defaultProcesses(pgUrl: string | undefined, cores = availableParallelism()): number {
+  return pgUrl && isLocalDatabase(pgUrl) ? Math.max(1, cores - 1) : cores;
+}
+
+/** Whether a PostgreSQL URL names this machine (loopback, or a Unix socket: no host, or a host that is a path). */
+export function isLocalDatabase(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const socket = parsed.searchParams.get("host");
+  if (socket?.startsWith("/")) return true;
+  const host = decodeURIComponent(parsed.hostname).replace(/^\[|\]$/g, "");
+  return host === "" || host.startsWith("/") || host === "localhost" || host === "::1" || /^127\./.test(host);
 }
 
 function openStore(o: ServeOptions): Promise<CatalogStore> {
