@@ -122,6 +122,7 @@ async function sqliteRows(tmpDir: string): Promise<(string | number)[][]> {
 /** PostgreSQL: a database of its own (refs serve uses its public schema), dropped afterwards. */
 async function postgresRows(url: string, tmpDir: string): Promise<(string | number)[][]> {
   const given = process.env.REFS_BENCH_CATALOG_PG_DB;
+  if (given && !/^[a-z_][a-z0-9_]*$/.test(given)) throw new Error(`bad database name ${given}`);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const exists =
@@ -138,7 +139,6 @@ async function postgresRows(url: string, tmpDir: string): Promise<(string | numb
   }
   // a named database that does not exist yet is created, ingested into and kept, for later runs to serve
   const name = given ?? `refs_bench_${process.pid}`;
-  if (given && !/^[a-z_][a-z0-9_]*$/.test(given)) throw new Error(`bad database name ${given}`);
   try {
     await admin.query(`CREATE DATABASE ${name}`);
     const dbUrl = new URL(url);

@@ -6,7 +6,7 @@ import { DEFAULT_POOL_SIZE, PostgresStore } from "../../../catalog-api/backend/p
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
 import { apiDatabasePath } from "../../project/workspace.js";
-import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
+import { type Command, EXIT, option, type ParsedArgs, positiveInt, UsageError } from "../command.js";
 import { cliContext } from "../context.js";
 
 export const serveCommand: Command = {
@@ -73,9 +73,7 @@ function serveOptions(args: ParsedArgs): ServeOptions {
   const processes = Number(processesText);
   if (!pg && db === ":memory:" && processes > 1)
     throw new UsageError("--db :memory: cannot be shared by several processes: use --processes 1");
-  const poolText = option(args, "pg-pool") ?? String(DEFAULT_POOL_SIZE);
-  if (!/^\d+$/.test(poolText) || Number(poolText) < 1 || Number(poolText) > 1000)
-    throw new UsageError(`--pg-pool must be 1..1000, found "${poolText}"`);
+  const pgPool = positiveInt(args, "pg-pool", DEFAULT_POOL_SIZE);
   if (option(args, "pg-pool") !== undefined && !pg)
     throw new UsageError("--pg-pool needs --pg (or $REFS_PG_URL)");
   const token = option(args, "token") ?? process.env.REFS_API_TOKEN;
@@ -87,7 +85,7 @@ function serveOptions(args: ParsedArgs): ServeOptions {
     db,
     token: token || undefined,
     processes,
-    pgPool: Number(poolText),
+    pgPool,
   };
 }
 

@@ -34,8 +34,8 @@ export async function catalogPhase(
   const config = await ws.loadConfig();
   const log = options.log ?? ((line: string) => options.quiet || console.error(line));
   let result = { items: 0, collectionId: config.name };
-  let unchecked: string[] = [];
   const status = await runPhase(ws, "catalog", async () => {
+    let unchecked: string[] = [];
     const { refs, summary } = await loadReferences(ws);
     const output = computeOutput(ws, config);
     const records = await readAllRecords(output);
