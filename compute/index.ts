@@ -4,6 +4,8 @@
  * environment (shardFromEnv(process.env)) and prints k8sJobManifest for `--k8s`.
  */
 export type { CellMapping, MappingMethod } from "./cells/mapping.js";
+export { cfDecoder, type Decoder } from "./cf/decode.js";
+export { decoderAt, type PerFileDecoders, perFileDecoders } from "./cf/per-file.js";
 export type { Aggregation, ComputeConfig, SelectValue, TimePartition } from "./config.js";
 export { parseSelectArg } from "./config.js";
 export { CalendarError, ComputeConfigError, ComputeError, GridError, UnitError } from "./errors.js";
@@ -20,7 +22,7 @@ export {
   type RunOptions,
   type UnitFailure,
 } from "./run.js";
-export type { ArrayReader, Region } from "./source.js";
+export { type ArrayInfo, type ArrayReader, arrayInfo, type Region } from "./source.js";
 export { DEFAULT_MOUNT_PATH, type K8sJobOptions, k8sJobManifest } from "./units/k8s.js";
 export { readAllRecords, type UnitRecord } from "./units/record.js";
 export { inShard, parseShard, type Shard, shardFromEnv } from "./units/shard.js";

@@ -6,6 +6,7 @@ import type { ReferenceSet } from "../refs/model/reference-set.js";
 import type { MappingMethod } from "./cells/mapping.js";
 import { chooseMethod } from "./cells/scale.js";
 import { cfDecoder, type Decoder } from "./cf/decode.js";
+import { type PerFileDecoders, perFileDecoders } from "./cf/per-file.js";
 import { decodeTimes } from "./cf/time.js";
 import { configHash, type NormalizedConfig } from "./config.js";
 import { ComputeConfigError } from "./errors.js";
@@ -21,6 +22,8 @@ export interface Variable {
   /** Column name: the last path segment. */
   name: string;
   decoder: Decoder;
+  /** Files packed the variable with different scale_factor/add_offset: a decoder per element along the concat dims. */
+  perFile?: PerFileDecoders;
 }
 
 /** One output column: a variable at one element of each of its extra dimensions. */
@@ -56,10 +59,19 @@ export async function prepare(
   config: NormalizedConfig,
   read: ArrayReader,
 ): Promise<Prepared> {
-  const variables = config.variables.map((path) => {
+  const variables: Variable[] = [];
+  for (const path of config.variables) {
     const info = arrayInfo(refs, path);
-    return { info, name: path.slice(path.lastIndexOf("/") + 1), decoder: cfDecoder(info) };
-  });
+    const perFile = await perFileDecoders(refs, info, read);
+    // Per-file packing: its decoders give the output type (packed values decode to float64).
+    const decoder = perFile?.decoders[0] ?? cfDecoder(info);
+    variables.push({
+      info,
+      name: path.slice(path.lastIndexOf("/") + 1),
+      decoder,
+      ...(perFile ? { perFile } : {}),
+    });
+  }
   const first = (variables[0] as Variable).info;
   for (const v of variables) {
     if (v.info.shape.join() !== first.shape.join()) {
@@ -70,6 +82,15 @@ export async function prepare(
     }
   }
   const detected = await detectGrid(refs, first.path, read);
+  for (const v of variables) {
+    const spatial = v.perFile?.axes.find((a) => a === detected.yAxis || a === detected.xAxis);
+    if (spatial !== undefined) {
+      throw new ComputeConfigError(
+        "variables",
+        `${v.info.path}: its files' packing varies along ${v.info.dims[spatial]}, a spatial axis; only time and extra dimensions can carry per-file packing`,
+      );
+    }
+  }
   const columns = await outputColumns(refs, variables, detected, config, read);
   const grid = gridFromSpec(detected.spec);
   let timesMs: Float64Array | undefined;

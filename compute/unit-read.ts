@@ -5,6 +5,8 @@
  * fetched once, not once per column.
  */
 import type { CellMapping } from "./cells/mapping.js";
+import type { Decoder } from "./cf/decode.js";
+import { decoderAt } from "./cf/per-file.js";
 import type { Column, Variable } from "./prepare.js";
 import type { ArrayReader, NumericArray } from "./source.js";
 
@@ -60,15 +62,16 @@ export async function readUnitColumns(
         base += (p.index - (start[p.axis] as number)) * (strides[p.axis] as number);
       const out = outs[k] as Float64Array;
       for (let t = 0; t < steps; t++) {
+        const decoder = decoderFor(variable, column, axes, time ? time[0] + t : 0);
         for (let r = 0; r < height; r++) {
           const at = (t * height + r) * width + colOffset;
           const target = out.subarray(at, at + w);
           const from = base + t * st + r * sy;
-          if (!row) variable.decoder.decode(raw, target, from);
+          if (!row) decoder.decode(raw, target, from);
           else {
             // Interleaved samples (a chunky TIFF's bands): gather the row's samples first.
             gather(raw, from, sx, row);
-            variable.decoder.decode(row, target, 0);
+            decoder.decode(row, target, 0);
           }
         }
       }
@@ -76,6 +79,15 @@ export async function readUnitColumns(
     colOffset += w;
   }
   return outs;
+}
+
+/** The decoder of one time step of a column: the step's own file's packing where files packed differently. */
+function decoderFor(variable: Variable, column: Column, axes: UnitAxes, step: number): Decoder {
+  const perFile = variable.perFile;
+  if (!perFile) return variable.decoder;
+  return decoderAt(perFile, (axis) =>
+    axis === axes.timeAxis ? step : (column.picks.find((p) => p.axis === axis)?.index ?? 0),
+  );
 }
 
 function cOrderStrides(shape: number[]): number[] {

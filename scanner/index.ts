@@ -5,10 +5,12 @@ import { scanHdf5 } from "./hdf5/scan.js";
 import { scanNetCDF3 } from "./netcdf3/index.js";
 import { scanTiff } from "./tiff/index.js";
 import type { Scanner, ScanOptions, ScanResult } from "./types.js";
+import { checkWithinFile } from "./within-file.js";
 
 export { detectFormat, formatOfHeader, type SourceFormat } from "./detect.js";
 export * from "./errors.js";
 export type { OnError, ScanIssue, Scanner, ScanOptions, ScanResult } from "./types.js";
+export { TruncatedFileError } from "./within-file.js";
 
 export const scanners: Record<SourceFormat, Scanner> = {
   hdf5: scanHdf5,
@@ -27,5 +29,6 @@ export async function scanFile(
 ): Promise<DetectedScan> {
   const format = await detectFormat(source, { signal: options.signal });
   const result = await scanners[format](source, url, options);
+  checkWithinFile(result.refs, url, await source.size({ signal: options.signal }));
   return { ...result, format };
 }

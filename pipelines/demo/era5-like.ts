@@ -20,6 +20,24 @@ export interface Era5LikeOptions {
   step?: number;
   /** Chunk shape (time, lat, lon). */
   chunks?: [number, number, number];
+  /**
+   * "per-file" packs each file to int16 with coefficients from its own value range, as the Copernicus CDS does
+   * (so files of one series differ in scale_factor/add_offset); "fixed" (default) uses ERA5_SCALE/ERA5_OFFSET.
+   */
+  packing?: "fixed" | "per-file";
+}
+
+/** CDS-style packing of a file's values: the range mapped onto int16, -32767 left for the fill value. */
+export function packingOf(values: ArrayLike<number>): { scale: number; offset: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const scale = max > min ? (max - min) / 65532 : 1;
+  return { scale, offset: (max + min) / 2 };
 }
 
 export const ERA5_SCALE = 1e-6;
@@ -57,17 +75,17 @@ export async function writeEra5Like(options: Era5LikeOptions): Promise<string[]>
     const date = new Date(start.getTime() + day * 86_400_000).toISOString().slice(0, 10);
     const path = join(options.dir, `era5_tp_${date}.nc`);
     const hours = Int32Array.from({ length: 24 }, (_, h) => firstHour + day * 24 + h);
-    const tp = new Int16Array(24 * lat.length * lon.length);
+    const values = new Float64Array(24 * lat.length * lon.length);
     let i = 0;
     for (let h = 0; h < 24; h++) {
       for (const y of lat) {
-        for (const x of lon) {
-          const v = syntheticPrecipitation(day * 24 + h, y, x);
-          tp[i++] = Math.round((v - ERA5_OFFSET) / ERA5_SCALE);
-        }
+        for (const x of lon) values[i++] = syntheticPrecipitation(day * 24 + h, y, x);
       }
     }
-    writeDay(path, hours, lat, lon, tp, [ct, cy, cx]);
+    const { scale, offset } =
+      options.packing === "per-file" ? packingOf(values) : { scale: ERA5_SCALE, offset: ERA5_OFFSET };
+    const tp = Int16Array.from(values, (v) => Math.round((v - offset) / scale));
+    writeDay(path, hours, lat, lon, tp, [ct, cy, cx], scale, offset);
     paths.push(path);
   }
   return paths;
@@ -80,6 +98,8 @@ function writeDay(
   lon: Float32Array,
   tp: Int16Array,
   chunks: number[],
+  scale: number,
+  offset: number,
 ): void {
   const f = new h5wasm.File(path, "w");
   try {
@@ -106,8 +126,8 @@ function writeDay(
       chunks,
       compression: 4,
     });
-    v.create_attribute("scale_factor", ERA5_SCALE);
-    v.create_attribute("add_offset", ERA5_OFFSET);
+    v.create_attribute("scale_factor", scale);
+    v.create_attribute("add_offset", offset);
     v.create_attribute("_FillValue", ERA5_FILL, null, "<h");
     v.create_attribute("missing_value", ERA5_FILL, null, "<h");
     v.create_attribute("units", "m");

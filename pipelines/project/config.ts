@@ -20,6 +20,11 @@ export interface ProjectConfig {
     /** Dimensions to concatenate along; empty = detect (the unlimited/time dimension). */
     concatDims: string[];
     identicalDims: string[];
+    /**
+     * Variables whose files pack them with different scale_factor/add_offset: "per-file" carries each file's
+     * coefficients as `<var>_scale_factor`/`<var>_add_offset` along the concat dimensions; "refuse" fails the combine.
+     */
+    packing: "per-file" | "refuse";
     onError: "raise" | "warn" | "skip";
   };
   compute: {
@@ -53,6 +58,7 @@ export function defaultConfig(name: string, sources: string[]): ProjectConfig {
       maxChunkBytes: 0,
       concatDims: [],
       identicalDims: [],
+      packing: "per-file",
       onError: "warn",
     },
     compute: { resolution: 5, variables: [], aggregation: "mean" },
@@ -231,6 +237,12 @@ export function validateConfig(raw: unknown, file: string): ProjectConfig {
       ),
       concatDims: c.strings(refs.concatDims, "references.concatDims", []),
       identicalDims: c.strings(refs.identicalDims, "references.identicalDims", []),
+      packing: c.choice(
+        refs.packing,
+        "references.packing",
+        ["per-file", "refuse"] as const,
+        d.references.packing,
+      ),
       onError: c.choice(
         refs.onError,
         "references.onError",

@@ -7,8 +7,13 @@ import { randomUUID } from "node:crypto";
 import { fromArrayBuffer } from "geotiff";
 import h5wasm, { type Dataset } from "h5wasm/node";
 import { NetCDFReader } from "netcdfjs";
+import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
 
-export type DirectValues = { values: ArrayLike<unknown> } | { unsupported: string };
+/**
+ * The values, or why none: `unsupported` when the independent reader cannot compare this kind of variable (a
+ * warning), `unreadable` when the file itself fails to read (a failure: the references cannot be trusted either).
+ */
+export type DirectValues = { values: ArrayLike<unknown> } | { unsupported: string } | { unreadable: string };
 
 export type SourceFormat = "hdf5" | "netcdf3" | "tiff" | "unknown";
 
@@ -25,6 +30,8 @@ export function sniffFormat(bytes: Uint8Array): SourceFormat {
 /** A file opened once for reading several variables. */
 export interface DirectFile {
   format: SourceFormat;
+  /** A variable's attributes as the file holds them (CF decoding uses them), or undefined (TIFF, or none). */
+  attrs(variable: string): JsonObject | undefined;
   /** `shape` is the variable's shape in the references (tells planar TIFF bands from interleaved ones). */
   read(variable: string, shape?: readonly number[]): Promise<DirectValues>;
   close(): void;
@@ -35,36 +42,123 @@ export async function openDirect(bytes: Uint8Array): Promise<DirectFile> {
   if (format === "hdf5") return openHdf5(bytes);
   if (format === "netcdf3") return openNetcdf3(bytes);
   if (format === "tiff") return openTiff(bytes);
-  return { format, read: async () => ({ unsupported: "file format not recognised" }), close() {} };
+  return {
+    format,
+    attrs: () => undefined,
+    read: async () => ({ unsupported: "file format not recognised" }),
+    close() {},
+  };
+}
+
+/** The HDF5 library's error stack, shortened to its innermost message (h5wasm raises it whole). */
+export class Hdf5LibraryError extends Error {
+  override name = "Hdf5LibraryError";
+}
+
+function libraryMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = [...text.matchAll(/#\d+: .* in ([\w]+)\(\): (.*)/g)];
+  const innermost = lines[lines.length - 1];
+  if (!innermost) return text.split("\n")[0] ?? text;
+  return `${innermost[2]} (HDF5 ${innermost[1]}; ${lines.length} levels)`;
+}
+
+/**
+ * Runs an h5wasm call with the HDF5 library's errors raised as exceptions instead of printed as HDF5-DIAG traces
+ * on stderr: a truncated or corrupt file gives one verdict naming the file, not a page of library noise.
+ */
+function quietly<T>(
+  module: {
+    activate_throwing_error_handler?: () => number;
+    deactivate_throwing_error_handler?: () => number;
+  },
+  fn: () => T,
+): T {
+  module.activate_throwing_error_handler?.();
+  try {
+    return fn();
+  } catch (error) {
+    throw new Hdf5LibraryError(libraryMessage(error), { cause: error });
+  } finally {
+    module.deactivate_throwing_error_handler?.();
+  }
+}
+
+function jsonOf(value: unknown): JsonValue {
+  if (typeof value === "bigint") return Number(value);
+  if (ArrayBuffer.isView(value))
+    return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => Number(v));
+  if (Array.isArray(value)) return value.map(jsonOf);
+  if (value === null || ["string", "number", "boolean"].includes(typeof value)) return value as JsonValue;
+  return String(value);
+}
+
+/** A one-element array attribute (HDF5 attributes of shape [1]) as its value, as netCDF readers give it. */
+function scalarOf(value: JsonValue): JsonValue {
+  return Array.isArray(value) && value.length === 1 ? (value[0] as JsonValue) : value;
 }
 
 async function openHdf5(bytes: Uint8Array): Promise<DirectFile> {
-  const { FS } = await h5wasm.ready;
+  const module = (await h5wasm.ready) as unknown as Parameters<typeof quietly>[0] & {
+    FS: { writeFile(name: string, data: Uint8Array): void; unlink(name: string): void };
+  };
+  const FS = module.FS;
   const name = `/tmp-validate-${randomUUID()}.h5`;
   FS!.writeFile(name, bytes);
-  const file = new h5wasm.File(name, "r");
+  let file: InstanceType<typeof h5wasm.File>;
+  try {
+    file = quietly(module, () => new h5wasm.File(name, "r"));
+  } catch (error) {
+    FS!.unlink(name);
+    throw error;
+  }
+  const dataset = (variable: string) => {
+    const entity = quietly(module, () => file.get(variable));
+    return entity instanceof h5wasm.Dataset ? (entity as Dataset) : undefined;
+  };
   return {
     format: "hdf5",
+    attrs(variable) {
+      try {
+        const d = dataset(variable);
+        if (!d) return undefined;
+        const out: JsonObject = {};
+        for (const [key, attr] of Object.entries(quietly(module, () => d.attrs))) {
+          out[key] = scalarOf(jsonOf(quietly(module, () => attr.value)));
+        }
+        return out;
+      } catch {
+        return undefined;
+      }
+    },
     async read(variable) {
-      const entity = file.get(variable);
-      if (!(entity instanceof h5wasm.Dataset)) return { unsupported: `no dataset "${variable}" in the file` };
-      const meta = (entity as Dataset).metadata as { type: number };
+      let entity: Dataset | undefined;
+      try {
+        entity = dataset(variable);
+      } catch (error) {
+        return { unsupported: `h5wasm cannot open it: ${(error as Error).message}` };
+      }
+      if (!entity) return { unsupported: `no dataset "${variable}" in the file` };
+      const meta = entity.metadata as { type: number };
       // compound, reference, opaque, vlen sequences, arrays: h5wasm's values are not element-comparable.
       if ([5, 6, 7, 9, 10].includes(meta.type))
         return { unsupported: `HDF5 type class ${meta.type} not compared` };
       try {
-        const value = (entity as Dataset).value as unknown;
+        const value = quietly(module, () => (entity as Dataset).value as unknown);
         if (Array.isArray(value)) return { values: value.flat(Number.POSITIVE_INFINITY) };
         if (value !== null && typeof value === "object" && "length" in value)
           return { values: value as ArrayLike<unknown> };
         return { values: [value] };
       } catch (error) {
-        return { unsupported: `h5wasm cannot read it: ${(error as Error).message}` };
+        return { unreadable: `h5wasm (the HDF5 library) cannot read it: ${(error as Error).message}` };
       }
     },
     close() {
-      file.close();
-      FS!.unlink(name);
+      try {
+        quietly(module, () => file.close());
+      } finally {
+        FS!.unlink(name);
+      }
     },
   };
 }
@@ -73,6 +167,7 @@ function openNetcdf3(bytes: Uint8Array): DirectFile {
   if (bytes[3] === 5) {
     return {
       format: "netcdf3",
+      attrs: () => undefined,
       read: async () => ({ unsupported: "netcdfjs cannot read CDF5" }),
       close() {},
     };
@@ -80,6 +175,14 @@ function openNetcdf3(bytes: Uint8Array): DirectFile {
   const reader = new NetCDFReader(bytes);
   return {
     format: "netcdf3",
+    attrs(variable) {
+      const v = reader.variables.find((x) => x.name === variable);
+      if (!v) return undefined;
+      const out: JsonObject = {};
+      for (const a of v.attributes as Array<{ name: string; value: unknown }>)
+        out[a.name] = scalarOf(jsonOf(a.value));
+      return out;
+    },
     async read(variable) {
       const v = reader.variables.find((x) => x.name === variable);
       if (!v) return { unsupported: `no variable "${variable}" in the file` };
@@ -114,6 +217,7 @@ async function openTiff(bytes: Uint8Array): Promise<DirectFile> {
   }
   return {
     format: "tiff",
+    attrs: () => undefined,
     async read(variable) {
       const mask = /^mask_(\d+)$/.exec(variable);
       const level = mask ? Number(mask[1]) : /^\d+$/.test(variable) ? Number(variable) : 0;

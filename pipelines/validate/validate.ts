@@ -1,8 +1,10 @@
+import { perFilePacking } from "../../refs/model/per-file-packing.js";
 import type { ReferenceSet } from "../../refs/model/reference-set.js";
 import { arrayMeta } from "../../refs/store/array-meta.js";
 import type { OpenSource } from "../../refs/store/chunk-bytes.js";
 import { readArray } from "../../refs/store/read-array.js";
 import { compareValues, describeComparison } from "./compare.js";
+import { boundsParent, compareDecoded, compareTimes, needsDecoding, oursTime, theirTime } from "./decoded.js";
 import { type DirectFile, openDirect } from "./direct-read.js";
 import { regionOfFile } from "./file-region.js";
 import { checkMetadata } from "./metadata-check.js";
@@ -53,6 +55,7 @@ export async function validateReferences(
       return source.fetch(0, await source.size());
     });
   const variables: Finding[] = [];
+  const coefficients = coefficientArrays(refs);
   for (const file of files) {
     let direct: DirectFile;
     try {
@@ -69,7 +72,7 @@ export async function validateReferences(
     try {
       for (const path of refs.arrays.keys()) {
         if (broken.has(path || "/")) continue;
-        variables.push(await checkVariable(refs, path, file, direct, options));
+        variables.push(await checkVariable(refs, path, file, direct, options, coefficients));
       }
     } finally {
       direct.close();
@@ -84,6 +87,7 @@ async function checkVariable(
   file: string,
   direct: DirectFile,
   options: ValidateOptions,
+  coefficients: Map<string, Coefficient>,
 ): Promise<Finding> {
   const finding = (status: Finding["status"], detail: string): Finding => ({
     status,
@@ -99,7 +103,15 @@ async function checkVariable(
     : table
       ? regionOfFile(table, file, meta.shape, meta.chunks)
       : undefined;
+  const coefficient = coefficients.get(path);
+  if (coefficient) {
+    if (!part)
+      return finding("warning", "no place of this file along the concat dimensions is known; not compared");
+    return checkCoefficient(refs, path, coefficient, file, direct, part.region, options, finding);
+  }
   const theirs = await direct.read(path, meta.shape);
+  if ("unreadable" in theirs)
+    return finding("failure", `the source file cannot be read: ${theirs.unreadable}`);
   if ("unsupported" in theirs) return finding("warning", `not compared: ${theirs.unsupported}`);
   let region: Array<[number, number]> | undefined;
   if (part) {
@@ -118,9 +130,30 @@ async function checkVariable(
   try {
     const ours = await readArray(refs, path, { open: options.open, region });
     const values = ours.data as ArrayLike<unknown>;
+    const theirAttrs = direct.attrs(path);
+    // Times: compared as instants, since a combined set may hold them re-encoded into other units.
+    const time = oursTime(refs, path);
+    const parent = boundsParent(refs, path);
+    const fileTime = theirAttrs && theirTime(theirAttrs, parent ? direct.attrs(parent) : undefined);
+    if (time && fileTime) {
+      const verdict = compareTimes(values, theirs.values, time, fileTime);
+      return finding(verdict.equal ? "success" : "failure", verdict.detail);
+    }
     const comparison = compareValues(values, theirs.values);
     const detail = describeComparison(comparison, values.length, [values.length, theirs.values.length]);
-    if (comparison.equal) return finding("success", detail);
+    if (comparison.equal) {
+      const oursAttrs = refs.metadata.get(`${path}/.zattrs`) ?? {};
+      if (
+        !theirAttrs ||
+        !meta.dtype ||
+        !needsDecoding(oursAttrs, theirAttrs) ||
+        !/[iuf]/.test(meta.dtype.kind)
+      )
+        return finding("success", detail);
+      const box = region ?? meta.shape.map((n): [number, number] => [0, n]);
+      const decoded = await compareDecoded(refs, path, values, theirs.values, theirAttrs, box, options.open);
+      return finding(decoded.equal ? "success" : "failure", `raw: ${detail}; ${decoded.detail}`);
+    }
     // Lossy codecs decode slightly differently in different decoders: small differences are a warning.
     const lossy = [meta.compressor, ...meta.filters]
       .map((c) => String(c?.id))
@@ -138,6 +171,58 @@ async function checkVariable(
   } catch (error) {
     return finding("failure", `reading through the references failed: ${(error as Error).message}`);
   }
+}
+
+/** A per-file coefficient array: the variable it belongs to and the attribute it carries per file. */
+interface Coefficient {
+  variable: string;
+  attribute: "scale_factor" | "add_offset";
+}
+
+/** Per-file coefficient arrays of the set (refs/model/per-file-packing.ts), by path. */
+function coefficientArrays(refs: ReferenceSet): Map<string, Coefficient> {
+  const out = new Map<string, Coefficient>();
+  for (const path of refs.arrays.keys()) {
+    const packing = perFilePacking(path, refs.metadata.get(`${path}/.zattrs`) ?? {});
+    if (packing?.scaleFactor) out.set(packing.scaleFactor, { variable: path, attribute: "scale_factor" });
+    if (packing?.addOffset) out.set(packing.addOffset, { variable: path, attribute: "add_offset" });
+  }
+  return out;
+}
+
+/** Every value of the file's part of a coefficient array equals the file's own attribute of the variable. */
+async function checkCoefficient(
+  refs: ReferenceSet,
+  path: string,
+  c: Coefficient,
+  file: string,
+  direct: DirectFile,
+  variableRegion: Array<[number, number]>,
+  options: ValidateOptions,
+  finding: (status: Finding["status"], detail: string) => Finding,
+): Promise<Finding> {
+  const attrs = direct.attrs(c.variable);
+  if (!attrs)
+    return finding("warning", `the file's attributes of ${c.variable} cannot be read; not compared`);
+  const raw = attrs[c.attribute];
+  const expected = typeof raw === "number" ? raw : c.attribute === "scale_factor" ? 1 : 0;
+  const dims = refs.metadata.get(`${path}/.zattrs`)?._ARRAY_DIMENSIONS as string[];
+  const variableDims = refs.metadata.get(`${c.variable}/.zattrs`)?._ARRAY_DIMENSIONS as string[];
+  const region = dims.map((d) => variableRegion[variableDims.indexOf(d)] as [number, number]);
+  const ours = Array.from(
+    (await readArray(refs, path, { open: options.open, region })).data as ArrayLike<number>,
+  );
+  const wrong = ours.filter((v) => v !== expected);
+  if (wrong.length === 0) {
+    return finding(
+      "success",
+      `${ours.length} values equal the file's ${c.attribute} of ${c.variable} (${expected})`,
+    );
+  }
+  return finding(
+    "failure",
+    `${wrong.length} of ${ours.length} values differ from the file's ${c.attribute} of ${c.variable}: ${wrong[0]} vs ${expected}`,
+  );
 }
 
 /** A file's region of an array from its place along the concat dimensions; other dimensions whole. */

@@ -2,6 +2,7 @@
  * Append files to a combined set without rescanning the files already in it: the combined set is one more
  * input, whose concat coordinates are its inline coordinate arrays and whose CF encoding the new files adopt.
  */
+import { perFilePacking } from "../model/per-file-packing.js";
 import type { ReferenceSet } from "../model/reference-set.js";
 import { dimLength, zattrsOf } from "./array-dims.js";
 import { parseCfTime } from "./cf-time.js";
@@ -14,6 +15,19 @@ import { allInline, readValues } from "./read-values.js";
 export interface AppendOptions extends CombineOptions {
   /** How errors name the existing combined set (default "existing combined set"). */
   existingName?: string;
+}
+
+/**
+ * A combined set carrying per-file packing cannot be extended here: its arrays no longer hold the coefficients the
+ * new files are compared with, so every file is combined again (the caller's full combine).
+ */
+function refusePerFilePacking(existing: CombineInput): void {
+  for (const path of existing.refs.arrays.keys()) {
+    if (perFilePacking(path, zattrsOf(existing.refs, path))) {
+      const detail = `"${path}" carries per-file scale_factor/add_offset, which only a full combine can extend`;
+      throw new CombineError(`${existing.url}: ${detail}`);
+    }
+  }
 }
 
 async function existingCoordinate(existing: CombineInput, dim: string): Promise<Values> {
@@ -35,6 +49,7 @@ export async function appendReferenceSets(
 ): Promise<CombineResult> {
   if (inputs.length === 0) throw new CombineError("nothing to append: no inputs");
   const old: CombineInput = { url: options.existingName ?? "existing combined set", refs: existing };
+  refusePerFilePacking(old);
   // New times are written in the combined set's encoding, whatever the options said when it was made.
   const timeEncoding: Record<string, TimeEncoding> = { ...options.timeEncoding };
   const parsed = new Map<string, ReturnType<typeof parseCfTime>>();

@@ -6,6 +6,7 @@
 import { ChunkTable, type JsonObject, type ReferenceSet } from "../model/reference-set.js";
 import { metaKey } from "../store/array-meta.js";
 import { arrayDims, baseName, dimensionNames } from "./array-dims.js";
+import type { CfTime } from "./cf-time.js";
 import { coordinateArray } from "./coordinate-array.js";
 import { type DimCoordinates, dimCoordinates, type Values } from "./coordinates.js";
 import { copyChunks } from "./copy-chunks.js";
@@ -13,6 +14,7 @@ import { CombineError } from "./errors.js";
 import { checkIdentical } from "./identical.js";
 import { arrayLayout, arrayParts } from "./layout.js";
 import type { CombineInput, CombineOptions } from "./options.js";
+import { type FilePacking, perFileEncodings } from "./per-file-encodings.js";
 import { type Placement, place } from "./placement.js";
 
 export interface CombineResult {
@@ -27,6 +29,13 @@ export interface CombineResult {
   /** Arrays concatenated, and arrays copied once from the first file that has them. */
   concatenated: string[];
   copied: string[];
+  /**
+   * Arrays whose files pack them with different scale_factor/add_offset, with each file's coefficients: carried
+   * per file as `<array>_scale_factor` / `<array>_add_offset` (refs/model/per-file-packing.ts).
+   */
+  packing: Record<string, FilePacking[]>;
+  /** Arrays other than the concat coordinates whose CF times were re-encoded (e.g. time bounds), written inline. */
+  reencoded: string[];
   /** Per array, the files lacking it: its chunks there read as the fill value. */
   missing: Record<string, string[]>;
   /**
@@ -128,6 +137,8 @@ export async function assemble(
     time: {},
     concatenated: [],
     copied: [],
+    packing: {},
+    reencoded: [],
     missing: {},
     regions: Object.fromEntries(
       inputs.map((input, i) => [
@@ -141,9 +152,12 @@ export async function assemble(
       ]),
     ),
   };
+  const timeDims = new Map<string, { time: CfTime; coordinate: string }>();
   for (const dim of dims) {
     if (dim.time) {
       result.time[dim.dim] = { units: dim.time.units, calendar: dim.time.calendar, reencoded: dim.reencoded };
+      const coordinate = dim.source.from === "data" ? (dim.source.array ?? dim.dim) : dim.dim;
+      timeDims.set(dim.dim, { time: dim.time, coordinate });
     }
   }
   const keys = allKeys(ordered);
@@ -161,14 +175,28 @@ export async function assemble(
     if (kind === "concat") {
       const parts = arrayParts(path, inputs, placement.order, concatDims);
       const layout = arrayLayout(path, inputs, parts, concatDims, placement);
-      const grid = layout.shape.map((n, k) => Math.ceil(n / (layout.chunks[k] as number)));
-      const table = new ChunkTable(grid);
-      parts.forEach((part, j) => {
-        for (const shift of layout.shifts[j] as number[][]) copyChunks(part.table, table, shift);
-      });
-      out.metadata.set(zarrayKey, layout.zarray);
-      out.metadata.set(zattrsKey, layout.zattrs);
-      out.arrays.set(path, table);
+      const context = { path, inputs, parts, layout, concatDims, placement, options, timeDims };
+      const encodings = await perFileEncodings(context);
+      if (encodings.replaced) {
+        out.metadata.set(zarrayKey, encodings.replaced.zarray);
+        out.arrays.set(path, encodings.replaced.table);
+        result.reencoded.push(path);
+      } else {
+        const grid = layout.shape.map((n, k) => Math.ceil(n / (layout.chunks[k] as number)));
+        const table = new ChunkTable(grid);
+        parts.forEach((part, j) => {
+          for (const shift of layout.shifts[j] as number[][]) copyChunks(part.table, table, shift);
+        });
+        out.metadata.set(zarrayKey, layout.zarray);
+        out.arrays.set(path, table);
+      }
+      out.metadata.set(zattrsKey, encodings.zattrs);
+      for (const [extra, array] of encodings.extra) {
+        out.metadata.set(metaKey(extra, ".zarray"), array.zarray);
+        out.metadata.set(metaKey(extra, ".zattrs"), array.zattrs);
+        out.arrays.set(extra, array.table);
+      }
+      if (encodings.packing) result.packing[path] = encodings.packing;
       result.concatenated.push(path);
       continue;
     }

@@ -25,7 +25,7 @@ const intRange: Record<string, [number, number]> = {
 };
 
 /** The dtype to write: the source's (little-endian) when it holds every value exactly, else <i8 or <f8. */
-function chooseDtype(values: number[], source: JsonObject | undefined): string {
+export function chooseDtype(values: number[], source: JsonObject | undefined): string {
   const integers = values.every(Number.isInteger);
   const dtype = typeof source?.dtype === "string" ? parseDtype(source.dtype) : undefined;
   if (dtype?.kind === "f" && (dtype.itemsize === 4 || dtype.itemsize === 8)) {
@@ -38,7 +38,7 @@ function chooseDtype(values: number[], source: JsonObject | undefined): string {
   return integers ? "<i8" : "<f8";
 }
 
-function encodeNumbers(values: number[], dtype: string): Uint8Array {
+export function encodeNumbers(values: number[], dtype: string): Uint8Array {
   const kind = dtype.slice(1);
   const n = values.length;
   const typed =

@@ -96,3 +96,27 @@ export class TimeEncodingError extends CombineError {
 export class ConcatDimNotFoundError extends CombineError {
   override name = "ConcatDimNotFoundError";
 }
+
+/**
+ * Files pack an array with different scale_factor/add_offset and the caller asked not to carry them per file
+ * (`packing: "refuse"`): names each file's coefficients.
+ */
+export class PackingMismatchError extends CombineError {
+  override name = "PackingMismatchError";
+  constructor(
+    readonly arrayPath: string,
+    readonly files: ReadonlyArray<{ url: string; scaleFactor: number | null; addOffset: number | null }>,
+  ) {
+    const shown = files
+      .slice(0, 5)
+      .map(
+        (f) => `${f.url}: scale_factor ${f.scaleFactor ?? "(none)"}, add_offset ${f.addOffset ?? "(none)"}`,
+      );
+    const more = files.length > 5 ? `; and ${files.length - 5} more` : "";
+    super(
+      `array "${arrayPath}": files pack it with different scale_factor/add_offset (${shown.join("; ")}${more}); ` +
+        `no single pair is right for every file. Set references.packing to "per-file" to carry them per file ` +
+        `(${arrayPath}_scale_factor and ${arrayPath}_add_offset along the concat dimensions)`,
+    );
+  }
+}

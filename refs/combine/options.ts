@@ -53,6 +53,11 @@ export interface CombineOptions {
    * dates from names/attributes. Default: the first input's encoding (dates: days since 1970-01-01, standard).
    */
   timeEncoding?: Readonly<Record<string, TimeEncoding>>;
+  /**
+   * Arrays whose files differ in scale_factor/add_offset: "per-file" (default) carries each file's coefficients
+   * as arrays along the concat dimensions (refs/model/per-file-packing.ts); "refuse" throws PackingMismatchError.
+   */
+  packing?: "per-file" | "refuse";
   /** Reads referenced (non-inline) coordinate chunks; needed unless coordinates are inline or not from data. */
   readCoordinate?: ReadCoordinate;
 }

@@ -15,6 +15,9 @@ const VALUE_OPTIONS = [
   "resolution",
   "format",
   "variable",
+  "concat-dim",
+  "identical-dim",
+  "packing",
   ...STORAGE_VALUE_OPTIONS,
 ] as const;
 
@@ -25,7 +28,13 @@ function fromArgs(name: string, args: ParsedArgs): ProjectConfig {
   const raw = {
     ...base,
     storage: storageArgs(args),
-    references: { ...base.references, format: option(args, "format") ?? base.references.format },
+    references: {
+      ...base.references,
+      format: option(args, "format") ?? base.references.format,
+      concatDims: args.options.get("concat-dim") ?? [],
+      identicalDims: args.options.get("identical-dim") ?? [],
+      packing: option(args, "packing") ?? base.references.packing,
+    },
     compute: {
       ...base.compute,
       resolution: resolution === undefined ? base.compute.resolution : Number(resolution),
@@ -47,6 +56,10 @@ export const initCommand: Command = {
   --resolution N     H3 resolution of the computed Parquet (0-15, default 5)
   --variable NAME    variable to compute (repeatable; default: every data variable)
   --format F         references as auto (default), json or parquet
+  --concat-dim DIM   dimension to combine the files along (repeatable; default: detected, time first)
+  --identical-dim D  array that must be identical in every file, copied once (repeatable)
+  --packing P        files packing a variable with different scale_factor/add_offset: per-file (default:
+                     carried as <var>_scale_factor/<var>_add_offset along the concat dimension) or refuse
 ${STORAGE_USAGE}
   --force            overwrite an existing project.json
   --no-check         do not list the sources now (by default each must match at least one file)

@@ -142,7 +142,8 @@ async function combineAll(
   if (inputs.length === 1) return { combined: (inputs[0] as { refs: ReferenceSet }).refs, concatDims };
   if (concatDims.length === 0) concatDims = [await detectConcatDim(inputs, { readCoordinate })];
   const identicalDims = config.references.identicalDims;
-  const result = await combineReferenceSets(inputs, { concatDims, identicalDims, readCoordinate });
+  const packing = config.references.packing;
+  const result = await combineReferenceSets(inputs, { concatDims, identicalDims, packing, readCoordinate });
   return { combined: result.refs, concatDims, regions: result.regions };
 }
 
@@ -163,6 +164,7 @@ async function appendToPrevious(
   const result = await appendReferenceSets(existing, inputs, {
     concatDims,
     identicalDims,
+    packing: config.references.packing,
     readCoordinate,
     existingName: previous.path,
   });
