@@ -175,12 +175,20 @@ async function timeEncoding(ctx: EncodingContext, outcome: EncodingOutcome): Pro
       const detail = `reading its values to re-encode them: ${(error as Error).message}`;
       throw new TimeEncodingError(part.url, ctx.path, undefined, detail, { cause: error });
     }
-    const fill = number(part.zarray.fill_value);
+    // Missing values stay missing: NaN, the declared fill or missing value, or a non-zero Zarr fill_value (a
+    // netCDF default fill); a zero fill_value is HDF5's default and says nothing (0 is a valid time).
+    const attrs = attrsOf(ctx, part);
+    const zarrFill = number(part.zarray.fill_value);
+    const missing = new Set(
+      [number(attrs._FillValue), number(attrs.missing_value), zarrFill === 0 ? null : zarrFill].filter(
+        (v): v is number => v !== null,
+      ),
+    );
     const box = partBox(part, ctx.layout.dims, ctx.layout.shape, ctx.concatDims, ctx.placement);
     forEachInBox(box, ctx.layout.shape, (flat, local) => {
       const v = raw[local % raw.length] as number;
       values[flat] =
-        Number.isNaN(v) || v === fill ? Number.NaN : reencode(v, from, target, part.url, ctx.path);
+        Number.isNaN(v) || missing.has(v) ? Number.NaN : reencode(v, from, target, part.url, ctx.path);
     });
   }
   const attrs: JsonObject = { ...outcome.zattrs };

@@ -2,6 +2,7 @@ import { emptyReferenceSet, type JsonObject, type JsonValue } from "../../refs/m
 import type { ByteSource } from "../../refs/storage/types.js";
 import { FormatError, ScanError, UnsupportedFeatureError, withOffset } from "../errors.js";
 import type { ScanIssue, ScanOptions, ScanResult } from "../types.js";
+import { TruncatedFileError } from "../within-file.js";
 import { attributeJson } from "./attribute-values.js";
 import { readAttributes } from "./attributes.js";
 import { BlockReader } from "./block-reader.js";
@@ -67,7 +68,9 @@ export async function scanHdf5(
   const readBytes = (offset: number, length: number) => reader.read(offset, length);
   const leaveOut = (o: WalkedObject, caught: unknown) => {
     const error = asScanError(caught, url, `/${o.path}`, file.fileOffset(o.header.address));
-    if (onError === "raise" || !(error instanceof ScanError)) throw error;
+    // A truncated file fails whole: leaving its arrays out would let the combine read them as fill.
+    if (onError === "raise" || !(error instanceof ScanError) || error instanceof TruncatedFileError)
+      throw error;
     refs.metadata.delete(`${o.path}/.zarray`);
     refs.metadata.delete(`${o.path}/.zattrs`);
     refs.arrays.delete(o.path);

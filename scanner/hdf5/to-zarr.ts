@@ -6,6 +6,7 @@ import {
 } from "../../refs/model/reference-set.js";
 import { FormatError, UnsupportedFeatureError } from "../errors.js";
 import type { ScanIssue } from "../types.js";
+import { TruncatedFileError } from "../within-file.js";
 import { type ZarrView, zarrView } from "./array-type.js";
 import { listChunks } from "./chunk-index/index.js";
 import { type ChunkIndexContext, gridOf, MAX_CHUNKS } from "./chunk-index/types.js";
@@ -160,10 +161,12 @@ function useStoredFill(input: DatasetInput, refs: ReferenceSet, fill: JsonValue,
 function checkedOffset(input: DatasetInput, address: number, length: number): number {
   const offset = input.file.fileOffset(address);
   if (address < 0 || length < 0 || offset + length > input.file.fileSize) {
-    throw new FormatError(
+    // A truncated file: refused whole (not left out under onError), see scanner/within-file.ts.
+    throw new TruncatedFileError(
       input.file.url,
       `/${input.path}`,
-      `chunk of ${length} bytes reaches past the end of the file`,
+      `chunk of ${length} bytes at bytes ${offset}..${offset + length - 1} lies past the end of the file ` +
+        `(${input.file.fileSize} bytes): the file is truncated or still being written`,
       offset,
     );
   }
