@@ -24,6 +24,8 @@ export function inlineArray(
   dims: readonly string[],
   attrs: JsonObject,
   source?: JsonObject,
+  /** The fill_value to write (default: the source's when the dtype is kept, else NaN for floats). */
+  fill?: JsonObject["fill_value"],
 ): InlineArray {
   const dtype = chooseDtype(values, source);
   const raw = encodeNumbers(values, dtype);
@@ -32,7 +34,8 @@ export function inlineArray(
     chunks: shape.map((n) => Math.max(1, n)),
     compressor: { id: "zlib", level: 6 },
     dtype,
-    fill_value: sameDtype ? (source?.fill_value ?? null) : dtype.startsWith("<f") ? "NaN" : null,
+    fill_value:
+      fill !== undefined ? fill : sameDtype ? (source?.fill_value ?? null) : dtype.startsWith("<f") ? "NaN" : null,
     filters: null,
     order: "C",
     shape: [...shape],

@@ -197,7 +197,9 @@ async function timeEncoding(ctx: EncodingContext, outcome: EncodingOutcome): Pro
     attrs.calendar = target.calendar;
   }
   const { _ARRAY_DIMENSIONS: _, ...rest } = attrs;
-  outcome.replaced = inlineArray(values, ctx.layout.shape, ctx.layout.dims, rest, ctx.layout.zarray);
+  // Missing times are NaN; a fill_value of the source (often HDF5's default 0) would hide real times of 0.
+  const fill = values.some(Number.isNaN) ? "NaN" : null;
+  outcome.replaced = inlineArray(values, ctx.layout.shape, ctx.layout.dims, rest, ctx.layout.zarray, fill);
   outcome.zattrs = outcome.replaced.zattrs;
   outcome.reencodedTime = { units: target.units, calendar: target.calendar };
   return target;

@@ -251,6 +251,30 @@ describe("files packed each with their own scale_factor/add_offset (CDS ERA5)", 
     expect(scan.err).toContain(`${files[1]!.path}: scale_factor ${files[1]!.scale}`);
     expect(scan.err).not.toMatch(/\n\s+at /);
   });
+  it("a rescan that adds a day combines every file again (an append cannot extend per-file packing)", async () => {
+    const [added] = await writeEra5Like({
+      dir: join(dir, "era5"),
+      days: 1,
+      start: new Date(Date.UTC(2022, 0, 4)),
+      latNorth: 40,
+      latSouth: 35,
+      lonWest: 0,
+      lonEast: 5,
+      chunks: [6, 10, 10],
+      packing: "per-file",
+    });
+    const fourth = await decodeWithH5wasm(added as string);
+    const scan = await runCli(["scan", "tp", "--workdir", workdir, "-q"]);
+    expect(scan.code, scan.err).toBe(0);
+    const summary = JSON.parse(await readFile(join(workdir, "tp", "references", "summary.json"), "utf8"));
+    expect(summary.mode).toBe("full");
+    expect(summary.fullReason).toContain("per-file scale_factor/add_offset");
+    expect(summary.perFilePacking).toEqual(["tp"]);
+    const refs = readKerchunkJson(await readFile(refsPath, "utf8"));
+    const open = (u: string) => openSource(u);
+    const scale = Array.from((await readArray(refs, "tp_scale_factor", { open })).data as Float64Array);
+    expect(scale).toEqual([...files, fourth].flatMap((f) => new Array(24).fill(f.scale)));
+  });
 });
 
 describe("yearly files in a 360_day calendar, each counting days from its own year, with time_bnds (CMIP)", () => {

@@ -36,6 +36,10 @@ export interface CombineOutcome {
   appended?: number;
   /** Why a full combine was needed, when there was an earlier combined set. */
   fullReason?: string;
+  /** Variables whose files pack them differently: carried per file as <var>_scale_factor/<var>_add_offset. */
+  perFilePacking?: string[];
+  /** Arrays besides the concat coordinates whose CF times were re-encoded (time bounds and the like). */
+  reencoded?: string[];
 }
 
 interface CombineSummary extends CombineOutcome {
@@ -95,7 +99,7 @@ export async function combineAndWrite(
     }
   }
   made ??= await combineAll(config, records, results, readCoordinate);
-  const { combined, concatDims, regions } = made;
+  const { combined, concatDims, regions, perFilePacking, reencoded } = made;
   await mkdir(ws.referencesDir, { recursive: true });
   const path = join(ws.referencesDir, format === "json" ? "refs.json" : "refs.parquet");
   await rm(path, { recursive: true, force: true });
@@ -107,6 +111,8 @@ export async function combineAndWrite(
     files: records.length,
     concatDims,
     reused: false,
+    ...(perFilePacking?.length ? { perFilePacking } : {}),
+    ...(reencoded?.length ? { reencoded } : {}),
     ...(plan.mode === "append" && fullReason === undefined
       ? { mode: "append", appended: plan.added.length }
       : { mode: "full", ...(previous && fullReason ? { fullReason } : {}) }),
@@ -127,6 +133,8 @@ interface Made {
   concatDims: string[];
   /** Absent for a single file: it is the whole of every array. */
   regions?: Regions;
+  perFilePacking?: string[];
+  reencoded?: string[];
 }
 
 /** Every file's references combined (each per-file set is loaded). */
@@ -144,7 +152,13 @@ async function combineAll(
   const identicalDims = config.references.identicalDims;
   const packing = config.references.packing;
   const result = await combineReferenceSets(inputs, { concatDims, identicalDims, packing, readCoordinate });
-  return { combined: result.refs, concatDims, regions: result.regions };
+  return {
+    combined: result.refs,
+    concatDims,
+    regions: result.regions,
+    perFilePacking: Object.keys(result.packing),
+    reencoded: result.reencoded,
+  };
 }
 
 /** The previous combined set, read back from references/, with only the added files' references loaded. */
@@ -173,5 +187,11 @@ async function appendToPrevious(
   // The earlier files keep their places: an append only adds at the end.
   const regions: Regions = { ...previous.regions };
   for (const input of inputs) regions[input.url] = result.regions[input.url] as Regions[string];
-  return { combined: result.refs, concatDims, ...(previous.regions ? { regions } : {}) };
+  return {
+    combined: result.refs,
+    concatDims,
+    ...(previous.regions ? { regions } : {}),
+    perFilePacking: Object.keys(result.packing),
+    reencoded: result.reencoded,
+  };
 }

@@ -85,6 +85,7 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
       log(
         `scan: ${combined.reused ? "combined references unchanged" : "wrote"} ${combined.path}${howCombined(combined)}`,
       );
+      for (const line of encodingLines(combined)) log(line);
     }
     return {
       counts: { total: files.length, done: records.length - skipped, skipped, failed: failures.length },
@@ -100,6 +101,10 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
               references: combined.path,
               concatDims: combined.concatDims.join(","),
               combine: combineDetail(combined),
+              ...(combined.perFilePacking?.length
+                ? { perFilePacking: combined.perFilePacking.join(",") }
+                : {}),
+              ...(combined.reencoded?.length ? { reencodedTimes: combined.reencoded.join(",") } : {}),
             }
           : {}),
       },
@@ -113,6 +118,18 @@ function combineDetail(c: CombineOutcome): string {
   if (c.reused) return "unchanged";
   if (c.mode === "append") return `appended ${c.appended} file(s)`;
   return c.fullReason ? `full (${c.fullReason})` : "full";
+}
+
+/** What the combine did about files that encode a variable differently, so nobody is surprised in xarray. */
+function encodingLines(c: CombineOutcome): string[] {
+  const lines = (c.perFilePacking ?? []).map(
+    (v) =>
+      `scan: the files pack ${v} with different scale_factor/add_offset: carried per file as ${v}_scale_factor ` +
+      `and ${v}_add_offset (in xarray: ds.${v} * ds.${v}_scale_factor + ds.${v}_add_offset; refs applies them itself)`,
+  );
+  if (c.reencoded?.length)
+    lines.push(`scan: ${c.reencoded.join(", ")}: times re-encoded into the combined time encoding`);
+  return lines;
 }
 
 function howCombined(c: CombineOutcome): string {
