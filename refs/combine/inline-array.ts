@@ -35,7 +35,13 @@ export function inlineArray(
     compressor: { id: "zlib", level: 6 },
     dtype,
     fill_value:
-      fill !== undefined ? fill : sameDtype ? (source?.fill_value ?? null) : dtype.startsWith("<f") ? "NaN" : null,
+      fill !== undefined
+        ? fill
+        : sameDtype
+          ? (source?.fill_value ?? null)
+          : dtype.startsWith("<f")
+            ? "NaN"
+            : null,
     filters: null,
     order: "C",
     shape: [...shape],
