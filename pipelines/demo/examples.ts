@@ -15,6 +15,7 @@ From Python:
   import xarray as xr   # the references, through fsspec's reference:// filesystem
   ds = xr.open_dataset("reference://", engine="zarr", backend_kwargs={"consolidated": False,
        "storage_options": {"fo": ${JSON.stringify(o.references)}}})
+  tp = ds.tp * ds.tp_scale_factor + ds.tp_add_offset   # each day's file has its own packing, as from the CDS
   import duckdb         # the H3 table
   duckdb.sql("SELECT * FROM read_parquet('${o.h3.replace(/'/g, "''")}/**/*.parquet', hive_partitioning=true) LIMIT 5")`;
 }

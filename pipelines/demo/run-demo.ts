@@ -51,7 +51,8 @@ API is then not started)`,
     log(
       `demo: writing ${days} days of ERA5-like hourly precipitation (NetCDF4) and a DEM-like COG to ${join(workdir, "data")}`,
     );
-    await writeEra5Like({ dir: join(workdir, "data", "era5"), days });
+    // Packed per file as the CDS does: the combine must carry each day's scale_factor/add_offset.
+    await writeEra5Like({ dir: join(workdir, "data", "era5"), days, packing: "per-file" });
     await writeDemLike(join(workdir, "data", "dem"));
     const era5 = defaultConfig("era5-demo", [join(workdir, "data", "era5", "*.nc")]);
     era5.catalog.title = "ERA5-like hourly precipitation (refs demo)";

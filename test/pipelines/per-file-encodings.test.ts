@@ -8,12 +8,12 @@
  *   dimension is found by decoded times, time and its bounds re-encoded, validate passes.
  * - A truncated NetCDF4 file among good ones: failed by scan with the byte offset named, the others combined.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { latLngToCell } from "h3-js";
 import h5wasm from "h5wasm/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as zarr from "zarrita";
 import { writeEra5Like } from "../../pipelines/demo/era5-like.js";
 import { validatePhase } from "../../pipelines/phases/validate-phase.js";
@@ -397,5 +397,37 @@ describe("a truncated NetCDF4 file among good ones", () => {
     expect(refs.metadata.get("air/.zarray")!.shape).toEqual([12, 6, 8]);
     const time = await readArray(refs, "time", { open: (u) => openSource(u) });
     expect(Array.from(time.data as Float64Array)).toEqual(Array.from(hours(24)));
+  });
+
+  it("validate of a source cut after scanning gives a verdict naming the file, with no HDF5-DIAG noise", async () => {
+    const data = join(dir, "cut-later");
+    await mkdir(data, { recursive: true });
+    const path = join(data, "x1.nc");
+    const hours = (from: number) => Float64Array.from({ length: 12 }, (_, i) => from + i);
+    await writeTruncatedNetcdf4(join(data, "x0.nc"), join(dir, "x0.cut"), hours(0));
+    await writeTruncatedNetcdf4(path, join(dir, "x.cut"), hours(12));
+    const w = join(dir, "w-cut-later");
+    await runCli(["init", "x", "--source", join(data, "*.nc"), "--workdir", w]);
+    expect((await runCli(["scan", "x", "--workdir", w, "-q"])).code).toBe(0);
+    await writeFile(path, await readFile(join(dir, "x.cut")));
+    const noise: string[] = [];
+    const spies = [
+      vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void noise.push(a.join(" "))),
+      vi.spyOn(console, "warn").mockImplementation((...a: unknown[]) => void noise.push(a.join(" "))),
+      vi.spyOn(process.stderr, "write").mockImplementation((t) => {
+        noise.push(String(t));
+        return true;
+      }),
+    ];
+    try {
+      const { report } = await validatePhase(new Workspace(w, "x"), { quiet: true, force: true, files: 2 });
+      const failed = report.variables.filter((v) => v.status === "failure");
+      expect(failed.length, JSON.stringify(report)).toBeGreaterThan(0);
+      expect(failed[0]?.file).toBe(path);
+      expect(failed[0]?.detail).toMatch(/^cannot read the source file: truncated file: eof = \d+.* \(HDF5 \w+; \d+ levels\)$/);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    expect(noise.join("\n")).not.toContain("HDF5-DIAG");
   });
 });
