@@ -13,7 +13,13 @@ import {
   decoderAt,
   perFileDecoders,
 } from "../../compute/index.js";
-import { type CfTime, convertTime, parseCfTime, sameEncoding } from "../../refs/combine/index.js";
+import {
+  CF_MISSING_ATTRIBUTES,
+  type CfTime,
+  convertTime,
+  parseCfTime,
+  sameEncoding,
+} from "../../refs/combine/index.js";
 import type { JsonObject, JsonValue, ReferenceSet } from "../../refs/model/reference-set.js";
 import type { OpenSource } from "../../refs/store/chunk-bytes.js";
 import { readArray } from "../../refs/store/read-array.js";
@@ -24,16 +30,7 @@ export interface DecodedVerdict {
   detail: string;
 }
 
-const CF_ATTRIBUTES = [
-  "scale_factor",
-  "add_offset",
-  "_FillValue",
-  "missing_value",
-  "valid_min",
-  "valid_max",
-  "valid_range",
-  "_Unsigned",
-];
+const CF_ATTRIBUTES = ["scale_factor", "add_offset", ...CF_MISSING_ATTRIBUTES];
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);

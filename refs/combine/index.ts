@@ -21,4 +21,4 @@ export type {
   TimeEncoding,
   ValueType,
 } from "./options.js";
-export type { FilePacking } from "./per-file-encodings.js";
+export { CF_MISSING_ATTRIBUTES, type FilePacking } from "./per-file-encodings.js";

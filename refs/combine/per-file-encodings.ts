@@ -65,8 +65,8 @@ export interface EncodingOutcome {
   reencodedTime?: { units: string; calendar: string };
 }
 
-/** Attributes that say which raw values are missing: one value per array, so files must agree. */
-const MISSING_ATTRIBUTES = [
+/** CF attributes that say which raw values are missing: one value per array, so files must agree. */
+export const CF_MISSING_ATTRIBUTES = [
   "_FillValue",
   "missing_value",
   "valid_min",
@@ -103,7 +103,7 @@ function requireSameAttribute(ctx: EncodingContext, field: string, get: (a: Json
 
 export async function perFileEncodings(ctx: EncodingContext): Promise<EncodingOutcome> {
   const outcome: EncodingOutcome = { zattrs: { ...ctx.layout.zattrs }, extra: new Map() };
-  for (const field of MISSING_ATTRIBUTES) requireSameAttribute(ctx, field, (a) => canonical(a[field]));
+  for (const field of CF_MISSING_ATTRIBUTES) requireSameAttribute(ctx, field, (a) => canonical(a[field]));
   const time = await timeEncoding(ctx, outcome);
   if (!time) requireSameAttribute(ctx, "units", (a) => canonical(a.units));
   carryPacking(ctx, outcome);
