@@ -15,8 +15,10 @@ import { addCoordinates, addGridMapping, GRID_MAPPING } from "./coordinates.js";
 import { crsOf } from "./crs.js";
 import { gridTransform } from "./georef.js";
 import { type IfdInfo, readIfd } from "./ifd.js";
+import { checkIfd } from "./ifd-checks.js";
 import { type ArrayLayout, arrayLayout, fillFromNodata, levelDims } from "./layout.js";
 import { geotiffSource } from "./source.js";
+import { readStructure } from "./structure.js";
 
 /** `inlineThreshold` defaults to 0 here (kerchunk's tiff_to_zarr inlines nothing either). */
 export interface TiffScanOptions extends ScanOptions {
@@ -30,25 +32,33 @@ const isMask = (ifd: IfdInfo) => (ifd.subfileType & 4) !== 0;
 
 async function openTiff(url: string, source: ByteSource) {
   const { geotiff, cached, size } = await geotiffSource(source);
-  try {
-    const tiff = await GeoTIFF.fromSource(geotiff as never);
-    const count = await tiff.getImageCount();
-    const images: GeoTIFFImage[] = [];
-    const ifds: IfdInfo[] = [];
-    for (let i = 0; i < count; i++) {
-      const image = await tiff.getImage(i);
-      images.push(image);
-      ifds.push(await readIfd(image, i));
-    }
-    return { tiff, images, ifds, cached, size };
-  } catch (error) {
-    if (error instanceof FormatError) throw error;
-    const why = error instanceof Error ? error.message : String(error);
-    throw new FormatError(url, "", `not a readable TIFF (truncated or corrupt?): ${why}`, undefined, {
+  const structure = await readStructure(cached, url, size);
+  const tiff = await GeoTIFF.fromSource(geotiff as never).catch((error: unknown) => {
+    throw new FormatError(url, "header", `geotiff.js cannot read the header: ${messageOf(error)}`, 0, {
       cause: error,
     });
+  });
+  const images: GeoTIFFImage[] = [];
+  const ifds: IfdInfo[] = [];
+  for (const [i, at] of structure.ifds.entries()) {
+    let ifd: IfdInfo;
+    try {
+      const image = await tiff.getImage(i);
+      images.push(image);
+      ifd = await readIfd(image, i);
+    } catch (error) {
+      if (error instanceof FormatError) throw error;
+      throw new FormatError(url, `IFD ${i}`, `geotiff.js cannot read its tags: ${messageOf(error)}`, at, {
+        cause: error,
+      });
+    }
+    checkIfd(ifd, url);
+    ifds.push(ifd);
   }
+  return { tiff, images, ifds, cached, size };
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function zarray(layout: ArrayLayout, fill: JsonObject[string]): JsonObject {
   return {
