@@ -18,7 +18,7 @@ import { type IfdInfo, readIfd } from "./ifd.js";
 import { checkIfd } from "./ifd-checks.js";
 import { type ArrayLayout, arrayLayout, fillFromNodata, levelDims } from "./layout.js";
 import { geotiffSource } from "./source.js";
-import { readStructure } from "./structure.js";
+import { readStructure, tagName } from "./structure.js";
 
 /** `inlineThreshold` defaults to 0 here (kerchunk's tiff_to_zarr inlines nothing either). */
 export interface TiffScanOptions extends ScanOptions {
@@ -58,6 +58,23 @@ async function openTiff(url: string, source: ByteSource) {
   return { tiff, images, ifds, cached, size };
 }
 
+/** Tag values geotiff.js interprets (GeoKeys) that it cannot: a FormatError naming the IFD and tag. */
+function tagsOrFail<T>(url: string, ifd: number, tag: number, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new FormatError(
+      url,
+      `IFD ${ifd}, ${tagName(tag)}`,
+      `cannot be read: ${messageOf(error)}`,
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function zarray(layout: ArrayLayout, fill: JsonObject[string]): JsonObject {
@@ -87,7 +104,7 @@ export async function scanTiff(
   if (!first || !firstImage) throw new FormatError(url, "", "TIFF has no image IFD");
   const wantCoords = options.coordinates !== false;
   const grouped = levels.length > 1 || wantCoords || masks.length > 0;
-  const geoKeys = geoKeyAttributes(firstImage);
+  const geoKeys = tagsOrFail(url, first.index, 34735, () => geoKeyAttributes(firstImage));
   // Like tifffile, model tags count as GeoTIFF metadata only beside a GeoKey directory.
   const modelTags = Object.keys(geoKeys).length > 0 ? modelTagAttributes(firstImage) : {};
   const fileAttrs: JsonObject = {

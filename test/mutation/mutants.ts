@@ -6,7 +6,8 @@
 import { metadataRanges } from "../scanner/tiff/tiff-structure.js";
 
 export type Format = "hdf5" | "netcdf3" | "tiff";
-export type MutationKind = "truncate" | "flip" | "zero" | "self-offset" | "huge-size";
+export type MutationKind = "truncate" | "flip" | "zero" | "self-offset" | "huge-size" | "structural";
+/** The kinds made at random (structural mutants are made once per file). */
 export const MUTATION_KINDS: MutationKind[] = ["truncate", "flip", "zero", "self-offset", "huge-size"];
 
 export interface Mutant {
@@ -60,6 +61,54 @@ function zone(bytes: Uint8Array, format: Format): number[] {
     for (let i = 0; i < Math.min(bytes.length, format === "hdf5" ? 4096 : 1024); i++) positions.push(i);
   }
   return positions.length > 0 ? positions : [0];
+}
+
+/**
+ * Mutants aimed at known failure modes, beside the random ones: TIFF IFD chains that loop (to themselves, to the
+ * first IFD), SamplesPerPixel 65535, RowsPerStrip and TileWidth 0, a huge ImageWidth; NetCDF3 numrecs 0x7FFFFFFF.
+ */
+export function structuralMutants(bytes: Uint8Array, format: Format): Mutant[] {
+  const out: Mutant[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const edit = (name: string, fn: (v: DataView) => void) => {
+    const copy = bytes.slice();
+    fn(new DataView(copy.buffer));
+    out.push({ name: `structural@${name}`, kind: "structural", bytes: copy });
+  };
+  if (format === "netcdf3") {
+    if (bytes[3] === 5) edit("numrecs", (v) => v.setBigUint64(4, 0x7fffffffn));
+    else edit("numrecs", (v) => v.setUint32(4, 0x7fffffff));
+    return out;
+  }
+  if (format !== "tiff") return out;
+  const le = bytes[0] === 0x49;
+  if (view.getUint16(2, le) !== 42) return out; // classic TIFF only
+  const ifds: number[] = [];
+  for (let at = view.getUint32(4, le); at !== 0 && at + 2 <= bytes.length && ifds.length < 64; ) {
+    if (ifds.includes(at)) break;
+    ifds.push(at);
+    at = view.getUint32(at + 2 + 12 * view.getUint16(at, le), le);
+  }
+  const last = ifds[ifds.length - 1];
+  const first = ifds[0];
+  if (last === undefined || first === undefined) return out;
+  const nextOf = (ifd: number) => ifd + 2 + 12 * view.getUint16(ifd, le);
+  edit("loop-self", (v) => v.setUint32(nextOf(last), last, le));
+  edit("loop-first", (v) => v.setUint32(nextOf(last), first, le));
+  const setTag = (tag: number, value: number) => {
+    for (let i = 0; i < view.getUint16(first, le); i++) {
+      const e = first + 2 + 12 * i;
+      if (view.getUint16(e, le) !== tag) continue;
+      const short = view.getUint16(e + 2, le) === 3;
+      edit(`tag${tag}=${value}`, (v) => (short ? v.setUint16(e + 8, value, le) : v.setUint32(e + 8, value, le)));
+    }
+  };
+  setTag(277, 65535);
+  setTag(278, 0);
+  setTag(322, 0);
+  setTag(256, 65535);
+  setTag(257, 0);
+  return out;
 }
 
 /** `count` mutants of `bytes`, spread over the kinds in turn. */

@@ -1,7 +1,7 @@
 /** One mutation run: seeds, `perSeed` mutants of each written beside them, every mutant run under the bounds. */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { mutants } from "./mutants.js";
+import { mutants, structuralMutants } from "./mutants.js";
 import type { Job } from "./protocol.js";
 import { type Bounds, DEFAULT_BOUNDS, type JobResult, runJobs } from "./runner.js";
 import { makeSeeds } from "./seeds.js";
@@ -18,7 +18,11 @@ export async function mutationRun(
     const original = new Uint8Array(readFileSync(seed.path));
     const folder = join(dir, `m-${s}`);
     mkdirSync(folder, { recursive: true });
-    for (const m of mutants(original, seed.format, perSeed, (options.seed ?? 1) * 7919 + s)) {
+    const made = [
+      ...structuralMutants(original, seed.format),
+      ...mutants(original, seed.format, perSeed, (options.seed ?? 1) * 7919 + s),
+    ];
+    for (const m of made) {
       const path = join(folder, `${seed.name}.${m.name.replace(/[@:]/g, "_")}`);
       writeFileSync(path, m.bytes);
       jobs.push({ id: id++, format: seed.format, path, original: seed.path });
