@@ -18,7 +18,7 @@ import { type IfdInfo, readIfd } from "./ifd.js";
 import { checkIfd } from "./ifd-checks.js";
 import { type ArrayLayout, arrayLayout, fillFromNodata, levelDims } from "./layout.js";
 import { geotiffSource } from "./source.js";
-import { readStructure, tagName } from "./structure.js";
+import { overlapChecker, readStructure, tagName } from "./structure.js";
 
 /** `inlineThreshold` defaults to 0 here (kerchunk's tiff_to_zarr inlines nothing either). */
 export interface TiffScanOptions extends ScanOptions {
@@ -55,7 +55,7 @@ async function openTiff(url: string, source: ByteSource) {
     checkIfd(ifd, url);
     ifds.push(ifd);
   }
-  return { tiff, images, ifds, cached, size };
+  return { tiff, images, ifds, cached, size, structure };
 }
 
 /** Tag values geotiff.js interprets (GeoKeys) that it cannot: a FormatError naming the IFD and tag. */
@@ -95,7 +95,7 @@ export async function scanTiff(
   url: string,
   options: TiffScanOptions = {},
 ): Promise<ScanResult> {
-  const { tiff, images, ifds, cached, size } = await openTiff(url, source);
+  const { tiff, images, ifds, cached, size, structure } = await openTiff(url, source);
   const issues: ScanIssue[] = [];
   const levels = ifds.filter((i) => !isMask(i));
   const masks = options.masks === false ? [] : ifds.filter(isMask);
@@ -124,7 +124,8 @@ export async function scanTiff(
   const transform = gridTransform(modelTags, geoKeys);
   const refs: ReferenceSet = { metadata: new Map(), arrays: new Map() };
   // Tiles are data, not metadata: inline only when asked, so a default remote scan reads headers only.
-  const ctx = { cached, size, inline: options.inlineThreshold ?? 0, issues };
+  const overlaps = overlapChecker(structure.metadata);
+  const ctx = { cached, size, inline: options.inlineThreshold ?? 0, issues, overlaps };
   const littleEndian = tiff.littleEndian;
 
   const addArray = async (path: string, ifd: IfdInfo, level: number, attrs: JsonObject, mask: boolean) => {

@@ -37,6 +37,15 @@ export interface TiffStructure {
   bigTiff: boolean;
   /** File offsets of the main chain's IFDs, in order. */
   ifds: number[];
+  /** Every byte range holding structure (header, IFDs, out-of-line tag values), sorted: no block may overlap one. */
+  metadata: MetadataRange[];
+}
+
+export interface MetadataRange {
+  offset: number;
+  length: number;
+  /** "header", "IFD 0", "IFD 0, tag 324 (TileOffsets)" */
+  what: string;
 }
 
 const TAG_NAMES: Record<number, string> = {
@@ -97,6 +106,7 @@ export async function readStructure(
   const first = big ? Number(hv.getBigUint64(8, le)) : hv.getUint32(4, le);
   const seen = new Map<number, string>();
   const ifds: number[] = [];
+  const metadata: MetadataRange[] = [{ offset: 0, length: big ? 16 : 8, what: "header" }];
 
   /** Read one IFD at `at`; returns the next IFD's offset and its SubIFD offsets. */
   const readIfd = async (at: number, name: string): Promise<{ next: number; subs: number[] }> => {
@@ -119,6 +129,7 @@ export async function readStructure(
         `IFD of ${count} entries (${end - at} bytes) runs past the end of the file (${size} bytes)`,
         at,
       );
+    metadata.push({ offset: at, length: end - at, what: name });
     const bytes = await source.fetch(at + countSize, end - at - countSize, options);
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const subs: number[] = [];
@@ -142,6 +153,7 @@ export async function readStructure(
             `${n} values of type ${type} (${length} bytes) at byte ${valueAt} run past the end of the file (${size} bytes)`,
             entryAt,
           );
+        metadata.push({ offset: valueAt, length, what: where });
       }
       if (tag === SUB_IFDS && n > 0) {
         if (n > MAX_IFDS) fail(where, `${n} SubIFDs, expected at most ${MAX_IFDS}`, entryAt);
@@ -177,5 +189,33 @@ export async function readStructure(
     await walkSubIfds(subs, name, 1);
     at = next;
   }
-  return { littleEndian: le, bigTiff: big, ifds };
+  metadata.sort((a, b) => a.offset - b.offset);
+  return { littleEndian: le, bigTiff: big, ifds, metadata };
+}
+
+/** A test of whether [offset, offset + length) overlaps any of `ranges` (sorted by offset), naming the first. */
+export function overlapChecker(
+  ranges: MetadataRange[],
+): (offset: number, length: number) => MetadataRange | undefined {
+  const maxEnd: number[] = [];
+  let end = 0;
+  for (const r of ranges) {
+    end = Math.max(end, r.offset + r.length);
+    maxEnd.push(end);
+  }
+  return (offset, length) => {
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((ranges[mid] as MetadataRange).offset < offset + length) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0 || (maxEnd[lo - 1] as number) <= offset) return undefined;
+    for (let i = lo - 1; i >= 0; i--) {
+      const r = ranges[i] as MetadataRange;
+      if (r.offset + r.length > offset) return r;
+    }
+    return undefined;
+  };
 }

@@ -100,7 +100,9 @@ export function structuralMutants(bytes: Uint8Array, format: Format): Mutant[] {
       const e = first + 2 + 12 * i;
       if (view.getUint16(e, le) !== tag) continue;
       const short = view.getUint16(e + 2, le) === 3;
-      edit(`tag${tag}=${value}`, (v) => (short ? v.setUint16(e + 8, value, le) : v.setUint32(e + 8, value, le)));
+      edit(`tag${tag}=${value}`, (v) =>
+        short ? v.setUint16(e + 8, value, le) : v.setUint32(e + 8, value, le),
+      );
     }
   };
   setTag(277, 65535);

@@ -7,6 +7,7 @@
 
 import { readFileSync } from "node:fs";
 import { fromFile, type GeoTIFFImage } from "geotiff";
+import * as h5wasmModule from "h5wasm/node";
 import h5wasm, { type Dataset } from "h5wasm/node";
 import { NetCDFReader } from "netcdfjs";
 import type { Format } from "./mutants.js";
@@ -27,8 +28,17 @@ export async function openOracle(format: Format, path: string): Promise<Oracle> 
   return tiffOracle(path);
 }
 
+/** h5wasm returns zeros where HDF5 fails a read (a bad filter checksum...) unless its errors are made to throw. */
+let throwing = false;
+
 async function hdf5Oracle(path: string): Promise<Oracle> {
   await h5wasm.ready;
+  if (!throwing) {
+    const module = (h5wasmModule as unknown as { Module?: { activate_throwing_error_handler(): void } })
+      .Module;
+    module?.activate_throwing_error_handler();
+    throwing = module !== undefined;
+  }
   let file: InstanceType<typeof h5wasm.File> | undefined;
   try {
     file = new h5wasm.File(path, "r");

@@ -137,4 +137,20 @@ describe("TIFF scanner on hostile files", () => {
     expect(cut.object).toBe("IFD 0");
     expect(cut.detail).toContain("runs past the end of the file");
   });
+
+  it("a strip offset pointing into the header or an IFD, and offset 0 with bytes: refused, not read as data", async () => {
+    const { bytes } = writeTiff({ images: [{ ...strips, rowsPerStrip: 20 }] });
+    const ifd = ifdOffsets(bytes)[0] as number;
+    const error = await failure(patchTag(bytes, ifd, 273, 4));
+    expect(error.object).toBe("IFD 0, tag 273 (StripOffsets)");
+    expect(error.detail).toBe(
+      "block 0 (640 bytes at 4) overlaps header (8 bytes at 0): corrupt offset or byte count",
+    );
+    const inIfd = await failure(patchTag(bytes, ifd, 273, ifd - 600));
+    expect(inIfd.detail).toMatch(/^block 0 \(640 bytes at \d+\) overlaps IFD 0 /);
+    const zero = await failure(patchTag(bytes, ifd, 273, 0));
+    expect(zero.detail).toBe(
+      "block 0 of 640 bytes (tag 279 (StripByteCounts)) at offset 0, expected a sparse block (byte count 0) or an offset past the header",
+    );
+  });
 });
