@@ -2,13 +2,20 @@ import { FormatError } from "../errors.js";
 import type { HdfFile } from "./file.js";
 
 /** Called for each leaf entry of a version 1 B-tree: the key (at `keyAt` in `view`) before the child. */
-export type BTreeV1Visitor = (view: DataView, keyAt: number, child: number) => void;
+export type BTreeV1Visitor = (view: DataView, keyAt: number, child: number, node: NodeExtent) => void;
+
+/** Where a node lies in the file (its children must lie elsewhere). */
+export interface NodeExtent {
+  offset: number;
+  size: number;
+}
 
 const MAX_DEPTH = 64;
 /** Entries a node is first read for (2K with HDF5's default K = 32); larger nodes take a second read. */
 const GUESSED_ENTRIES = 64;
 
 interface Node {
+  extent: NodeExtent;
   level: number;
   used: number;
   view: DataView;
@@ -31,6 +38,7 @@ export async function walkBTreeV1(
 ): Promise<void> {
   const seen = new Set<number>();
   let level = [root];
+  let expectedLevel = -1;
   for (let depth = 0; level.length > 0; depth++) {
     if (depth > MAX_DEPTH)
       throw new FormatError(file.url, object, "v1 B-tree deeper than 64 levels", file.fileOffset(root));
@@ -40,13 +48,22 @@ export async function walkBTreeV1(
     level = [];
     const entry = keySize + file.offsetSize;
     for (const node of nodes) {
+      if (expectedLevel < 0) expectedLevel = node.level;
+      if (node.level !== expectedLevel)
+        throw new FormatError(
+          file.url,
+          object,
+          `v1 B-tree node: level ${node.level}, expected ${expectedLevel} (its parent's level minus one)`,
+          node.extent.offset,
+        );
       for (let i = 0; i < node.used; i++) {
         const keyAt = node.first + i * entry;
         const child = readAddress(node.view, keyAt + keySize, file.offsetSize);
-        if (node.level === 0) visit(node.view, keyAt, child);
+        if (node.level === 0) visit(node.view, keyAt, child, node.extent);
         else level.push(child);
       }
     }
+    expectedLevel--;
   }
 }
 
@@ -97,5 +114,11 @@ async function readNode(
     );
   }
   const view = new DataView(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength);
-  return { level, used, view, first: headSize };
+  return {
+    extent: { offset: file.fileOffset(address), size: sizeFor(used) },
+    level,
+    used,
+    view,
+    first: headSize,
+  };
 }

@@ -22,6 +22,8 @@ export async function walkBTreeV2(
   h.skip(2);
   const root = h.address();
   const rootRecords = h.u16();
+  h.length(); // total records
+  file.verifyChecksum(h, 0, h.pos, "v2 B-tree header", object);
   if (depth > 32)
     throw new FormatError(file.url, object, `v2 B-tree depth ${depth}`, file.fileOffset(address));
   const info = nodeInfo(nodeSize, recordSize, depth, file.offsetSize);
@@ -77,6 +79,7 @@ async function readNode(
   const size = 6 + count * recordSize + (depth > 0 ? (count + 1) * pointerSize : 0) + 4;
   const c = await file.cursor(address, size, "v2 B-tree node", object);
   file.expectSignature(c, depth > 0 ? "BTIN" : "BTLF", object);
+  file.verifyChecksum(c, 0, size - 4, depth > 0 ? "v2 B-tree internal node" : "v2 B-tree leaf node", object);
   c.skip(2);
   const records: Cursor[] = [];
   for (let i = 0; i < count; i++) records.push(c.sub(c.take(recordSize)));

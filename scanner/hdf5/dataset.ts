@@ -62,7 +62,8 @@ export async function readDataset(
   const filters = pipeline
     ? await parse(pipeline, "filter pipeline", () => parseFilterPipeline(cursor(pipeline)))
     : [];
-  const layout = await parse(layoutMessage, "layout", () => parseLayout(cursor(layoutMessage)));
+  const storageBytes = space.shape.reduce((a, b) => a * b, 1) * type.size;
+  const layout = await parse(layoutMessage, "layout", () => parseLayout(cursor(layoutMessage), storageBytes));
   return {
     type,
     space,

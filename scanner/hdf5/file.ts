@@ -1,5 +1,6 @@
 import { FormatError } from "../errors.js";
 import type { BlockReader } from "./block-reader.js";
+import { lookup3 } from "./checksum.js";
 import { Cursor, UNDEFINED_ADDRESS } from "./cursor.js";
 
 /** What every structure parser needs: bounded reads at HDF5 addresses, sizes of offsets and lengths. */
@@ -54,6 +55,38 @@ export class HdfFile {
         object,
         `expected signature "${expected}", found ${JSON.stringify(found)}`,
         at,
+      );
+    }
+  }
+
+  /**
+   * Verify the metadata checksum of a structure: lookup3 of the cursor's bytes [start, end) against the 4 bytes
+   * stored at `end`. A mismatch is a FormatError naming the structure and its offset, as the HDF5 library's
+   * "incorrect metadata checksum" refusal.
+   */
+  verifyChecksum(c: Cursor, start: number, end: number, what: string, object = ""): void {
+    if (end + 4 > c.bytes.length)
+      throw new FormatError(
+        this.url,
+        object,
+        `${what}: checksum lies past the structure's end`,
+        c.base + start,
+      );
+    const b = c.bytes;
+    const stored =
+      ((b[end] as number) |
+        ((b[end + 1] as number) << 8) |
+        ((b[end + 2] as number) << 16) |
+        ((b[end + 3] as number) << 24)) >>>
+      0;
+    const computed = lookup3(b.subarray(start, end));
+    if (stored !== computed) {
+      const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
+      throw new FormatError(
+        this.url,
+        object,
+        `${what}: incorrect metadata checksum (stored ${hex(stored)}, computed ${hex(computed)} over ${end - start} bytes): corrupt metadata`,
+        c.base + start,
       );
     }
   }

@@ -63,6 +63,7 @@ export class FractalHeap {
     const root = c.address();
     const rows = c.u16();
     if (this.hasFilters) throw new UnsupportedFeatureError(file.url, object, "filtered fractal heap");
+    file.verifyChecksum(c, 0, c.pos, "fractal heap header", object);
     this.offsetBytes = Math.ceil(maxHeapBits / 8);
     this.lengthBytes = bytesForValue(Math.min(maxDirect, maxManaged));
     const geometry = { width, startSize, maxDirect, maxHeapBits };
@@ -92,6 +93,7 @@ export class FractalHeap {
     const size = 4 + 1 + file.offsetSize + this.offsetBytes + entries * file.offsetSize + 4;
     const c = await file.cursor(address, size, "fractal heap indirect block", object);
     file.expectSignature(c, "FHIB", object);
+    file.verifyChecksum(c, 0, size - 4, "fractal heap indirect block", object);
     c.u8();
     c.address();
     c.count(this.offsetBytes);

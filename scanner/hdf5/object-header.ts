@@ -67,7 +67,8 @@ export async function readObjectHeader(
       if (flags & 0x10) first.skip(4);
       const size = first.count(1 << (flags & 3));
       const start = first.pos;
-      const block = await file.cursor(address, start + size, "object header", object);
+      const block = await file.cursor(address, start + size + 4, "object header", object);
+      file.verifyChecksum(block, 0, start + size, "object header (version 2)", object);
       block.pos = start;
       readV2Messages(block, start + size, flags, messages, continuations, file);
     }
@@ -82,6 +83,7 @@ export async function readObjectHeader(
       if (version === 1) readV1Messages(block, length, messages, continuations, file);
       else {
         file.expectSignature(block, "OCHK", object);
+        file.verifyChecksum(block, 0, length - 4, "object header continuation block", object);
         readV2Messages(block, length - 4, v2flags, messages, continuations, file);
       }
     }

@@ -61,6 +61,7 @@ function parse(file: HdfFile, c: Cursor, at: number): Superblock {
     const extension = cc.address();
     cc.address(); // end of file
     const root = cc.address();
+    file.verifyChecksum(cc, 0, cc.pos, `superblock version ${version}`);
     file.baseAddress = base === -1 ? at : base;
     return { version, signatureOffset: at, rootObjectHeader: root, extensionAddress: extension };
   }

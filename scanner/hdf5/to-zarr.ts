@@ -9,13 +9,14 @@ import type { ScanIssue } from "../types.js";
 import { TruncatedFileError } from "../within-file.js";
 import { type ZarrView, zarrView } from "./array-type.js";
 import { listChunks } from "./chunk-index/index.js";
-import { type ChunkIndexContext, gridOf, MAX_CHUNKS } from "./chunk-index/types.js";
+import { type ChunkIndexContext, gridOf } from "./chunk-index/types.js";
 import type { DatasetInfo } from "./dataset.js";
 import { describeType, numpyDtype } from "./dtype.js";
 import { embedObjects, isPlainCompound } from "./embed.js";
 import type { HdfFile } from "./file.js";
 import { encodeFill, encodeStringFill, kerchunkFill } from "./fill-value.js";
 import { filtersToCodecs } from "./filters.js";
+import { checkLayoutGeometry } from "./layout-geometry.js";
 import { reencodeMaskedChunk } from "./masked-chunks.js";
 import type { RawAttribute } from "./messages/attribute.js";
 import type { Datatype } from "./messages/datatype.js";
@@ -40,7 +41,7 @@ export interface DatasetInput {
 export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Promise<void> {
   const { info, path, file } = input;
   const object = `/${path}`;
-  checkShape(input);
+  checkLayoutGeometry(info, file.url, object, file.fileSize);
   const t = info.type;
   const zattrs = { ...input.zattrs, _ARRAY_DIMENSIONS: input.dims };
   const at = { offset: info.offsets.layout };
@@ -209,36 +210,4 @@ export function zarray(
 /** Plain numbers: what a variable-length sequence may hold to be embedded as JSON lists. */
 function isNumeric(t: Datatype): boolean {
   return t.kind === "int" || t.kind === "float" || (t.kind === "enum" && t.base.kind === "int");
-}
-
-/** Reject shapes and chunk grids that cannot be real (a corrupt dimension size would exhaust memory). */
-function checkShape(input: DatasetInput): void {
-  const { info, file, path } = input;
-  const layout = info.layout;
-  const chunks = layout.kind === "chunked" ? layout.chunk : info.space.shape.map(() => 1);
-  if (layout.kind === "chunked" && (chunks.length !== info.space.shape.length || chunks.some((c) => c < 1))) {
-    throw new FormatError(
-      file.url,
-      `/${path}`,
-      `chunk shape ${chunks.join("x")} does not fit dataspace of rank ${info.space.shape.length}`,
-      info.offsets.layout,
-    );
-  }
-  const grid = layout.kind === "chunked" ? gridOf(info.space.shape, chunks).reduce((a, b) => a * b, 1) : 1;
-  const elements = info.space.shape.reduce((a, b) => a * b, 1);
-  const bytes = elements * info.type.size;
-  const storedBytes =
-    layout.kind === "compact"
-      ? layout.data.length
-      : layout.kind === "contiguous" && layout.address >= 0
-        ? file.fileSize
-        : Number.POSITIVE_INFINITY;
-  if (!Number.isSafeInteger(elements) || grid > MAX_CHUNKS || bytes > storedBytes || elements > 2 ** 40) {
-    throw new FormatError(
-      file.url,
-      `/${path}`,
-      `dataspace ${info.space.shape.join("x")} is implausible (corrupt metadata?)`,
-      info.offsets.space,
-    );
-  }
 }

@@ -53,9 +53,28 @@ function rowsPerChunk(n: number, limit: number): number {
   return 1;
 }
 
-export function variableLayouts(header: NcHeader, fileSize: number, maxChunkBytes: number): VariableLayout[] {
+/**
+ * Every variable's layout. `check` sees them with empty range lists first, so sizes can be checked against the
+ * file before ranges (one per record) are built.
+ */
+export function variableLayouts(
+  header: NcHeader,
+  fileSize: number,
+  maxChunkBytes: number,
+  check?: (layouts: VariableLayout[], stride: number) => void,
+): VariableLayout[] {
   const numrecs = recordCount(header, fileSize);
   const stride = recordStride(header);
+  if (check) {
+    const shapes = header.variables.map((variable) => {
+      const isRecord = isRecordVar(header, variable);
+      const shape = variable.dimIds.map((id, i) =>
+        i === 0 && isRecord ? numrecs : (header.dimensions[id]?.length ?? 0),
+      );
+      return { variable, dimensions: [], shape, chunks: [], isRecord, ranges: [] };
+    });
+    check(shapes, stride);
+  }
   return header.variables.map((variable) => {
     const isRecord = isRecordVar(header, variable);
     const dimensions = variable.dimIds.map((id) => header.dimensions[id]?.name ?? "");

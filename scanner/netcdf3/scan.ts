@@ -14,6 +14,7 @@ import { attributeValue, FILL_ATTRIBUTES, type FillValue, fillValue } from "./at
 import type { NcAttribute } from "./header.js";
 import { type VariableLayout, variableLayouts } from "./layout.js";
 import { readHeader } from "./read-header.js";
+import { checkSizes } from "./sizes.js";
 
 export interface NetCDF3ScanOptions extends ScanOptions {
   /**
@@ -91,7 +92,9 @@ export async function scanNetCDF3(
   refs.metadata.set(".zgroup", { zarr_format: 2 });
   refs.metadata.set(".zattrs", attributesJson(header.attributes, new Set()));
   const useDefault = options.defaultFillValues ?? true;
-  for (const layout of variableLayouts(header, fileSize, options.maxChunkBytes ?? 0)) {
+  const check = (layouts: VariableLayout[], stride: number) =>
+    checkSizes(url, header, layouts, fileSize, stride);
+  for (const layout of variableLayouts(header, fileSize, options.maxChunkBytes ?? 0, check)) {
     const name = layout.variable.name;
     const key = `${name}/.zarray`;
     refs.metadata.set(key, zarray(key, layout, fillValue(layout.variable, useDefault)));

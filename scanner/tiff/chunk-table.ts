@@ -9,6 +9,7 @@ import type { ScanIssue } from "../types.js";
 import type { IfdInfo } from "./ifd.js";
 import type { ArrayLayout } from "./layout.js";
 import { paddedStrip } from "./short-strip.js";
+import { type MetadataRange, tagName } from "./structure.js";
 
 /** Is block i the last strip of its plane, with fewer rows than RowsPerStrip? */
 function isShortStrip(ifd: IfdInfo, i: number): boolean {
@@ -21,7 +22,13 @@ export async function chunkTable(
   path: string,
   ifd: IfdInfo,
   layout: ArrayLayout,
-  ctx: { cached: ByteSource; size: number; inline: number; issues: ScanIssue[] },
+  ctx: {
+    cached: ByteSource;
+    size: number;
+    inline: number;
+    issues: ScanIssue[];
+    overlaps: (offset: number, length: number) => MetadataRange | undefined;
+  },
 ): Promise<ChunkTable> {
   const grid = layout.shape.map((n, i) => Math.ceil(n / (layout.chunks[i] ?? 1)));
   const table = new ChunkTable(grid);
@@ -36,7 +43,16 @@ export async function chunkTable(
   for (let i = 0; i < table.count; i++) {
     const offset = ifd.offsets[i] ?? 0;
     let length = ifd.byteCounts[i] ?? 0;
-    if (offset === 0 || length === 0) continue; // sparse: never written, reads as fill_value
+    if (length === 0) continue; // sparse: never written, reads as fill_value
+    const [offsetsTag, countsTag] = ifd.tiled ? [324, 325] : [273, 279];
+    if (offset === 0) {
+      // GDAL marks a sparse block with offset 0 and byte count 0; offset 0 with bytes is the header
+      throw new FormatError(
+        url,
+        `IFD ${ifd.index}, ${tagName(offsetsTag)}`,
+        `block ${i} of ${length} bytes (${tagName(countsTag)}) at offset 0, expected a sparse block (byte count 0) or an offset past the header`,
+      );
+    }
     if (offset + length > ctx.size) {
       throw new FormatError(
         url,
@@ -45,6 +61,14 @@ export async function chunkTable(
         offset,
       );
     }
+    const clash = ctx.overlaps(offset, length);
+    if (clash)
+      throw new FormatError(
+        url,
+        `IFD ${ifd.index}, ${tagName(offsetsTag)}`,
+        `block ${i} (${length} bytes at ${offset}) overlaps ${clash.what} (${clash.length} bytes at ${clash.offset}): corrupt offset or byte count`,
+        offset,
+      );
     if (!ifd.tiled && isShortStrip(ifd, i)) {
       const { compressor, filters } = layout.codecs;
       // Uncompressed: read a full chunk when the file goes on (the bytes past the strip lie outside the array).

@@ -11,6 +11,8 @@ export interface IfdInfo {
   /** Tile size, or for strips: width x RowsPerStrip. */
   blockWidth: number;
   blockHeight: number;
+  /** RowsPerStrip as stored (strips; the image height when absent). */
+  rowsPerStrip: number;
   tiled: boolean;
   samples: number;
   bitsPerSample: number[];
@@ -64,6 +66,7 @@ export async function readIfd(image: GeoTIFFImage, index: number): Promise<IfdIn
     tiled,
     blockWidth: tiled ? Number(await load(fd, "TileWidth")) : width,
     blockHeight: tiled ? Number(await load(fd, "TileLength")) : Math.min(rowsPerStrip, height),
+    rowsPerStrip,
     samples,
     bitsPerSample,
     sampleFormat: numbers(await load(fd, "SampleFormat"), [1]),

@@ -15,8 +15,10 @@ import { addCoordinates, addGridMapping, GRID_MAPPING } from "./coordinates.js";
 import { crsOf } from "./crs.js";
 import { gridTransform } from "./georef.js";
 import { type IfdInfo, readIfd } from "./ifd.js";
+import { checkIfd } from "./ifd-checks.js";
 import { type ArrayLayout, arrayLayout, fillFromNodata, levelDims } from "./layout.js";
 import { geotiffSource } from "./source.js";
+import { overlapChecker, readStructure, tagName } from "./structure.js";
 
 /** `inlineThreshold` defaults to 0 here (kerchunk's tiff_to_zarr inlines nothing either). */
 export interface TiffScanOptions extends ScanOptions {
@@ -30,25 +32,50 @@ const isMask = (ifd: IfdInfo) => (ifd.subfileType & 4) !== 0;
 
 async function openTiff(url: string, source: ByteSource) {
   const { geotiff, cached, size } = await geotiffSource(source);
-  try {
-    const tiff = await GeoTIFF.fromSource(geotiff as never);
-    const count = await tiff.getImageCount();
-    const images: GeoTIFFImage[] = [];
-    const ifds: IfdInfo[] = [];
-    for (let i = 0; i < count; i++) {
-      const image = await tiff.getImage(i);
-      images.push(image);
-      ifds.push(await readIfd(image, i));
-    }
-    return { tiff, images, ifds, cached, size };
-  } catch (error) {
-    if (error instanceof FormatError) throw error;
-    const why = error instanceof Error ? error.message : String(error);
-    throw new FormatError(url, "", `not a readable TIFF (truncated or corrupt?): ${why}`, undefined, {
+  const structure = await readStructure(cached, url, size);
+  const tiff = await GeoTIFF.fromSource(geotiff as never).catch((error: unknown) => {
+    throw new FormatError(url, "header", `geotiff.js cannot read the header: ${messageOf(error)}`, 0, {
       cause: error,
     });
+  });
+  const images: GeoTIFFImage[] = [];
+  const ifds: IfdInfo[] = [];
+  for (const [i, at] of structure.ifds.entries()) {
+    let ifd: IfdInfo;
+    try {
+      const image = await tiff.getImage(i);
+      images.push(image);
+      ifd = await readIfd(image, i);
+    } catch (error) {
+      if (error instanceof FormatError) throw error;
+      throw new FormatError(url, `IFD ${i}`, `geotiff.js cannot read its tags: ${messageOf(error)}`, at, {
+        cause: error,
+      });
+    }
+    checkIfd(ifd, url);
+    ifds.push(ifd);
+  }
+  return { tiff, images, ifds, cached, size, structure };
+}
+
+/** Tag values geotiff.js interprets (GeoKeys) that it cannot: a FormatError naming the IFD and tag. */
+function tagsOrFail<T>(url: string, ifd: number, tag: number, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new FormatError(
+      url,
+      `IFD ${ifd}, ${tagName(tag)}`,
+      `cannot be read: ${messageOf(error)}`,
+      undefined,
+      {
+        cause: error,
+      },
+    );
   }
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function zarray(layout: ArrayLayout, fill: JsonObject[string]): JsonObject {
   return {
@@ -68,7 +95,7 @@ export async function scanTiff(
   url: string,
   options: TiffScanOptions = {},
 ): Promise<ScanResult> {
-  const { tiff, images, ifds, cached, size } = await openTiff(url, source);
+  const { tiff, images, ifds, cached, size, structure } = await openTiff(url, source);
   const issues: ScanIssue[] = [];
   const levels = ifds.filter((i) => !isMask(i));
   const masks = options.masks === false ? [] : ifds.filter(isMask);
@@ -77,7 +104,7 @@ export async function scanTiff(
   if (!first || !firstImage) throw new FormatError(url, "", "TIFF has no image IFD");
   const wantCoords = options.coordinates !== false;
   const grouped = levels.length > 1 || wantCoords || masks.length > 0;
-  const geoKeys = geoKeyAttributes(firstImage);
+  const geoKeys = tagsOrFail(url, first.index, 34735, () => geoKeyAttributes(firstImage));
   // Like tifffile, model tags count as GeoTIFF metadata only beside a GeoKey directory.
   const modelTags = Object.keys(geoKeys).length > 0 ? modelTagAttributes(firstImage) : {};
   const fileAttrs: JsonObject = {
@@ -97,7 +124,8 @@ export async function scanTiff(
   const transform = gridTransform(modelTags, geoKeys);
   const refs: ReferenceSet = { metadata: new Map(), arrays: new Map() };
   // Tiles are data, not metadata: inline only when asked, so a default remote scan reads headers only.
-  const ctx = { cached, size, inline: options.inlineThreshold ?? 0, issues };
+  const overlaps = overlapChecker(structure.metadata);
+  const ctx = { cached, size, inline: options.inlineThreshold ?? 0, issues, overlaps };
   const littleEndian = tiff.littleEndian;
 
   const addArray = async (path: string, ifd: IfdInfo, level: number, attrs: JsonObject, mask: boolean) => {

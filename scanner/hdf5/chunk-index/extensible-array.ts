@@ -45,6 +45,7 @@ export async function extensibleArrayChunks(ctx: ChunkIndexContext, sink: ChunkS
   const maxIndexSet = h.length();
   h.length();
   const indexBlock = h.address();
+  file.verifyChecksum(h, 0, h.pos, "extensible array header", object);
   if (!validEntrySize(ctx, elementSize)) {
     throw new FormatError(
       file.url,
@@ -91,6 +92,7 @@ async function readIndexBlock(ctx: ChunkIndexContext, p: Params, address: number
     6 + file.offsetSize + p.idxBlkElmts * p.elementSize + (ndblkAddrs + nsblkAddrs) * file.offsetSize + 4;
   const c = await file.cursor(address, size, "extensible array index block", object);
   file.expectSignature(c, "EAIB", object);
+  file.verifyChecksum(c, 0, size - 4, "extensible array index block", object);
   c.skip(2 + file.offsetSize);
   readEntries(c, ctx, p.elementSize, p.idxBlkElmts, walk.next, walk.emit);
   walk.next += p.idxBlkElmts;
@@ -130,6 +132,7 @@ async function readSuperBlock(
   const size = 6 + file.offsetSize + p.arrOffSize + info.ndblks * (bitmapSize + file.offsetSize) + 4;
   const c = await file.cursor(address, size, "extensible array super block", object);
   file.expectSignature(c, "EASB", object);
+  file.verifyChecksum(c, 0, size - 4, "extensible array secondary block", object);
   c.skip(2 + file.offsetSize + p.arrOffSize);
   const bitmaps: Uint8Array[] = [];
   for (let i = 0; i < info.ndblks; i++) bitmaps.push(c.take(bitmapSize));
@@ -162,14 +165,19 @@ async function readDataBlock(
   file.expectSignature(c, "EADB", object);
   c.skip(2 + file.offsetSize + p.arrOffSize);
   if (!paged) {
+    file.verifyChecksum(c, 0, prefix + count * p.elementSize, "extensible array data block", object);
     readEntries(c, ctx, p.elementSize, count, walk.next, walk.emit);
     walk.next += count;
     return;
   }
+  file.verifyChecksum(c, 0, prefix, "extensible array data block", object);
   c.skip(4);
   for (let pg = 0; pg < pages; pg++) {
-    if (!bitmap || bitSet(bitmap, pg)) readEntries(c, ctx, p.elementSize, p.pageElmts, walk.next, walk.emit);
-    else c.skip(p.pageElmts * p.elementSize);
+    if (!bitmap || bitSet(bitmap, pg)) {
+      const end = c.pos + p.pageElmts * p.elementSize;
+      file.verifyChecksum(c, c.pos, end, `extensible array data block page ${pg}`, object);
+      readEntries(c, ctx, p.elementSize, p.pageElmts, walk.next, walk.emit);
+    } else c.skip(p.pageElmts * p.elementSize);
     walk.next += p.pageElmts;
     c.skip(4);
   }

@@ -18,6 +18,7 @@ export async function fixedArrayChunks(ctx: ChunkIndexContext, sink: ChunkSink):
   const pageBits = h.u8();
   const count = h.length();
   const dataBlock = h.address();
+  file.verifyChecksum(h, 0, h.pos, "fixed array header", object);
   if (!validEntrySize(ctx, size)) {
     throw new FormatError(
       file.url,
@@ -44,14 +45,18 @@ export async function fixedArrayChunks(ctx: ChunkIndexContext, sink: ChunkSink):
     if (flat >= 0) sink(flat, address, chunkSize, mask);
   };
   if (!paged) {
+    file.verifyChecksum(c, 0, prefix + count * size, "fixed array data block", object);
     readEntries(c, ctx, size, count, 0, emit);
     return;
   }
-  c.skip(4); // checksum of the prefix
+  file.verifyChecksum(c, 0, prefix, "fixed array data block", object);
+  c.skip(4);
   for (let p = 0; p < pages; p++) {
     const n = Math.min(pageSize, count - p * pageSize);
-    if (bitSet(bitmap, p)) readEntries(c, ctx, size, n, p * pageSize, emit);
-    else c.skip(n * size);
+    if (bitSet(bitmap, p)) {
+      file.verifyChecksum(c, c.pos, c.pos + n * size, `fixed array data block page ${p}`, object);
+      readEntries(c, ctx, size, n, p * pageSize, emit);
+    } else c.skip(n * size);
     c.skip(4);
   }
 }

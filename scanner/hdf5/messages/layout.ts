@@ -29,9 +29,21 @@ export type Layout =
     }
   | { kind: "virtual" };
 
-export function parseLayout(c: Cursor): Layout {
+/** Most dimensions a layout message may list: HDF5's 32 dataspace dimensions plus the element size. */
+const MAX_LAYOUT_DIMS = 33;
+
+/** Layout message problem: what the message says and what was expected (the caller names file and offset). */
+export class LayoutError extends RangeError {}
+
+/**
+ * Parse a data layout message. `storageBytes` is the dataset's size in bytes (elements x datatype size): versions
+ * 1 and 2 store no size for contiguous data (the library derives it so, since 32-bit dimensions could overflow).
+ */
+export function parseLayout(c: Cursor, storageBytes: number): Layout {
   const version = c.u8();
-  if (version <= 2) return parseOld(c);
+  if (version === 1 || version === 2) return parseOld(c, version, storageBytes);
+  if (version !== 3 && version !== 4 && version !== 5)
+    throw new LayoutError(`layout message version ${version}, expected 1 to 5`);
   const cls = c.u8();
   if (cls === 0) {
     const size = c.u16();
@@ -40,9 +52,10 @@ export function parseLayout(c: Cursor): Layout {
   }
   if (cls === 1) return { kind: "contiguous", address: c.address(), size: c.length() };
   if (cls === 3) return { kind: "virtual" };
-  if (cls !== 2) throw new RangeError(`unknown layout class ${cls}`);
+  if (cls !== 2)
+    throw new LayoutError(`layout message version ${version}: layout class ${cls}, expected 0 to 3`);
   if (version === 3) {
-    const rank = c.u8();
+    const rank = checkedRank(c.u8(), version);
     const address = c.address();
     const dims: number[] = [];
     for (let i = 0; i < rank; i++) dims.push(c.u32());
@@ -58,8 +71,10 @@ export function parseLayout(c: Cursor): Layout {
     };
   }
   const flags = c.u8();
-  const rank = c.u8();
+  const rank = checkedRank(c.u8(), version);
   const dimBytes = c.u8();
+  if (dimBytes < 1 || dimBytes > 8)
+    throw new LayoutError(`layout message: dimension size of ${dimBytes} bytes, expected 1 to 8`);
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(c.count(dimBytes));
   const indexType = c.u8();
@@ -92,7 +107,9 @@ export function parseLayout(c: Cursor): Layout {
       break;
     }
     default:
-      throw new RangeError(`unknown chunk index type ${indexType}`);
+      throw new LayoutError(
+        `layout message version ${version}: chunk index type ${indexType}, expected 1 to 5`,
+      );
   }
   const address = c.address();
   // Version 4 stores the element size as the last "dimension" too.
@@ -106,21 +123,43 @@ export function parseLayout(c: Cursor): Layout {
   };
 }
 
-/** Layout message versions 1 and 2. */
-function parseOld(c: Cursor): Layout {
+function checkedRank(rank: number, version: number): number {
+  if (rank < 2 || rank > MAX_LAYOUT_DIMS)
+    throw new LayoutError(
+      `layout message version ${version}: ${rank} dimensions, expected 2 to ${MAX_LAYOUT_DIMS} (the last is the element size)`,
+    );
+  return rank;
+}
+
+/**
+ * Layout message versions 1 and 2 (HDF5 1.4-1.6 era files, e.g. HDF-EOS5): version, dimensionality, class,
+ * five reserved bytes, the address (absent for compact data), then `dimensionality` 32-bit sizes of which the
+ * last is the element size (there is no separate element-size field), then for compact data a 32-bit size and
+ * the data. Contiguous data has no size field: it is the dataset's size.
+ */
+function parseOld(c: Cursor, version: number, storageBytes: number): Layout {
   const rank = c.u8();
+  if (rank < 1 || rank > MAX_LAYOUT_DIMS)
+    throw new LayoutError(
+      `layout message version ${version}: dimensionality ${rank}, expected 1 to ${MAX_LAYOUT_DIMS}`,
+    );
   const cls = c.u8();
+  if (cls > 2)
+    throw new LayoutError(`layout message version ${version}: layout class ${cls}, expected 0 to 2`);
   c.skip(5);
   const address = cls !== 0 ? c.address() : -1;
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(c.u32());
   if (cls === 2) {
-    const elementSize = c.u32();
+    if (rank < 2)
+      throw new LayoutError(
+        `layout message version ${version}: chunked layout with ${rank} dimension, expected at least 2 (the last is the element size)`,
+      );
     return {
       kind: "chunked",
       address,
       chunk: dims.slice(0, -1),
-      elementSize,
+      elementSize: dims[rank - 1] as number,
       index: { type: "btree-v1" },
       singleIndexWithFilter: false,
     };
@@ -130,6 +169,5 @@ function parseOld(c: Cursor): Layout {
     const dataOffset = c.fileOffset;
     return { kind: "compact", data: c.take(size), dataOffset };
   }
-  const size = dims.reduce((a, b) => a * b, 1);
-  return { kind: "contiguous", address, size };
+  return { kind: "contiguous", address, size: storageBytes };
 }

@@ -274,7 +274,9 @@ describe("TIFF scanner on generated files: values equal the data written and geo
       new TextEncoder().encode("this is not a tiff file at all"),
     );
     await expect(scanTiff(junk, "mem://junk.tif")).rejects.toThrow(FormatError);
-    await expect(scanTiff(junk, "mem://junk.tif")).rejects.toThrow(/mem:\/\/junk\.tif.*not a readable TIFF/);
+    await expect(scanTiff(junk, "mem://junk.tif")).rejects.toThrow(
+      /mem:\/\/junk\.tif \(object header, byte offset 0\): byte order "th", expected "II" or "MM"/,
+    );
     const { bytes, blocks } = writeTiff({
       images: [{ width: 64, height: 64, tile: [16, 16], data: ramp(4096, 8, 1) }],
     });
