@@ -32,15 +32,21 @@ export function itemCollectionText(
   });
   const links: StacLink[] = [{ rel: "root", href: `${base}/`, type: "application/json" }];
   links.push({ rel: "self", href: c.req.url, type: "application/geo+json" });
-  if (page.next) links.push(nextLink(c.req.url, page.next, postBody));
+  if (page.next) links.push(pageLink("next", c.req.url, page.next, postBody));
+  if (page.prev) links.push(pageLink("prev", c.req.url, page.prev, postBody));
   const matched = page.numberMatched === undefined ? "" : `,"numberMatched":${page.numberMatched}`;
   return `{"type":"FeatureCollection","features":[${features.join(",")}],"links":${JSON.stringify(links)},"numberReturned":${features.length}${matched}}`;
 }
 
-function nextLink(self: string, token: string, postBody?: Record<string, unknown>): StacLink {
+function pageLink(
+  rel: "next" | "prev",
+  self: string,
+  token: string,
+  postBody?: Record<string, unknown>,
+): StacLink {
   if (postBody) {
     return {
-      rel: "next",
+      rel,
       href: self,
       type: "application/geo+json",
       method: "POST",
@@ -50,7 +56,7 @@ function nextLink(self: string, token: string, postBody?: Record<string, unknown
   }
   const url = new URL(self);
   url.searchParams.set("token", token);
-  return { rel: "next", href: url.toString(), type: "application/geo+json", method: "GET" };
+  return { rel, href: url.toString(), type: "application/geo+json", method: "GET" };
 }
 
 /** The stored item text with the API's links in place of its own; only stored links other than [] are parsed. */
