@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { compressMiddleware } from "./compress.js";
 import type { ApiOptions } from "./context.js";
 import { corsMiddleware } from "./cors.js";
 import { apiError, errorResponse } from "./http-errors.js";
@@ -21,6 +22,12 @@ export function createApp(options: ApiOptions): Hono {
   });
   // first: preflights are answered here, and every answer (errors too) carries the CORS headers
   app.use("*", corsMiddleware(Boolean(options.token)));
+  app.use("*", compressMiddleware());
+  // no id, collection or filter holds NUL (PostgreSQL cannot store it): a clear 400 instead of a driver error
+  app.use("*", async (c, next) => {
+    if (/%00/i.test(c.req.url)) throw apiError(400, "the request URL contains a NUL character (%00)");
+    await next();
+  });
   // only methods with a body: reading c.req.raw.body on a GET would build a full Request for nothing
   app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)));
   coreRoutes(app, options);

@@ -7,6 +7,12 @@ export interface ApiOptions {
   token?: string;
   title?: string;
   description?: string;
+  /**
+   * Local STAC schema folder (like ../shared/stac-schemas): transactions validate against it as well as the
+   * structural checks every write runs. Without it only the structural checks run (schemas are never fetched
+   * from the network on a request).
+   */
+  schemasDir?: string;
   /** Largest accepted request body in bytes (default 4 MiB). */
   bodyLimit?: number;
 }

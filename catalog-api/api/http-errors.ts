@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isError } from "../../refs/errors.js";
-import { CatalogInputError, CatalogStoreError } from "../errors.js";
+import { CatalogInputError, CatalogStoreError, StacValidationError } from "../errors.js";
 
 const CODES: Record<number, string> = {
   400: "BadRequest",
@@ -30,6 +30,9 @@ export function errorResponse(err: unknown, c: Context): Response {
     status = err.status;
     description = err.message || CODES[status] || "error";
   } else if (isError(err, CatalogInputError)) {
+    status = 400;
+    description = err.message;
+  } else if (isError(err, StacValidationError)) {
     status = 400;
     description = err.message;
   } else if (isError(err, CatalogStoreError)) {

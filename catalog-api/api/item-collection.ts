@@ -5,7 +5,7 @@ import type { FoundItem, SearchPage } from "../search/run-search.js";
 import type { StacItem, StacLink } from "../stac/types.js";
 import { baseUrl } from "./context.js";
 import { cutMember } from "./json-member.js";
-import { itemLinksOf } from "./links.js";
+import { itemLinksOf, reportBadRow } from "./links.js";
 
 /**
  * A page of results as GeoJSON FeatureCollection text with its paging links: for GET the same URL with the new
@@ -19,21 +19,34 @@ export function itemCollectionText(
   postBody?: Record<string, unknown>,
 ): string {
   const base = baseUrl(c);
-  const features = page.items.map((found) => {
-    const text = featureText(base, found);
-    return req.fields ? JSON.stringify(applyFields(JSON.parse(text) as StacItem, req.fields)) : text;
+  const features = page.items.flatMap((found) => {
+    let text: string;
+    try {
+      text = featureText(base, found);
+    } catch (e) {
+      // a row that is not an item's JSON (written around the API) is left out and reported, not a 500
+      reportBadRow(`item "${found.id}" of collection "${found.collection}"`, String(e));
+      return [];
+    }
+    return [req.fields ? JSON.stringify(applyFields(JSON.parse(text) as StacItem, req.fields)) : text];
   });
   const links: StacLink[] = [{ rel: "root", href: `${base}/`, type: "application/json" }];
   links.push({ rel: "self", href: c.req.url, type: "application/geo+json" });
-  if (page.next) links.push(nextLink(c.req.url, page.next, postBody));
+  if (page.next) links.push(pageLink("next", c.req.url, page.next, postBody));
+  if (page.prev) links.push(pageLink("prev", c.req.url, page.prev, postBody));
   const matched = page.numberMatched === undefined ? "" : `,"numberMatched":${page.numberMatched}`;
   return `{"type":"FeatureCollection","features":[${features.join(",")}],"links":${JSON.stringify(links)},"numberReturned":${features.length}${matched}}`;
 }
 
-function nextLink(self: string, token: string, postBody?: Record<string, unknown>): StacLink {
+function pageLink(
+  rel: "next" | "prev",
+  self: string,
+  token: string,
+  postBody?: Record<string, unknown>,
+): StacLink {
   if (postBody) {
     return {
-      rel: "next",
+      rel,
       href: self,
       type: "application/geo+json",
       method: "POST",
@@ -43,13 +56,13 @@ function nextLink(self: string, token: string, postBody?: Record<string, unknown
   }
   const url = new URL(self);
   url.searchParams.set("token", token);
-  return { rel: "next", href: url.toString(), type: "application/geo+json", method: "GET" };
+  return { rel, href: url.toString(), type: "application/geo+json", method: "GET" };
 }
 
 /** The stored item text with the API's links in place of its own; only stored links other than [] are parsed. */
 export function featureText(base: string, found: FoundItem): string {
   const { rest, value } = cutMember(found.text, "links");
-  const stored = value === undefined || value === "[]" ? undefined : (JSON.parse(value) as StacLink[]);
+  const stored = value === undefined || value === "[]" ? undefined : (JSON.parse(value) as unknown);
   const links = JSON.stringify(itemLinksOf(base, found.collection, found.id, stored));
   const open = rest.trimEnd().slice(0, -1).trimEnd();
   return `${open}${open.endsWith("{") ? "" : ","}"links":${links}}`;

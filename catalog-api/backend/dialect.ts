@@ -17,4 +17,10 @@ export interface Dialect {
   bigint(value: bigint): unknown;
   /** A boolean literal, comparable with jsonProperty(..., "boolean"). */
   boolean(value: boolean): Fragment;
+  /**
+   * A long filter condition in a form the planner takes as one opaque test: PostgreSQL's planner spends time
+   * superlinear in the number of AND/OR terms it estimates and matches to indexes (thousands of terms kept a backend
+   * busy for minutes, deaf to cancellation); SQLite needs nothing.
+   */
+  opaque(condition: Fragment): Fragment;
 }

@@ -1,7 +1,8 @@
 import { CatalogInputError } from "../errors.js";
-import { type Bbox, checkGeometry, geometryBbox } from "../geometry/geojson.js";
+import { type Bbox, type Geometry, geometryBbox } from "../geometry/geojson.js";
 import { type CellRange, cellRange, parseCell } from "../h3/cell-ranges.js";
 import { itemInterval } from "../search/datetime.js";
+import { checkItemStructure } from "../stac/check-structure.js";
 import type { StacItem } from "../stac/types.js";
 
 /** What a backend stores for one item: indexed columns next to the item's JSON. */
@@ -18,28 +19,28 @@ export interface ItemRow {
   h3: CellRange[];
 }
 
-/** Check the parts of an item the store indexes, and derive its row. */
-export function itemRow(item: StacItem, collection: string): ItemRow {
-  const where = `item ${String(item?.id)}`;
-  if (item?.type !== "Feature") throw new CatalogInputError('type must be "Feature"', where);
-  if (typeof item.id !== "string" || item.id.length === 0)
-    throw new CatalogInputError("needs a string id", "item");
+/** Check an item (structure, as every write must: see stac/check-structure.ts), and derive its row. */
+export function itemRow(given: StacItem, collection: string): ItemRow {
+  const item = checkItemStructure(given);
+  const where = `item "${item.id}"`;
   if (item.collection !== undefined && item.collection !== collection) {
     throw new CatalogInputError(`belongs to collection "${item.collection}", not "${collection}"`, where);
   }
-  if (typeof item.properties !== "object" || item.properties === null) {
-    throw new CatalogInputError("needs a properties object", where);
-  }
   const time = itemInterval(item.properties, item.id);
-  if (time.start > time.end) throw new CatalogInputError("ends before it starts", where);
-  const geometry = item.geometry === null ? null : checkGeometry(item.geometry, `${where} geometry`);
+  const geometry = item.geometry as Geometry | null;
   const cells = item.properties["h3:cells"];
   if (cells !== undefined && (!Array.isArray(cells) || !cells.every((c) => typeof c === "string"))) {
-    throw new CatalogInputError("properties.h3:cells must be a list of cell strings", where);
+    throw new CatalogInputError("must be a list of cell strings", `${where} properties.h3:cells`);
   }
   const bbox = geometry ? geometryBbox(geometry) : null;
-  // STAC wants a bbox next to every geometry: derive it when the item came without one
-  const stored = bbox && !item.bbox ? { ...item, collection, bbox } : { ...item, collection };
+  // STAC wants a bbox next to every geometry, and links and assets on every item: fill them in when absent
+  const stored = {
+    ...item,
+    collection,
+    ...(bbox && !item.bbox ? { bbox } : {}),
+    links: item.links ?? [],
+    assets: item.assets ?? {},
+  };
   return {
     collection,
     id: item.id,
@@ -49,6 +50,8 @@ export function itemRow(item: StacItem, collection: string): ItemRow {
     geometry: geometry ? JSON.stringify(geometry) : null,
     properties: JSON.stringify(item.properties),
     content: JSON.stringify(stored),
-    h3: ((cells as string[] | undefined) ?? []).map((c) => cellRange(parseCell(c, `${where} h3:cells`))),
+    h3: ((cells as string[] | undefined) ?? []).map((c) =>
+      cellRange(parseCell(c, `${where} properties.h3:cells`)),
+    ),
   };
 }

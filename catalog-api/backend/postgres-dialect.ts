@@ -1,6 +1,6 @@
 import type { Geometry } from "../geometry/geojson.js";
 import type { Dialect, ValueType } from "./dialect.js";
-import { type Fragment, sql } from "./sql.js";
+import { concat, type Fragment, sql } from "./sql.js";
 
 const JSON_TYPES: Record<ValueType, { test: string; cast: string }> = {
   string: { test: "'string'", cast: "" },
@@ -30,6 +30,8 @@ export const postgresDialect: Dialect = {
   },
   bigint: (v) => v.toString(),
   boolean: (v) => sql(v ? "TRUE" : "FALSE"),
+  // NULL (unknown) goes to ELSE FALSE: rows are kept exactly when the condition is true, as in WHERE
+  opaque: (f) => concat("(CASE WHEN ", f, " THEN TRUE ELSE FALSE END)"),
 };
 
 /** Turn the shared `?` placeholders into PostgreSQL's `$1, $2, ...` (our SQL text never holds a literal `?`). */

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { CatalogStoreError } from "../errors.js";
+import { checkCollectionStructure } from "../stac/check-structure.js";
 import type { StacCollection, StacItem } from "../stac/types.js";
 import { type ItemRow, itemRow } from "./item-row.js";
 import { numberPlaceholders, postgresDialect } from "./postgres-dialect.js";
@@ -106,7 +107,8 @@ export class PostgresStore implements CatalogStore {
     }
   }
 
-  async putCollection(c: StacCollection): Promise<void> {
+  async putCollection(given: StacCollection): Promise<void> {
+    const c = checkCollectionStructure(given);
     await this.pool.query(
       "INSERT INTO collections (id, content) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET content = excluded.content",
       [c.id, JSON.stringify(c)],

@@ -10,13 +10,27 @@ export function sql(text: string, ...params: unknown[]): Fragment {
 
 /** Join fragments with a separator (the separator is trusted SQL text, never user input). */
 export function join(parts: Fragment[], separator: string): Fragment {
-  return { text: parts.map((p) => p.text).join(separator), params: parts.flatMap((p) => p.params) };
+  const params: unknown[] = [];
+  // a loop, not push(...spread): a fragment may carry thousands of values
+  for (const p of parts) for (const v of p.params) params.push(v);
+  return { text: parts.map((p) => p.text).join(separator), params };
 }
 
-/** Build `a OP b OP c` in parentheses; an empty list gives the neutral element. */
+/** Above this many terms a chain is split in halves, each parenthesised. */
+const FLAT_TERMS = 4;
+
+/**
+ * Build `a OP b OP c` in parentheses; an empty list gives the neutral element. Long chains become a balanced tree
+ * of parenthesised halves: SQLite parses `a OR b OR ...` into a tree as deep as the chain and refuses one deeper
+ * than 1000 ("Expression tree is too large"); halves keep it log2(n) deep.
+ */
 export function all(parts: Fragment[], op: "AND" | "OR"): Fragment {
   if (parts.length === 0) return sql(op === "AND" ? "1=1" : "1=0");
   if (parts.length === 1) return parts[0]!;
+  if (parts.length > FLAT_TERMS) {
+    const mid = parts.length >> 1;
+    return all([all(parts.slice(0, mid), op), all(parts.slice(mid), op)], op);
+  }
   const j = join(parts, ` ${op} `);
   return { text: `(${j.text})`, params: j.params };
 }
@@ -29,7 +43,7 @@ export function concat(...parts: (Fragment | string)[]): Fragment {
     if (typeof p === "string") text.push(p);
     else {
       text.push(p.text);
-      params.push(...p.params);
+      for (const v of p.params) params.push(v);
     }
   }
   return { text: text.join(""), params };

@@ -41,4 +41,5 @@ export const sqliteDialect: Dialect = {
   },
   bigint: (v) => v,
   boolean: (v) => sql(v ? "1" : "0"),
+  opaque: (f) => f,
 };

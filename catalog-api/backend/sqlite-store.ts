@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { CatalogStoreError } from "../errors.js";
 import { checkGeometry } from "../geometry/geojson.js";
 import { intersects } from "../geometry/intersects.js";
+import { checkCollectionStructure } from "../stac/check-structure.js";
 import type { StacCollection, StacItem } from "../stac/types.js";
 import { type ItemRow, itemRow } from "./item-row.js";
 import type { Fragment } from "./sql.js";
@@ -71,7 +72,8 @@ export class SqliteStore implements CatalogStore {
     return s;
   }
 
-  async putCollection(c: StacCollection): Promise<void> {
+  async putCollection(given: StacCollection): Promise<void> {
+    const c = checkCollectionStructure(given);
     this.stmt(
       "INSERT INTO collections (id, content) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET content = excluded.content",
     ).run(c.id, JSON.stringify(c));

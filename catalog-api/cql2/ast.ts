@@ -48,3 +48,9 @@ export type Scalar =
 
 /** The function name our H3 filter goes by in both encodings: h3_intersects(property, 'cell'[, 'cell'...]). */
 export const H3_FUNCTION = "h3_intersects";
+
+/**
+ * Most literal values one filter may hold (IN lists included), checked while parsing, before anything recurses or
+ * spreads over them; thousands of values are abuse, not a query.
+ */
+export const MAX_FILTER_VALUES = 5000;

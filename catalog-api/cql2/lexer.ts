@@ -9,6 +9,9 @@ export type Token =
   | { type: "end"; at: number };
 
 const PUNCT = ["<>", "<=", ">=", "=", "<", ">", "(", ")", ",", "[", "]"];
+// sticky: matched at lastIndex without copying the rest of the text (a filter may be a megabyte long)
+const NUMBER = /[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
+const IDENT = /[A-Za-z_][A-Za-z0-9_:.-]*/y;
 
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
@@ -43,12 +46,14 @@ export function tokenize(text: string): Token[] {
       /[0-9]/.test(c) ||
       ((c === "-" || c === "+" || c === ".") && /[0-9.]/.test(text[i + 1] ?? ""))
     ) {
-      const m = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(i));
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text);
       if (!m) fail("bad number");
       out.push({ type: "number", value: Number(m![0]), at: i });
       i += m![0].length;
     } else if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_:.-]*/.exec(text.slice(i))!;
+      IDENT.lastIndex = i;
+      const m = IDENT.exec(text)!;
       out.push({ type: "ident", value: m[0], quoted: false, at: i });
       i += m[0].length;
     } else {

@@ -1,7 +1,16 @@
 import { CatalogInputError } from "../errors.js";
 import type { Geometry, Position } from "../geometry/geojson.js";
 import { bboxPolygon, checkBbox, checkGeometry } from "../geometry/geojson.js";
-import { type CompareOp, type Expr, H3_FUNCTION, type Scalar, TEMPORAL_OPS, type TemporalOp } from "./ast.js";
+import {
+  type CompareOp,
+  type Expr,
+  H3_FUNCTION,
+  MAX_FILTER_VALUES,
+  type Scalar,
+  TEMPORAL_OPS,
+  type TemporalOp,
+} from "./ast.js";
+import { checkText } from "./json-parser.js";
 import { type Token, tokenize } from "./lexer.js";
 import { dateMs, intervalEnd, timestampMs } from "./literals.js";
 
@@ -27,6 +36,7 @@ export function parseCql2Text(text: string): Expr {
 class TextParser {
   private i = 0;
   private depth = 0;
+  private values = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private peek(offset = 0): Token {
@@ -166,8 +176,12 @@ class TextParser {
 
   scalar(): Scalar {
     const t = this.next();
-    if (t.type === "string") return { kind: "string", value: t.value };
-    if (t.type === "number") return { kind: "number", value: t.value };
+    if (t.type === "string" || t.type === "number") {
+      if (++this.values > MAX_FILTER_VALUES)
+        this.fail(`the filter holds more than ${MAX_FILTER_VALUES} values (IN lists included)`, t);
+      if (t.type === "number") return { kind: "number", value: t.value };
+      return { kind: "string", value: checkText(t.value) };
+    }
     if (t.type !== "ident") return this.fail("expected a property or a literal", t);
     if (t.quoted) return { kind: "property", name: t.value };
     const word = t.value.toUpperCase();

@@ -20,7 +20,25 @@ interface Typed {
 export function compileFilter(expr: Expr, queryables: Queryable[], dialect: Dialect): Fragment {
   const byName = new Map(queryables.map((q) => [q.name, q]));
   const c = new Compiler(byName, dialect);
-  return c.expr(expr);
+  const condition = c.expr(expr);
+  return isLargeFilter(expr) ? dialect.opaque(condition) : condition;
+}
+
+/** A filter with so many predicates that the database gets it as one opaque test (and one reusable plan). */
+export function isLargeFilter(expr: Expr): boolean {
+  return predicates(expr) > OPAQUE_ABOVE;
+}
+
+/** Filters with more predicates than this are handed to the database as one opaque test (Dialect.opaque). */
+const OPAQUE_ABOVE = 64;
+
+function predicates(e: Expr): number {
+  if (e.kind === "and" || e.kind === "or") {
+    let n = 0;
+    for (const a of e.args) n += predicates(a);
+    return n;
+  }
+  return e.kind === "not" ? predicates(e.arg) : 1;
 }
 
 function fail(message: string): never {
@@ -36,10 +54,14 @@ class Compiler {
   expr(e: Expr): Fragment {
     switch (e.kind) {
       case "and":
-      case "or":
         return all(
           e.args.map((a) => this.expr(a)),
-          e.kind === "and" ? "AND" : "OR",
+          "AND",
+        );
+      case "or":
+        return all(
+          equalitiesAsIn(e.args).map((a) => this.expr(a)),
+          "OR",
         );
       case "not":
         return concat("NOT (", this.expr(e.arg), ")");
@@ -191,4 +213,39 @@ class Compiler {
     };
     return all(relation[op], "AND");
   }
+}
+
+/**
+ * `p = a OR p = b OR ...` as `p IN (a, b, ...)`: one indexed lookup (ids, collections) instead of a chain of
+ * comparisons evaluated row by row. Other terms are kept as they are, in their order.
+ */
+function equalitiesAsIn(args: Expr[]): Expr[] {
+  const groups = new Map<string, { value: Scalar; list: Scalar[] }>();
+  const out: (Expr | string)[] = [];
+  for (const a of args) {
+    const eq = a.kind === "compare" && a.op === "=" ? a : undefined;
+    const [prop, lit] =
+      eq?.left.kind === "property"
+        ? [eq.left, eq.right]
+        : eq?.right.kind === "property"
+          ? [eq.right, eq.left]
+          : [];
+    if (!prop || !lit || lit.kind === "property" || prop.kind !== "property") {
+      out.push(a);
+      continue;
+    }
+    const g = groups.get(prop.name);
+    if (g) g.list.push(lit);
+    else {
+      groups.set(prop.name, { value: prop, list: [lit] });
+      out.push(prop.name);
+    }
+  }
+  return out.map((x) => {
+    if (typeof x !== "string") return x;
+    const g = groups.get(x)!;
+    return g.list.length === 1
+      ? { kind: "compare", op: "=", left: g.value, right: g.list[0]! }
+      : { kind: "in", value: g.value, list: g.list };
+  });
 }

@@ -29,13 +29,16 @@ export function searchCondition(req: SearchRequest, queryables: Queryable[], d: 
   return all(parts, "AND");
 }
 
-/** Rows after the keyset position in (keys..., pk) order, each key in its own direction. */
+/**
+ * Rows after the keyset position in (keys..., pk) order, each key in its own direction; with `after.before`, the
+ * rows before it (the query then runs in the reverse order: see searchQuery).
+ */
 export function keysetCondition(keys: SortKey[], after: Keyset): Fragment {
   const ors: Fragment[] = [];
   const full = [
     ...keys.map((k, i) => ({ ...k, value: after.values[i] })),
     { expr: sql("items.pk"), direction: "asc" as const, value: after.pk },
-  ];
+  ].map((k) => (after.before ? { ...k, direction: flip(k.direction) } : k));
   for (let i = 0; i < full.length; i++) {
     const ands: Fragment[] = [];
     for (let j = 0; j < i; j++) ands.push(concat(full[j]!.expr, " = ", sql("?", full[j]!.value)));
@@ -45,9 +48,14 @@ export function keysetCondition(keys: SortKey[], after: Keyset): Fragment {
   return all(ors, "OR");
 }
 
+function flip(d: "asc" | "desc"): "asc" | "desc" {
+  return d === "asc" ? "desc" : "asc";
+}
+
 /**
  * SELECT pk, collection, id, item (its JSON text), k0..kn FROM items WHERE ...
- * ORDER BY keys, pk LIMIT n.
+ * ORDER BY keys, pk LIMIT n; for a page before the keyset position, in the reverse order (the caller reverses the
+ * rows back).
  */
 export function searchQuery(
   where: Fragment,
@@ -66,7 +74,8 @@ export function searchQuery(
       )
     : sql("");
   const cond = after ? all([where, keysetCondition(keys, after)], "AND") : where;
-  const order = [...keys.map((k, i) => `k${i} ${k.direction.toUpperCase()}`), "items.pk ASC"].join(", ");
+  const dir = (d: "asc" | "desc") => (after?.before ? flip(d) : d).toUpperCase();
+  const order = [...keys.map((k, i) => `k${i} ${dir(k.direction)}`), `items.pk ${dir("asc")}`].join(", ");
   return concat(
     "SELECT items.pk AS pk, items.collection AS collection, items.id AS id, ",
     `${d.itemText} AS item`,
@@ -75,5 +84,14 @@ export function searchQuery(
     cond,
     ` ORDER BY ${order}`,
     sql(" LIMIT ?", limit),
+  );
+}
+
+/** How many rows match, counting at most `cap` (+1 to tell "more than cap"): numberMatched at bounded cost. */
+export function countQuery(where: Fragment, cap: number): Fragment {
+  return concat(
+    "SELECT count(*) AS n FROM (SELECT 1 FROM items WHERE ",
+    where,
+    sql(" LIMIT ?) AS matched", cap + 1),
   );
 }

@@ -46,6 +46,7 @@ export function searchFromQuery(q: Record<string, string | undefined>): SearchRe
   checkFilterCrs(q["filter-crs"]);
   if (q.sortby !== undefined) req.sortby = parseSortText(q.sortby);
   if (q.fields !== undefined) req.fields = parseFieldsText(q.fields);
+  if (req.fields && req.fields.include.length + req.fields.exclude.length === 0) delete req.fields;
   if (q.token !== undefined) req.token = q.token;
   return finish(req);
 }
@@ -77,7 +78,9 @@ export function searchFromBody(body: unknown): SearchRequest {
   }
   checkFilterCrs(b["filter-crs"]);
   if (b.sortby !== undefined) req.sortby = parseSortBody(b.sortby);
-  if (b.fields !== undefined) req.fields = parseFieldsBody(b.fields);
+  // null, {} and empty lists all mean "no fields": the whole item (STAC API fields extension)
+  if (b.fields !== undefined && b.fields !== null) req.fields = parseFieldsBody(b.fields);
+  if (req.fields && req.fields.include.length + req.fields.exclude.length === 0) delete req.fields;
   if (b.token !== undefined) {
     if (typeof b.token !== "string") throw new CatalogInputError("must be a string", "token");
     req.token = b.token;
@@ -113,6 +116,8 @@ function stringList(v: unknown, key: string): string[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v) || !v.every((s) => typeof s === "string"))
     throw new CatalogInputError("must be a list of strings", key);
+  if (v.some((s) => s.includes("\u0000")))
+    throw new CatalogInputError("has an entry with a NUL character", key);
   if (v.length > MAX_LIST) throw new CatalogInputError(`has more than ${MAX_LIST} entries`, key);
   return v as string[];
 }
@@ -172,6 +177,7 @@ function stripPrefix(field: string): string {
 
 function parseFieldsText(text: string): FieldsSpec {
   const spec: FieldsSpec = { include: [], exclude: [] };
+  if (text.trim() === "") return spec;
   for (const f of splitList(text, "fields")) {
     if (f.startsWith("-")) spec.exclude.push(f.slice(1));
     else spec.include.push(f.replace(/^\+/, ""));
@@ -184,7 +190,7 @@ function parseFieldsBody(v: unknown): FieldsSpec {
   if (typeof o !== "object" || o === null)
     throw new CatalogInputError("must be {include, exclude}", "fields");
   return {
-    include: stringList(o.include, "fields.include") ?? [],
-    exclude: stringList(o.exclude, "fields.exclude") ?? [],
+    include: stringList(o.include ?? undefined, "fields.include") ?? [],
+    exclude: stringList(o.exclude ?? undefined, "fields.exclude") ?? [],
   };
 }

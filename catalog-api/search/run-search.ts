@@ -1,13 +1,16 @@
+import type { Fragment } from "../backend/sql.js";
 import type { CatalogStore } from "../backend/store.js";
+import { isLargeFilter } from "../cql2/to-sql.js";
 import { CatalogInputError } from "../errors.js";
-import { searchCondition, searchQuery } from "./build-query.js";
+import { countQuery, searchCondition, searchQuery } from "./build-query.js";
 import { checkFields } from "./fields.js";
 import { collectionQueryables, mergeQueryables, type Queryable } from "./queryables.js";
 import type { SearchRequest } from "./request.js";
 import { sortKeys, sortSignature } from "./sort.js";
-import { decodeToken, encodeToken } from "./token.js";
+import { decodeToken, encodeToken, type Keyset } from "./token.js";
 
-const MAX_BOUND_VALUES = 5000;
+/** SQLite binds at most 32,766 values per statement; the filter's own cap (MAX_FILTER_VALUES) comes first. */
+const MAX_BOUND_VALUES = 30_000;
 
 /** A found item as the store holds it: its JSON text, not parsed. */
 export interface FoundItem {
@@ -20,6 +23,8 @@ export interface SearchPage {
   items: FoundItem[];
   /** Token of the next page, absent on the last one. */
   next?: string;
+  /** Token of the page before, absent on the first one. */
+  prev?: string;
   numberMatched?: number;
 }
 
@@ -53,20 +58,21 @@ export async function runSearch(store: CatalogStore, req: SearchRequest): Promis
   const signature = sortSignature(req.sortby);
   const after = req.token === undefined ? undefined : decodeToken(req.token, signature, keys.length);
   const where = searchCondition(req, queryables, store.dialect);
-  // SQLite binds at most 32,766 values; a search needing thousands is abuse, not a query
   if (where.params.length > MAX_BOUND_VALUES) {
     throw new CatalogInputError(
       `needs ${where.params.length} values, more than the ${MAX_BOUND_VALUES} allowed`,
       "search",
     );
   }
-  // an H3 or ids condition narrows through its index whatever the values: the plan can be reused
-  const reusePlan = Boolean(req.h3 || req.ids);
+  // an H3 or ids condition narrows through its index whatever the values: the plan can be reused; so can the one
+  // of a large filter, which the database sees as one opaque test (planning it with its values took seconds)
+  const reusePlan = Boolean(req.h3 || req.ids || (req.filter && isLargeFilter(req.filter)));
   const rows = await store.query(searchQuery(where, keys, after, req.limit + 1, store.dialect), {
     reusePlan,
   });
-  const page = rows.slice(0, req.limit);
-  const last = page.at(-1);
+  const more = rows.length > req.limit;
+  // a page before a position came back in reverse order
+  const page = after?.before ? rows.slice(0, req.limit).reverse() : rows.slice(0, req.limit);
   const out: SearchPage = {
     items: page.map((r) => ({
       collection: r.collection as string,
@@ -74,15 +80,46 @@ export async function runSearch(store: CatalogStore, req: SearchRequest): Promis
       text: r.item as string,
     })),
   };
-  if (rows.length > req.limit && last) {
-    out.next = encodeToken({
+  const position = (row: Record<string, unknown>, before: boolean) =>
+    encodeToken({
       sort: signature,
-      values: keys.map((_, i) => last[`k${i}`] as string | number),
-      pk: Number(last.pk),
+      values: keys.map((_, i) => row[`k${i}`] as string | number),
+      pk: Number(row.pk),
+      before,
     });
-  }
-  if (isUnfiltered(req)) out.numberMatched = await countCheaply(store, req);
+  const first = page[0];
+  const last = page.at(-1);
+  // going forward there is a next page when a row more came back, and a previous one whenever a token brought us
+  // here; going back, the other way round
+  if (last && (after?.before || more)) out.next = position(last, false);
+  if (first && after && (!after.before || more)) out.prev = position(first, true);
+  out.numberMatched = await numberMatched(store, req, where, page.length, more, after, reusePlan);
   return out;
+}
+
+/** Above this many matches numberMatched is left out: counting them would cost more than the page. */
+export const COUNT_CAP = 10_000;
+
+/**
+ * numberMatched: from an index when the search names at most one collection and nothing else; the page itself
+ * when the first page is the only one; otherwise a count of the matching rows that stops at COUNT_CAP (first pages
+ * only: later pages of the same search match the same rows, and clients read it from the first).
+ */
+async function numberMatched(
+  store: CatalogStore,
+  req: SearchRequest,
+  where: Fragment,
+  returned: number,
+  more: boolean,
+  after: Keyset | undefined,
+  reusePlan: boolean,
+): Promise<number | undefined> {
+  if (isUnfiltered(req)) return countCheaply(store, req);
+  if (after) return undefined;
+  if (!more) return returned;
+  const [row] = await store.query(countQuery(where, COUNT_CAP), { reusePlan });
+  const n = Number(row?.n);
+  return n <= COUNT_CAP ? n : undefined;
 }
 
 /** numberMatched only where an index answers it: no filters beyond one collection. */

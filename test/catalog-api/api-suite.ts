@@ -6,10 +6,16 @@ import { createApp } from "../../catalog-api/api/app.js";
 import type { CatalogStore } from "../../catalog-api/backend/store.js";
 import type { StacItem } from "../../catalog-api/stac/types.js";
 import { validateStac } from "../../catalog-api/stac/validate.js";
+import { type RawSql, type SuiteContext, TOKEN } from "./suite-context.js";
+
+export { TOKEN };
+
 import { h3Matches, span, timeMatches } from "./brute-force.js";
 import { generatedCollection, generateItems, T0 } from "./generate-items.js";
+import { edgeTests } from "./suite-edges.js";
+import { extensionTests } from "./suite-extensions.js";
+import { writeValidationTests } from "./suite-writes.js";
 
-export const TOKEN = "s3cret-token";
 const schemasDir = process.env.REFS_STAC_SCHEMAS ?? resolve("../shared/stac-schemas");
 const haveSchemas = existsSync(join(schemasDir, "v1.0.0"));
 const N = 2500;
@@ -25,6 +31,7 @@ export function catalogApiSuite(
   name: string,
   open: () => Promise<CatalogStore>,
   close: (s: CatalogStore) => Promise<void>,
+  rawSql: RawSql,
 ) {
   describe(`STAC API on ${name}`, () => {
     let store: CatalogStore;
@@ -59,7 +66,11 @@ export function catalogApiSuite(
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await r.text();
-      return { status: r.status, body: (text ? JSON.parse(text) : {}) as Json };
+      return {
+        status: r.status,
+        body: (text ? JSON.parse(text) : {}) as Json,
+        type: r.headers.get("content-type"),
+      };
     };
     /** Follow next links (GET or POST with body) to the end, collecting ids. */
     const collect = async (first: { status: number; body: Json }) => {
@@ -77,6 +88,20 @@ export function catalogApiSuite(
     };
     const searchIds = async (q: string) => collect(await get(`/search?limit=1000&${q}`));
     const sorted = (a: string[]) => [...a].sort();
+    const ctx: SuiteContext = {
+      name,
+      items,
+      store: () => store,
+      app: () => app,
+      get,
+      post,
+      collect,
+      searchIds,
+      rawSql: (text, params) => rawSql(store, text, params),
+    };
+    writeValidationTests(ctx);
+    edgeTests(ctx);
+    extensionTests(ctx);
 
     it("landing page, conformance, OpenAPI and its HTML page", async () => {
       const { body } = await get("/");
@@ -111,7 +136,7 @@ export function catalogApiSuite(
       await store.putCollection({ ...generatedCollection("spliced"), links: [] });
       const odd = {
         ...items[1]!,
-        id: 'odd \u00e9"item/1',
+        id: 'odd \u00e9"item?1#',
         collection: "spliced",
         properties: {
           ...items[1]!.properties,

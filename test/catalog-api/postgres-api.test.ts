@@ -1,4 +1,6 @@
+import type pg from "pg";
 import { describe, it } from "vitest";
+import { numberPlaceholders } from "../../catalog-api/backend/postgres-dialect.js";
 import { PostgresStore } from "../../catalog-api/backend/postgres-store.js";
 import { catalogApiSuite } from "./api-suite.js";
 
@@ -11,6 +13,9 @@ if (url) {
     async (s) => {
       await (s as PostgresStore).dropSchema();
       await s.close();
+    },
+    async (s, text, params) => {
+      await (s as unknown as { pool: pg.Pool }).pool.query(numberPlaceholders(text), params);
     },
   );
 } else {

@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import { catalogApiSuite } from "./api-suite.js";
 
@@ -5,4 +6,7 @@ catalogApiSuite(
   "SQLite",
   async () => new SqliteStore(":memory:"),
   async (s) => s.close(),
+  async (s, text, params) => {
+    (s as unknown as { db: Database.Database }).db.prepare(text).run(...params);
+  },
 );
