@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cellsRoutes } from "../cells/routes.js";
 import type { ApiOptions } from "./context.js";
 import { corsMiddleware } from "./cors.js";
 import { apiError, errorResponse } from "./http-errors.js";
@@ -25,6 +26,7 @@ export function createApp(options: ApiOptions): Hono {
   app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)));
   coreRoutes(app, options);
   searchRoutes(app, options);
+  cellsRoutes(app, options);
   transactionRoutes(app, options);
   app.notFound(() => {
     throw apiError(404, "no such resource");
