@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cellsRoutes } from "../cells/routes.js";
+import { mapRoutes } from "../map/routes.js";
 import type { ApiOptions } from "./context.js";
 import { corsMiddleware } from "./cors.js";
 import { apiError, errorResponse } from "./http-errors.js";
@@ -27,6 +28,7 @@ export function createApp(options: ApiOptions): Hono {
   coreRoutes(app, options);
   searchRoutes(app, options);
   cellsRoutes(app, options);
+  mapRoutes(app);
   transactionRoutes(app, options);
   app.notFound(() => {
     throw apiError(404, "no such resource");
