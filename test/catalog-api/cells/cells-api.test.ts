@@ -5,6 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../../catalog-api/api/app.js";
+import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
+import { runSearch } from "../../../catalog-api/search/run-search.js";
+import type { StacItem } from "../../../catalog-api/stac/types.js";
 import { type Brute, bruteForce, PARENT_RES } from "./brute-force.js";
 import { type DemoOutput, makeDemoOutput } from "./demo-output.js";
 
@@ -341,5 +344,26 @@ describe("bad input is a 400 with a STAC error body and no SQL; injection attemp
 
   it("an unknown collection is a 404", async () => {
     expect((await app.request("/collections/nope/cells")).status).toBe(404);
+  });
+});
+
+describe("outputs in object stores", () => {
+  it("answers 501 naming httpfs when DuckDB cannot load it, and 404 for a collection without H3 Parquet", async () => {
+    const store = new SqliteStore(":memory:");
+    const collection = (await demo.store.getCollection(demo.collection))!;
+    await store.putCollection(collection);
+    const page = await runSearch(demo.store, { collections: [demo.collection], limit: 3 });
+    const items = page.items.map((f) => JSON.parse(f.text) as StacItem);
+    for (const item of items)
+      if (item.assets.data) item.assets.data.href = `s3://bucket/era5/${item.id}.parquet`;
+    await store.putItems(collection.id, items);
+    const s3App = createApp({ store });
+    const res = await s3App.request(`/collections/${collection.id}/cells?limit=1`);
+    const body = (await res.json()) as { description: string };
+    expect(res.status).toBe(501);
+    expect(body.description).toMatch(/s3:\/\/bucket\/era5\/.*httpfs/);
+    await store.putCollection({ ...collection, id: "empty" });
+    expect((await s3App.request("/collections/empty/cells")).status).toBe(404);
+    await store.close();
   });
 });

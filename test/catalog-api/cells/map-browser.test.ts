@@ -95,7 +95,6 @@ describe.skipIf(!haveBrowser)("the /map page in chromium", () => {
       if (!r.url().startsWith(server.url) && !r.url().startsWith("data:") && !r.url().startsWith("blob:"))
         offsite.push(r.url());
     });
-    const t0 = performance.now();
     await page.goto(`${server.url}/map`);
     const ready = "window.refsMap && window.refsMap.ready && window.refsMap.busy === 0";
     await page.waitForFunction(`${ready} && window.refsMap.cells > 0`, undefined, { timeout: 60_000 });
