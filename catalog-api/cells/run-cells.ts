@@ -1,7 +1,6 @@
 import type { DuckDBValue } from "@duckdb/node-api";
 import { apiError } from "../api/http-errors.js";
 import type { CatalogStore } from "../backend/store.js";
-import { runSearch } from "../search/run-search.js";
 import { bboxCells } from "./bbox-cells.js";
 import { type CellsShape, cellsQuery, cellsShape } from "./build-query.js";
 import { frag, ident } from "./duck-sql.js";
@@ -10,7 +9,6 @@ import { filePaths } from "./file-paths.js";
 import { compileCellsFilter } from "./filter-sql.js";
 import { findPartitions } from "./find-partitions.js";
 import { hexToCell } from "./h3-bits.js";
-import { type CellsLayout, itemLayout } from "./layout.js";
 import type { CellsFormat, CellsRequest } from "./request.js";
 import { type CellsKey, decodeCellsToken, encodeCellsToken } from "./token.js";
 
@@ -40,7 +38,8 @@ export async function runCells(
   format: CellsFormat,
 ): Promise<CellsPage> {
   const partitions = await findPartitions(store, collection, req);
-  const layout = partitions.layout ?? (await anyLayout(store, collection));
+  // no item matched: the collection's layout still checks the filter and the resolution
+  const layout = partitions.layout ?? (await findPartitions(store, collection, { limit: 1 })).layout;
   if (!layout) throw apiError(404, `collection "${collection}" has no H3 Parquet items to query`);
   const shape = cellsShape(req, layout);
   const after = req.token === undefined ? undefined : decodeCellsToken(req.token, shape.signature);
@@ -112,14 +111,4 @@ function toRow(r: Record<string, DuckDBValue>, shape: CellsShape, withValues: bo
       return x === null || x === undefined ? null : Number(x);
     });
   return row;
-}
-
-/** The layout of any partition item of the collection (to check a query that no item matched). */
-async function anyLayout(store: CatalogStore, collection: string): Promise<CellsLayout | undefined> {
-  const page = await runSearch(store, { collections: [collection], limit: 100 });
-  for (const found of page.items) {
-    const parsed = itemLayout(JSON.parse(found.text));
-    if (parsed) return parsed.layout;
-  }
-  return undefined;
 }
