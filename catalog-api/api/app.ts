@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cellsRoutes } from "../cells/routes.js";
+import { mapRoutes } from "../map/routes.js";
 import { compressMiddleware } from "./compress.js";
 import type { ApiOptions } from "./context.js";
 import { corsMiddleware } from "./cors.js";
@@ -32,6 +34,8 @@ export function createApp(options: ApiOptions): Hono {
   app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)));
   coreRoutes(app, options);
   searchRoutes(app, options);
+  cellsRoutes(app, options);
+  mapRoutes(app);
   transactionRoutes(app, options);
   app.notFound(() => {
     throw apiError(404, "no such resource");

@@ -1,0 +1,65 @@
+import { CatalogInputError } from "../errors.js";
+
+/** What a collection's H3 Parquet holds, as its partition items describe it (`h3:resolution`, `table:columns`). */
+export interface CellsLayout {
+  resolution: number;
+  /** `h<resolution>`, uint64. */
+  cellColumn: string;
+  time: boolean;
+  /** The per-pixel `count` column, where cells aggregate several pixels. */
+  count: boolean;
+  /** Numeric data columns (CF-decoded values). */
+  variables: string[];
+}
+
+/** One Parquet file of the collection, named by its item's `data` asset. */
+export interface PartitionFile {
+  itemId: string;
+  href: string;
+}
+
+const NUMERIC = /^(u?int(8|16|32|64)|float(16|32|64)|double|float|decimal.*)$/;
+export const PARQUET_TYPES = new Set(["application/vnd.apache.parquet", "application/x-parquet"]);
+
+interface ItemLike {
+  id: string;
+  properties: Record<string, unknown>;
+  assets?: Record<string, { href?: unknown; type?: unknown }>;
+}
+
+/** The layout of one partition item, or undefined for items that are not H3 Parquet (the reference set's). */
+export function itemLayout(item: ItemLike): { layout: CellsLayout; file: PartitionFile } | undefined {
+  const data = item.assets?.data;
+  const columns = item.properties["table:columns"];
+  const resolution = item.properties["h3:resolution"];
+  if (!data || !PARQUET_TYPES.has(String(data.type)) || !Array.isArray(columns)) return undefined;
+  if (typeof resolution !== "number" || typeof data.href !== "string") return undefined;
+  const cellColumn = `h${resolution}`;
+  const named = new Map(
+    columns.map((c: { name?: unknown; type?: unknown }) => [String(c.name), String(c.type)] as const),
+  );
+  if (named.get(cellColumn) !== "uint64") return undefined;
+  const variables = [...named]
+    .filter(([name, type]) => name !== cellColumn && name !== "count" && NUMERIC.test(type))
+    .map(([name]) => name);
+  return {
+    layout: { resolution, cellColumn, time: named.has("time"), count: named.has("count"), variables },
+    file: { itemId: item.id, href: data.href },
+  };
+}
+
+/** One layout for the files a query reads: they must agree on the resolution; variables are the union. */
+export function mergeLayouts(layouts: CellsLayout[], collection: string): CellsLayout | undefined {
+  const first = layouts[0];
+  if (!first) return undefined;
+  const variables = new Set<string>();
+  for (const l of layouts) {
+    if (l.resolution !== first.resolution || l.time !== first.time)
+      throw new CatalogInputError(
+        `its items mix H3 resolutions or time and timeless tables (${first.resolution} and ${l.resolution}); query them separately`,
+        `collection ${collection}`,
+      );
+    for (const v of l.variables) variables.add(v);
+  }
+  return { ...first, count: layouts.some((l) => l.count), variables: [...variables] };
+}
