@@ -31,7 +31,6 @@ function schemasDir(env: NodeJS.ProcessEnv): string | undefined {
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "generate an ERA5-like series and a small COG, run every phase on them and serve the STAC API",
   usage: `usage: refs demo [--workdir DIR] [--days N] [--port P] [--no-serve]
 
   --workdir DIR  where the data and the project go (default ./refs-demo)

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { fromArrayBuffer } from "geotiff";
-import h5wasm, { type Dataset } from "h5wasm/node";
+import type { Dataset } from "h5wasm/node";
 import { NetCDFReader } from "netcdfjs";
 
 export type DirectValues = { values: ArrayLike<unknown> } | { unsupported: string };
@@ -39,6 +39,8 @@ export async function openDirect(bytes: Uint8Array): Promise<DirectFile> {
 }
 
 async function openHdf5(bytes: Uint8Array): Promise<DirectFile> {
+  // imported on the first HDF5 file, so validating NetCDF3 or TIFF never loads the wasm module
+  const h5wasm = (await import("h5wasm/node")).default;
   const { FS } = await h5wasm.ready;
   const name = `/tmp-validate-${randomUUID()}.h5`;
   FS!.writeFile(name, bytes);

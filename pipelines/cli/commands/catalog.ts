@@ -11,7 +11,6 @@ import {
 
 export const catalogCommand: Command = {
   name: "catalog",
-  summary: "STAC collection and items of every output, validated, as a static catalog and in the API's store",
   usage: `usage: refs catalog <proj> [--pg postgres://...] [--stac-schemas DIR] [--workdir DIR] [--json] [-q]
 
   Writes <proj>/catalog/ (catalog.json, collection.json, items with relative links) and ingests the items into

@@ -16,7 +16,6 @@ function describe(s: PhaseStatus): string {
 
 export const statusCommand: Command = {
   name: "status",
-  summary: "show each phase of a project: done / failed / pending, with counts",
   usage: `usage: refs status <proj> [--workdir DIR] [--json]
 exit status: 0 when every phase ran is done, 1 when one failed, 3 when one partly failed`,
   valueOptions: GLOBAL_VALUE_OPTIONS,

@@ -1,4 +1,3 @@
-import { PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
 import { catalogProject } from "../../../catalog-api/stac/catalog-project.js";
@@ -59,7 +58,11 @@ export async function catalogPhase(
     // opened only now: a bad URL fails the phase (recorded) after the outputs were read, not before
     const store =
       options.store ??
-      (options.pgUrl ? await PostgresStore.open(options.pgUrl) : new SqliteStore(ws.apiDatabase));
+      (options.pgUrl
+        ? await (await import("../../../catalog-api/backend/postgres-store.js")).PostgresStore.open(
+            options.pgUrl,
+          )
+        : new SqliteStore(ws.apiDatabase));
     try {
       const done = await catalogProject(
         {
