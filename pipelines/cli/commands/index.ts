@@ -48,6 +48,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: "references of single files, as kerchunk JSON or Parquet (no project needed)",
     load: async () => (await import("./translate.js")).translateCommand,
   },
+  schemas: {
+    summary: "fetch the STAC schemas the catalog is validated against into the local cache (for offline use)",
+    load: async () => (await import("./schemas.js")).schemasCommand,
+  },
   validate: {
     summary: "compare values read through references with the source files",
     load: async () => (await import("./validate.js")).validateCommand,
