@@ -4,7 +4,7 @@
  * CF-decoded), flattened in C order.
  */
 import { randomUUID } from "node:crypto";
-import { fromArrayBuffer } from "geotiff";
+import { fromArrayBuffer, type GeoTIFF } from "geotiff";
 import type { Dataset } from "h5wasm/node";
 import { NetCDFReader } from "netcdfjs";
 
@@ -28,6 +28,8 @@ export interface DirectFile {
   /** `shape` is the variable's shape in the references (tells planar TIFF bands from interleaved ones). */
   read(variable: string, shape?: readonly number[]): Promise<DirectValues>;
   close(): void;
+  /** The TIFF as geotiff.js opened it (for checks of what the scanner derives from its tags). */
+  tiff?: GeoTIFF;
 }
 
 export async function openDirect(bytes: Uint8Array): Promise<DirectFile> {
@@ -116,6 +118,7 @@ async function openTiff(bytes: Uint8Array): Promise<DirectFile> {
   }
   return {
     format: "tiff",
+    tiff,
     async read(variable) {
       const mask = /^mask_(\d+)$/.exec(variable);
       const level = mask ? Number(mask[1]) : /^\d+$/.test(variable) ? Number(variable) : 0;
