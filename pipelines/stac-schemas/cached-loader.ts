@@ -5,20 +5,24 @@ import {
   type SchemaLoader,
   schemaFolderPath,
 } from "../../catalog-api/stac/schema-folder.js";
-import { fetchSchema } from "./fetch-schema.js";
+import { type FetchResult, fetchSchema } from "./fetch-schema.js";
 
 /**
  * Schemas from the local cache; one not there yet is fetched once and kept for every later run. Offline, what the
  * cache holds is used and the rest is reported missing with the network's reason.
  */
-export function cachedSchemaLoader(cacheDir: string, env: NodeJS.ProcessEnv = process.env): SchemaLoader {
+export function cachedSchemaLoader(
+  cacheDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  fetch: (url: string, env: NodeJS.ProcessEnv) => Promise<FetchResult> = fetchSchema,
+): SchemaLoader {
   const local = folderSchemaLoader(cacheDir);
   return async (url) => {
     const cached = await local(url);
     if ("schema" in cached) return cached;
     const path = schemaFolderPath(url);
     if (!path) return cached;
-    const fetched = await fetchSchema(url, env);
+    const fetched = await fetch(url, env);
     if ("missing" in fetched) return { missing: `not cached in ${cacheDir}, and ${fetched.missing}` };
     await keep(join(cacheDir, path), fetched.json).catch(() => {
       // a read-only cache still validates this run; the next one fetches again

@@ -3,8 +3,10 @@
  * honoured). Once the network fails (refused, unresolved, timed out), no later fetch of this process tries it:
  * a catalog run offline waits a few seconds at most, not once per schema.
  */
-import type { Agent } from "node:http";
-import { get } from "node:https";
+import { request as httpRequest } from "node:http";
+import { get, type RequestOptions } from "node:https";
+import type { Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 
 /** How long one request may take, connection to last byte. */
 export const FETCH_TIMEOUT_MS = 4000;
@@ -44,14 +46,18 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
 
 export type FetchResult = { json: object } | { missing: string };
 
-export async function fetchSchema(url: string, env: NodeJS.ProcessEnv = process.env): Promise<FetchResult> {
+export async function fetchSchema(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = FETCH_TIMEOUT_MS,
+): Promise<FetchResult> {
   let target = new URL(url);
   for (let hops = 0; ; hops++) {
     if (networkDown) return { missing: networkDown };
     if (target.protocol !== "https:")
       return { missing: `${target.href}: only https schema URLs are fetched` };
     const proxy = proxyFor(target, env);
-    const outcome = await getOnce(target, proxy);
+    const outcome = await getOnce(target, proxy, timeoutMs);
     if ("error" in outcome) {
       networkDown = `the network is unreachable (${target.host}${proxy ? ` through proxy ${proxy}` : ""}: ${outcome.error})`;
       return { missing: networkDown };
@@ -74,37 +80,80 @@ export async function fetchSchema(url: string, env: NodeJS.ProcessEnv = process.
 
 type Answer = { status: number; location: string | undefined; body: string } | { error: string };
 
-async function getOnce(target: URL, proxy: string | undefined): Promise<Answer> {
-  let agent: Agent | undefined;
-  if (proxy) {
-    const { HttpsProxyAgent } = await import("https-proxy-agent");
-    agent = new HttpsProxyAgent(proxy);
-  }
+/**
+ * One GET. Every socket it opens (to the proxy too) is its own, so the deadline can close them all: a silent
+ * proxy must neither hold the answer back nor keep the process alive.
+ */
+function getOnce(target: URL, proxy: string | undefined, timeoutMs: number): Promise<Answer> {
   return new Promise<Answer>((resolve) => {
-    const fail = () => new Error(`no answer within ${FETCH_TIMEOUT_MS / 1000} s`);
-    const request = get(target, { agent, timeout: FETCH_TIMEOUT_MS }, (response) => {
+    const opened: { destroy(): unknown }[] = [];
+    let settled = false;
+    const finish = (answer: Answer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      for (const s of opened) s.destroy();
+      resolve(answer);
+    };
+    const deadline = setTimeout(() => finish({ error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    const options: RequestOptions = proxy ? { createConnection: tunnel(target, proxy, opened) } : {};
+    const request = get(target, options, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on("data", (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_SCHEMA_BYTES) request.destroy(new Error(`more than ${MAX_SCHEMA_BYTES} bytes`));
+        if (size > MAX_SCHEMA_BYTES) finish({ error: `more than ${MAX_SCHEMA_BYTES} bytes` });
         else chunks.push(chunk);
       });
       response.on("end", () =>
-        resolve({
+        finish({
           status: response.statusCode ?? 0,
           location: response.headers.location,
           body: Buffer.concat(chunks).toString("utf8"),
         }),
       );
-      response.on("error", (e) => resolve({ error: e.message }));
+      response.on("error", (e) => finish({ error: e.message }));
     });
-    // one deadline for the whole exchange, not only for an idle socket
-    const deadline = setTimeout(() => request.destroy(fail()), FETCH_TIMEOUT_MS);
-    request.on("timeout", () => request.destroy(fail()));
+    opened.push(request);
     request.on("error", (e: NodeJS.ErrnoException) =>
-      resolve({ error: e.code ? `${e.code} ${e.message}` : e.message }),
+      finish({ error: e.code ? `${e.code} ${e.message}` : e.message }),
     );
-    request.on("close", () => clearTimeout(deadline));
   });
+}
+
+/** An HTTP CONNECT tunnel through the proxy, then TLS to the target inside it. */
+function tunnel(
+  target: URL,
+  proxy: string,
+  opened: { destroy(): unknown }[],
+): RequestOptions["createConnection"] {
+  return ((_options: unknown, oncreate: (error: Error | null, socket?: Socket) => void) => {
+    const p = new URL(proxy);
+    const authority = `${target.hostname}:${target.port || 443}`;
+    const headers: Record<string, string> = { host: authority };
+    if (p.username)
+      headers["proxy-authorization"] =
+        `Basic ${Buffer.from(`${decodeURIComponent(p.username)}:${decodeURIComponent(p.password)}`).toString("base64")}`;
+    const connect = httpRequest({
+      host: p.hostname,
+      port: p.port || 80,
+      method: "CONNECT",
+      path: authority,
+      headers,
+    });
+    opened.push(connect);
+    connect.on("connect", (response, socket) => {
+      opened.push(socket);
+      if (response.statusCode !== 200) {
+        oncreate(new Error(`the proxy answered ${response.statusCode} to CONNECT ${authority}`));
+        return;
+      }
+      const secure = tlsConnect({ socket, servername: target.hostname });
+      opened.push(secure);
+      oncreate(null, secure);
+    });
+    connect.on("error", (e) => oncreate(e));
+    connect.end();
+    return undefined;
+  }) as unknown as RequestOptions["createConnection"];
 }
