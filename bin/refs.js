@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when built, else the TypeScript sources through tsx (development checkouts).
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// The development launcher (`npm run demo`, the tests): the compiled CLI when dist/ is up to date with the
+// sources, else the TypeScript sources through tsx, so a checkout never runs stale code. The installed package's
+// `refs` is dist/pipelines/cli/bin.js itself.
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { compiledBin, distIsFresh, root } from "./dist.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const compiled = join(root, "dist", "pipelines", "cli", "bin.js");
-if (existsSync(compiled)) {
-  await import(pathToFileURL(compiled).href);
+if (distIsFresh()) {
+  await import(pathToFileURL(compiledBin).href);
 } else {
   const { register } = await import("tsx/esm/api");
   register();

@@ -80,7 +80,7 @@ export async function writeUnitFiles(
   const files: UnitFile[] = [];
   for (const dir of [...groups.keys()].sort()) {
     const picks = groups.get(dir) as ArrayLike<number>;
-    const bytes = encodeH3Parquet(columnsOf(p, timeStart, mapping, rows, picks), {
+    const bytes = await encodeH3Parquet(columnsOf(p, timeStart, mapping, rows, picks), {
       rowGroupSize: p.config.rowGroupSize,
       ...(p.columnOrigins ? { metadata: { [COLUMNS_METADATA_KEY]: JSON.stringify(p.columnOrigins) } } : {}),
     });

@@ -1,9 +1,6 @@
 /** Scan any supported file: the format is detected from its magic number, then the format's scanner runs. */
 import type { ByteSource } from "../refs/storage/types.js";
 import { detectFormat, type SourceFormat } from "./detect.js";
-import { scanHdf5 } from "./hdf5/scan.js";
-import { scanNetCDF3 } from "./netcdf3/index.js";
-import { scanTiff } from "./tiff/index.js";
 import type { Scanner, ScanOptions, ScanResult } from "./types.js";
 import { checkWithinFile } from "./within-file.js";
 
@@ -12,10 +9,11 @@ export * from "./errors.js";
 export type { OnError, ScanIssue, Scanner, ScanOptions, ScanResult } from "./types.js";
 export { TruncatedFileError } from "./within-file.js";
 
+/** Each format's scanner, imported on its first file (a NetCDF scan never loads geotiff.js, nor a TIFF scan netcdfjs). */
 export const scanners: Record<SourceFormat, Scanner> = {
-  hdf5: scanHdf5,
-  netcdf3: scanNetCDF3,
-  tiff: scanTiff,
+  hdf5: async (...a) => (await import("./hdf5/scan.js")).scanHdf5(...a),
+  netcdf3: async (...a) => (await import("./netcdf3/index.js")).scanNetCDF3(...a),
+  tiff: async (...a) => (await import("./tiff/index.js")).scanTiff(...a),
 };
 
 export interface DetectedScan extends ScanResult {

@@ -6,9 +6,10 @@ import { projectCollection } from "./collection.js";
 import type { PartitionDescription, ProjectDescription, ReferenceSetDescription } from "./inputs.js";
 import { partitionItem } from "./partition-item.js";
 import { referenceItem } from "./reference-item.js";
+import type { SchemaLoader } from "./schema-folder.js";
 import { staticCatalog, writeStaticCatalog } from "./static-catalog.js";
 import type { StacItem } from "./types.js";
-import { validateStac } from "./validate.js";
+import { type UnavailableSchema, validateStac } from "./validate.js";
 
 export interface ProjectOutputs {
   project: ProjectDescription;
@@ -21,8 +22,10 @@ export interface CatalogProjectOptions {
   outDir: string;
   /** Store to ingest into (the API's); the collection's items there are replaced. */
   store?: CatalogStore;
-  /** Local STAC schema folder (see stacValidator); without it schemas come from the network. */
+  /** Local STAC schema folder (see validateStac); without it or loadSchema, schemas come from the network. */
   schemasDir?: string;
+  /** Where schemas come from (e.g. a cache filled from the network); wins over schemasDir. */
+  loadSchema?: SchemaLoader;
   /** Base URL for relative asset hrefs in the store (default: file:// URL of outDir). */
   assetBaseUrl?: string;
 }
@@ -31,8 +34,10 @@ export interface CatalogProjectResult {
   collectionId: string;
   items: number;
   files: string[];
-  /** Extension schemas declared but not in the local schema folder, so not validated against (see validateStac). */
+  /** Extension schemas declared but not to be had, so not validated against (see validateStac). */
   uncheckedExtensions: string[];
+  /** Core schemas not to be had: objects of that type had structural checks only (see validateStac). */
+  uncheckedCore: UnavailableSchema[];
 }
 
 /**
@@ -65,9 +70,13 @@ export async function catalogProject(
     collection,
     items,
   );
-  const { uncheckedExtensions } = await validateStac([layout.catalog, layout.collection, ...layout.items], {
-    schemasDir: options.schemasDir,
-  });
+  const { uncheckedExtensions, uncheckedCore } = await validateStac(
+    [layout.catalog, layout.collection, ...layout.items],
+    {
+      ...(options.schemasDir ? { schemasDir: options.schemasDir } : {}),
+      ...(options.loadSchema ? { loadSchema: options.loadSchema } : {}),
+    },
+  );
   const files = await writeStaticCatalog(options.outDir, layout);
   if (options.store) {
     await options.store.putCollection({ ...collection, links: [] });
@@ -76,7 +85,7 @@ export async function catalogProject(
       items.map((i) => withAbsoluteAssets(i, base)),
     );
   }
-  return { collectionId: id, items: items.length, files, uncheckedExtensions };
+  return { collectionId: id, items: items.length, files, uncheckedExtensions, uncheckedCore };
 }
 
 function withAbsoluteAssets(item: StacItem, base: string): StacItem {

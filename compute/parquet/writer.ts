@@ -15,7 +15,10 @@ import {
   Uint32,
   Uint64,
 } from "apache-arrow";
-import * as parquet from "parquet-wasm";
+
+type ParquetWasm = typeof import("parquet-wasm");
+/** Imported on the first file written, so commands that never write Parquet never load the wasm module. */
+let wasm: Promise<ParquetWasm> | undefined;
 
 export interface H3Columns {
   /** Name of the cell column, `h<res>`. */
@@ -41,7 +44,9 @@ export interface WriteOptions {
   metadata?: Record<string, string>;
 }
 
-export function encodeH3Parquet(columns: H3Columns, options: WriteOptions): Uint8Array {
+export async function encodeH3Parquet(columns: H3Columns, options: WriteOptions): Promise<Uint8Array> {
+  wasm ??= import("parquet-wasm");
+  const parquet = await wasm;
   const n = columns.cells.length;
   const vectors: Record<string, ReturnType<typeof makeVector>> = {};
   vectors[columns.cellColumn] = makeVector(makeData({ type: new Uint64(), length: n, data: columns.cells }));

@@ -1,7 +1,6 @@
-/** One CLI command: its name, a one-line summary, usage text, and what it does with parsed arguments. */
+/** One CLI command: its name, usage text, and what it does with parsed arguments (its summary is in commands/index). */
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   /** Options that take a value. */
   valueOptions?: readonly string[];

@@ -2,7 +2,7 @@ import { EXIT, parseArgs, UsageError } from "./command.js";
 import { commands } from "./commands/index.js";
 
 function help(): string {
-  const lines = Object.values(commands).map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return `usage: refs <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nrefs <command> --help for a command's options`;
 }
 
@@ -12,11 +12,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(help());
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = commands[name];
-  if (!command) {
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!entry) {
     console.error(`refs: unknown command "${name}"\n\n${help()}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   try {
     const args = parseArgs(rest, command.valueOptions, command.flags);
     if (args.flags.has("help") || args.flags.has("h")) {

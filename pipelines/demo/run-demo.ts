@@ -22,16 +22,20 @@ import { writeDemLike } from "./dem-like.js";
 import { writeEra5Like } from "./era5-like.js";
 import { exampleSearches, fileExamples } from "./examples.js";
 
-/** STAC schemas for offline validation: $REFS_STAC_SCHEMAS, else ../shared/stac-schemas beside the checkout. */
+/**
+ * STAC schemas for offline validation: $REFS_STAC_SCHEMAS, else ../shared/stac-schemas beside the checkout (from
+ * the sources or dist/ alike); else none, and the catalog phase uses the schema cache.
+ */
 function schemasDir(env: NodeJS.ProcessEnv): string | undefined {
   if (env.REFS_STAC_SCHEMAS) return env.REFS_STAC_SCHEMAS;
-  const beside = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "stac-schemas");
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  const beside = resolve(dir, "..", "shared", "stac-schemas");
   return existsSync(beside) ? beside : undefined;
 }
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "generate an ERA5-like series and a small COG, run every phase on them and serve the STAC API",
   usage: `usage: refs demo [--workdir DIR] [--days N] [--port P] [--no-serve]
 
   --workdir DIR  where the data and the project go (default ./refs-demo)

@@ -8,7 +8,7 @@ import {
 } from "../status/phase-status.js";
 
 /** What a phase's body reports back; the runner turns it into the recorded status. */
-export type PhaseOutcome = Pick<PhaseStatus, "counts" | "failures" | "details">;
+export type PhaseOutcome = Pick<PhaseStatus, "counts" | "failures" | "details" | "warnings">;
 
 /**
  * Run a phase body with its status recorded: "running" while it goes, then done / partial / failed with counts,

@@ -24,6 +24,8 @@ export interface PhaseStatus {
   durationMs?: number;
   /** Phase-specific figures (chunks, bytes read, rows, items...). */
   details?: Record<string, number | string>;
+  /** What the phase could not do but did not fail for (e.g. "schema validation skipped: <why>"). */
+  warnings?: string[];
   error?: string;
 }
 

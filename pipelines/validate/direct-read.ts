@@ -4,8 +4,8 @@
  * CF-decoded), flattened in C order.
  */
 import { randomUUID } from "node:crypto";
-import { fromArrayBuffer } from "geotiff";
-import h5wasm, { type Dataset } from "h5wasm/node";
+import { fromArrayBuffer, type GeoTIFF } from "geotiff";
+import type { Dataset } from "h5wasm/node";
 import { NetCDFReader } from "netcdfjs";
 import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
 
@@ -35,6 +35,8 @@ export interface DirectFile {
   /** `shape` is the variable's shape in the references (tells planar TIFF bands from interleaved ones). */
   read(variable: string, shape?: readonly number[]): Promise<DirectValues>;
   close(): void;
+  /** The TIFF as geotiff.js opened it (for checks of what the scanner derives from its tags). */
+  tiff?: GeoTIFF;
 }
 
 export async function openDirect(bytes: Uint8Array): Promise<DirectFile> {
@@ -99,6 +101,8 @@ function scalarOf(value: JsonValue): JsonValue {
 }
 
 async function openHdf5(bytes: Uint8Array): Promise<DirectFile> {
+  // imported on the first HDF5 file, so validating NetCDF3 or TIFF never loads the wasm module
+  const h5wasm = (await import("h5wasm/node")).default;
   const module = (await h5wasm.ready) as unknown as Parameters<typeof quietly>[0] & {
     FS: { writeFile(name: string, data: Uint8Array): void; unlink(name: string): void };
   };
@@ -218,6 +222,7 @@ async function openTiff(bytes: Uint8Array): Promise<DirectFile> {
   return {
     format: "tiff",
     attrs: () => undefined,
+    tiff,
     async read(variable) {
       const mask = /^mask_(\d+)$/.exec(variable);
       const level = mask ? Number(mask[1]) : /^\d+$/.test(variable) ? Number(variable) : 0;

@@ -10,6 +10,7 @@ import { regionOfFile } from "./file-region.js";
 import { checkMetadata } from "./metadata-check.js";
 import { type Finding, summarize, type ValidationReport } from "./report.js";
 import { sampleFiles } from "./sample-files.js";
+import { checkTiffCoordinates } from "./tiff-coordinates.js";
 
 /** Codecs whose decoders may legitimately differ by a few units (JPEG implementations round differently). */
 const lossyCodecs = new Set([
@@ -72,7 +73,10 @@ export async function validateReferences(
     try {
       for (const path of refs.arrays.keys()) {
         if (broken.has(path || "/")) continue;
-        variables.push(await checkVariable(refs, path, file, direct, options, coefficients));
+        variables.push(
+          (await checkTiffCoordinates(refs, path, file, direct, options.open)) ??
+            (await checkVariable(refs, path, file, direct, options, coefficients)),
+        );
       }
     } finally {
       direct.close();

@@ -66,8 +66,10 @@ describe("parseArgs", () => {
     expect(closest("abcdef", ["wipe"])).toBeUndefined();
   });
 
-  it("every command's usage names each option it declares", () => {
-    for (const command of Object.values(commands)) {
+  it("every command's usage names each option it declares", async () => {
+    for (const [name, entry] of Object.entries(commands)) {
+      const command = await entry.load();
+      expect(command.name).toBe(name);
       for (const name of [...(command.valueOptions ?? []), ...command.flags]) {
         const spelled = name.length === 1 ? `-${name}` : `--${name}`;
         // -q/-v and their long forms are global: their help is `refs --help`'s business, not every usage line's

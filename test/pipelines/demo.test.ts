@@ -54,6 +54,8 @@ describe("refs demo --no-serve", () => {
     const seconds = (performance.now() - t0) / 1000;
     console.log(`refs demo --no-serve: ${seconds.toFixed(1)} s wall (process start included)`);
     expect(demo.code, demo.err).toBe(0);
+    // a clean run warns about nothing (the COG's generated X/Y/spatial_ref are checked, not "not compared")
+    expect(demo.err.split("\n").filter((l) => /^WARNING|: WARNING /.test(l))).toEqual([]);
     for (const project of ["era5-demo", "dem-demo"]) {
       const status = await refs(["status", project, "--workdir", workdir, "--json"]);
       expect(status.code, status.err).toBe(0);

@@ -11,13 +11,15 @@ import {
 
 export const catalogCommand: Command = {
   name: "catalog",
-  summary: "STAC collection and items of every output, validated, as a static catalog and in the API's store",
   usage: `usage: refs catalog <proj> [--pg postgres://...] [--stac-schemas DIR] [--workdir DIR] [--json] [-q]
 
   Writes <proj>/catalog/ (catalog.json, collection.json, items with relative links) and ingests the items into
   <workdir>/catalog.sqlite, which \`refs serve\` serves. Re-cataloguing replaces the project's items.
   --pg URL            ingest into this PostgreSQL database instead (or $REFS_PG_URL), the one \`refs serve --pg\` serves
-  --stac-schemas DIR  local STAC JSON Schemas (or $REFS_STAC_SCHEMAS); otherwise fetched from the network`,
+  --stac-schemas DIR  local STAC JSON Schemas (or $REFS_STAC_SCHEMAS); otherwise the schema cache
+                      ($REFS_STAC_SCHEMA_CACHE, else $XDG_CACHE_HOME/refs/stac-schemas, else ~/.cache/...), filled from
+                      the network on first use (\`refs schemas fetch\` fills it now); offline with nothing cached, the
+                      objects are checked structurally and the status records "schema validation skipped: <why>"`,
   valueOptions: [...GLOBAL_VALUE_OPTIONS, "stac-schemas", "pg"],
   flags: GLOBAL_FLAGS,
   async run(args) {

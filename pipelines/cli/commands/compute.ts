@@ -28,7 +28,6 @@ function selectOptions(texts: string[]): Record<string, SelectValue> {
 
 export const computeCommand: Command = {
   name: "compute",
-  summary: "H3-indexed Parquet read through the references (--serial, --workers N, --shard i/N, --k8s)",
   usage: `usage: refs compute <proj> [--serial | --workers N] [--shard i/N] [--select DIM=VALUE | DIM[INDEX]]...
                     [--wipe] [--workdir DIR] [--json] [-q]
        refs compute <proj> --k8s --image IMAGE --pvc CLAIM [--mount-path PATH] --completions N

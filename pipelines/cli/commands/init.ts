@@ -46,7 +46,6 @@ function fromArgs(name: string, args: ParsedArgs): ProjectConfig {
 
 export const initCommand: Command = {
   name: "init",
-  summary: "create a project from source globs (or one project per row of a CSV)",
   usage: `usage: refs init <proj> --source GLOB [--source GLOB ...] [options]
        refs init --csv datasets.csv [options]
 

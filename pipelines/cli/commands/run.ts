@@ -9,7 +9,6 @@ import { catalogPgUrl } from "./catalog.js";
 
 export const runCommand: Command = {
   name: "run",
-  summary: "every phase in order: scan, validate, compute, catalog",
   usage: `usage: refs run <proj> [--workers N] [--wipe] [--stac-schemas DIR] [--pg URL] [--workdir DIR]
                 [--json] [-q | -v]
 

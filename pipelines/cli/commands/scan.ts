@@ -4,7 +4,6 @@ import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } fr
 
 export const scanCommand: Command = {
   name: "scan",
-  summary: "scan every source file into references, then combine them into one virtual dataset",
   usage: `usage: refs scan <proj> [--concurrency N] [--wipe] [--workdir DIR] [--json] [-q | -v]
 
   Samples a few files first (chunks per file, chunk size, expected size of the reference set) and picks JSON or

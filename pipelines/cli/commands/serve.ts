@@ -11,7 +11,6 @@ import { cliContext } from "../context.js";
 
 export const serveCommand: Command = {
   name: "serve",
-  summary: "serve the STAC API (SQLite file by default, or PostgreSQL with --pg)",
   usage: `usage: refs serve [--workdir DIR | --db catalog.sqlite | --pg postgres://...] [--port 8080] [--host 127.0.0.1]
                   [--token T] [--processes N] [--pg-pool N]
 

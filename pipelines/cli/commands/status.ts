@@ -9,6 +9,7 @@ function describe(s: PhaseStatus): string {
   const took = s.durationMs !== undefined ? ` in ${formatDuration(s.durationMs / 1000)}` : "";
   const lines = [`${s.phase.padEnd(9)} ${s.state.padEnd(8)}${counts}${took}`];
   if (s.error) lines.push(`          error: ${s.error}`);
+  for (const w of s.warnings ?? []) lines.push(`          warning: ${w}`);
   for (const f of s.failures.slice(0, 5)) lines.push(`          failed: ${f.item}: ${f.reason}`);
   if (s.failures.length > 5) lines.push(`          ... and ${s.failures.length - 5} more failures`);
   return lines.join("\n");
@@ -16,7 +17,6 @@ function describe(s: PhaseStatus): string {
 
 export const statusCommand: Command = {
   name: "status",
-  summary: "show each phase of a project: done / failed / pending, with counts",
   usage: `usage: refs status <proj> [--workdir DIR] [--json]
 exit status: 0 when every phase ran is done, 1 when one failed, 3 when one partly failed`,
   valueOptions: GLOBAL_VALUE_OPTIONS,

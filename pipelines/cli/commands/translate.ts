@@ -4,7 +4,6 @@
  */
 import { basename } from "node:path";
 import { writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
-import { writeKerchunkParquet } from "../../../refs/formats/kerchunk-parquet/index.js";
 import type { ReferenceSet } from "../../../refs/model/reference-set.js";
 import type { StorageOptions } from "../../../refs/storage/options.js";
 import { openWithDefaults, writeObject } from "../../../refs/storage/registry.js";
@@ -64,6 +63,8 @@ async function write(
     await writeObject(target, new TextEncoder().encode(writeKerchunkJson(refs)), storage);
     return;
   }
+  // Arrow and parquet-wasm only when Parquet is asked for
+  const { writeKerchunkParquet } = await import("../../../refs/formats/kerchunk-parquet/index.js");
   await writeKerchunkParquet(refs, {
     write: (relativePath, bytes) =>
       writeObject(`${target.replace(/\/+$/, "")}/${relativePath}`, bytes, storage),
@@ -96,7 +97,6 @@ function reported(result: DetectedScan): ReportedIssue[] {
 
 export const translateCommand: Command = {
   name: "translate",
-  summary: "references of single files, as kerchunk JSON or Parquet (no project needed)",
   usage: USAGE,
   valueOptions: ["format", "inline-threshold", "max-chunk-bytes", "on-error", "o", ...STORAGE_VALUE_OPTIONS],
   flags: ["v", "verbose", "q", "quiet", "json", "anonymous"],

@@ -54,7 +54,6 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
 
 export const validateCommand: Command = {
   name: "validate",
-  summary: "compare values read through references with the source files",
   usage: USAGE,
   valueOptions: ["source", "files", "seed", "s3-endpoint", "workdir"],
   flags: [...GLOBAL_FLAGS, "force", "wipe"],

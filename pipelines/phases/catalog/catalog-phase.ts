@@ -1,10 +1,10 @@
-import { PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
 import { catalogProject } from "../../../catalog-api/stac/catalog-project.js";
 import { readAllRecords } from "../../../compute/index.js";
 import { Progress } from "../../progress/progress.js";
 import type { Workspace } from "../../project/workspace.js";
+import { stacSchemaLoader } from "../../stac-schemas/index.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
 import { dataVariables } from "../compute/variables.js";
 import { computeOutput } from "../compute-output.js";
@@ -13,8 +13,10 @@ import { runPhase } from "../run-phase.js";
 import { partitionDescriptions, referenceDescription } from "./outputs.js";
 
 export interface CatalogPhaseOptions {
-  /** Local STAC JSON Schema folder for validation; without it schemas are fetched from the network. */
+  /** Local STAC JSON Schema folder for validation (offline); wins over the cache. */
   schemasDir?: string;
+  /** The schema cache, filled from the network on first use (default: stacSchemaCacheDir of the environment). */
+  schemaCacheDir?: string;
   /** The API's store to ingest into (default: the workdir's SQLite catalog). */
   store?: CatalogStore;
   /** PostgreSQL URL to ingest into instead of the workdir's SQLite catalog (what `refs serve --pg` serves). */
@@ -36,6 +38,7 @@ export async function catalogPhase(
   let result = { items: 0, collectionId: config.name };
   const status = await runPhase(ws, "catalog", async () => {
     let unchecked: string[] = [];
+    const warnings: string[] = [];
     const { refs, summary } = await loadReferences(ws);
     const output = computeOutput(ws, config);
     const records = await readAllRecords(output);
@@ -59,7 +62,11 @@ export async function catalogPhase(
     // opened only now: a bad URL fails the phase (recorded) after the outputs were read, not before
     const store =
       options.store ??
-      (options.pgUrl ? await PostgresStore.open(options.pgUrl) : new SqliteStore(ws.apiDatabase));
+      (options.pgUrl
+        ? await (await import("../../../catalog-api/backend/postgres-store.js")).PostgresStore.open(
+            options.pgUrl,
+          )
+        : new SqliteStore(ws.apiDatabase));
     try {
       const done = await catalogProject(
         {
@@ -75,10 +82,23 @@ export async function catalogPhase(
           partitions,
           referenceSets: [reference],
         },
-        { outDir: ws.catalogDir, store, ...(options.schemasDir ? { schemasDir: options.schemasDir } : {}) },
+        {
+          outDir: ws.catalogDir,
+          store,
+          loadSchema: stacSchemaLoader({
+            ...(options.schemasDir ? { dir: options.schemasDir } : {}),
+            ...(options.schemaCacheDir ? { cacheDir: options.schemaCacheDir } : {}),
+          }),
+        },
       );
       result = { items: done.items, collectionId: done.collectionId };
       unchecked = done.uncheckedExtensions;
+      // offline with nothing cached: structurally checked, written, and said so (not a failure)
+      const byReason = new Map<string, string[]>();
+      for (const c of done.uncheckedCore)
+        byReason.set(c.reason, [...(byReason.get(c.reason) ?? []), schemaName(c.schema)]);
+      for (const [why, names] of byReason)
+        warnings.push(`schema validation skipped: ${why} (${names.join(", ")}: structural checks only)`);
     } finally {
       if (!options.store) await store.close();
     }
@@ -87,15 +107,23 @@ export async function catalogPhase(
       `catalog: ${result.items} items in collection ${result.collectionId} (ingested into ${where}), static catalog in ${ws.catalogDir}`,
     );
     if (unchecked.length) {
+      const where = options.schemasDir ? `no copy in ${options.schemasDir}` : "not cached and not fetched";
       log(
-        `catalog: not validated against ${unchecked.join(", ")}: no copy in ${options.schemasDir} (validated against everything else)`,
+        `catalog: not validated against ${unchecked.join(", ")}: ${where} (validated against everything else)`,
       );
     }
+    for (const w of warnings) log(`catalog: WARNING ${w}`);
     return {
       counts: { total: result.items, done: result.items, skipped: 0, failed: 0 },
       failures: [],
       ...(unchecked.length ? { details: { "extension schemas not checked": unchecked.join(" ") } } : {}),
+      ...(warnings.length ? { warnings } : {}),
     };
   });
   return { status, ...result };
+}
+
+/** "item.json" of a schema URL, for a short warning. */
+function schemaName(url: string): string {
+  return url.slice(url.lastIndexOf("/") + 1);
 }
