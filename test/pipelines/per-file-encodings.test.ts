@@ -424,7 +424,9 @@ describe("a truncated NetCDF4 file among good ones", () => {
       const failed = report.variables.filter((v) => v.status === "failure");
       expect(failed.length, JSON.stringify(report)).toBeGreaterThan(0);
       expect(failed[0]?.file).toBe(path);
-      expect(failed[0]?.detail).toMatch(/^cannot read the source file: truncated file: eof = \d+.* \(HDF5 \w+; \d+ levels\)$/);
+      expect(failed[0]?.detail).toMatch(
+        /^cannot read the source file: truncated file: eof = \d+.* \(HDF5 \w+; \d+ levels\)$/,
+      );
     } finally {
       for (const s of spies) s.mockRestore();
     }

@@ -50,7 +50,9 @@ async function fakeProxy(
     open.push(socket);
     if (mode === "hang-up") socket.destroy();
   });
-  server.on("close", () => open.forEach((s) => s.destroy()));
+  server.on("close", () => {
+    for (const s of open) s.destroy();
+  });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const { port } = server.address() as { port: number };
   return { url: `http://127.0.0.1:${port}`, connections: () => count, server };
