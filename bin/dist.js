@@ -3,7 +3,7 @@
 // `node bin/dist.js [--if-stale]` to build it (tsc -p tsconfig.build.json, then a stamp saying when).
 // The installed package ships dist/ already built and runs it directly (package.json "bin"); this file is not in it.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,11 +37,23 @@ export function distIsFresh() {
   return SOURCES.every((s) => newestMtime(join(root, s)) <= built.mtimeMs);
 }
 
+/**
+ * A clean build (no output of a deleted source survives), made beside dist/ and swapped in whole: a CLI started
+ * from dist/ meanwhile (a test, a demo) never sees it half-written.
+ */
 export function build() {
-  rmSync(join(root, "dist"), { recursive: true, force: true }); // no output of a deleted source survives
+  const next = join(root, ".dist-next");
+  const old = join(root, ".dist-old");
+  rmSync(next, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", next], {
+    stdio: "inherit",
+  });
+  writeFileSync(join(next, ".built"), `${new Date().toISOString()}\n`);
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(join(root, "dist"))) renameSync(join(root, "dist"), old);
+  renameSync(next, join(root, "dist"));
+  rmSync(old, { recursive: true, force: true });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -84,14 +84,11 @@ describe("refs demo --no-serve", () => {
 
   it("exits non-zero, naming the phase, when a phase fails", async () => {
     const workdir = join(dir, "broken");
-    const noSchemas = join(dir, "empty-schemas");
-    await mkdir(noSchemas, { recursive: true });
-    // the catalog phase cannot validate against an empty schema folder: it fails, and so must the demo
-    const demo = await refs(["demo", "--workdir", workdir, "--no-serve", "--days", "1"], {
-      REFS_STAC_SCHEMAS: noSchemas,
-    });
+    // the API's SQLite file cannot be opened (a folder stands in its place): the catalog phase fails, so must the demo
+    await mkdir(join(workdir, "catalog.sqlite"), { recursive: true });
+    const demo = await refs(["demo", "--workdir", workdir, "--no-serve", "--days", "1"]);
     expect(demo.code).toBe(1);
-    expect(demo.err).toContain("refs demo: STAC object era5-demo-catalog is invalid");
+    expect(demo.err).toMatch(/^refs demo: .*catalog\.sqlite/m);
     expect(demo.err).not.toContain("every phase of both projects done");
     expect(demo.out).not.toContain("From Python");
     const status = await refs(["status", "era5-demo", "--workdir", workdir, "--json"]);

@@ -4,8 +4,8 @@
  * The network itself is a local TCP server posing as the proxy (refusing, hanging up, or silent): nothing on the
  * internet is reachable from CI. Filling the cache uses a stand-in fetcher serving the test schema folder.
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createServer, type Server, type Socket } from "node:net";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -42,7 +42,7 @@ const item = {
 /** A local server standing for the proxy: each connection is refused by closing it, or left silent. */
 async function fakeProxy(
   mode: "hang-up" | "silent",
-): Promise<{ url: string; connections: () => number; server: Server }> {
+): Promise<{ url: string; connections: () => number; stop: () => void }> {
   let count = 0;
   const open: Socket[] = [];
   const server = createServer((socket) => {
@@ -50,12 +50,13 @@ async function fakeProxy(
     open.push(socket);
     if (mode === "hang-up") socket.destroy();
   });
-  server.on("close", () => {
-    for (const s of open) s.destroy();
-  });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, connections: () => count, server };
+  const stop = () => {
+    for (const socket of open) socket.destroy();
+    server.close();
+  };
+  return { url: `http://127.0.0.1:${port}`, connections: () => count, stop };
 }
 
 beforeAll(async () => {
@@ -126,7 +127,7 @@ describe("offline", () => {
       expect(second).toEqual(first);
       expect(proxy.connections()).toBe(1);
     } finally {
-      proxy.server.close();
+      proxy.stop();
     }
   });
 
@@ -138,7 +139,7 @@ describe("offline", () => {
       expect(result).toMatchObject({ missing: expect.stringContaining("no answer within 0.3 s") });
       expect(performance.now() - t0).toBeLessThan(3000);
     } finally {
-      proxy.server.close();
+      proxy.stop();
     }
   });
 
@@ -157,7 +158,7 @@ describe("offline", () => {
         /bbox must have 4 or 6/,
       );
     } finally {
-      proxy.server.close();
+      proxy.stop();
     }
   });
 
@@ -184,7 +185,7 @@ describe("offline", () => {
       expect(err).toContain(`through proxy ${proxy.url}`);
     } finally {
       process.env = saved;
-      proxy.server.close();
+      proxy.stop();
     }
   });
 });
