@@ -123,6 +123,7 @@ export default async function cellsBench(): Promise<BenchTable> {
     baseline: "the same query written for DuckDB alone (in process, prepared, hive partitions)",
     columns: [
       "query",
+      "rows answered",
       "runs",
       "API p50 ms",
       "API p99 ms",
@@ -145,6 +146,7 @@ export default async function cellsBench(): Promise<BenchTable> {
     const d = await timed(runs, alone);
     table.rows.push([
       name,
+      answered,
       runs,
       percentile(a, 50),
       percentile(a, 99),
