@@ -93,24 +93,24 @@ export default async function cellsBench(): Promise<BenchTable> {
     if (res.status !== 200) throw new Error(`${q}: ${res.status} ${await res.text()}`);
     return (await res.text()).trimEnd().split("\r\n").length - 1;
   };
-  const dayQuery = `bbox=${bbox.join(",")}&datetime=${day}T00:00:00Z/${day}T23:00:00Z&filter=tp%20%3E%200.002&f=csv&limit=50000`;
+  const dayQuery = (tp: number) =>
+    `bbox=${bbox.join(",")}&datetime=${day}T00:00:00Z/${day}T23:00:00Z&filter=tp%20%3E%20${tp}&f=csv&limit=50000`;
   const monthQuery =
     "datetime=2022-01-01T00:00:00Z/2022-01-31T23:00:00Z&aggregate=mean,max&f=csv&limit=50000";
-  const dayDuck = await duck.prepare(
-    `SELECT h5, time, tp FROM read_parquet('${h3}/**/*.parquet', hive_partitioning = true) WHERE date = DATE '${day}' AND h5 IN (SELECT unnest(?)) AND tp > 0.002 ORDER BY 1, 2`,
-  );
-  dayDuck.bind([listValue(cells)], [LIST(UBIGINT)]);
+  const dayDuck = async (tp: number) => {
+    const statement = await duck.prepare(
+      `SELECT h5, time, tp FROM read_parquet('${h3}/**/*.parquet', hive_partitioning = true) WHERE date = DATE '${day}' AND h5 IN (SELECT unnest(?)) AND tp > ${tp} ORDER BY 1, 2`,
+    );
+    statement.bind([listValue(cells)], [LIST(UBIGINT)]);
+    return async () => (await statement.runAndReadAll()).currentRowCount;
+  };
   const monthDuck = await duck.prepare(
     `SELECT h5, avg(tp), max(tp) FROM read_parquet('${h3}/**/*.parquet', hive_partitioning = true) WHERE time BETWEEN '2022-01-01T00:00:00Z' AND '2022-01-31T23:00:00Z' GROUP BY 1 ORDER BY 1`,
   );
   const n = Number(process.env.REFS_CELLS_BENCH_RUNS ?? 30);
   const cases: [string, () => Promise<number>, () => Promise<number>, number][] = [
-    [
-      "bbox 10x10 deg + one day + filter tp > 0.002",
-      api(dayQuery),
-      async () => (await dayDuck.runAndReadAll()).currentRowCount,
-      n,
-    ],
+    ["bbox 10x10 deg + one day + filter tp > 0.012", api(dayQuery(0.012)), await dayDuck(0.012), n],
+    ["bbox 10x10 deg + one day + filter tp > 0.002", api(dayQuery(0.002)), await dayDuck(0.002), n],
     [
       "all cells, mean and max over the month",
       api(monthQuery),
