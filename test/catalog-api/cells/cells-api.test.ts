@@ -78,7 +78,8 @@ const ROWS = "SELECT h5, time, tp FROM data";
 // a res-3 cell, a res-5 cell and a res-7 cell inside the demo's grid (0..30 E, 30..60 N)
 const H3_CELLS = ["831f48fffffffff", "851fa003fffffff", "871fa0000ffffff"] as const;
 
-describe("cells = brute-force DuckDB over every file", () => {
+// each case reads the whole project (1.7 million rows) once or twice: slow on a loaded machine
+describe("cells = brute-force DuckDB over every file", { timeout: 120_000 }, () => {
   it("no parameter: every row, in pages of 50,000 (the first three pages)", async () => {
     let url: string | undefined = `${path}?f=csv&limit=50000`;
     const rows: string[][] = [];
@@ -233,7 +234,7 @@ describe("cells = brute-force DuckDB over every file", () => {
   });
 });
 
-describe("paging", () => {
+describe("paging", { timeout: 120_000 }, () => {
   for (const [what, query] of [
     ["rows", "datetime=2022-01-01T00:00:00Z/2022-01-01T01:00:00Z"],
     ["aggregates", "aggregate=max"],
