@@ -273,6 +273,14 @@ describe("paging", { timeout: 120_000 }, () => {
     const postNext = postPage.links.find((l) => l.rel === "next");
     expect(postNext?.method).toBe("POST");
     expect(postNext?.body?.token).toBeTypeOf("string");
+    // the POST next page is the GET next page
+    const postSecond = await app.request(path, {
+      method: "POST",
+      body: JSON.stringify(postNext?.body),
+      headers: { "content-type": "application/json" },
+    });
+    const ids = (r: { features: { id: string }[] }) => r.features.map((f) => f.id);
+    expect(ids((await postSecond.json()) as { features: { id: string }[] })).toEqual(ids(second));
   });
 });
 
