@@ -173,6 +173,36 @@ describe("cells = brute-force DuckDB over every file", { timeout: 120_000 }, () 
     );
   });
 
+  it("every CQL2 temporal function on time, against Allen's relations evaluated here", async () => {
+    const cell = H3_CELLS[1];
+    const all = (await apiRows(`h3=${cell}`)).map((r) => r[1]!);
+    expect(all).toHaveLength(48);
+    const [a, b] = [Date.parse("2022-01-01T10:00:00Z"), Date.parse("2022-01-01T20:00:00Z")];
+    // the row's time is an instant: its start and end are both t
+    const relations: Record<string, (t: number) => boolean> = {
+      t_after: (t) => t > b,
+      t_before: (t) => t < a,
+      t_contains: (t) => t < a && t > b,
+      t_disjoint: (t) => t < a || t > b,
+      t_during: (t) => t > a && t < b,
+      t_equals: (t) => t === a && t === b,
+      t_finishedby: (t) => t < a && t === b,
+      t_finishes: (t) => t > a && t === b,
+      t_intersects: (t) => t <= b && t >= a,
+      t_meets: (t) => t === a,
+      t_metby: (t) => t === b,
+      t_overlappedby: (t) => t > a && t < b && t > b,
+      t_overlaps: (t) => t < a && t > a && t < b,
+      t_startedby: (t) => t === a && t > b,
+      t_starts: (t) => t === a && t < b,
+    };
+    for (const [op, holds] of Object.entries(relations)) {
+      const cql = `${op.toUpperCase()}(time, INTERVAL('2022-01-01T10:00:00Z', '2022-01-01T20:00:00Z'))`;
+      const got = (await apiRows(`h3=${cell}&filter=${encodeURIComponent(cql)}`)).map((r) => r[1]);
+      expect(got, op).toEqual(all.filter((t) => holds(Date.parse(t))));
+    }
+  });
+
   it("aggregate over time per cell: mean, min, max, sum, count", async () => {
     expectSameRows(
       await apiRows("aggregate=mean,min,max,sum,count"),
