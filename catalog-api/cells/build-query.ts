@@ -100,10 +100,13 @@ export function cellsQuery(
   return join([
     "SELECT ",
     join(select, ", "),
-    frag(" FROM read_parquet(?, hive_partitioning = false, union_by_name = true) WHERE ", {
-      type: "varchar[]",
-      values: paths,
-    }),
+    frag(
+      ` FROM read_parquet(?, hive_partitioning = false, union_by_name = ${layout.uniform ? "false" : "true"}) WHERE `,
+      {
+        type: "varchar[]",
+        values: paths,
+      },
+    ),
     all(where),
     shape.aggregates ? ` GROUP BY ${order}` : "",
     ` ORDER BY ${order} LIMIT ${Math.trunc(req.limit) + 1}`,

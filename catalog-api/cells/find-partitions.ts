@@ -1,9 +1,8 @@
-import { concat, sql } from "../backend/sql.js";
+import { all, concat, type Fragment, sql } from "../backend/sql.js";
 import type { CatalogStore } from "../backend/store.js";
 import { cellToHex } from "../h3/cell-ranges.js";
-import { searchCondition } from "../search/build-query.js";
-import type { SearchRequest } from "../search/request.js";
-import { queryablesFor } from "../search/run-search.js";
+import { h3Match } from "../search/h3-filter.js";
+import { TIME_MAX, TIME_MIN } from "../search/time-bounds.js";
 import { type CellsLayout, itemLayout, mergeLayouts, type PartitionFile } from "./layout.js";
 import type { CellsRequest } from "./request.js";
 
@@ -24,22 +23,21 @@ const MAX_CACHED = 500_000;
 const FETCH_BATCH = 500;
 
 /**
- * The collection's Parquet files a cells query needs: the item search's own condition (bbox, datetime, h3 on the
- * items' indexed columns) picks the items whose geometry, time span or coverage can hold a matching row; each
- * partition item names its file in its `data` asset.
+ * The collection's Parquet files a cells query needs: the items whose bbox, time span and H3 coverage can hold a
+ * matching row (indexed columns of the catalog store); each partition item names its file in its `data` asset.
  */
 export async function findPartitions(
   store: CatalogStore,
   collection: string,
   req: CellsRequest,
 ): Promise<Partitions> {
-  const search: SearchRequest = { collections: [collection], limit: 1 };
-  if (req.bbox) search.bbox = req.bbox;
-  if (req.datetime) search.datetime = req.datetime;
-  if (req.h3) search.h3 = req.h3.map(cellToHex);
-  const where = searchCondition(search, await queryablesFor(store, [collection]), store.dialect);
   const rows = await store.query(
-    concat("SELECT items.pk AS pk FROM items WHERE ", where, " ORDER BY items.pk"),
+    concat(
+      "SELECT items.pk AS pk FROM items WHERE ",
+      itemCondition(store, collection, req),
+      " ORDER BY items.pk",
+    ),
+    { reusePlan: true },
   );
   const parsed = await parsedByKey(
     store,
@@ -53,6 +51,35 @@ export async function findPartitions(
     files.push(p.file);
   }
   return { layout: mergeLayouts(layouts, collection), files };
+}
+
+/**
+ * The items that can hold a matching row: the collection's, whose time span meets the datetime, whose bbox meets
+ * the query's box (bounding boxes only: pruning may keep a few items too many, never one too few; an item whose
+ * bbox crosses the antimeridian is kept), and whose H3 coverage meets the cells (the item search's index test).
+ * Exact geometry tests cost hundreds of milliseconds over a month of items and prune no further.
+ */
+function itemCondition(store: CatalogStore, collection: string, req: CellsRequest): Fragment {
+  const parts: Fragment[] = [sql("items.collection = ?", collection)];
+  if (req.datetime)
+    parts.push(
+      sql(
+        "items.dt_start <= CAST(? AS BIGINT) AND items.dt_end >= CAST(? AS BIGINT)",
+        Math.min(req.datetime.end, TIME_MAX),
+        Math.max(req.datetime.start, TIME_MIN),
+      ),
+    );
+  if (req.bbox) {
+    const [west, south, east, north] = req.bbox;
+    const num = (v: number) => sql("CAST(? AS DOUBLE PRECISION)", v);
+    parts.push(concat("items.maxy >= ", num(south), " AND items.miny <= ", num(north)));
+    const lon = (w: number, e: number) =>
+      concat("(items.maxx >= ", num(w), " AND items.minx <= ", num(e), ")");
+    const spans = west <= east ? [lon(west, east)] : [lon(west, 180), lon(-180, east)];
+    parts.push(all([sql("items.minx > items.maxx"), ...spans], "OR"));
+  }
+  if (req.h3) parts.push(h3Match(req.h3.map(cellToHex), store.dialect, "h3", req.datetime));
+  return all(parts, "AND");
 }
 
 async function parsedByKey(store: CatalogStore, keys: string[]): Promise<Parsed[]> {

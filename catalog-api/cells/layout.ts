@@ -10,6 +10,8 @@ export interface CellsLayout {
   count: boolean;
   /** Numeric data columns (CF-decoded values). */
   variables: string[];
+  /** Every file has the same columns (else DuckDB reads them by name, which costs a schema read per file). */
+  uniform?: boolean;
 }
 
 /** One Parquet file of the collection, named by its item's `data` asset. */
@@ -61,5 +63,7 @@ export function mergeLayouts(layouts: CellsLayout[], collection: string): CellsL
       );
     for (const v of l.variables) variables.add(v);
   }
-  return { ...first, count: layouts.some((l) => l.count), variables: [...variables] };
+  const key = (l: CellsLayout) => `${l.count}:${l.variables.join(",")}`;
+  const uniform = layouts.every((l) => key(l) === key(first));
+  return { ...first, count: layouts.some((l) => l.count), variables: [...variables], uniform };
 }

@@ -4,6 +4,7 @@ import { CatalogInputError } from "../errors.js";
 import { checkBbox } from "../geometry/geojson.js";
 import { parseCell } from "../h3/cell-ranges.js";
 import { parseDatetimeParameter } from "../search/datetime.js";
+import { MAX_H3_CELLS } from "../search/h3-filter.js";
 import { MAX_LIST } from "../search/request.js";
 import {
   AGGREGATES,
@@ -97,6 +98,7 @@ function parseResolution(v: unknown): number {
 }
 
 function cells(list: string[]): bigint[] {
+  if (list.length > MAX_H3_CELLS) throw new CatalogInputError(`takes at most ${MAX_H3_CELLS} cells`, "h3");
   return list.map((c) => parseCell(c, "h3"));
 }
 

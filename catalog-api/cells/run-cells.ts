@@ -3,7 +3,7 @@ import { apiError } from "../api/http-errors.js";
 import type { CatalogStore } from "../backend/store.js";
 import { bboxCells } from "./bbox-cells.js";
 import { type CellsShape, cellsQuery, cellsShape } from "./build-query.js";
-import { frag, ident } from "./duck-sql.js";
+import { type DuckFragment, frag, ident } from "./duck-sql.js";
 import { type CellsDatabase, CellsQueryError } from "./duckdb-runner.js";
 import { filePaths } from "./file-paths.js";
 import { compileCellsFilter } from "./filter-sql.js";
@@ -64,7 +64,7 @@ export async function runCells(
       const rows = keys.map((k) => toRow(k, shape, false));
       return { shape, rows: [], parquet: bytes, files: paths.length, ...nextToken(rows, req.limit, shape) };
     }
-    const rows = (await db.rows(query)).map((r) => toRow(r, shape, true));
+    const rows = toRows(await db.columns(shape.perTime ? epochTimes(query) : query), shape);
     return {
       shape,
       rows: rows.slice(0, req.limit),
@@ -79,6 +79,23 @@ export async function runCells(
       `the cells query could not read collection "${collection}"'s Parquet files (a file the items name may be missing or unreadable; the server log has the details)`,
     );
   }
+}
+
+/** The query with its time column as epoch microseconds (a bigint, not an object per value). */
+function epochTimes(query: DuckFragment): DuckFragment {
+  return { text: `SELECT * REPLACE (epoch_us("time") AS "time") FROM (${query.text})`, params: query.params };
+}
+
+function toRows(columns: DuckDBValue[][], shape: CellsShape): CellRow[] {
+  const [cells = [], ...rest] = columns;
+  const times = shape.perTime ? rest.shift() : undefined;
+  const num = (x: DuckDBValue) => (x === null || x === undefined ? null : Number(x));
+  return cells.map((cell, i) => {
+    const row: CellRow = { cell: cell as bigint, values: rest.map((c) => num(c[i] ?? null)) };
+    const t = times?.[i];
+    if (typeof t === "bigint") row.time = t;
+    return row;
+  });
 }
 
 /** No file or cell can match: no rows, but a Parquet answer still carries the columns. */

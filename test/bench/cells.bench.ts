@@ -84,32 +84,38 @@ export default async function cellsBench(): Promise<BenchTable> {
     (await duck.runAndReadAll(`SELECT count(*) FROM read_parquet('${h3}/**/*.parquet')`)).getRows()[0]![0],
   );
 
-  const day = "2022-01-15";
-  const bbox: [number, number, number, number] = [5, 40, 15, 50];
+  // the synthetic storm crosses the grid in the first days: a day and box where it rains
+  const day = "2022-01-02";
+  const bbox: [number, number, number, number] = [10, 45, 20, 55];
   const cells = bboxCells(bbox, 5).map((c) => BigInt(`0x${c}`));
   const api = (q: string) => async () => {
     const res = await app.request(`/collections/${NAME}/cells?${q}`);
     if (res.status !== 200) throw new Error(`${q}: ${res.status} ${await res.text()}`);
-    return res.text();
+    return (await res.text()).trimEnd().split("\r\n").length - 1;
   };
-  const dayQuery = `bbox=${bbox.join(",")}&datetime=${day}T00:00:00Z/${day}T23:00:00Z&filter=tp%20%3E%200.005&f=csv&limit=50000`;
+  const dayQuery = (tp: number) =>
+    `bbox=${bbox.join(",")}&datetime=${day}T00:00:00Z/${day}T23:00:00Z&filter=tp%20%3E%20${tp}&f=csv&limit=50000`;
   const monthQuery =
     "datetime=2022-01-01T00:00:00Z/2022-01-31T23:00:00Z&aggregate=mean,max&f=csv&limit=50000";
-  const dayDuck = await duck.prepare(
-    `SELECT h5, time, tp FROM read_parquet('${h3}/**/*.parquet', hive_partitioning = true) WHERE date = DATE '${day}' AND h5 IN (SELECT unnest(?)) AND tp > 0.005 ORDER BY 1, 2`,
-  );
-  dayDuck.bind([listValue(cells)], [LIST(UBIGINT)]);
+  const dayDuck = async (tp: number) => {
+    const statement = await duck.prepare(
+      `SELECT h5, time, tp FROM read_parquet('${h3}/**/*.parquet', hive_partitioning = true) WHERE date = DATE '${day}' AND h5 IN (SELECT unnest(?)) AND tp > ${tp} ORDER BY 1, 2`,
+    );
+    statement.bind([listValue(cells)], [LIST(UBIGINT)]);
+    return async () => (await statement.runAndReadAll()).currentRowCount;
+  };
   const monthDuck = await duck.prepare(
     `SELECT h5, avg(tp), max(tp) FROM read_parquet('${h3}/**/*.parquet', hive_partitioning = true) WHERE time BETWEEN '2022-01-01T00:00:00Z' AND '2022-01-31T23:00:00Z' GROUP BY 1 ORDER BY 1`,
   );
   const n = Number(process.env.REFS_CELLS_BENCH_RUNS ?? 30);
-  const cases: [string, () => Promise<unknown>, () => Promise<unknown>, number][] = [
-    ["bbox 10x10 deg + one day + filter tp > 0.005", api(dayQuery), () => dayDuck.runAndReadAll(), n],
+  const cases: [string, () => Promise<number>, () => Promise<number>, number][] = [
+    ["bbox 10x10 deg + one day + filter tp > 0.012", api(dayQuery(0.012)), await dayDuck(0.012), n],
+    ["bbox 10x10 deg + one day + filter tp > 0.002", api(dayQuery(0.002)), await dayDuck(0.002), n],
     [
       "all cells, mean and max over the month",
       api(monthQuery),
-      () => monthDuck.runAndReadAll(),
-      Math.max(3, n / 3),
+      async () => (await monthDuck.runAndReadAll()).currentRowCount,
+      Math.max(3, Math.round(n / 3)),
     ],
   ];
   const table: BenchTable = {
@@ -117,6 +123,7 @@ export default async function cellsBench(): Promise<BenchTable> {
     baseline: "the same query written for DuckDB alone (in process, prepared, hive partitions)",
     columns: [
       "query",
+      "rows answered",
       "runs",
       "API p50 ms",
       "API p99 ms",
@@ -131,10 +138,15 @@ export default async function cellsBench(): Promise<BenchTable> {
     ],
   };
   for (const [name, viaApi, alone, runs] of cases) {
+    const answered = await viaApi();
+    const expected = await alone();
+    if (answered !== expected)
+      throw new Error(`${name}: the API answered ${answered} rows, DuckDB alone ${expected}`);
     const a = await timed(runs, viaApi);
     const d = await timed(runs, alone);
     table.rows.push([
       name,
+      answered,
       runs,
       percentile(a, 50),
       percentile(a, 99),

@@ -14,6 +14,7 @@ const state = {
   cellsRequests: [],
   series: undefined,
   range: undefined,
+  step: 3_600_000,
   features: [],
   busy: 0,
   errors: [],
@@ -82,19 +83,27 @@ function fill(select, values) {
   );
 }
 
-/** The data's time step: the smallest gap between the times of the first cell's rows (an hour when unknown). */
+/**
+ * The slider's steps: the data's time step is the smallest gap between the times of the first cell's rows in the
+ * extent's first week (a day when fewer than two are seen), stepped over the collection's temporal extent.
+ */
 async function timeSteps(id, collection) {
   const interval = collection.extent?.temporal?.interval?.[0] ?? [];
   const start = Date.parse(interval[0]);
   const end = Date.parse(interval[1]);
-  const first = await getJson(`/collections/${encodeURIComponent(id)}/cells?limit=200`);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return [];
+  const week = `${new Date(start).toISOString()}/${new Date(start + 7 * 86_400_000).toISOString()}`;
+  const first = await getJson(
+    `/collections/${encodeURIComponent(id)}/cells?limit=200&datetime=${encodeURIComponent(week)}`,
+  );
   const times = [...new Set(first.features.map((f) => f.properties.time).filter(Boolean))]
     .map(Date.parse)
     .sort((a, b) => a - b);
-  if (times.length === 0 || !Number.isFinite(start) || !Number.isFinite(end)) return [];
-  let step = 3_600_000;
+  if (times.length === 0) return [];
+  let step = 86_400_000;
   for (let i = 1; i < times.length; i++)
     if (times[i] > times[i - 1]) step = Math.min(step, times[i] - times[i - 1]);
+  state.step = step;
   const out = [];
   for (let t = start; t <= end && out.length < 10_000; t += step) out.push(new Date(t).toISOString());
   return out;
@@ -123,9 +132,12 @@ async function chooseCollection(id) {
   await draw();
 }
 
+/** The slider's step as an interval [t, t + step), so data between the steps is never missed. */
 function timeQuery() {
   const t = state.times[state.timeIndex];
-  return t ? `datetime=${encodeURIComponent(t)}` : "";
+  if (!t) return "";
+  const end = new Date(Date.parse(t) + state.step - 1).toISOString();
+  return `datetime=${encodeURIComponent(t)}${encodeURIComponent(`/${end}`)}`;
 }
 
 async function draw() {
