@@ -19,6 +19,15 @@ export interface UnitFile {
   rows: number;
   bytes: number;
   sha256: string;
+  /** Distinct cells in the file. */
+  cells?: number;
+  /** Its H3 coverage for the catalog: compacted cells, coarsened past a budget (then coverageCoarsened). */
+  coverage?: string[];
+  coverageCoarsened?: boolean;
+  /** [min, max] of the time column (ISO 8601). */
+  time?: [string, string];
+  /** Per value column, over the file's rows. */
+  stats?: Record<string, ValueStats>;
 }
 
 export interface UnitRecord {
@@ -35,6 +44,10 @@ export interface UnitRecord {
   columns?: Record<string, { variable: string; dims: Record<string, { index: number; value: number }> }>;
   /** Time range [min, max] in ISO 8601, when the data has time. */
   time?: [string, string];
+  /** The time steps the unit covered ("start-stop" per window): a window that grew (appended data) is redone. */
+  span?: string;
+  /** Columns and types of the unit's files, as the catalog describes them. */
+  schema?: { name: string; type: string }[];
   finishedAt: string;
 }
 
