@@ -4,7 +4,7 @@
  * environment (shardFromEnv(process.env)) and prints k8sJobManifest for `--k8s`.
  */
 export type { CellMapping, MappingMethod } from "./cells/mapping.js";
-export type { Aggregation, ComputeConfig, SelectValue, TimePartition } from "./config.js";
+export type { Aggregation, ComputeConfig, SelectValue, TimePartition, UnitLayout } from "./config.js";
 export { parseSelectArg } from "./config.js";
 export { CalendarError, ComputeConfigError, ComputeError, GridError, UnitError } from "./errors.js";
 export type { ColumnOrigin } from "./grid/columns.js";
@@ -21,6 +21,10 @@ export {
   type UnitFailure,
 } from "./run.js";
 export type { ArrayReader, Region } from "./source.js";
+export type { Bbox } from "./units/h0-regions.js";
 export { DEFAULT_MOUNT_PATH, type K8sJobOptions, k8sJobManifest } from "./units/k8s.js";
+export { listUnits, type UnitListing, type UnitPlan } from "./units/listing.js";
 export { readAllRecords, type UnitRecord } from "./units/record.js";
+export { parseBbox } from "./units/select.js";
 export { inShard, parseShard, type Shard, shardFromEnv } from "./units/shard.js";
+export type { TimeWindow } from "./units/windows.js";

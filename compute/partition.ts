@@ -23,7 +23,8 @@ export interface PartitionData {
   count: Uint32Array;
   /** cells x steps: 1 where a row exists. */
   present: Uint8Array;
-  /** Source values read. */
+  /** Source values of the blocks this partition counts (each block's pixels x steps x columns, counted once
+   * over all units: for throughput). */
   valuesRead: number;
 }
 
@@ -34,10 +35,14 @@ export async function gatherPartition(
   io: { read: ArrayReader; mapper: CellMapper },
 ): Promise<PartitionData> {
   const parts = [];
+  // Source values are counted once per block: by the unit of the block's first cell's h0 cell.
+  let blockPixels = 0;
   for (const block of unit.blocks) {
     const m = await io.mapper.mapping(block);
     const [a, b] = baseCellRange(m.cells, unit.base);
-    if (a < b) parts.push(subMapping(m, a, b));
+    if (a === b) continue;
+    parts.push(subMapping(m, a, b));
+    if (a === 0) blockPixels += (block.y1 - block.y0) * (block.x1 - block.x0);
   }
   const total = parts.reduce((n, m) => n + m.cells.length, 0);
   const all = new BigUint64Array(total);
@@ -58,7 +63,7 @@ export async function gatherPartition(
   const count = new Uint32Array(total * steps);
   const present = new Uint8Array(total * steps);
   const aggregation = p.method === "sample" ? "mean" : p.config.aggregation;
-  let valuesRead = 0;
+  const valuesRead = blockPixels * (window.stop - window.start) * p.columns.length;
   let first = 0;
   for (const m of parts) {
     const plane = (m.rows[1] - m.rows[0]) * m.columns.reduce((s, [a, b]) => s + b - a, 0);
@@ -72,7 +77,6 @@ export async function gatherPartition(
         buffers.push(...(await readUnitColumns(io.read, v, mine, p, time, m)));
       }
       const n = t1 - t0;
-      valuesRead += plane * n * p.columns.length;
       const rows = gatherRows(m, buffers, n, plane, aggregation);
       const offset = t0 - window.start;
       for (let r = 0; r < rows.length; r++) {

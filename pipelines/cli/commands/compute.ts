@@ -11,6 +11,7 @@ import { computePhase } from "../../phases/compute/compute-phase.js";
 import { isLocalWorkdir } from "../../project/workspace.js";
 import { type Command, EXIT, option, positiveInt, UsageError } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+import { bboxOption } from "./units.js";
 
 function selectOptions(texts: string[]): Record<string, SelectValue> {
   const out: Record<string, SelectValue> = {};
@@ -30,7 +31,7 @@ export const computeCommand: Command = {
   name: "compute",
   summary: "H3-indexed Parquet read through the references (--serial, --workers N, --shard i/N, --k8s)",
   usage: `usage: refs compute <proj> [--serial | --workers N] [--shard i/N] [--select DIM=VALUE | DIM[INDEX]]...
-                    [--wipe] [--workdir DIR] [--json] [-q]
+                    [--unit ID]... [--bbox W,S,E,N] [--wipe] [--workdir DIR] [--json] [-q]
        refs compute <proj> --k8s --image IMAGE --pvc CLAIM [--mount-path PATH] --completions N
                     [--parallelism P] [--cpu C] [--memory M]
 
@@ -41,7 +42,10 @@ export const computeCommand: Command = {
   --select level=850   keep one element of an extra dimension, by coordinate value (or level[3]: by 0-based
                   index); repeatable, over the project's compute.select. Unselected extra dimensions give one
                   column per element, named <var>_<dim><value>
-  --wipe          delete the output and start over (otherwise finished units are skipped)
+  --unit ID       compute only this unit (repeatable; refs units <proj> lists them)
+  --bbox W,S,E,N  compute only units whose h0 cell's bounds meet this box (degrees)
+  --wipe          delete the output and start over (otherwise finished units are skipped); with --unit or
+                  --bbox, only the selected units' partitions and records
   --k8s           print an Indexed Job manifest that runs this command as N shards; the pods mount the
                   workdir (the folder holding <proj>/project.json and its references) from the
                   PersistentVolumeClaim --pvc (ReadWriteMany, so pods on several nodes share it) at
@@ -52,6 +56,8 @@ export const computeCommand: Command = {
     "workers",
     "shard",
     "select",
+    "unit",
+    "bbox",
     "image",
     "completions",
     "parallelism",
@@ -94,7 +100,11 @@ export const computeCommand: Command = {
           parallelism: positiveInt(args, "parallelism", positiveInt(args, "completions", 4)),
           ...(cpu ? { cpu } : {}),
           ...(memory ? { memory } : {}),
-          args: (args.options.get("select") ?? []).flatMap((s) => ["--select", s]),
+          args: [
+            ...(args.options.get("select") ?? []).flatMap((s) => ["--select", s]),
+            ...(args.options.get("unit") ?? []).flatMap((s) => ["--unit", s]),
+            ...(args.options.get("bbox") ?? []).flatMap((s) => ["--bbox", s]),
+          ],
         }).trimEnd(),
       );
       return EXIT.ok;
@@ -105,8 +115,12 @@ export const computeCommand: Command = {
     const shard = shardText ? parseShard(shardText) : shardFromEnv(ctx.env);
     const workers = args.options.has("workers") ? positiveInt(args, "workers", 1) : 0;
     const select = selectOptions(args.options.get("select") ?? []);
+    const bbox = bboxOption(option(args, "bbox"));
+    const units = args.options.get("unit");
     const { status, summary } = await computePhase(ws, {
       workers,
+      ...(units ? { units } : {}),
+      ...(bbox ? { bbox } : {}),
       ...(Object.keys(select).length > 0 ? { select } : {}),
       ...(shard ? { shard } : {}),
       wipe: args.flags.has("wipe"),

@@ -8,6 +8,7 @@ import { scanCommand } from "./scan.js";
 import { serveCommand } from "./serve.js";
 import { statusCommand } from "./status.js";
 import { translateCommand } from "./translate.js";
+import { unitsCommand } from "./units.js";
 import { validateCommand } from "./validate.js";
 
 /** Every CLI command, one file each, in the order `refs --help` lists them. */
@@ -15,6 +16,7 @@ const all: Command[] = [
   initCommand,
   scanCommand,
   computeCommand,
+  unitsCommand,
   catalogCommand,
   statusCommand,
   runCommand,

@@ -20,6 +20,9 @@ export interface ComputePhaseOptions {
   workers?: number;
   shard?: Shard;
   wipe?: boolean;
+  /** Only these units (`--unit`), and/or those meeting this box (`--bbox`). */
+  units?: string[];
+  bbox?: [number, number, number, number];
   /** Selections along extra dimensions (`--select`), over those of the project's compute settings. */
   select?: Record<string, SelectValue>;
   quiet?: boolean;
@@ -35,11 +38,16 @@ export function computeConfigOf(
   select: Record<string, SelectValue> = {},
 ): ComputeConfig {
   const selection = { ...(config.compute.select ?? {}), ...select };
+  const c = config.compute;
   return {
-    variables: config.compute.variables.length ? config.compute.variables : variables,
-    resolution: config.compute.resolution,
-    aggregation: config.compute.aggregation,
+    variables: c.variables.length ? c.variables : variables,
+    resolution: c.resolution,
+    aggregation: c.aggregation,
     ...(Object.keys(selection).length > 0 ? { select: selection } : {}),
+    ...(c.timePartition ? { timePartition: c.timePartition } : {}),
+    ...(c.units ? { units: c.units } : {}),
+    ...(c.maxRowsPerFile ? { maxRowsPerFile: c.maxRowsPerFile } : {}),
+    ...(c.columns ? { columns: c.columns } : {}),
   };
 }
 
@@ -76,6 +84,8 @@ export async function computePhase(
           args: { workdir: ws.workdir, project: ws.name },
         },
         ...(options.shard ? { shard: options.shard } : {}),
+        ...(options.units ? { units: options.units } : {}),
+        ...(options.bbox ? { bbox: options.bbox } : {}),
         ...(options.wipe ? { wipe: true } : {}),
         onProgress: (p) => {
           progress ??= new Progress({
@@ -93,6 +103,7 @@ export async function computePhase(
       });
       progress?.finish();
       const s = summary;
+      log(`compute: partitions by h0 cell and ${s.window} (${s.windowReason})`);
       log(
         `compute: ${s.unitsRun} units run (${s.unitsAllFill} all fill), ${s.unitsAlreadyDone} already done, ` +
           `${s.rows} rows in ${s.files} files, ${Math.round(s.progress.valuesPerSecond)} values/s`,
@@ -113,6 +124,8 @@ export async function computePhase(
           method: s.method,
           valuesPerSecond: Math.round(s.progress.valuesPerSecond),
           unitsTotal: s.unitsTotal,
+          unitsSelected: s.unitsSelected,
+          window: s.window,
           ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
         },
       };
