@@ -72,14 +72,21 @@ export async function writeRecord(output: OutputStore, record: UnitRecord): Prom
   );
 }
 
-/** All records present, by unit id. */
+/** All records present, by unit id (read 32 at a time: thousands of small objects on a disk or a bucket). */
 export async function readAllRecords(output: OutputStore): Promise<Map<string, UnitRecord>> {
+  const ids = (await output.list(RECORDS_PREFIX))
+    .filter((path) => path.endsWith(".json"))
+    .map((path) => path.slice(RECORDS_PREFIX.length + 1, -".json".length));
+  const records = new Array<UnitRecord | undefined>(ids.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < ids.length; i = next++) records[i] = await readRecord(output, ids[i] as string);
+  };
+  await Promise.all(Array.from({ length: Math.min(32, ids.length) }, worker));
   const out = new Map<string, UnitRecord>();
-  for (const path of await output.list(RECORDS_PREFIX)) {
-    if (!path.endsWith(".json")) continue;
-    const id = path.slice(RECORDS_PREFIX.length + 1, -".json".length);
-    const r = await readRecord(output, id);
+  ids.forEach((id, i) => {
+    const r = records[i];
     if (r) out.set(id, r);
-  }
+  });
   return out;
 }

@@ -52,6 +52,7 @@ export async function catalogPhase(
       config.compute.resolution,
       ws.catalogDir,
       (bytes) => progress.tick(1, bytes),
+      config.catalog.datetime,
     );
     progress.finish();
     const variables = config.compute.variables.length ? config.compute.variables : dataVariables(refs);
@@ -75,7 +76,12 @@ export async function catalogPhase(
           partitions,
           referenceSets: [reference],
         },
-        { outDir: ws.catalogDir, store, ...(options.schemasDir ? { schemasDir: options.schemasDir } : {}) },
+        {
+          outDir: ws.catalogDir,
+          store,
+          ...(options.schemasDir ? { schemasDir: options.schemasDir } : {}),
+          onStep: (step) => log(`catalog: ${step}`),
+        },
       );
       result = { items: done.items, collectionId: done.collectionId };
       unchecked = done.uncheckedExtensions;
