@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { checkVariablesInFirstFile } from "../../phases/scan/check-variables.js";
 import { listSources } from "../../phases/scan/list-sources.js";
 import { storageOptions } from "../../phases/storage-options.js";
 import { defaultConfig, type ProjectConfig, validateConfig } from "../../project/config.js";
@@ -70,10 +71,21 @@ ${STORAGE_USAGE}
     }
     const created: { name: string; dir: string; sources: string[]; files?: number }[] = [];
     for (const config of configs) {
-      // Catch a bad glob or an unreachable bucket now, not at the first scan.
-      const files = args.flags.has("no-check")
+      // Catch a bad glob or an unreachable bucket now, not at the first scan; and a variable the files do not
+      // have (the first file's metadata is scanned: no data read).
+      const listed = args.flags.has("no-check")
         ? undefined
-        : (await listSources(config.sources, storageOptions(config))).length;
+        : await listSources(config.sources, storageOptions(config));
+      const files = listed?.length;
+      const first = listed?.[0];
+      if (first && config.compute.variables.length > 0) {
+        const problem = await checkVariablesInFirstFile(
+          first.url,
+          config.compute.variables,
+          storageOptions(config),
+        );
+        if (problem) throw new UsageError(`--variable: ${problem}`);
+      }
       const ws = new Workspace(ctx.workdir, config.name);
       const exists = await readFile(ws.configFile).then(
         () => true,
