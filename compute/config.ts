@@ -14,8 +14,8 @@ export const DEFAULT_MAX_ROWS_PER_FILE = 40_000_000;
 export interface ComputeConfig {
   /** Array paths in the reference set; all on the same grid (and time axis). */
   variables: string[];
-  /** H3 resolution 0..15. */
-  resolution: number;
+  /** H3 resolution 0..15, or "auto": chosen from the grid's pixel size (see cells/scale.ts chooseResolution). */
+  resolution: number | "auto";
   /** How pixels combine into a cell when pixels are smaller than cells (default mean). */
   aggregation?: Aggregation;
   /** aggregate: pixels into cells; sample: cell centres into pixels; auto (default): by pixel vs cell area. */
@@ -44,7 +44,10 @@ export type SelectValue = number | string | { index: number } | { value: number 
 /** A selection, checked: by coordinate value or by index. */
 export type Selection = Record<string, { value: number } | { index: number }>;
 
-export type NormalizedConfig = Required<Omit<ComputeConfig, "unitChunks" | "select" | "columns">> & {
+export type NormalizedConfig = Required<
+  Omit<ComputeConfig, "unitChunks" | "select" | "columns" | "resolution">
+> & {
+  resolution: number;
   /** Present only when a column is renamed. */
   columns?: Record<string, string>;
   unitChunks: { time: number; y: number; x: number };
@@ -54,12 +57,15 @@ export type NormalizedConfig = Required<Omit<ComputeConfig, "unitChunks" | "sele
 
 const AGGREGATIONS = new Set(["mean", "min", "max", "sum", "count"]);
 
-export function normalizeConfig(c: ComputeConfig): NormalizedConfig {
+/** A normalized configuration whose resolution may still be "auto" (prepare resolves it from the grid). */
+export type CheckedConfig = Omit<NormalizedConfig, "resolution"> & { resolution: number | "auto" };
+
+export function normalizeConfig(c: ComputeConfig): CheckedConfig {
   if (!Array.isArray(c.variables) || c.variables.length === 0) {
     throw new ComputeConfigError("variables", "name at least one array");
   }
-  if (!Number.isInteger(c.resolution) || c.resolution < 0 || c.resolution > 15) {
-    throw new ComputeConfigError("resolution", `must be an integer 0..15, got ${c.resolution}`);
+  if (c.resolution !== "auto" && (!Number.isInteger(c.resolution) || c.resolution < 0 || c.resolution > 15)) {
+    throw new ComputeConfigError("resolution", `must be an integer 0..15 or "auto", got ${c.resolution}`);
   }
   const aggregation = c.aggregation ?? "mean";
   if (!AGGREGATIONS.has(aggregation)) throw new ComputeConfigError("aggregation", `unknown "${aggregation}"`);

@@ -17,6 +17,7 @@ export {
   type ComputeSummary,
   computeProject,
   type IOModule,
+  type PlanInfo,
   type RunOptions,
   type UnitFailure,
 } from "./run.js";

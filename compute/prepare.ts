@@ -7,10 +7,10 @@ import { getHexagonAreaAvg, UNITS } from "h3-js";
 import type { ReferenceSet } from "../refs/model/reference-set.js";
 import { blockBox } from "./cells/candidates.js";
 import type { MappingMethod } from "./cells/mapping.js";
-import { chooseMethod, pixelSpacingKm } from "./cells/scale.js";
+import { chooseMethod, chooseResolution, pixelSpacingKm } from "./cells/scale.js";
 import { cfDecoder, type Decoder } from "./cf/decode.js";
 import { decodeTimes } from "./cf/time.js";
-import { configHash, type NormalizedConfig } from "./config.js";
+import { type CheckedConfig, configHash, type NormalizedConfig } from "./config.js";
 import { ComputeConfigError } from "./errors.js";
 import { type ColumnOrigin, type DimPick, planColumns } from "./grid/columns.js";
 import { type DetectedGrid, detectGrid } from "./grid/detect.js";
@@ -52,6 +52,8 @@ export interface Prepared {
   extraAxes: number[];
   /** Milliseconds since 1970 UTC per time step. */
   timesMs?: Float64Array;
+  /** Why the resolution is what it is (given, or chosen from the grid's pixel size). */
+  resolutionReason: string;
   /** The time window of partitions, resolved from "auto", and why. */
   window: TimeWindow;
   windowReason: string;
@@ -62,12 +64,12 @@ export interface Prepared {
 
 export async function prepare(
   refs: ReferenceSet,
-  config: NormalizedConfig,
+  checked: CheckedConfig,
   read: ArrayReader,
 ): Promise<Prepared> {
-  const variables = config.variables.map((path) => {
+  const variables = checked.variables.map((path) => {
     const info = arrayInfo(refs, path);
-    return { info, name: columnName(path, config.columns), decoder: cfDecoder(info) };
+    return { info, name: columnName(path, checked.columns), decoder: cfDecoder(info) };
   });
   const first = (variables[0] as Variable).info;
   for (const v of variables) {
@@ -79,8 +81,14 @@ export async function prepare(
     }
   }
   const detected = await detectGrid(refs, first.path, read);
-  const columns = await outputColumns(refs, variables, detected, config, read);
   const grid = gridFromSpec(detected.spec);
+  const chosen = checked.resolution === "auto" ? chooseResolution(grid) : undefined;
+  const config: NormalizedConfig = {
+    ...checked,
+    resolution: chosen ? chosen.resolution : (checked.resolution as number),
+  };
+  const resolutionReason = chosen ? chosen.reason : "compute.resolution";
+  const columns = await outputColumns(refs, variables, detected, config, read);
   let timesMs: Float64Array | undefined;
   if (detected.timeArray) {
     const t = detected.timeArray;
@@ -128,6 +136,7 @@ export async function prepare(
     xAxis,
     extraAxes: detected.extraAxes,
     ...(timesMs ? { timesMs } : {}),
+    resolutionReason,
     window,
     windowReason,
     readSteps: Math.max(1, timeChunk * config.unitChunks.time),

@@ -52,11 +52,23 @@ export interface RunOptions {
   /** Blocks with fewer pixels map in this thread (default 200000). */
   minPixelsForWorkers?: number;
   onProgress?: (p: Progress) => void;
+  /** Told once the plan is made, before any unit runs: the resolution and time window and why, unit counts. */
+  onPlan?: (plan: PlanInfo) => void;
   /**
    * A unit that fails (a corrupt chunk, an unreadable file) is recorded in `failures` and the others go on; it has
    * no completion record, so a rerun tries it again. False: the first failure stops the run (default true).
    */
   continueOnError?: boolean;
+}
+
+export interface PlanInfo {
+  resolution: number;
+  resolutionReason: string;
+  window: string;
+  windowReason: string;
+  method: "aggregate" | "sample";
+  units: number;
+  selected: number;
 }
 
 /** A unit that failed, with the reason (the UnitError's message, naming the unit and the cause). */
@@ -69,6 +81,9 @@ export interface ComputeSummary {
   unitsTotal: number;
   /** Units selected by `units`/`bbox` (all without a selection), before sharding. */
   unitsSelected: number;
+  /** The H3 resolution (given, or chosen from the grid) and why. */
+  resolution: number;
+  resolutionReason: string;
   /** The time window of the partitions, and why it was chosen. */
   window: string;
   windowReason: string;
@@ -104,6 +119,15 @@ export async function computeProject(
   const selected = selectUnits(p.units, options);
   if (options.wipe && selecting) await wipeUnits(p, selected, io.output);
   const mine = inShard(selected, options.shard);
+  options.onPlan?.({
+    resolution: p.config.resolution,
+    resolutionReason: p.resolutionReason,
+    window: p.window,
+    windowReason: p.windowReason,
+    method: p.method,
+    units: p.units.length,
+    selected: selected.length,
+  });
   const records = await readAllRecords(io.output);
   const done = (u: WorkUnit) => {
     const r = records.get(u.id);
@@ -138,6 +162,8 @@ export async function computeProject(
   return {
     unitsTotal: p.units.length,
     unitsSelected: selected.length,
+    resolution: p.config.resolution,
+    resolutionReason: p.resolutionReason,
     window: p.window,
     windowReason: p.windowReason,
     unitsPlanned: mine.length,

@@ -53,6 +53,7 @@ async function runUnitInner(p: Prepared, unit: WorkUnit, io: UnitIO): Promise<Un
     ...(p.columnOrigins ? { columns: p.columnOrigins } : {}),
     ...(times.length ? { time: [times[0] as string, times.at(-1) as string] as [string, string] } : {}),
     span: unitSpan(unit),
+    resolution: p.config.resolution,
     schema: schemaOf(p),
     finishedAt: new Date().toISOString(),
   };

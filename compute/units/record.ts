@@ -46,6 +46,8 @@ export interface UnitRecord {
   time?: [string, string];
   /** The time steps the unit covered ("start-stop" per window): a window that grew (appended data) is redone. */
   span?: string;
+  /** H3 resolution of the cell column. */
+  resolution?: number;
   /** Columns and types of the unit's files, as the catalog describes them. */
   schema?: { name: string; type: string }[];
   finishedAt: string;

@@ -23,7 +23,8 @@ export interface ProjectConfig {
     onError: "raise" | "warn" | "skip";
   };
   compute: {
-    resolution: number;
+    /** H3 resolution, or "auto" (the default): chosen from the grid's pixel size at compute. */
+    resolution: number | "auto";
     variables: string[];
     aggregation: "mean" | "min" | "max" | "sum" | "count";
     /** One element of extra dimensions (level, band): by coordinate value, or {"index": i}. */
@@ -65,7 +66,7 @@ export function defaultConfig(name: string, sources: string[]): ProjectConfig {
       identicalDims: [],
       onError: "warn",
     },
-    compute: { resolution: 5, variables: [], aggregation: "mean" },
+    compute: { resolution: "auto", variables: [], aggregation: "mean" },
     catalog: { license: "other" },
   };
 }
@@ -285,7 +286,10 @@ export function validateConfig(raw: unknown, file: string): ProjectConfig {
       ),
     },
     compute: dropUndefined({
-      resolution: c.integer(compute.resolution, "compute.resolution", d.compute.resolution, 0, 15),
+      resolution:
+        compute.resolution === "auto" || compute.resolution === undefined
+          ? "auto"
+          : c.integer(compute.resolution, "compute.resolution", 5, 0, 15),
       variables: c.strings(compute.variables, "compute.variables", []),
       aggregation: c.choice(
         compute.aggregation,

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cellToParent, getBaseCellNumber, getRes0Cells, gridDisk, latLngToCell } from "h3-js";
 import { describe, expect, it } from "vitest";
+import { chooseResolution } from "../../compute/cells/scale.js";
 import { ComputeConfigError } from "../../compute/errors.js";
+import { gridFromSpec } from "../../compute/grid/from-spec.js";
 import { LocalOutput, objectStoreOutput } from "../../compute/io/output.js";
 import type { Progress } from "../../compute/progress.js";
 import { computeProject } from "../../compute/run.js";
@@ -67,6 +69,31 @@ describe("work units", () => {
     expect(() =>
       timeWindows(Float64Array.from([times[0] as number, times[3] as number, times[0] as number]), "day"),
     ).toThrow(/not in order/);
+  });
+
+  it("chooses the default resolution from the pixel size: the coarsest with cells no larger than a pixel", () => {
+    const regular = (step: number) =>
+      gridFromSpec({
+        kind: "regular",
+        lat: Float64Array.from({ length: Math.round(180 / step) }, (_, i) => 90 - step / 2 - i * step),
+        lon: Float64Array.from({ length: Math.round(360 / step) }, (_, i) => i * step),
+      });
+    // 2.5 degrees (about 278 km at the equator, 77,000 km2): resolution 3 (12,400 km2), not 5 (253 km2)
+    expect(chooseResolution(regular(2.5)).resolution).toBe(3);
+    expect(chooseResolution(regular(2.5)).reason).toMatch(/resolution 3 is the coarsest/);
+    // ERA5's 0.25 degrees (772 km2 at the equator): resolution 5
+    expect(chooseResolution(regular(0.25)).resolution).toBe(5);
+    const utm = gridFromSpec({
+      kind: "projected",
+      crs: "+proj=utm +zone=33 +datum=WGS84 +units=m +no_defs",
+      x0: 500000,
+      dx: 30,
+      y0: 5000000,
+      dy: -30,
+      nx: 100,
+      ny: 100,
+    });
+    expect(chooseResolution(utm).resolution).toBe(12);
   });
 
   it("shards split units k mod N: disjoint and complete", () => {

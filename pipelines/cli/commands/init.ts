@@ -29,7 +29,12 @@ function fromArgs(name: string, args: ParsedArgs): ProjectConfig {
     references: { ...base.references, format: option(args, "format") ?? base.references.format },
     compute: {
       ...base.compute,
-      resolution: resolution === undefined ? base.compute.resolution : Number(resolution),
+      resolution:
+        resolution === undefined
+          ? base.compute.resolution
+          : resolution === "auto"
+            ? "auto"
+            : Number(resolution),
       variables: args.options.get("variable") ?? [],
     },
   };
@@ -45,7 +50,8 @@ export const initCommand: Command = {
   --source GLOB      files to reference: a path, file://, https://, s3:// or gs:// URL; globs * ** ? {a,b}
   --csv FILE         one project per row: columns name, sources (space or ';' separated), and optionally
                      resolution, variables, format, title, license
-  --resolution N     H3 resolution of the computed Parquet (0-15, default 5)
+  --resolution N     H3 resolution of the computed Parquet (0-15; default auto: the coarsest whose cells are
+                     no larger than the grid's pixels, printed with the reason at compute)
   --variable NAME    variable to compute (repeatable; default: every data variable)
   --format F         references as auto (default), json or parquet
 ${STORAGE_USAGE}

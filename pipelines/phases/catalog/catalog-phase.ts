@@ -2,7 +2,7 @@ import { PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
 import { catalogProject } from "../../../catalog-api/stac/catalog-project.js";
-import { readAllRecords } from "../../../compute/index.js";
+import { readAllRecords, type UnitRecord } from "../../../compute/index.js";
 import { Progress } from "../../progress/progress.js";
 import type { Workspace } from "../../project/workspace.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
@@ -39,6 +39,7 @@ export async function catalogPhase(
     const { refs, summary } = await loadReferences(ws);
     const output = computeOutput(ws, config);
     const records = await readAllRecords(output);
+    const resolution = resolutionOf(records.values(), config.compute.resolution);
     const files = [...records.values()].reduce((n, r) => n + r.files.length, 0);
     const progress = new Progress({
       label: "catalog",
@@ -49,14 +50,14 @@ export async function catalogPhase(
     const partitions = await partitionDescriptions(
       output,
       records.values(),
-      config.compute.resolution,
+      resolution,
       ws.catalogDir,
       (bytes) => progress.tick(1, bytes),
       config.catalog.datetime,
     );
     progress.finish();
     const variables = config.compute.variables.length ? config.compute.variables : dataVariables(refs);
-    const reference = referenceDescription(config, summary, variables, partitions, ws.catalogDir);
+    const reference = referenceDescription(config, summary, variables, partitions, ws.catalogDir, resolution);
     // opened only now: a bad URL fails the phase (recorded) after the outputs were read, not before
     const store =
       options.store ??
@@ -69,7 +70,7 @@ export async function catalogPhase(
             title: config.catalog.title ?? config.name,
             description:
               config.catalog.description ??
-              `${variables.join(", ")} from ${summary.files} source files, as kerchunk references and H3 Parquet (resolution ${config.compute.resolution}), made by refs`,
+              `${variables.join(", ")} from ${summary.files} source files, as kerchunk references and H3 Parquet (resolution ${resolution}), made by refs`,
             license: config.catalog.license,
             providers: [{ name: "refs", roles: ["processor"] }],
           },
@@ -104,4 +105,14 @@ export async function catalogPhase(
     };
   });
   return { status, ...result };
+}
+
+/** The resolution compute used: recorded in its records (a project's "auto" is resolved there), else the setting. */
+function resolutionOf(records: Iterable<UnitRecord>, setting: number | "auto"): number {
+  for (const r of records) {
+    if (r.resolution !== undefined) return r.resolution;
+    const cell = r.schema?.find((c) => /^h\d+$/.test(c.name));
+    if (cell) return Number(cell.name.slice(1));
+  }
+  return setting === "auto" ? 5 : setting;
 }

@@ -131,6 +131,7 @@ export function referenceDescription(
   variables: string[],
   parts: PartitionDescription[],
   catalogDir: string,
+  resolution: number,
 ): ReferenceSetDescription {
   const first = config.sources[0] ?? "";
   const protocol = /^([a-z0-9]+):\/\//.exec(first)?.[1] ?? "file";
@@ -154,7 +155,7 @@ export function referenceDescription(
         }
       : {}),
     extra: { "refs:files": summary.files, "refs:concat_dims": summary.concatDims.join(",") },
-    ...(parts.length ? { h3: { resolution: config.compute.resolution, cells: gridCells(parts) } } : {}),
+    ...(parts.length ? { h3: { resolution, cells: gridCells(parts) } } : {}),
   };
 }
 

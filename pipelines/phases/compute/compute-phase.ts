@@ -68,9 +68,7 @@ export async function computePhase(
     async () => {
       const io = await projectIO({ workdir: ws.workdir, project: ws.name });
       const computeConfig = computeConfigOf(config, dataVariables(io.refs), options.select);
-      log(
-        `compute: ${computeConfig.variables.join(", ")} at H3 resolution ${computeConfig.resolution} -> ${io.output.root}`,
-      );
+      log(`compute: ${computeConfig.variables.join(", ")} -> ${io.output.root}`);
       let progress: Progress | undefined;
       let seen = { rows: 0, values: 0 };
       // the progress is made when the first unit ends (the unit count is known then); rates count from now
@@ -87,6 +85,11 @@ export async function computePhase(
         ...(options.units ? { units: options.units } : {}),
         ...(options.bbox ? { bbox: options.bbox } : {}),
         ...(options.wipe ? { wipe: true } : {}),
+        onPlan: (plan) => {
+          log(`compute: H3 resolution ${plan.resolution} (${plan.resolutionReason})`);
+          log(`compute: one partition per h0 cell x ${plan.window} (${plan.windowReason})`);
+          log(`compute: ${plan.selected} of ${plan.units} units selected (${plan.method})`);
+        },
         onProgress: (p) => {
           progress ??= new Progress({
             label: "compute",
@@ -103,7 +106,6 @@ export async function computePhase(
       });
       progress?.finish();
       const s = summary;
-      log(`compute: partitions by h0 cell and ${s.window} (${s.windowReason})`);
       log(
         `compute: ${s.unitsRun} units run (${s.unitsAllFill} all fill), ${s.unitsAlreadyDone} already done, ` +
           `${s.rows} rows in ${s.files} files, ${Math.round(s.progress.valuesPerSecond)} values/s`,
@@ -126,6 +128,7 @@ export async function computePhase(
           unitsTotal: s.unitsTotal,
           unitsSelected: s.unitsSelected,
           window: s.window,
+          resolution: s.resolution,
           ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
         },
       };
