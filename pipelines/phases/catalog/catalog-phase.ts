@@ -10,6 +10,9 @@ import { dataVariables } from "../compute/variables.js";
 import { computeOutput } from "../compute-output.js";
 import { loadReferences } from "../references.js";
 import { runPhase } from "../run-phase.js";
+import { listSources } from "../scan/list-sources.js";
+import { storageOptions } from "../storage-options.js";
+import { dataDatetime } from "./data-datetime.js";
 import { partitionDescriptions, referenceDescription } from "./outputs.js";
 
 export interface CatalogPhaseOptions {
@@ -40,6 +43,18 @@ export async function catalogPhase(
     const output = computeOutput(ws, config);
     const records = await readAllRecords(output);
     const resolution = resolutionOf(records.values(), config.compute.resolution);
+    // files without time get the project's datetime or the data's (a TIFF DateTime tag), never the time of now
+    const timeless = [...records.values()].some((r) =>
+      r.files.some((f) => f.rows > 0 && f.coverage && !f.time),
+    );
+    const datetime = timeless
+      ? await dataDatetime(
+          ws.configFile,
+          config.catalog.datetime,
+          (await listSources(config.sources, storageOptions(config)))[0]?.url,
+          storageOptions(config),
+        )
+      : config.catalog.datetime;
     const files = [...records.values()].reduce((n, r) => n + r.files.length, 0);
     const progress = new Progress({
       label: "catalog",
@@ -53,7 +68,7 @@ export async function catalogPhase(
       resolution,
       ws.catalogDir,
       (bytes) => progress.tick(1, bytes),
-      config.catalog.datetime,
+      datetime,
     );
     progress.finish();
     const variables = config.compute.variables.length ? config.compute.variables : dataVariables(refs);
