@@ -124,4 +124,38 @@ describe("work units from the command line", { timeout: 120_000 }, () => {
     const [rows] = await duckQuery(datasetSql(ws.computeDir, "count(*) AS n"));
     expect(Number(rows?.n)).toBe(third.units.reduce((s, u) => s + (u.rows ?? 0), 0));
   });
+
+  it("--k8s with compute.units h0 prints a Job of 122 completions: pod i runs unit i, the i-th h0 cell", async () => {
+    const config = await ws.loadConfig();
+    await ws.saveConfig({ ...config, compute: { ...config.compute, units: "h0" } });
+    try {
+      const printed = await runCli([
+        "compute",
+        "era5",
+        "--k8s",
+        "--image",
+        "x/refs:1",
+        "--pvc",
+        "c",
+        "--workdir",
+        base,
+      ]);
+      expect(printed.code, printed.err).toBe(EXIT.ok);
+      const job = JSON.parse(printed.out);
+      expect(job.spec.completions).toBe(122);
+      const plan = await units();
+      expect(plan.units.length).toBe(122);
+      expect(plan.layout).toBe("h0");
+      // pod i (JOB_COMPLETION_INDEX=i of 122) computes exactly unit i
+      const i = plan.units.findIndex((u) => u.valid);
+      const pod = await runCli(["compute", "era5", "--workdir", base, "--shard", `${i}/122`, "--json"]);
+      expect(pod.code, pod.err).toBe(EXIT.ok);
+      expect(JSON.parse(pod.out).summary.unitsPlanned).toBe(1);
+      const after = await units();
+      expect(after.units[i]?.state).toBe("done");
+      expect(after.units.filter((u) => u.state === "done").length).toBe(1);
+    } finally {
+      await ws.saveConfig(config);
+    }
+  });
 });

@@ -46,7 +46,8 @@ export const computeCommand: Command = {
   --bbox W,S,E,N  compute only units whose h0 cell's bounds meet this box (degrees)
   --wipe          delete the output and start over (otherwise finished units are skipped); with --unit or
                   --bbox, only the selected units' partitions and records
-  --k8s           print an Indexed Job manifest that runs this command as N shards; the pods mount the
+  --k8s           print an Indexed Job manifest that runs this command as N shards (--completions, default 4;
+                  122 with compute.units "h0": one pod per h0 cell, pod i = unit i); the pods mount the
                   workdir (the folder holding <proj>/project.json and its references) from the
                   PersistentVolumeClaim --pvc (ReadWriteMany, so pods on several nodes share it) at
                   --mount-path (default ${DEFAULT_MOUNT_PATH}) and use it as their --workdir
@@ -90,14 +91,17 @@ export const computeCommand: Command = {
         throw new UsageError(`--mount-path must be absolute, got "${mountPath}"`);
       const cpu = option(args, "cpu");
       const memory = option(args, "memory");
+      // with one unit per h0 cell, one pod per unit by default: pod i computes the i-th h0 cell
+      const layout = (await ws.loadConfig()).compute.units;
+      const completions = positiveInt(args, "completions", layout === "h0" ? 122 : 4);
       console.log(
         k8sJobManifest({
           project: ws.name,
           image,
           pvc,
           mountPath,
-          completions: positiveInt(args, "completions", 4),
-          parallelism: positiveInt(args, "parallelism", positiveInt(args, "completions", 4)),
+          completions,
+          parallelism: positiveInt(args, "parallelism", completions),
           ...(cpu ? { cpu } : {}),
           ...(memory ? { memory } : {}),
           args: [
