@@ -2,21 +2,33 @@ import { createHash } from "node:crypto";
 import { ComputeConfigError } from "./errors.js";
 
 export type Aggregation = "mean" | "min" | "max" | "sum" | "count";
-export type TimePartition = "day" | "month" | "year" | "none";
+/** The time part of a partition; "auto" chooses from the time step (see units/windows.ts). */
+export type TimePartition = "auto" | "none" | "year" | "month" | "day" | "hour";
+/** What a work unit is: one partition (h0 cell x time window), or one h0 cell with all its windows. */
+export type UnitLayout = "partition" | "h0";
+
+/** Rows above which a partition is split into data_0..k (about 100-300 MB of ZSTD Parquet). */
+export const DEFAULT_MAX_ROWS_PER_FILE = 40_000_000;
 
 /** What to compute: the project's choices, validated by normalizeConfig. */
 export interface ComputeConfig {
   /** Array paths in the reference set; all on the same grid (and time axis). */
   variables: string[];
-  /** H3 resolution 0..15. */
-  resolution: number;
+  /** H3 resolution 0..15, or "auto": chosen from the grid's pixel size (see cells/scale.ts chooseResolution). */
+  resolution: number | "auto";
   /** How pixels combine into a cell when pixels are smaller than cells (default mean). */
   aggregation?: Aggregation;
   /** aggregate: pixels into cells; sample: cell centres into pixels; auto (default): by pixel vs cell area. */
   method?: "auto" | "aggregate" | "sample";
-  /** Hive time partition (default day; ignored without time). */
+  /** Time window of a hive partition (default auto: from the time step; ignored without time). */
   timePartition?: TimePartition;
-  /** Source chunks per work unit along time, y and x (default 1 each). */
+  /** What a work unit is (default "partition": one h0 cell x one time window; "h0": one h0 cell). */
+  units?: UnitLayout;
+  /** A partition with more rows is written as data_0..k, each at most this many rows. */
+  maxRowsPerFile?: number;
+  /** Column name per variable path (default: the path's last segment; a raster band "0" becomes "value"). */
+  columns?: Record<string, string>;
+  /** Source chunks per read along time, and per source block along y and x (default 1 each). */
   unitChunks?: { time?: number; y?: number; x?: number };
   /** Rows per Parquet row group (default 65536). */
   rowGroupSize?: number;
@@ -32,7 +44,12 @@ export type SelectValue = number | string | { index: number } | { value: number 
 /** A selection, checked: by coordinate value or by index. */
 export type Selection = Record<string, { value: number } | { index: number }>;
 
-export type NormalizedConfig = Required<Omit<ComputeConfig, "unitChunks" | "select">> & {
+export type NormalizedConfig = Required<
+  Omit<ComputeConfig, "unitChunks" | "select" | "columns" | "resolution">
+> & {
+  resolution: number;
+  /** Present only when a column is renamed. */
+  columns?: Record<string, string>;
   unitChunks: { time: number; y: number; x: number };
   /** Present only when something is selected, so configurations without one keep their hash. */
   select?: Selection;
@@ -40,22 +57,35 @@ export type NormalizedConfig = Required<Omit<ComputeConfig, "unitChunks" | "sele
 
 const AGGREGATIONS = new Set(["mean", "min", "max", "sum", "count"]);
 
-export function normalizeConfig(c: ComputeConfig): NormalizedConfig {
+/** A normalized configuration whose resolution may still be "auto" (prepare resolves it from the grid). */
+export type CheckedConfig = Omit<NormalizedConfig, "resolution"> & { resolution: number | "auto" };
+
+export function normalizeConfig(c: ComputeConfig): CheckedConfig {
   if (!Array.isArray(c.variables) || c.variables.length === 0) {
     throw new ComputeConfigError("variables", "name at least one array");
   }
-  if (!Number.isInteger(c.resolution) || c.resolution < 0 || c.resolution > 15) {
-    throw new ComputeConfigError("resolution", `must be an integer 0..15, got ${c.resolution}`);
+  if (c.resolution !== "auto" && (!Number.isInteger(c.resolution) || c.resolution < 0 || c.resolution > 15)) {
+    throw new ComputeConfigError("resolution", `must be an integer 0..15 or "auto", got ${c.resolution}`);
   }
   const aggregation = c.aggregation ?? "mean";
   if (!AGGREGATIONS.has(aggregation)) throw new ComputeConfigError("aggregation", `unknown "${aggregation}"`);
   const method = c.method ?? "auto";
   if (!["auto", "aggregate", "sample"].includes(method))
     throw new ComputeConfigError("method", `unknown "${method}"`);
-  const timePartition = c.timePartition ?? "day";
-  if (!["day", "month", "year", "none"].includes(timePartition)) {
-    throw new ComputeConfigError("timePartition", `unknown "${timePartition}"`);
+  const timePartition = c.timePartition ?? "auto";
+  if (!["auto", "none", "year", "month", "day", "hour"].includes(timePartition)) {
+    throw new ComputeConfigError(
+      "timePartition",
+      `unknown "${timePartition}" (one of auto, none, year, month, day, hour)`,
+    );
   }
+  const units = c.units ?? "partition";
+  if (units !== "partition" && units !== "h0")
+    throw new ComputeConfigError("units", `unknown "${units}" (partition or h0)`);
+  const maxRowsPerFile = c.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE;
+  if (!Number.isInteger(maxRowsPerFile) || maxRowsPerFile < 1)
+    throw new ComputeConfigError("maxRowsPerFile", `must be an integer >= 1, got ${maxRowsPerFile}`);
+  const columns = normalizeColumns(c.columns);
   const per = (v: number | undefined, name: string) => {
     const n = v ?? 1;
     if (!Number.isInteger(n) || n < 1)
@@ -73,6 +103,9 @@ export function normalizeConfig(c: ComputeConfig): NormalizedConfig {
     aggregation,
     method,
     timePartition,
+    units,
+    maxRowsPerFile,
+    ...(columns ? { columns } : {}),
     unitChunks: {
       time: per(c.unitChunks?.time, "time"),
       y: per(c.unitChunks?.y, "y"),
@@ -81,6 +114,32 @@ export function normalizeConfig(c: ComputeConfig): NormalizedConfig {
     rowGroupSize,
     ...(select ? { select } : {}),
   };
+}
+
+const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function normalizeColumns(columns: ComputeConfig["columns"]): Record<string, string> | undefined {
+  if (columns === undefined) return undefined;
+  if (typeof columns !== "object" || columns === null || Array.isArray(columns))
+    throw new ComputeConfigError(
+      "columns",
+      `must map variables to column names, got ${JSON.stringify(columns)}`,
+    );
+  const out: Record<string, string> = {};
+  for (const [variable, name] of Object.entries(columns).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (
+      typeof name !== "string" ||
+      !COLUMN_NAME.test(name) ||
+      /^h\d+$/.test(name) ||
+      ["time", "count"].includes(name)
+    )
+      throw new ComputeConfigError(
+        `columns.${variable}`,
+        `must be a name of letters, digits and _ (not time, count or h<res>), got ${JSON.stringify(name)}`,
+      );
+    out[variable] = name;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function normalizeSelect(select: ComputeConfig["select"]): Selection | undefined {

@@ -6,7 +6,7 @@
 export type { CellMapping, MappingMethod } from "./cells/mapping.js";
 export { cfDecoder, type Decoder } from "./cf/decode.js";
 export { decoderAt, type PerFileDecoders, perFileDecoders } from "./cf/per-file.js";
-export type { Aggregation, ComputeConfig, SelectValue, TimePartition } from "./config.js";
+export type { Aggregation, ComputeConfig, SelectValue, TimePartition, UnitLayout } from "./config.js";
 export { parseSelectArg } from "./config.js";
 export { CalendarError, ComputeConfigError, ComputeError, GridError, UnitError } from "./errors.js";
 export type { ColumnOrigin } from "./grid/columns.js";
@@ -19,10 +19,15 @@ export {
   type ComputeSummary,
   computeProject,
   type IOModule,
+  type PlanInfo,
   type RunOptions,
   type UnitFailure,
 } from "./run.js";
 export { type ArrayInfo, type ArrayReader, arrayInfo, type Region } from "./source.js";
+export type { Bbox } from "./units/h0-regions.js";
 export { DEFAULT_MOUNT_PATH, type K8sJobOptions, k8sJobManifest } from "./units/k8s.js";
+export { listUnits, type UnitListing, type UnitPlan } from "./units/listing.js";
 export { readAllRecords, type UnitRecord } from "./units/record.js";
+export { parseBbox } from "./units/select.js";
 export { inShard, parseShard, type Shard, shardFromEnv } from "./units/shard.js";
+export type { TimeWindow } from "./units/windows.js";

@@ -10,9 +10,11 @@ import type { OutputStore } from "./io/output.js";
 import { type Prepared, prepare } from "./prepare.js";
 import { type Progress, ProgressMeter } from "./progress.js";
 import type { ArrayReader } from "./source.js";
-import { runUnit } from "./unit.js";
+import { runUnit, unitSpan } from "./unit.js";
+import type { Bbox } from "./units/h0-regions.js";
 import type { WorkUnit } from "./units/plan.js";
 import { readAllRecords, type UnitRecord } from "./units/record.js";
+import { selectUnits, wipeUnits } from "./units/select.js";
 import { inShard, type Shard } from "./units/shard.js";
 import { runUnitsOnWorkers } from "./workers/units.js";
 
@@ -39,18 +41,34 @@ export interface RunOptions {
   workers?: number;
   ioModule?: IOModule;
   shard?: Shard;
-  /** Delete the output (files and records) first. */
+  /** Only these units (ids as `refs units` lists them); an unknown id is a ComputeConfigError. */
+  units?: string[];
+  /** Only units whose h0 cell's bounds meet this [west, south, east, north] box (degrees). */
+  bbox?: Bbox;
+  /** Delete the output (files and records) first: all of it, or only the selected units' when selecting. */
   wipe?: boolean;
   /** Threads for the grid -> cell mapping (default 2; 0: this thread). */
   mappingThreads?: number;
   /** Blocks with fewer pixels map in this thread (default 200000). */
   minPixelsForWorkers?: number;
   onProgress?: (p: Progress) => void;
+  /** Told once the plan is made, before any unit runs: the resolution and time window and why, unit counts. */
+  onPlan?: (plan: PlanInfo) => void;
   /**
    * A unit that fails (a corrupt chunk, an unreadable file) is recorded in `failures` and the others go on; it has
    * no completion record, so a rerun tries it again. False: the first failure stops the run (default true).
    */
   continueOnError?: boolean;
+}
+
+export interface PlanInfo {
+  resolution: number;
+  resolutionReason: string;
+  window: string;
+  windowReason: string;
+  method: "aggregate" | "sample";
+  units: number;
+  selected: number;
 }
 
 /** A unit that failed, with the reason (the UnitError's message, naming the unit and the cause). */
@@ -61,6 +79,14 @@ export interface UnitFailure {
 
 export interface ComputeSummary {
   unitsTotal: number;
+  /** Units selected by `units`/`bbox` (all without a selection), before sharding. */
+  unitsSelected: number;
+  /** The H3 resolution (given, or chosen from the grid) and why. */
+  resolution: number;
+  resolutionReason: string;
+  /** The time window of the partitions, and why it was chosen. */
+  window: string;
+  windowReason: string;
   /** Units of this shard. */
   unitsPlanned: number;
   unitsRun: number;
@@ -80,19 +106,34 @@ export async function computeProject(
   options: RunOptions = {},
 ): Promise<ComputeSummary> {
   const normalized = normalizeConfig(config);
-  if (options.wipe) {
+  const selecting = options.units !== undefined || options.bbox !== undefined;
+  if (options.wipe && options.shard && options.shard.count > 1) {
     // Shards share one output: one shard wiping would delete the others' finished work.
-    if (options.shard && options.shard.count > 1) {
-      throw new ComputeConfigError("wipe", "wipe once without a shard before starting shards");
-    }
+    throw new ComputeConfigError("wipe", "wipe once without a shard before starting shards");
+  }
+  if (options.wipe && !selecting) {
     if (io.output.clear) await io.output.clear();
     else for (const path of await io.output.list("")) await io.output.delete(path);
   }
   const p = await prepare(io.refs, normalized, io.read);
-  const mine = inShard(p.units, options.shard);
+  const selected = selectUnits(p.units, options);
+  if (options.wipe && selecting) await wipeUnits(p, selected, io.output);
+  const mine = inShard(selected, options.shard);
+  options.onPlan?.({
+    resolution: p.config.resolution,
+    resolutionReason: p.resolutionReason,
+    window: p.window,
+    windowReason: p.windowReason,
+    method: p.method,
+    units: p.units.length,
+    selected: selected.length,
+  });
   const records = await readAllRecords(io.output);
-  const done = (u: WorkUnit) => records.get(u.id)?.configHash === p.configHash;
-  const stale = mine.find((u) => records.has(u.id) && !done(u));
+  const done = (u: WorkUnit) => {
+    const r = records.get(u.id);
+    return r?.configHash === p.configHash && (r.span === undefined || r.span === unitSpan(u));
+  };
+  const stale = mine.find((u) => records.get(u.id) && records.get(u.id)?.configHash !== p.configHash);
   if (stale) {
     throw new ComputeError(
       `${io.output.root}: unit ${stale.id} was computed with another configuration; rerun with wipe to start over`,
@@ -120,6 +161,11 @@ export async function computeProject(
   }
   return {
     unitsTotal: p.units.length,
+    unitsSelected: selected.length,
+    resolution: p.config.resolution,
+    resolutionReason: p.resolutionReason,
+    window: p.window,
+    windowReason: p.windowReason,
     unitsPlanned: mine.length,
     unitsRun: results.length,
     unitsAlreadyDone: mine.length - todo.length,

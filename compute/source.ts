@@ -42,7 +42,16 @@ export interface ArrayInfo {
 
 export function arrayInfo(refs: ReferenceSet, path: string): ArrayInfo {
   const zarray = refs.metadata.get(`${path}/.zarray`);
-  if (!zarray) throw new ComputeConfigError("variables", `no array "${path}" in the reference set`);
+  if (!zarray) {
+    const arrays = [...refs.metadata.keys()]
+      .filter((k) => k.endsWith("/.zarray"))
+      .map((k) => k.slice(0, -"/.zarray".length))
+      .sort();
+    throw new ComputeConfigError(
+      "variables",
+      `no array "${path}" in the reference set (its arrays: ${arrays.join(", ")})`,
+    );
+  }
   const attrs = refs.metadata.get(`${path}/.zattrs`) ?? {};
   const shape = (zarray.shape as number[]) ?? [];
   const dimsValue = attrs._ARRAY_DIMENSIONS;

@@ -1,14 +1,16 @@
-/** One work unit end to end: mapping, read + decode, gather, partitioned files, then the completion record. */
-import { gatherRows } from "./cells/aggregate.js";
+/**
+ * One work unit end to end: for each of its partitions (h0 cell x time window) the cells of its blocks, read +
+ * decode + gather into a partition, the partition's files, then one completion record for the unit.
+ */
 import type { CellMapper } from "./cells/mapper.js";
 import { UnitError } from "./errors.js";
 import type { OutputStore } from "./io/output.js";
+import { gatherPartition } from "./partition.js";
+import { writePartition } from "./partition-files.js";
 import type { Prepared } from "./prepare.js";
 import type { ArrayReader } from "./source.js";
-import { writeUnitFiles } from "./unit-files.js";
-import { readUnitColumns } from "./unit-read.js";
 import type { WorkUnit } from "./units/plan.js";
-import { type UnitRecord, type ValueStats, writeRecord } from "./units/record.js";
+import { type UnitFile, type UnitRecord, type ValueStats, writeRecord } from "./units/record.js";
 
 export interface UnitIO {
   read: ArrayReader;
@@ -24,79 +26,66 @@ export async function runUnit(p: Prepared, unit: WorkUnit, io: UnitIO): Promise<
   }
 }
 
+/** The time steps a unit covers, as its record keeps them. */
+export function unitSpan(unit: WorkUnit): string {
+  return unit.windows.map((w) => `${w.start}-${w.stop}`).join(",");
+}
+
 async function runUnitInner(p: Prepared, unit: WorkUnit, io: UnitIO): Promise<UnitRecord> {
-  const mapping = await io.mapper.mapping(unit.block);
-  const steps = unit.time ? unit.time[1] - unit.time[0] : 1;
-  const timeStart = unit.time?.[0] ?? 0;
-  const base = {
+  const files: UnitFile[] = [];
+  let values = 0;
+  let cellsSeen = 0;
+  for (const window of unit.windows) {
+    const data = await gatherPartition(p, unit, window, io);
+    values += data.valuesRead;
+    cellsSeen += data.cells.length;
+    files.push(...(await writePartition(p, unit, window, data, io.output)));
+  }
+  const rows = files.reduce((n, f) => n + f.rows, 0);
+  const times = files.flatMap((f) => f.time ?? []).sort();
+  const record: UnitRecord = {
     unit: unit.id,
     configHash: p.configHash,
-    files: [],
-    stats: {},
-    ...(p.columnOrigins ? { columns: p.columnOrigins } : {}),
-  };
-  const blockPixels = (unit.block.y1 - unit.block.y0) * (unit.block.x1 - unit.block.x0);
-  const values = blockPixels * steps * p.columns.length;
-  if (mapping.cells.length === 0) {
-    const record: UnitRecord = {
-      ...base,
-      rows: 0,
-      values,
-      skipped: "no-cells",
-      finishedAt: new Date().toISOString(),
-    };
-    await writeRecord(io.output, record);
-    return record;
-  }
-  // Buffers in column order: each variable's columns are contiguous in p.columns.
-  const buffers: Float64Array[] = [];
-  for (const v of p.variables) {
-    const mine = p.columns.filter((c) => c.variable === v);
-    buffers.push(...(await readUnitColumns(io.read, v, mine, p, unit.time, mapping)));
-  }
-  const plane = (mapping.rows[1] - mapping.rows[0]) * mapping.columns.reduce((s, [a, b]) => s + b - a, 0);
-  const rows = gatherRows(
-    mapping,
-    buffers,
-    steps,
-    plane,
-    p.method === "sample" ? "mean" : p.config.aggregation,
-  );
-  buffers.length = 0;
-  const files = await writeUnitFiles(p, unit.id, timeStart, mapping, rows, io.output);
-  const stats: Record<string, ValueStats> = {};
-  p.columns.forEach((c, k) => {
-    stats[c.name] = statsOf(rows.values[k] as Float64Array, rows.length);
-  });
-  const record: UnitRecord = {
-    ...base,
-    rows: rows.length,
+    rows,
     values,
     files,
-    stats,
+    stats: mergeStats(files),
+    ...(p.columnOrigins ? { columns: p.columnOrigins } : {}),
+    ...(times.length ? { time: [times[0] as string, times.at(-1) as string] as [string, string] } : {}),
+    span: unitSpan(unit),
+    resolution: p.config.resolution,
+    schema: schemaOf(p),
     finishedAt: new Date().toISOString(),
   };
-  if (rows.length === 0) record.skipped = "all-fill";
-  if (p.timesMs && unit.time && rows.length > 0) {
-    const t = p.timesMs.subarray(unit.time[0], unit.time[1]);
-    record.time = [new Date(Math.min(...t)).toISOString(), new Date(Math.max(...t)).toISOString()];
-  }
+  if (rows === 0) record.skipped = cellsSeen === 0 ? "no-cells" : "all-fill";
   await writeRecord(io.output, record);
   return record;
 }
 
-function statsOf(values: Float64Array, n: number): ValueStats {
-  let count = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i] as number;
-    if (Number.isNaN(v)) continue;
-    count++;
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
+function mergeStats(files: UnitFile[]): Record<string, ValueStats> {
+  const out: Record<string, ValueStats> = {};
+  for (const f of files) {
+    for (const [name, s] of Object.entries(f.stats ?? {})) {
+      const o = out[name];
+      if (!o) {
+        out[name] = { ...s };
+        continue;
+      }
+      o.count += s.count;
+      o.sum += s.sum;
+      if (s.min !== null) o.min = o.min === null ? s.min : Math.min(o.min, s.min);
+      if (s.max !== null) o.max = o.max === null ? s.max : Math.max(o.max, s.max);
+    }
   }
-  return { count, min: count ? min : null, max: count ? max : null, sum };
+  return out;
+}
+
+function schemaOf(p: Prepared): { name: string; type: string }[] {
+  const countAgg = p.config.aggregation === "count" && p.method === "aggregate";
+  return [
+    { name: `h${p.config.resolution}`, type: "uint64" },
+    ...(p.timesMs ? [{ name: "time", type: "timestamp" }] : []),
+    ...p.columns.map((c) => ({ name: c.name, type: countAgg ? "float64" : c.variable.decoder.outputType })),
+    ...(p.method === "aggregate" ? [{ name: "count", type: "uint32" }] : []),
+  ];
 }

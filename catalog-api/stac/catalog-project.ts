@@ -28,6 +28,8 @@ export interface CatalogProjectOptions {
   loadSchema?: SchemaLoader;
   /** Base URL for relative asset hrefs in the store (default: file:// URL of outDir). */
   assetBaseUrl?: string;
+  /** Told as each step starts (validating, writing, ingesting), so a long run is never silent. */
+  onStep?: (step: string) => void;
 }
 
 export interface CatalogProjectResult {
@@ -70,6 +72,7 @@ export async function catalogProject(
     collection,
     items,
   );
+  options.onStep?.(`validating ${items.length + 2} STAC objects`);
   const { uncheckedExtensions, uncheckedCore } = await validateStac(
     [layout.catalog, layout.collection, ...layout.items],
     {
@@ -77,8 +80,10 @@ export async function catalogProject(
       ...(options.loadSchema ? { loadSchema: options.loadSchema } : {}),
     },
   );
+  options.onStep?.(`writing the static catalog to ${options.outDir}`);
   const files = await writeStaticCatalog(options.outDir, layout);
   if (options.store) {
+    options.onStep?.(`ingesting ${items.length} items into the API store`);
     await options.store.putCollection({ ...collection, links: [] });
     await options.store.replaceItems(
       id,

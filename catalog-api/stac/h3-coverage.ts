@@ -11,8 +11,11 @@ import { CatalogInputError } from "../errors.js";
 import { type Bbox, type Geometry, geometryBbox } from "../geometry/geojson.js";
 
 export interface Coverage {
-  /** The cells, compacted (mixed resolutions, fewest cells). */
+  /** The cells, compacted (mixed resolutions, fewest cells), coarsened when more than the budget. */
   cells: string[];
+  /** True when cells were replaced by their parents to stay within the budget: the coverage is then larger than
+   * the data (never smaller), so an H3 search never misses the item. */
+  coarsened: boolean;
   /** Outline of the cells, possibly drawn with coarser cells (see OUTLINE_CELLS): it never leaves data out. */
   geometry: Geometry;
   bbox: Bbox;
@@ -21,22 +24,39 @@ export interface Coverage {
 /** Most cells whose outline h3-js is asked to draw; above it the outline is drawn one resolution coarser. */
 export const OUTLINE_CELLS = 20_000;
 
+/** Most cells an item's `h3:cells` holds by default: above it the finest cells are replaced by their parents. */
+export const CELL_BUDGET = 1_000;
+
 /**
  * The area a set of cells covers: compacted cells for the item's `h3:cells` and their outline as a GeoJSON
  * MultiPolygon (h3-js merges neighbouring cells). Neither step expands coarse cells to the finest resolution, so a
  * partition of millions of cells, or a mix of a coarse cell and fine ones, stays cheap.
  */
-export function coverage(cells: string[], where: string, outlineLimit = OUTLINE_CELLS): Coverage {
+export function coverage(
+  cells: string[],
+  where: string,
+  outlineLimit = OUTLINE_CELLS,
+  cellBudget = Number.POSITIVE_INFINITY,
+): Coverage {
   if (cells.length === 0) throw new CatalogInputError("has no cells", where);
   for (const c of cells)
     if (!isValidCell(c)) throw new CatalogInputError(`"${c}" is not a valid H3 cell`, where);
-  const compacted = compactMixed(cells);
+  let compacted = compactMixed(cells);
+  let coarsened = false;
+  while (compacted.length > cellBudget) {
+    const finest = compacted.reduce((m, c) => Math.max(m, getResolution(c)), 0);
+    if (finest === 0) break;
+    compacted = compactMixed(
+      compacted.map((c) => (getResolution(c) === finest ? cellToParent(c, finest - 1) : c)),
+    );
+    coarsened = true;
+  }
   const finest = cells.reduce((m, c) => Math.max(m, getResolution(c)), 0); // no spread: millions of cells
   const geometry: Geometry = {
     type: "MultiPolygon",
     coordinates: cellsToMultiPolygon(outlineCells(compacted, finest, outlineLimit), true),
   };
-  return { cells: compacted, geometry, bbox: geometryBbox(geometry) };
+  return { cells: compacted, coarsened, geometry, bbox: geometryBbox(geometry) };
 }
 
 /**

@@ -30,8 +30,11 @@ export interface PartitionDescription {
   id?: string;
   /** Resolution of the table's cell column. */
   h3Resolution: number;
-  /** Cells (hex) that have rows in this partition, any resolution; they are compacted for the item. */
+  /** Cells (hex) that have rows in this partition, any resolution; they are compacted for the item (and
+   * coarsened above a budget). */
   cells: string[];
+  /** The cells given are already a coarsened (larger) coverage of the data. */
+  cellsCoarsened?: boolean;
   time: TimeDescription;
   /** Per variable (CF-decoded) statistics over the partition's rows. */
   variables: Record<string, VariableStatistics>;

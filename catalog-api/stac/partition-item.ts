@@ -1,6 +1,11 @@
 import { CatalogInputError } from "../errors.js";
 import { FILE_EXTENSION, PARQUET_MEDIA_TYPE, statisticName, TABLE_EXTENSION } from "./extensions.js";
-import { coverage } from "./h3-coverage.js";
+import { CELL_BUDGET, coverage } from "./h3-coverage.js";
+
+/** Cells an item's outline is drawn from at most (coarser above it): a partition item's geometry stays small
+ * and quick to draw, thousands of items a second. */
+export const PARTITION_OUTLINE_CELLS = 1_000;
+
 import { idFromHref, sha256Multihash } from "./ids.js";
 import type { PartitionDescription } from "./inputs.js";
 import { timeProperties } from "./time.js";
@@ -16,11 +21,12 @@ export function partitionItem(p: PartitionDescription, collection: string): Stac
   if (!Number.isInteger(p.h3Resolution) || p.h3Resolution < 0 || p.h3Resolution > 15) {
     throw new CatalogInputError(`h3Resolution must be 0..15, found ${p.h3Resolution}`, where);
   }
-  const cover = coverage(p.cells, where);
+  const cover = coverage(p.cells, where, PARTITION_OUTLINE_CELLS, CELL_BUDGET);
   const properties: JsonObject = {
     ...timeProperties(p.time, where),
     "h3:resolution": p.h3Resolution,
     "h3:cells": cover.cells,
+    ...(cover.coarsened || p.cellsCoarsened ? { "refs:h3_cells_coarsened": true } : {}),
     "table:row_count": p.rowCount,
     "table:columns": p.columns.map((c) => ({
       name: c.name,

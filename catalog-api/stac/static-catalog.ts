@@ -69,6 +69,14 @@ export async function writeStaticCatalog(dir: string, c: StaticCatalog): Promise
     [join(colDir, "collection.json"), c.collection],
     ...c.items.map((i): [string, unknown] => [join(itemsDir, `${i.id}.json`), i]),
   ];
-  for (const [path, obj] of files) await writeFile(path, `${JSON.stringify(obj, null, 2)}\n`);
+  // 32 writes at a time: thousands of small item files
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < files.length; i = next++) {
+      const [path, obj] = files[i] as [string, unknown];
+      await writeFile(path, `${JSON.stringify(obj, null, 2)}\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
   return files.map(([p]) => p);
 }

@@ -33,6 +33,22 @@ export function chooseMethod(grid: Grid, res: number): MappingMethod {
 }
 
 /**
+ * The default resolution of a grid: the coarsest whose average cell is no larger than a pixel at the grid's
+ * middle, so every pixel's value reaches a cell and cells outnumber pixels by at most about 7.
+ */
+export function chooseResolution(grid: Grid): { resolution: number; reason: string } {
+  const { dy, dx } = pixelSpacingKm(grid, Math.floor(grid.ny / 2), Math.floor(grid.nx / 2));
+  const pixelArea = (Number.isFinite(dy) ? dy : dx) * (Number.isFinite(dx) ? dx : dy);
+  let res = 0;
+  while (res < 15 && getHexagonAreaAvg(res, UNITS.km2) > pixelArea) res++;
+  const km = Math.sqrt(pixelArea);
+  return {
+    resolution: res,
+    reason: `pixels of about ${km >= 10 ? km.toFixed(0) : km.toPrecision(2)} km (${pixelArea.toPrecision(3)} km2) at the grid's middle: resolution ${res} is the coarsest whose cells (${getHexagonAreaAvg(res, UNITS.km2).toPrecision(3)} km2 on average) are no larger than a pixel`,
+  };
+}
+
+/**
  * Halo (in rows and columns) such that every pixel of a cell owned by the block lies in the block plus halo:
  * pixels of a cell lie within its circumradius of its centre, taken as twice the average edge length to cover
  * the largest cells, divided by the smallest pixel spacing found around the block.

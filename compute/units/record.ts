@@ -19,6 +19,15 @@ export interface UnitFile {
   rows: number;
   bytes: number;
   sha256: string;
+  /** Distinct cells in the file. */
+  cells?: number;
+  /** Its H3 coverage for the catalog: compacted cells, coarsened past a budget (then coverageCoarsened). */
+  coverage?: string[];
+  coverageCoarsened?: boolean;
+  /** [min, max] of the time column (ISO 8601). */
+  time?: [string, string];
+  /** Per value column, over the file's rows. */
+  stats?: Record<string, ValueStats>;
 }
 
 export interface UnitRecord {
@@ -35,6 +44,12 @@ export interface UnitRecord {
   columns?: Record<string, { variable: string; dims: Record<string, { index: number; value: number }> }>;
   /** Time range [min, max] in ISO 8601, when the data has time. */
   time?: [string, string];
+  /** The time steps the unit covered ("start-stop" per window): a window that grew (appended data) is redone. */
+  span?: string;
+  /** H3 resolution of the cell column. */
+  resolution?: number;
+  /** Columns and types of the unit's files, as the catalog describes them. */
+  schema?: { name: string; type: string }[];
   finishedAt: string;
 }
 
@@ -59,14 +74,21 @@ export async function writeRecord(output: OutputStore, record: UnitRecord): Prom
   );
 }
 
-/** All records present, by unit id. */
+/** All records present, by unit id (read 32 at a time: thousands of small objects on a disk or a bucket). */
 export async function readAllRecords(output: OutputStore): Promise<Map<string, UnitRecord>> {
+  const ids = (await output.list(RECORDS_PREFIX))
+    .filter((path) => path.endsWith(".json"))
+    .map((path) => path.slice(RECORDS_PREFIX.length + 1, -".json".length));
+  const records = new Array<UnitRecord | undefined>(ids.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < ids.length; i = next++) records[i] = await readRecord(output, ids[i] as string);
+  };
+  await Promise.all(Array.from({ length: Math.min(32, ids.length) }, worker));
   const out = new Map<string, UnitRecord>();
-  for (const path of await output.list(RECORDS_PREFIX)) {
-    if (!path.endsWith(".json")) continue;
-    const id = path.slice(RECORDS_PREFIX.length + 1, -".json".length);
-    const r = await readRecord(output, id);
+  ids.forEach((id, i) => {
+    const r = records[i];
     if (r) out.set(id, r);
-  }
+  });
   return out;
 }

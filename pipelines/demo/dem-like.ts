@@ -33,9 +33,14 @@ function image(size: number, step: number, overview: boolean): ImageSpec {
       ? { subfileType: 1 }
       : {
           geo: { scale: [30, 30], tie: [500_000, 5_300_000], epsg: 32633, citation: "WGS 84 / UTM zone 33N" },
+          // DateTime (306): when the data was made; the catalog dates the DEM's items by it
+          extraTags: [{ tag: 306, type: 2, values: `${DEM_DATETIME}\0` }],
         }),
   };
 }
+
+/** The DEM's TIFF DateTime tag (TIFF writes "YYYY:MM:DD HH:MM:SS"). */
+export const DEM_DATETIME = "2024:06:01 12:00:00";
 
 /** Write the COG (size x size pixels, default 512) and return its path. */
 export async function writeDemLike(dir: string, size = 512): Promise<string> {

@@ -37,7 +37,7 @@ export interface ImageSpec {
   /** Raw bytes to store as every block instead of encoding `data` (for odd compressions). */
   rawBlock?: Uint8Array;
   /** More tags, e.g. LercParameters: tag, TIFF type (3 SHORT, 4 LONG, 12 DOUBLE), values. */
-  extraTags?: { tag: number; type: number; values: number[] }[];
+  extraTags?: { tag: number; type: number; values: number[] | string }[];
 }
 
 export interface TiffSpec {

@@ -28,11 +28,20 @@ export interface ProjectConfig {
     onError: "raise" | "warn" | "skip";
   };
   compute: {
-    resolution: number;
+    /** H3 resolution, or "auto" (the default): chosen from the grid's pixel size at compute. */
+    resolution: number | "auto";
     variables: string[];
     aggregation: "mean" | "min" | "max" | "sum" | "count";
     /** One element of extra dimensions (level, band): by coordinate value, or {"index": i}. */
     select?: Record<string, number | string | { index: number }>;
+    /** Time window of a partition (h0 cell x window): auto (from the time step), none, year, month, day, hour. */
+    timePartition?: "auto" | "none" | "year" | "month" | "day" | "hour";
+    /** What a work unit is: one partition (default) or one h0 cell with all its windows ("h0"). */
+    units?: "partition" | "h0";
+    /** A partition with more rows is split into data_0..k. */
+    maxRowsPerFile?: number;
+    /** Column name per variable (e.g. {"0": "carbon"}). */
+    columns?: Record<string, string>;
     /** Output location (folder or URL); default `<project>/h3`. */
     output?: string;
   };
@@ -40,6 +49,8 @@ export interface ProjectConfig {
     title?: string;
     description?: string;
     license: string;
+    /** Datetime (RFC 3339) of items whose data has no time and no date of its own (a TIFF DateTime tag). */
+    datetime?: string;
   };
 }
 
@@ -61,7 +72,7 @@ export function defaultConfig(name: string, sources: string[]): ProjectConfig {
       packing: "per-file",
       onError: "warn",
     },
-    compute: { resolution: 5, variables: [], aggregation: "mean" },
+    compute: { resolution: "auto", variables: [], aggregation: "mean" },
     catalog: { license: "other" },
   };
 }
@@ -145,6 +156,22 @@ class Checker {
     return out;
   }
 
+  /** {variable: column name}; undefined when absent. */
+  columnNames(v: unknown, field: string): Record<string, string> | undefined {
+    if (v === undefined) return undefined;
+    const obj = this.object(v, field);
+    const out: Record<string, string> = {};
+    for (const [variable, name] of Object.entries(obj)) {
+      if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        this.fail(
+          `${field}.${variable}`,
+          `must be a column name of letters, digits and _, got ${JSON.stringify(name)}`,
+        );
+      out[variable] = name;
+    }
+    return out;
+  }
+
   noUnknown(obj: Raw, known: readonly string[], prefix: string): void {
     for (const key of Object.keys(obj)) {
       if (!known.includes(key))
@@ -180,9 +207,29 @@ export function validateConfig(raw: unknown, file: string): ProjectConfig {
   const refs = c.object(root.references, "references");
   c.noUnknown(refs, Object.keys(d.references), "references");
   const compute = c.object(root.compute, "compute");
-  c.noUnknown(compute, ["resolution", "variables", "aggregation", "select", "output"], "compute");
+  c.noUnknown(
+    compute,
+    [
+      "resolution",
+      "variables",
+      "aggregation",
+      "select",
+      "output",
+      "timePartition",
+      "units",
+      "maxRowsPerFile",
+      "columns",
+    ],
+    "compute",
+  );
   const catalog = c.object(root.catalog, "catalog");
-  c.noUnknown(catalog, ["title", "description", "license"], "catalog");
+  c.noUnknown(catalog, ["title", "description", "license", "datetime"], "catalog");
+  const datetime = c.optionalString(catalog.datetime, "catalog.datetime");
+  if (
+    datetime !== undefined &&
+    !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(datetime)
+  )
+    c.fail("catalog.datetime", `must be an RFC 3339 date or date-time, got ${JSON.stringify(datetime)}`);
 
   return {
     version: 1,
@@ -251,7 +298,10 @@ export function validateConfig(raw: unknown, file: string): ProjectConfig {
       ),
     },
     compute: dropUndefined({
-      resolution: c.integer(compute.resolution, "compute.resolution", d.compute.resolution, 0, 15),
+      resolution:
+        compute.resolution === "auto" || compute.resolution === undefined
+          ? "auto"
+          : c.integer(compute.resolution, "compute.resolution", 5, 0, 15),
       variables: c.strings(compute.variables, "compute.variables", []),
       aggregation: c.choice(
         compute.aggregation,
@@ -261,11 +311,30 @@ export function validateConfig(raw: unknown, file: string): ProjectConfig {
       ),
       select: c.selection(compute.select, "compute.select"),
       output: c.optionalString(compute.output, "compute.output"),
+      timePartition:
+        compute.timePartition === undefined
+          ? undefined
+          : c.choice(
+              compute.timePartition,
+              "compute.timePartition",
+              ["auto", "none", "year", "month", "day", "hour"] as const,
+              "auto",
+            ),
+      units:
+        compute.units === undefined
+          ? undefined
+          : c.choice(compute.units, "compute.units", ["partition", "h0"] as const, "partition"),
+      maxRowsPerFile:
+        compute.maxRowsPerFile === undefined
+          ? undefined
+          : c.integer(compute.maxRowsPerFile, "compute.maxRowsPerFile", 1, 1, 2 ** 40),
+      columns: c.columnNames(compute.columns, "compute.columns"),
     }),
     catalog: dropUndefined({
       title: c.optionalString(catalog.title, "catalog.title"),
       description: c.optionalString(catalog.description, "catalog.description"),
       license: c.string(catalog.license, "catalog.license", "other"),
+      datetime,
     }),
   };
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fromArrayBuffer } from "geotiff";
 import { expect, it } from "vitest";
 import { LocalOutput } from "../../compute/io/output.js";
+import { columnName } from "../../compute/prepare.js";
 import { referenceReader } from "../../compute/read.js";
 import { computeProject } from "../../compute/run.js";
 import { writeTiff } from "../../pipelines/demo/write-tiff.js";
@@ -82,10 +83,16 @@ it.each(cases)(
       const zeros = data.filter((v) => v === 0).length;
       expect(zeros).toBeGreaterThan(width * height * 0.05);
       expect(summary.values).toBe(width * height);
-      await expectOutputEquals(root, "h9", [variable as string], bruteAggregate(truth, 9, "mean"), {
-        withCount: true,
-        withTime: false,
-      });
+      await expectOutputEquals(
+        root,
+        "h9",
+        [columnName(variable as string, undefined)],
+        bruteAggregate(truth, 9, "mean"),
+        {
+          withCount: true,
+          withTime: false,
+        },
+      );
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -87,6 +87,43 @@ describe("resuming and sharding", { timeout: 120_000 }, () => {
     expect(await snapshot(root)).toEqual(await cleanRun());
   }, 180_000);
 
+  it("SIGKILL while split partitions are being written, at several points; each rerun: the clean output", async () => {
+    const split = { maxRowsPerFile: 40 };
+    const cleanRoot = await tempDir();
+    await computeProject(
+      await ioFor({ name: "hourly", root: cleanRoot }),
+      { ...config, ...split },
+      { mappingThreads: 0 },
+    );
+    const want = await snapshot(cleanRoot);
+    const dataFiles = Object.keys(want).filter((p) => p.endsWith(".parquet")).length;
+    expect(dataFiles).toBeGreaterThan(2 * Object.keys(want).filter((p) => p.startsWith("_units/")).length);
+    for (const killAt of [1, Math.floor(dataFiles / 3), Math.floor((2 * dataFiles) / 3)]) {
+      const root = await tempDir();
+      const run = runChild(["hourly", root, "0", JSON.stringify(split)]);
+      for (;;) {
+        const files = await readdir(root, { recursive: true }).catch(() => [] as string[]);
+        if (files.filter((f) => f.endsWith(".parquet")).length >= killAt) break;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      run.proc.kill("SIGKILL");
+      await run.done;
+      const killed = await snapshot(root);
+      expect(Object.keys(killed).filter((p) => p.startsWith("_units/")).length).toBeLessThan(
+        Object.keys(want).filter((p) => p.startsWith("_units/")).length,
+      );
+      await computeProject(
+        await ioFor({ name: "hourly", root }),
+        { ...config, ...split },
+        { mappingThreads: 0 },
+      );
+      const after = await snapshot(root);
+      // temporary files of the killed write are never read (not *.parquet); everything else is the clean run's
+      for (const p of Object.keys(after)) if (p.endsWith(".tmp")) delete after[p];
+      expect(after, `killed at ${killAt} files`).toEqual(want);
+    }
+  }, 180_000);
+
   it("three processes with JOB_COMPLETION_INDEX=0..2 produce exactly the single-process output", async () => {
     const root = await tempDir();
     const runs = [0, 1, 2].map((i) =>

@@ -11,6 +11,7 @@ import { computePhase } from "../../phases/compute/compute-phase.js";
 import { isLocalWorkdir } from "../../project/workspace.js";
 import { type Command, EXIT, option, positiveInt, UsageError } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+import { bboxOption } from "./units.js";
 
 function selectOptions(texts: string[]): Record<string, SelectValue> {
   const out: Record<string, SelectValue> = {};
@@ -29,7 +30,7 @@ function selectOptions(texts: string[]): Record<string, SelectValue> {
 export const computeCommand: Command = {
   name: "compute",
   usage: `usage: refs compute <proj> [--serial | --workers N] [--shard i/N] [--select DIM=VALUE | DIM[INDEX]]...
-                    [--wipe] [--workdir DIR] [--json] [-q]
+                    [--unit ID]... [--bbox W,S,E,N] [--wipe] [--workdir DIR] [--json] [-q]
        refs compute <proj> --k8s --image IMAGE --pvc CLAIM [--mount-path PATH] --completions N
                     [--parallelism P] [--cpu C] [--memory M]
 
@@ -40,8 +41,12 @@ export const computeCommand: Command = {
   --select level=850   keep one element of an extra dimension, by coordinate value (or level[3]: by 0-based
                   index); repeatable, over the project's compute.select. Unselected extra dimensions give one
                   column per element, named <var>_<dim><value>
-  --wipe          delete the output and start over (otherwise finished units are skipped)
-  --k8s           print an Indexed Job manifest that runs this command as N shards; the pods mount the
+  --unit ID       compute only this unit (repeatable; refs units <proj> lists them)
+  --bbox W,S,E,N  compute only units whose h0 cell's bounds meet this box (degrees)
+  --wipe          delete the output and start over (otherwise finished units are skipped); with --unit or
+                  --bbox, only the selected units' partitions and records
+  --k8s           print an Indexed Job manifest that runs this command as N shards (--completions, default 4;
+                  122 with compute.units "h0": one pod per h0 cell, pod i = unit i); the pods mount the
                   workdir (the folder holding <proj>/project.json and its references) from the
                   PersistentVolumeClaim --pvc (ReadWriteMany, so pods on several nodes share it) at
                   --mount-path (default ${DEFAULT_MOUNT_PATH}) and use it as their --workdir
@@ -51,6 +56,8 @@ export const computeCommand: Command = {
     "workers",
     "shard",
     "select",
+    "unit",
+    "bbox",
     "image",
     "completions",
     "parallelism",
@@ -83,17 +90,24 @@ export const computeCommand: Command = {
         throw new UsageError(`--mount-path must be absolute, got "${mountPath}"`);
       const cpu = option(args, "cpu");
       const memory = option(args, "memory");
+      // with one unit per h0 cell, one pod per unit by default: pod i computes the i-th h0 cell
+      const layout = (await ws.loadConfig()).compute.units;
+      const completions = positiveInt(args, "completions", layout === "h0" ? 122 : 4);
       console.log(
         k8sJobManifest({
           project: ws.name,
           image,
           pvc,
           mountPath,
-          completions: positiveInt(args, "completions", 4),
-          parallelism: positiveInt(args, "parallelism", positiveInt(args, "completions", 4)),
+          completions,
+          parallelism: positiveInt(args, "parallelism", completions),
           ...(cpu ? { cpu } : {}),
           ...(memory ? { memory } : {}),
-          args: (args.options.get("select") ?? []).flatMap((s) => ["--select", s]),
+          args: [
+            ...(args.options.get("select") ?? []).flatMap((s) => ["--select", s]),
+            ...(args.options.get("unit") ?? []).flatMap((s) => ["--unit", s]),
+            ...(args.options.get("bbox") ?? []).flatMap((s) => ["--bbox", s]),
+          ],
         }).trimEnd(),
       );
       return EXIT.ok;
@@ -104,8 +118,12 @@ export const computeCommand: Command = {
     const shard = shardText ? parseShard(shardText) : shardFromEnv(ctx.env);
     const workers = args.options.has("workers") ? positiveInt(args, "workers", 1) : 0;
     const select = selectOptions(args.options.get("select") ?? []);
+    const bbox = bboxOption(option(args, "bbox"));
+    const units = args.options.get("unit");
     const { status, summary } = await computePhase(ws, {
       workers,
+      ...(units ? { units } : {}),
+      ...(bbox ? { bbox } : {}),
       ...(Object.keys(select).length > 0 ? { select } : {}),
       ...(shard ? { shard } : {}),
       wipe: args.flags.has("wipe"),

@@ -23,6 +23,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: "H3-indexed Parquet read through the references (--serial, --workers N, --shard i/N, --k8s)",
     load: async () => (await import("./compute.js")).computeCommand,
   },
+  units: {
+    summary: "list the compute work units: id, bounds, valid (the grid reaches it), done / pending / failed",
+    load: async () => (await import("./units.js")).unitsCommand,
+  },
   catalog: {
     summary:
       "STAC collection and items of every output, validated, as a static catalog and in the API's store",

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { checkVariablesInFirstFile } from "../../phases/scan/check-variables.js";
 import { listSources } from "../../phases/scan/list-sources.js";
 import { storageOptions } from "../../phases/storage-options.js";
 import { defaultConfig, type ProjectConfig, validateConfig } from "../../project/config.js";
@@ -37,7 +38,12 @@ function fromArgs(name: string, args: ParsedArgs): ProjectConfig {
     },
     compute: {
       ...base.compute,
-      resolution: resolution === undefined ? base.compute.resolution : Number(resolution),
+      resolution:
+        resolution === undefined
+          ? base.compute.resolution
+          : resolution === "auto"
+            ? "auto"
+            : Number(resolution),
       variables: args.options.get("variable") ?? [],
     },
   };
@@ -52,7 +58,8 @@ export const initCommand: Command = {
   --source GLOB      files to reference: a path, file://, https://, s3:// or gs:// URL; globs * ** ? {a,b}
   --csv FILE         one project per row: columns name, sources (space or ';' separated), and optionally
                      resolution, variables, format, title, license
-  --resolution N     H3 resolution of the computed Parquet (0-15, default 5)
+  --resolution N     H3 resolution of the computed Parquet (0-15; default auto: the coarsest whose cells are
+                     no larger than the grid's pixels, printed with the reason at compute)
   --variable NAME    variable to compute (repeatable; default: every data variable)
   --format F         references as auto (default), json or parquet
   --concat-dim DIM   dimension to combine the files along (repeatable; default: detected, time first)
@@ -82,10 +89,21 @@ ${STORAGE_USAGE}
     }
     const created: { name: string; dir: string; sources: string[]; files?: number }[] = [];
     for (const config of configs) {
-      // Catch a bad glob or an unreachable bucket now, not at the first scan.
-      const files = args.flags.has("no-check")
+      // Catch a bad glob or an unreachable bucket now, not at the first scan; and a variable the files do not
+      // have (the first file's metadata is scanned: no data read).
+      const listed = args.flags.has("no-check")
         ? undefined
-        : (await listSources(config.sources, storageOptions(config))).length;
+        : await listSources(config.sources, storageOptions(config));
+      const files = listed?.length;
+      const first = listed?.[0];
+      if (first && config.compute.variables.length > 0) {
+        const problem = await checkVariablesInFirstFile(
+          first.url,
+          config.compute.variables,
+          storageOptions(config),
+        );
+        if (problem) throw new UsageError(`--variable: ${problem}`);
+      }
       const ws = new Workspace(ctx.workdir, config.name);
       const exists = await readFile(ws.configFile).then(
         () => true,

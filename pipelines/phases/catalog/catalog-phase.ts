@@ -1,7 +1,7 @@
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
 import { catalogProject } from "../../../catalog-api/stac/catalog-project.js";
-import { readAllRecords } from "../../../compute/index.js";
+import { readAllRecords, type UnitRecord } from "../../../compute/index.js";
 import { Progress } from "../../progress/progress.js";
 import type { Workspace } from "../../project/workspace.js";
 import { stacSchemaLoader } from "../../stac-schemas/index.js";
@@ -10,6 +10,9 @@ import { dataVariables } from "../compute/variables.js";
 import { computeOutput } from "../compute-output.js";
 import { loadReferences } from "../references.js";
 import { runPhase } from "../run-phase.js";
+import { listSources } from "../scan/list-sources.js";
+import { storageOptions } from "../storage-options.js";
+import { dataDatetime } from "./data-datetime.js";
 import { partitionDescriptions, referenceDescription } from "./outputs.js";
 
 export interface CatalogPhaseOptions {
@@ -42,6 +45,19 @@ export async function catalogPhase(
     const { refs, summary } = await loadReferences(ws);
     const output = computeOutput(ws, config);
     const records = await readAllRecords(output);
+    const resolution = resolutionOf(records.values(), config.compute.resolution);
+    // files without time get the project's datetime or the data's (a TIFF DateTime tag), never the time of now
+    const timeless = [...records.values()].some((r) =>
+      r.files.some((f) => f.rows > 0 && f.coverage && !f.time),
+    );
+    const datetime = timeless
+      ? await dataDatetime(
+          ws.configFile,
+          config.catalog.datetime,
+          (await listSources(config.sources, storageOptions(config)))[0]?.url,
+          storageOptions(config),
+        )
+      : config.catalog.datetime;
     const files = [...records.values()].reduce((n, r) => n + r.files.length, 0);
     const progress = new Progress({
       label: "catalog",
@@ -52,13 +68,14 @@ export async function catalogPhase(
     const partitions = await partitionDescriptions(
       output,
       records.values(),
-      config.compute.resolution,
+      resolution,
       ws.catalogDir,
       (bytes) => progress.tick(1, bytes),
+      datetime,
     );
     progress.finish();
     const variables = config.compute.variables.length ? config.compute.variables : dataVariables(refs);
-    const reference = referenceDescription(config, summary, variables, partitions, ws.catalogDir);
+    const reference = referenceDescription(config, summary, variables, partitions, ws.catalogDir, resolution);
     // opened only now: a bad URL fails the phase (recorded) after the outputs were read, not before
     const store =
       options.store ??
@@ -75,7 +92,7 @@ export async function catalogPhase(
             title: config.catalog.title ?? config.name,
             description:
               config.catalog.description ??
-              `${variables.join(", ")} from ${summary.files} source files, as kerchunk references and H3 Parquet (resolution ${config.compute.resolution}), made by refs`,
+              `${variables.join(", ")} from ${summary.files} source files, as kerchunk references and H3 Parquet (resolution ${resolution}), made by refs`,
             license: config.catalog.license,
             providers: [{ name: "refs", roles: ["processor"] }],
           },
@@ -89,6 +106,7 @@ export async function catalogPhase(
             ...(options.schemasDir ? { dir: options.schemasDir } : {}),
             ...(options.schemaCacheDir ? { cacheDir: options.schemaCacheDir } : {}),
           }),
+          onStep: (step) => log(`catalog: ${step}`),
         },
       );
       result = { items: done.items, collectionId: done.collectionId };
@@ -126,4 +144,14 @@ export async function catalogPhase(
 /** "item.json" of a schema URL, for a short warning. */
 function schemaName(url: string): string {
   return url.slice(url.lastIndexOf("/") + 1);
+}
+
+/** The resolution compute used: recorded in its records (a project's "auto" is resolved there), else the setting. */
+function resolutionOf(records: Iterable<UnitRecord>, setting: number | "auto"): number {
+  for (const r of records) {
+    if (r.resolution !== undefined) return r.resolution;
+    const cell = r.schema?.find((c) => /^h\d+$/.test(c.name));
+    if (cell) return Number(cell.name.slice(1));
+  }
+  return setting === "auto" ? 5 : setting;
 }

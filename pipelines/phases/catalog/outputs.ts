@@ -22,28 +22,61 @@ function hrefFrom(catalogDir: string, target: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : relative(catalogDir, target);
 }
 
-/** One partition item per H3 Parquet file that compute recorded, described from the file itself. */
+/**
+ * One partition item per H3 Parquet file that compute recorded. A record written by this version describes each
+ * file (rows, time range, value statistics, H3 coverage), so the file is not read: thousands of files a second.
+ * Files of older records are read and described from their contents. `datetime` stands for files without time.
+ */
 export async function partitionDescriptions(
   output: OutputStore,
   records: Iterable<UnitRecord>,
   resolution: number,
   catalogDir: string,
   onFile?: (bytes: number) => void,
+  datetime?: string,
 ): Promise<PartitionDescription[]> {
   const out: PartitionDescription[] = [];
   for (const record of records) {
     for (const file of record.files) {
+      const href = hrefFrom(catalogDir, `${output.root.replace(/\/+$/, "")}/${file.path}`);
+      const id = file.path.replace(/\.parquet$/, "").replace(/[^A-Za-z0-9_-]+/g, "-");
+      const fallback = datetime ?? record.finishedAt;
+      if (file.coverage && file.stats && record.schema) {
+        onFile?.(file.bytes);
+        if (file.rows === 0) continue;
+        out.push({
+          href,
+          id,
+          h3Resolution: resolution,
+          cells: file.coverage,
+          ...(file.coverageCoarsened ? { cellsCoarsened: true } : {}),
+          time: timeOf(file.time, fallback),
+          variables: Object.fromEntries(
+            Object.entries(file.stats)
+              .filter(([, s]) => s.count > 0 && s.min !== null && s.max !== null)
+              .map(([name, s]) => [
+                name,
+                { min: s.min as number, max: s.max as number, mean: s.sum / s.count },
+              ]),
+          ),
+          columns: record.schema,
+          rowCount: file.rows,
+          size: file.bytes,
+          sha256: file.sha256,
+        });
+        continue;
+      }
       const bytes = await output.read(file.path);
       onFile?.(bytes?.length ?? 0);
       if (!bytes) continue; // recorded but gone: the next compute run redoes the unit
       const d = await describeParquet(bytes);
       if (d.rows === 0) continue;
       out.push({
-        href: hrefFrom(catalogDir, `${output.root.replace(/\/+$/, "")}/${file.path}`),
-        id: file.path.replace(/\.parquet$/, "").replace(/[^A-Za-z0-9_-]+/g, "-"),
+        href,
+        id,
         h3Resolution: resolution,
         cells: d.cells,
-        time: timeOf(d.time, record.finishedAt),
+        time: timeOf(d.time, fallback),
         variables: d.stats,
         columns: d.columns,
         rowCount: d.rows,
@@ -98,6 +131,7 @@ export function referenceDescription(
   variables: string[],
   parts: PartitionDescription[],
   catalogDir: string,
+  resolution: number,
 ): ReferenceSetDescription {
   const first = config.sources[0] ?? "";
   const protocol = /^([a-z0-9]+):\/\//.exec(first)?.[1] ?? "file";
@@ -121,7 +155,7 @@ export function referenceDescription(
         }
       : {}),
     extra: { "refs:files": summary.files, "refs:concat_dims": summary.concatDims.join(",") },
-    ...(parts.length ? { h3: { resolution: config.compute.resolution, cells: gridCells(parts) } } : {}),
+    ...(parts.length ? { h3: { resolution, cells: gridCells(parts) } } : {}),
   };
 }
 

@@ -20,6 +20,9 @@ export interface ComputePhaseOptions {
   workers?: number;
   shard?: Shard;
   wipe?: boolean;
+  /** Only these units (`--unit`), and/or those meeting this box (`--bbox`). */
+  units?: string[];
+  bbox?: [number, number, number, number];
   /** Selections along extra dimensions (`--select`), over those of the project's compute settings. */
   select?: Record<string, SelectValue>;
   quiet?: boolean;
@@ -35,11 +38,16 @@ export function computeConfigOf(
   select: Record<string, SelectValue> = {},
 ): ComputeConfig {
   const selection = { ...(config.compute.select ?? {}), ...select };
+  const c = config.compute;
   return {
-    variables: config.compute.variables.length ? config.compute.variables : variables,
-    resolution: config.compute.resolution,
-    aggregation: config.compute.aggregation,
+    variables: c.variables.length ? c.variables : variables,
+    resolution: c.resolution,
+    aggregation: c.aggregation,
     ...(Object.keys(selection).length > 0 ? { select: selection } : {}),
+    ...(c.timePartition ? { timePartition: c.timePartition } : {}),
+    ...(c.units ? { units: c.units } : {}),
+    ...(c.maxRowsPerFile ? { maxRowsPerFile: c.maxRowsPerFile } : {}),
+    ...(c.columns ? { columns: c.columns } : {}),
   };
 }
 
@@ -60,9 +68,7 @@ export async function computePhase(
     async () => {
       const io = await projectIO({ workdir: ws.workdir, project: ws.name });
       const computeConfig = computeConfigOf(config, dataVariables(io.refs), options.select);
-      log(
-        `compute: ${computeConfig.variables.join(", ")} at H3 resolution ${computeConfig.resolution} -> ${io.output.root}`,
-      );
+      log(`compute: ${computeConfig.variables.join(", ")} -> ${io.output.root}`);
       let progress: Progress | undefined;
       let seen = { rows: 0, values: 0 };
       // the progress is made when the first unit ends (the unit count is known then); rates count from now
@@ -76,7 +82,14 @@ export async function computePhase(
           args: { workdir: ws.workdir, project: ws.name },
         },
         ...(options.shard ? { shard: options.shard } : {}),
+        ...(options.units ? { units: options.units } : {}),
+        ...(options.bbox ? { bbox: options.bbox } : {}),
         ...(options.wipe ? { wipe: true } : {}),
+        onPlan: (plan) => {
+          log(`compute: H3 resolution ${plan.resolution} (${plan.resolutionReason})`);
+          log(`compute: one partition per h0 cell x ${plan.window} (${plan.windowReason})`);
+          log(`compute: ${plan.selected} of ${plan.units} units selected (${plan.method})`);
+        },
         onProgress: (p) => {
           progress ??= new Progress({
             label: "compute",
@@ -113,6 +126,9 @@ export async function computePhase(
           method: s.method,
           valuesPerSecond: Math.round(s.progress.valuesPerSecond),
           unitsTotal: s.unitsTotal,
+          unitsSelected: s.unitsSelected,
+          window: s.window,
+          resolution: s.resolution,
           ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
         },
       };
