@@ -92,5 +92,6 @@ describe("the packed package, installed, offline", () => {
       expect(warning).toContain(`through proxy ${proxy}`);
       expect(warning).toMatch(/ECONNREFUSED/);
     }
-  });
+    // The demo alone takes about 25 s on a quiet machine: room for a loaded one.
+  }, 300_000);
 });
