@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { compressMiddleware } from "./compress.js";
 import type { ApiOptions } from "./context.js";
 import { corsMiddleware } from "./cors.js";
+import { publicUrlMiddleware } from "./public-url.js";
 import { apiError, errorResponse } from "./http-errors.js";
 import { coreRoutes } from "./routes-core.js";
 import { searchRoutes } from "./routes-search.js";
@@ -23,6 +24,7 @@ export function createApp(options: ApiOptions): Hono {
   // first: preflights are answered here, and every answer (errors too) carries the CORS headers
   app.use("*", corsMiddleware(Boolean(options.token)));
   app.use("*", compressMiddleware());
+  app.use("*", publicUrlMiddleware(options));
   // no id, collection or filter holds NUL (PostgreSQL cannot store it): a clear 400 instead of a driver error
   app.use("*", async (c, next) => {
     if (/%00/i.test(c.req.url)) throw apiError(400, "the request URL contains a NUL character (%00)");
