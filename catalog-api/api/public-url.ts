@@ -26,7 +26,10 @@ export function checkPublicUrl(text: string): string {
     throw new CatalogInputError(`"${text}" is not a URL`, "public-url", { cause });
   }
   if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash || url.username)
-    throw new CatalogInputError(`"${text}" must be an http(s) URL without query, fragment or credentials`, "public-url");
+    throw new CatalogInputError(
+      `"${text}" must be an http(s) URL without query, fragment or credentials`,
+      "public-url",
+    );
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
@@ -72,7 +75,8 @@ function requestBase(c: Context, trustProxy: boolean): string {
     const p = first(c, "x-forwarded-prefix");
     if (p && PREFIX.test(p) && !/\/\.\.?(\/|$)/.test(p)) prefix = p.replace(/\/+$/, "");
   }
-  if (!host || !isHostHeader(host)) host = listeningAddress(c) ?? (isHostHeader(url.host) ? url.host : "localhost");
+  if (!host || !isHostHeader(host))
+    host = listeningAddress(c) ?? (isHostHeader(url.host) ? url.host : "localhost");
   return `${scheme}://${host}${prefix}`;
 }
 

@@ -33,7 +33,18 @@ export const serveCommand: Command = {
   --trust-proxy  behind a reverse proxy: build links from X-Forwarded-Proto, -Host and -Prefix (ignored otherwise;
                a Host header that is not a plain host[:port] is never copied into links)
   --stac-schemas local STAC JSON Schemas (or $REFS_STAC_SCHEMAS): transactions are validated against them too`,
-  valueOptions: ["db", "pg", "port", "host", "token", "processes", "workdir", "pg-pool", "public-url", "stac-schemas"],
+  valueOptions: [
+    "db",
+    "pg",
+    "port",
+    "host",
+    "token",
+    "processes",
+    "workdir",
+    "pg-pool",
+    "public-url",
+    "stac-schemas",
+  ],
   flags: ["v", "verbose", "trust-proxy"],
   async run(args) {
     const o = serveOptions(args);
