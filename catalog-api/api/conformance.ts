@@ -8,6 +8,8 @@ export function conformanceClasses(transactions: boolean): string[] {
     "https://api.stacspec.org/v1.0.0-rc.2/item-search#filter",
     "https://api.stacspec.org/v1.0.0/item-search#sort",
     "https://api.stacspec.org/v1.0.0/item-search#fields",
+    "https://api.stacspec.org/v1.0.0-beta.2/item-search#query",
+    "https://api.stacspec.org/v1.0.0-beta.2/ogcapi-features#query",
     "https://api.stacspec.org/v1.0.0-rc.2/ogcapi-features#filter",
     "https://api.stacspec.org/v1.0.0/ogcapi-features#sort",
     "https://api.stacspec.org/v1.0.0/ogcapi-features#fields",

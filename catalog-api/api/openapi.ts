@@ -36,6 +36,10 @@ const SEARCH_PARAMS = [
     type: "string",
     enum: ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"],
   }),
+  query(
+    "query",
+    'query extension: JSON object of property -> {eq|neq|lt|lte|gt|gte|in|startsWith|endsWith|contains: value}, e.g. {"quality":{"gt":0.5}}',
+  ),
   query("sortby", "comma-separated queryables, '-' prefix for descending"),
   query("fields", "comma-separated members to include, '-' prefix to exclude"),
   query("limit", "page size (default 10); above 10000 is answered as 10000", {
