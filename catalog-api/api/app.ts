@@ -5,6 +5,7 @@ import type { ApiOptions } from "./context.js";
 import { corsMiddleware } from "./cors.js";
 import { apiError, errorResponse } from "./http-errors.js";
 import { publicUrlMiddleware } from "./public-url.js";
+import { aggregateRoutes } from "./routes-aggregate.js";
 import { coreRoutes } from "./routes-core.js";
 import { searchRoutes } from "./routes-search.js";
 import { transactionRoutes } from "./routes-transactions.js";
@@ -34,6 +35,7 @@ export function createApp(options: ApiOptions): Hono {
   app.use("*", (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)));
   coreRoutes(app, options);
   searchRoutes(app, options);
+  aggregateRoutes(app, options);
   transactionRoutes(app, options);
   app.notFound(() => {
     throw apiError(404, "no such resource");

@@ -10,6 +10,7 @@ export function conformanceClasses(transactions: boolean): string[] {
     "https://api.stacspec.org/v1.0.0/item-search#fields",
     "https://api.stacspec.org/v1.0.0-beta.2/item-search#query",
     "https://api.stacspec.org/v1.0.0-beta.2/ogcapi-features#query",
+    "https://api.stacspec.org/v0.3.0/aggregation",
     "https://api.stacspec.org/v1.0.0-rc.2/ogcapi-features#filter",
     "https://api.stacspec.org/v1.0.0/ogcapi-features#sort",
     "https://api.stacspec.org/v1.0.0/ogcapi-features#fields",
