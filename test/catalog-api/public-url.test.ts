@@ -5,13 +5,14 @@ import { checkPublicUrl, isHostHeader } from "../../catalog-api/api/public-url.j
 import { type RunningServer, startServer } from "../../catalog-api/api/server.js";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import { generatedCollection, generateItems } from "./generate-items.js";
+import type { Json } from "./suite-context.js";
 
 /** GET over a real socket with the headers as given (fetch would not let a test forge Host). */
 function rawGet(
   base: string,
   path: string,
   headers: Record<string, string>,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Json }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -30,7 +31,7 @@ function rawGet(
   });
 }
 
-const hrefs = (body: { links: { href: string }[] }) => body.links.map((l) => l.href);
+const hrefs = (body: Json): string[] => body.links.map((l: { href: string }) => l.href);
 
 describe("links are built on a checked base URL: --public-url, --trust-proxy, never an unchecked Host", () => {
   let store: SqliteStore;
