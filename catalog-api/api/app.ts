@@ -6,6 +6,8 @@ import { compressMiddleware } from "./compress.js";
 import type { ApiOptions } from "./context.js";
 import { corsMiddleware } from "./cors.js";
 import { apiError, errorResponse } from "./http-errors.js";
+import { publicUrlMiddleware } from "./public-url.js";
+import { aggregateRoutes } from "./routes-aggregate.js";
 import { coreRoutes } from "./routes-core.js";
 import { searchRoutes } from "./routes-search.js";
 import { transactionRoutes } from "./routes-transactions.js";
@@ -25,6 +27,7 @@ export function createApp(options: ApiOptions): Hono {
   // first: preflights are answered here, and every answer (errors too) carries the CORS headers
   app.use("*", corsMiddleware(Boolean(options.token)));
   app.use("*", compressMiddleware());
+  app.use("*", publicUrlMiddleware(options));
   // no id, collection or filter holds NUL (PostgreSQL cannot store it): a clear 400 instead of a driver error
   app.use("*", async (c, next) => {
     if (/%00/i.test(c.req.url)) throw apiError(400, "the request URL contains a NUL character (%00)");
@@ -36,6 +39,7 @@ export function createApp(options: ApiOptions): Hono {
   searchRoutes(app, options);
   cellsRoutes(app, options);
   mapRoutes(app);
+  aggregateRoutes(app, options);
   transactionRoutes(app, options);
   app.notFound(() => {
     throw apiError(404, "no such resource");

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import type { CatalogStore } from "../backend/store.js";
+import { type PublicUrlOptions, requestBaseUrl } from "./public-url.js";
 
-export interface ApiOptions {
+export interface ApiOptions extends PublicUrlOptions {
   store: CatalogStore;
   /** Bearer token that enables the transaction routes; without it they answer 405. */
   token?: string;
@@ -17,7 +18,12 @@ export interface ApiOptions {
   bodyLimit?: number;
 }
 
-/** The API's base URL as the client reached it (scheme, host and port), without a trailing slash. */
+/** The API's base URL as clients reach it (see public-url.ts), without a trailing slash. */
 export function baseUrl(c: Context): string {
-  return new URL(c.req.url).origin;
+  return requestBaseUrl(c);
+}
+
+/** This request's URL rebuilt on the base URL (the path within the API and the query string as sent). */
+export function requestUrl(c: Context): string {
+  return `${baseUrl(c)}${c.req.path}${new URL(c.req.url).search}`;
 }

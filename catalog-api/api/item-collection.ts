@@ -3,7 +3,7 @@ import { applyFields } from "../search/fields.js";
 import type { SearchRequest } from "../search/request.js";
 import type { FoundItem, SearchPage } from "../search/run-search.js";
 import type { StacItem, StacLink } from "../stac/types.js";
-import { baseUrl } from "./context.js";
+import { baseUrl, requestUrl } from "./context.js";
 import { cutMember } from "./json-member.js";
 import { itemLinksOf, reportBadRow } from "./links.js";
 
@@ -31,9 +31,10 @@ export function itemCollectionText(
     return [req.fields ? JSON.stringify(applyFields(JSON.parse(text) as StacItem, req.fields)) : text];
   });
   const links: StacLink[] = [{ rel: "root", href: `${base}/`, type: "application/json" }];
-  links.push({ rel: "self", href: c.req.url, type: "application/geo+json" });
-  if (page.next) links.push(pageLink("next", c.req.url, page.next, postBody));
-  if (page.prev) links.push(pageLink("prev", c.req.url, page.prev, postBody));
+  const self = requestUrl(c);
+  links.push({ rel: "self", href: self, type: "application/geo+json" });
+  if (page.next) links.push(pageLink("next", self, page.next, postBody));
+  if (page.prev) links.push(pageLink("prev", self, page.prev, postBody));
   const matched = page.numberMatched === undefined ? "" : `,"numberMatched":${page.numberMatched}`;
   return `{"type":"FeatureCollection","features":[${features.join(",")}],"links":${JSON.stringify(links)},"numberReturned":${features.length}${matched}}`;
 }

@@ -207,6 +207,12 @@ const searchBody: Schema = {
       description: "page size; above 10000 is answered as 10000",
     },
     token: { type: "string", description: "paging token from a next link" },
+    query: {
+      type: "object",
+      description:
+        "query extension: property -> {eq|neq|lt|lte|gt|gte|in|startsWith|endsWith|contains: value}",
+      additionalProperties: { type: "object" },
+    },
   },
 };
 

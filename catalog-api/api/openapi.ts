@@ -36,6 +36,10 @@ const SEARCH_PARAMS = [
     type: "string",
     enum: ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"],
   }),
+  query(
+    "query",
+    'query extension: JSON object of property -> {eq|neq|lt|lte|gt|gte|in|startsWith|endsWith|contains: value}, e.g. {"quality":{"gt":0.5}}',
+  ),
   query("sortby", "comma-separated queryables, '-' prefix for descending"),
   query("fields", "comma-separated members to include, '-' prefix to exclude"),
   query("limit", "page size (default 10); above 10000 is answered as 10000", {
@@ -129,6 +133,55 @@ export function openApiDocument(base: string, transactions: boolean): Record<str
       ),
     },
     "/queryables": { get: read("Queryables", "getQueryables", "Queryables", "application/schema+json") },
+    "/aggregations": {
+      get: {
+        summary: "Aggregations /aggregate answers",
+        operationId: "getAggregations",
+        responses: {
+          200: { description: "the list", content: { [JSON_TYPE]: { schema: { type: "object" } } } },
+        },
+      },
+    },
+    "/aggregate": {
+      get: {
+        summary:
+          "Counts over a search: total_count, datetime_frequency (hour|day), grid_geohex_frequency (H3)",
+        operationId: "getAggregate",
+        parameters: [
+          query("aggregations", "comma-separated: total_count, datetime_frequency, grid_geohex_frequency"),
+          query("datetime_frequency_interval", "bucket of datetime_frequency", {
+            type: "string",
+            enum: ["hour", "day"],
+          }),
+          query("grid_geohex_frequency_precision", "H3 resolution of grid_geohex_frequency (default 5)", {
+            type: "integer",
+            minimum: 0,
+            maximum: 15,
+          }),
+          query("collections", "collection ids, comma-separated"),
+          ...SEARCH_PARAMS.filter((p) => !["sortby", "fields", "limit", "token"].includes(p.name)),
+        ],
+        responses: {
+          200: {
+            description: "AggregationCollection",
+            content: { [JSON_TYPE]: { schema: { type: "object" } } },
+          },
+          ...ERRORS,
+        },
+      },
+      post: {
+        summary: "Counts over a search (JSON body: search members plus the aggregation parameters)",
+        operationId: "postAggregate",
+        requestBody: { required: true, content: { [JSON_TYPE]: { schema: { type: "object" } } } },
+        responses: {
+          200: {
+            description: "AggregationCollection",
+            content: { [JSON_TYPE]: { schema: { type: "object" } } },
+          },
+          ...ERRORS,
+        },
+      },
+    },
     "/search": {
       get: {
         ...read("Search items", "getItemSearch", "ItemCollection", GEOJSON),

@@ -11,8 +11,11 @@ export interface Dialect {
   readonly itemText: string;
   /** A property of `items.content.properties`, typed (NULL when absent or of another type). */
   jsonProperty(name: string, type: ValueType): Fragment;
-  /** True where the item's geometry intersects the bound GeoJSON geometry (exact, planar). */
-  intersects(geometry: Geometry): Fragment;
+  /**
+   * True where the item's geometry intersects the bound GeoJSON geometry (exact, planar). `rectangle`: the geometry
+   * is an axis-aligned box (a bbox search), so an item whose bbox lies inside it intersects without an exact test.
+   */
+  intersects(geometry: Geometry, rectangle?: boolean): Fragment;
   /** How a 64-bit H3 integer is bound. */
   bigint(value: bigint): unknown;
   /** A boolean literal, comparable with jsonProperty(..., "boolean"). */

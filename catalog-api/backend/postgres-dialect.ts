@@ -22,7 +22,7 @@ export const postgresDialect: Dialect = {
       name,
     );
   },
-  intersects(geometry: Geometry): Fragment {
+  intersects(geometry: Geometry, _rectangle?: boolean): Fragment {
     return sql(
       "ST_Intersects(items.geom, ST_SetSRID(ST_GeomFromGeoJSON(CAST(? AS TEXT)), 4326))",
       JSON.stringify(geometry),

@@ -1,6 +1,6 @@
 import { type Geometry, geometryBbox } from "../geometry/geojson.js";
 import type { Dialect, ValueType } from "./dialect.js";
-import { type Fragment, sql } from "./sql.js";
+import { concat, type Fragment, sql } from "./sql.js";
 
 /** JSON type names json_type() reports for each of our value types. */
 const JSON_TYPES: Record<ValueType, string> = {
@@ -27,16 +27,29 @@ export const sqliteDialect: Dialect = {
       path,
     );
   },
-  intersects(geometry: Geometry): Fragment {
-    // the R*Tree prunes by bbox; refs_intersects (geometry/intersects.ts) decides exactly
+  intersects(geometry: Geometry, rectangle = false): Fragment {
+    // the R*Tree prunes by bbox; refs_intersects (geometry/intersects.ts) decides exactly, except for an item whose
+    // bbox lies inside a query rectangle: it intersects, and the JavaScript test (costly on large footprints) is
+    // skipped
     const [w, south, e, n] = geometryBbox(geometry);
-    return sql(
-      "(items.pk IN (SELECT r.pk FROM items_rtree r WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?) AND refs_intersects(items.geometry, ?) = 1)",
-      e,
-      w,
-      n,
-      south,
-      JSON.stringify(geometry),
+    const exact = sql("refs_intersects(items.geometry, ?) = 1", JSON.stringify(geometry));
+    const test = rectangle
+      ? concat(
+          "((items.minx >= ? AND items.maxx <= ? AND items.miny >= ? AND items.maxy <= ?) OR ",
+          exact,
+          ")",
+        )
+      : exact;
+    return concat(
+      sql(
+        "(items.pk IN (SELECT r.pk FROM items_rtree r WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?) AND ",
+        e,
+        w,
+        n,
+        south,
+      ),
+      rectangle ? { text: test.text, params: [w, e, south, n, ...test.params] } : test,
+      ")",
     );
   },
   bigint: (v) => v,

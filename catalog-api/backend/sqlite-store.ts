@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { CatalogStoreError } from "../errors.js";
-import { checkGeometry } from "../geometry/geojson.js";
+import { checkGeometry, type Geometry } from "../geometry/geojson.js";
 import { intersects } from "../geometry/intersects.js";
 import { checkCollectionStructure } from "../stac/check-structure.js";
 import type { StacCollection, StacItem } from "../stac/types.js";
@@ -55,10 +55,14 @@ export class SqliteStore implements CatalogStore {
     // the OS page cache instead of each warming a private one
     this.db.pragma("mmap_size = 17179869184");
     this.db.exec(SCHEMA);
+    // the query geometry is the same for every row of a search: parse it once
+    let lastQuery: { text: string; geometry: Geometry } | undefined;
     this.db.function("refs_intersects", { deterministic: true }, (stored: unknown, query: unknown) => {
       if (typeof stored !== "string" || typeof query !== "string") return 0;
+      if (lastQuery?.text !== query)
+        lastQuery = { text: query, geometry: checkGeometry(JSON.parse(query), "query geometry") };
       const a = checkGeometry(JSON.parse(stored), "stored geometry");
-      return intersects(a, checkGeometry(JSON.parse(query), "query geometry")) ? 1 : 0;
+      return intersects(a, lastQuery.geometry) ? 1 : 0;
     });
   }
 

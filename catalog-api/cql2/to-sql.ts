@@ -32,6 +32,13 @@ export function isLargeFilter(expr: Expr): boolean {
 /** Filters with more predicates than this are handed to the database as one opaque test (Dialect.opaque). */
 const OPAQUE_ABOVE = 64;
 
+/** Whether a filter holds a spatial predicate (an exact geometry test per row). */
+export function hasSpatial(e: Expr): boolean {
+  if (e.kind === "and" || e.kind === "or") return e.args.some(hasSpatial);
+  if (e.kind === "not") return hasSpatial(e.arg);
+  return e.kind === "spatial";
+}
+
 function predicates(e: Expr): number {
   if (e.kind === "and" || e.kind === "or") {
     let n = 0;

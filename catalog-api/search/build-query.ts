@@ -16,8 +16,6 @@ export function searchCondition(req: SearchRequest, queryables: Queryable[], d: 
     sql(`${column} IN (${values.map(() => "?").join(", ")})`, ...values);
   if (req.collections) parts.push(inList("items.collection", req.collections));
   if (req.ids) parts.push(inList("items.id", req.ids));
-  if (req.bbox) parts.push(d.intersects(bboxPolygon(req.bbox)));
-  if (req.intersects) parts.push(d.intersects(req.intersects));
   if (req.datetime) {
     // the item's span [dt_start, dt_end] meets the asked interval
     const start = Math.max(req.datetime.start, TIME_MIN);
@@ -26,6 +24,10 @@ export function searchCondition(req: SearchRequest, queryables: Queryable[], d: 
   }
   if (req.h3) parts.push(h3Match(req.h3, d, "h3", req.datetime));
   if (req.filter) parts.push(compileFilter(req.filter, queryables, d));
+  // the spatial tests last: SQLite evaluates a row's terms in this order, and its exact test runs in JavaScript
+  // (geometry/intersects.ts), so the cheap datetime, H3 and property terms drop rows first
+  if (req.bbox) parts.push(d.intersects(bboxPolygon(req.bbox), true));
+  if (req.intersects) parts.push(d.intersects(req.intersects));
   return all(parts, "AND");
 }
 

@@ -3,6 +3,7 @@ import { parseCql2Text } from "../cql2/text-parser.js";
 import { CatalogInputError } from "../errors.js";
 import { checkBbox, checkGeometry } from "../geometry/geojson.js";
 import { parseDatetimeParameter } from "./datetime.js";
+import { parseQueryExtension, withQuery } from "./query-extension.js";
 import {
   DEFAULT_LIMIT,
   type FieldsSpec,
@@ -27,6 +28,7 @@ const SEARCH_MEMBERS = new Set([
   "fields",
   "limit",
   "token",
+  "query",
 ]);
 
 /** Turn GET query parameters into a SearchRequest (lists are comma-separated, filter in CQL2 text or JSON). */
@@ -43,6 +45,8 @@ export function searchFromQuery(q: Record<string, string | undefined>): SearchRe
   if (q.datetime !== undefined) req.datetime = parseDatetimeParameter(q.datetime);
   req.h3 = list("h3");
   if (q.filter !== undefined) req.filter = parseFilter(q.filter, q["filter-lang"] ?? "cql2-text");
+  if (q.query !== undefined)
+    req.filter = withQuery(req.filter, parseQueryExtension(parseJson(q.query, "query")));
   checkFilterCrs(q["filter-crs"]);
   if (q.sortby !== undefined) req.sortby = parseSortText(q.sortby);
   if (q.fields !== undefined) req.fields = parseFieldsText(q.fields);
@@ -75,6 +79,10 @@ export function searchFromBody(body: unknown): SearchRequest {
       typeof b.filter === "string"
         ? parseFilter(b.filter, String(lang))
         : parseFilterJsonValue(b.filter, String(lang));
+  }
+  if (b.query !== undefined && b.query !== null) {
+    const query = typeof b.query === "string" ? parseJson(b.query, "query") : b.query;
+    req.filter = withQuery(req.filter, parseQueryExtension(query));
   }
   checkFilterCrs(b["filter-crs"]);
   if (b.sortby !== undefined) req.sortby = parseSortBody(b.sortby);

@@ -1,6 +1,6 @@
 import type { Fragment } from "../backend/sql.js";
 import type { CatalogStore } from "../backend/store.js";
-import { isLargeFilter } from "../cql2/to-sql.js";
+import { hasSpatial, isLargeFilter } from "../cql2/to-sql.js";
 import { CatalogInputError } from "../errors.js";
 import { countQuery, searchCondition, searchQuery } from "./build-query.js";
 import { checkFields } from "./fields.js";
@@ -102,8 +102,9 @@ export const COUNT_CAP = 10_000;
 
 /**
  * numberMatched: from an index when the search names at most one collection and nothing else; the page itself
- * when the first page is the only one; otherwise a count of the matching rows that stops at COUNT_CAP (first pages
- * only: later pages of the same search match the same rows, and clients read it from the first).
+ * when the first page is the only one; otherwise, for searches without a spatial test, a count of the matching
+ * rows that stops at COUNT_CAP (first pages only: later pages of the same search match the same rows, and clients
+ * read it from the first).
  */
 async function numberMatched(
   store: CatalogStore,
@@ -117,6 +118,8 @@ async function numberMatched(
   if (isUnfiltered(req)) return countCheaply(store, req);
   if (after) return undefined;
   if (!more) return returned;
+  // a spatial search would run its exact geometry test on every matching row (JavaScript on SQLite)
+  if (req.bbox || req.intersects || (req.filter && hasSpatial(req.filter))) return undefined;
   const [row] = await store.query(countQuery(where, COUNT_CAP), { reusePlan });
   const n = Number(row?.n);
   return n <= COUNT_CAP ? n : undefined;

@@ -2,7 +2,7 @@
  * Generated data of the catalog benchmark: items spread over Europe and ten years, and the search mix
  * (datetime + H3 + CQL2) the latency goal is measured with.
  */
-import { cellToBoundary, cellToParent, latLngToCell } from "h3-js";
+import { cellToBoundary, cellToLatLng, cellToParent, latLngToCell } from "h3-js";
 import type { StacCollection, StacItem } from "../../catalog-api/stac/types.js";
 
 const DAY = 86_400_000;
@@ -70,8 +70,11 @@ export function benchItems(start: number, count: number, rnd: () => number): Sta
   return out;
 }
 
-/** Search paths: a month of time, one res-3 or res-4 cell, and a CQL2 filter on two properties. */
-export function benchQueries(count: number): string[] {
+/**
+ * Search paths: a month of time, one res-3 or res-4 cell, and a CQL2 filter on two properties; with `bbox`, also a
+ * 4-degree box around the cell's centre (REFS_BENCH_CATALOG_BBOX=1: bbox + datetime + H3).
+ */
+export function benchQueries(count: number, bbox = process.env.REFS_BENCH_CATALOG_BBOX === "1"): string[] {
   const rnd = rng(7);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -79,8 +82,12 @@ export function benchQueries(count: number): string[] {
     const start = T0 + Math.floor(rnd() * 3500) * DAY;
     const dt = `${new Date(start).toISOString()}/${new Date(start + 30 * DAY).toISOString()}`;
     const filter = `quality > ${(rnd() * 0.5).toFixed(2)} AND platform IN ('sat-a', 'sat-b')`;
+    const [lat, lng] = cellToLatLng(cell);
+    const box = bbox
+      ? `&bbox=${[lng - 2, lat - 2, lng + 2, lat + 2].map((v) => v.toFixed(3)).join(",")}`
+      : "";
     out.push(
-      `/search?limit=10&datetime=${encodeURIComponent(dt)}&h3=${cell}&filter=${encodeURIComponent(filter)}`,
+      `/search?limit=10&datetime=${encodeURIComponent(dt)}&h3=${cell}${box}&filter=${encodeURIComponent(filter)}`,
     );
   }
   return out;

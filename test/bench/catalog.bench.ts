@@ -165,7 +165,7 @@ export default async function catalogBench(): Promise<BenchTable> {
   const tmpDir = await mkdtemp(join(tmpdir(), "refs-catalog-bench-"));
   const rows: (string | number)[][] = [];
   const notes = [
-    `${SECONDS} s per row of GET /search?datetime=<30 days>&h3=<res 3-4 cell>&filter=<CQL2 on 2 properties>&limit=10 (500 different queries in turn), keep-alive connections on 127.0.0.1`,
+    `${SECONDS} s per row of GET /search?datetime=<30 days>&h3=<res 3-4 cell>${process.env.REFS_BENCH_CATALOG_BBOX === "1" ? "&bbox=<4 degrees around it>" : ""}&filter=<CQL2 on 2 properties>&limit=10 (500 different queries in turn), keep-alive connections on 127.0.0.1`,
     "refs serve runs as its own process(es); the load generator (wrk, or node:http without it) in another; CPU columns are process CPU time per search (Linux /proc): refs serve's processes, PostgreSQL's server processes (SQLite runs inside refs serve), the load generator",
     `machine: ${availableParallelism()} cores shared with other work; "load" is the 1-minute load average after each row`,
     "PostgreSQL: VACUUM (ANALYZE) after the ingest, before searching (not in the ingest rate)",

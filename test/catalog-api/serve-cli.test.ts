@@ -181,6 +181,25 @@ describe("refs serve", () => {
     }
   }, 60_000);
 
+  it("--public-url: every link is built on it", async () => {
+    const s = await startServe([
+      "--db",
+      db,
+      "--port",
+      "0",
+      "--processes",
+      "1",
+      "--public-url",
+      "https://stac.example.org/v1/",
+    ]);
+    try {
+      const landing = (await (await fetch(`${s.url}/`)).json()) as { links: { rel: string; href: string }[] };
+      expect(landing.links.find((l) => l.rel === "search")!.href).toBe("https://stac.example.org/v1/search");
+    } finally {
+      expect(await stop(s)).toBe(0);
+    }
+  }, 60_000);
+
   it("--processes 2: two processes share the port; a write through one is seen by every connection", async () => {
     await sharedWrites(["--db", db]);
   }, 60_000);

@@ -30,6 +30,8 @@ if (!available) {
 const script = fileURLToPath(new URL("./pystac_client_check.py", import.meta.url));
 
 interface Seen {
+  query_ext: string[];
+  sorted_fields: { id: string; keys: string[]; quality: number }[];
   versions: Record<string, string>;
   conforms: Record<string, boolean>;
   collections: string[];
@@ -108,6 +110,20 @@ describe.skipIf(!available)("pystac-client against refs serve", () => {
       await exited;
     }
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("query= (the query extension) and sortby with fields answer like brute force", () => {
+    const P = (i: (typeof items)[number]) => i.properties as { quality?: number; platform?: string };
+    const want = items
+      .filter((i) => (P(i).quality ?? -1) > 0.5 && P(i).platform === "sat-a")
+      .map((i) => i.id);
+    expect([...seen.query_ext].sort()).toEqual(want.sort());
+    const byQuality = items
+      .filter((i) => P(i).quality !== undefined)
+      .sort((a, b) => P(b).quality! - P(a).quality! || a.id.localeCompare(b.id))
+      .slice(0, 30);
+    expect(seen.sorted_fields.map((f) => f.quality)).toEqual(byQuality.map((i) => P(i).quality));
+    for (const f of seen.sorted_fields) expect(f.keys).toEqual(["quality"]);
   });
 
   it("opens the API and sees its conformance classes and collections", () => {

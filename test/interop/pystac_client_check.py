@@ -62,6 +62,17 @@ fields_page = next(
     client.search(collections=["gen"], fields={"include": ["id"], "exclude": ["geometry"]}, limit=3).pages_as_dicts()
 )
 out["fields_keys"] = sorted(fields_page["features"][0].keys())
+# the query extension as pystac-client sends it ("quality>0.5" strings become {"quality": {"gt": 0.5}})
+out["query_ext"] = ids(client.search(collections=["gen"], query=["quality>0.5", "platform=sat-a"], limit=100))
+# sortby together with fields: the sort key is kept even when fields leave it out of the answer
+sorted_fields = client.search(
+    collections=["gen"], sortby="-properties.quality", fields={"include": ["id", "properties.quality"]}, max_items=30, limit=10
+)
+out["sorted_fields"] = [
+    {"id": f["id"], "keys": sorted(f.get("properties", {}).keys()), "quality": f.get("properties", {}).get("quality")}
+    for page in sorted_fields.pages_as_dicts()
+    for f in page["features"]
+]
 collection = client.get_collection("gen")
 out["collection_items"] = len(list(collection.get_items()))
 out["single_item"] = collection.get_item("item-000005").id

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { createApp } from "../../../catalog-api/api/app.js";
 import { forkServers, isServingWorker, leaveCluster } from "../../../catalog-api/api/cluster.js";
+import { checkPublicUrl } from "../../../catalog-api/api/public-url.js";
 import { startServer } from "../../../catalog-api/api/server.js";
 import { DEFAULT_POOL_SIZE, PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
@@ -12,7 +13,8 @@ import { cliContext } from "../context.js";
 export const serveCommand: Command = {
   name: "serve",
   usage: `usage: refs serve [--workdir DIR | --db catalog.sqlite | --pg postgres://...] [--port 8080] [--host 127.0.0.1]
-                  [--token T] [--processes N] [--pg-pool N]
+                  [--token T] [--processes N] [--pg-pool N] [--public-url URL] [--trust-proxy]
+                  [--stac-schemas DIR]
 
   --workdir    projects folder whose catalog to serve: <workdir>/catalog.sqlite, where \`refs catalog\` writes
                (default $REFS_WORKDIR or ./refs-projects)
@@ -25,9 +27,24 @@ export const serveCommand: Command = {
   --processes  serving processes sharing the port, each with its own connection (default: the available cores,
                less one when --pg names a database on this machine)
   --pg-pool    PostgreSQL connections per serving process for searches, and as many for the rest (default 4;
-               more for a database server with many cores or long-running filters)`,
-  valueOptions: ["db", "pg", "port", "host", "token", "processes", "workdir", "pg-pool"],
-  flags: ["v", "verbose"],
+               more for a database server with many cores or long-running filters)
+  --public-url the URL clients reach the API at (e.g. https://stac.example.org/stac): every link is built on it
+  --trust-proxy  behind a reverse proxy: build links from X-Forwarded-Proto, -Host and -Prefix (ignored otherwise;
+               a Host header that is not a plain host[:port] is never copied into links)
+  --stac-schemas local STAC JSON Schemas (or $REFS_STAC_SCHEMAS): transactions are validated against them too`,
+  valueOptions: [
+    "db",
+    "pg",
+    "port",
+    "host",
+    "token",
+    "processes",
+    "workdir",
+    "pg-pool",
+    "public-url",
+    "stac-schemas",
+  ],
+  flags: ["v", "verbose", "trust-proxy"],
   async run(args) {
     const o = serveOptions(args);
     if (isServingWorker()) return serveHere(o, false);
@@ -50,6 +67,9 @@ interface ServeOptions {
   token?: string;
   processes: number;
   pgPool: number;
+  publicUrl?: string;
+  trustProxy: boolean;
+  schemasDir?: string;
 }
 
 function serveOptions(args: ParsedArgs): ServeOptions {
@@ -77,7 +97,19 @@ function serveOptions(args: ParsedArgs): ServeOptions {
     throw new UsageError("--pg-pool needs --pg (or $REFS_PG_URL)");
   const token = option(args, "token") ?? process.env.REFS_API_TOKEN;
   const host = option(args, "host") ?? "127.0.0.1";
+  const publicUrl = option(args, "public-url");
+  if (publicUrl !== undefined) {
+    try {
+      checkPublicUrl(publicUrl);
+    } catch (e) {
+      throw new UsageError(`--public-url: ${(e as Error).message.replace(/^public-url: /, "")}`);
+    }
+  }
+  const schemasDir = option(args, "stac-schemas") ?? process.env.REFS_STAC_SCHEMAS;
   return {
+    publicUrl,
+    trustProxy: args.flags.has("trust-proxy"),
+    ...(schemasDir ? { schemasDir } : {}),
     port: Number(portText),
     host,
     pg,
@@ -122,7 +154,14 @@ function describe(o: ServeOptions): string {
 /** Serve in this process (the only one, or one of the cluster's workers) until SIGINT/SIGTERM. */
 async function serveHere(o: ServeOptions, announce: boolean): Promise<number> {
   const store = await openStore(o);
-  const server = await startServer(createApp({ store, token: o.token }), { port: o.port, host: o.host });
+  const app = createApp({
+    store,
+    token: o.token,
+    publicUrl: o.publicUrl,
+    trustProxy: o.trustProxy,
+    schemasDir: o.schemasDir,
+  });
+  const server = await startServer(app, { port: o.port, host: o.host });
   if (announce) console.log(`refs serve: STAC API at ${server.url}/ (${describe(o)}, 1 process)`);
   await stopSignal();
   await server.close();

@@ -1,0 +1,87 @@
+/**
+ * Aggregation over the catalog benchmark's items (REFS_BENCH_AGG_ITEMS, default 100,000; the goal is stated for
+ * 10^6): /aggregate by H3 cell (resolution 5) and by day, over every item and over one month, on SQLite and (with
+ * REFS_TEST_PG_URL) PostgreSQL, through the app in process. Goal: under 500 ms at 10^6 items.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApp } from "../../catalog-api/api/app.js";
+import { PostgresStore } from "../../catalog-api/backend/postgres-store.js";
+import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
+import type { CatalogStore } from "../../catalog-api/backend/store.js";
+import { benchCollection, benchItems, rng } from "./catalog-data.js";
+import type { BenchTable } from "./table.js";
+
+const N = Number(process.env.REFS_BENCH_AGG_ITEMS ?? 100_000);
+const REPEAT = 5;
+const QUERIES: [string, string][] = [
+  ["H3 res 5, all items", "aggregations=grid_geohex_frequency&grid_geohex_frequency_precision=5"],
+  ["by day, all items", "aggregations=datetime_frequency&datetime_frequency_interval=day"],
+  [
+    "H3 res 5, one month",
+    "aggregations=grid_geohex_frequency&grid_geohex_frequency_precision=5&datetime=2018-03-01T00:00:00Z/2018-04-01T00:00:00Z",
+  ],
+  ["by day, one month", "aggregations=datetime_frequency&datetime=2018-03-01T00:00:00Z/2018-04-01T00:00:00Z"],
+];
+
+async function fill(store: CatalogStore): Promise<void> {
+  await store.putCollection(benchCollection());
+  const rnd = rng(1);
+  for (let at = 0; at < N; at += 10_000)
+    await store.putItems("bench", benchItems(at, Math.min(10_000, N - at), rnd));
+}
+
+async function rows(name: string, store: CatalogStore): Promise<(string | number)[][]> {
+  const app = createApp({ store });
+  const out: (string | number)[][] = [];
+  for (const [what, q] of QUERIES) {
+    const url = `http://bench/aggregate?${q}`;
+    const first = (await (await app.request(url)).json()) as { aggregations: { buckets: unknown[] }[] };
+    const times: number[] = [];
+    for (let k = 0; k < REPEAT; k++) {
+      const t0 = performance.now();
+      await (await app.request(url)).arrayBuffer();
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    out.push([
+      name,
+      what,
+      first.aggregations[0]!.buckets.length,
+      times[Math.floor(REPEAT / 2)]!,
+      times.at(-1)!,
+    ]);
+  }
+  return out;
+}
+
+export default async function aggregateBench(): Promise<BenchTable> {
+  const dir = await mkdtemp(join(tmpdir(), "refs-agg-bench-"));
+  const table: (string | number)[][] = [];
+  try {
+    const sqlite = new SqliteStore(join(dir, "agg.sqlite"));
+    await fill(sqlite);
+    table.push(...(await rows("SQLite", sqlite)));
+    await sqlite.close();
+    const url = process.env.REFS_TEST_PG_URL;
+    if (url) {
+      const pg = await PostgresStore.open(url, { schema: `refs_agg_bench_${process.pid}` });
+      try {
+        await fill(pg);
+        table.push(...(await rows("PostgreSQL", pg)));
+      } finally {
+        await pg.dropSchema();
+        await pg.close();
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return {
+    title: `Aggregation (${N.toLocaleString("en-US")} items, in process)`,
+    baseline: "goal: under 500 ms at 10^6 items",
+    columns: ["backend", "aggregation", "buckets", "median ms", "max ms"],
+    rows: table,
+  };
+}
