@@ -1,6 +1,7 @@
 /** Scan any supported file: the format is detected from its magic number, then the format's scanner runs. */
 import type { ByteSource } from "../refs/storage/types.js";
 import { detectFormat, type SourceFormat } from "./detect.js";
+import { ScanError } from "./errors.js";
 import type { Scanner, ScanOptions, ScanResult } from "./types.js";
 import { checkWithinFile } from "./within-file.js";
 
@@ -25,6 +26,30 @@ export async function scanFile(
   url: string,
   options: ScanOptions = {},
 ): Promise<DetectedScan> {
+  const { timeoutMs } = options;
+  if (timeoutMs === undefined) return detectAndScan(source, url, options);
+  const timer = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, timer.signal]) : timer.signal;
+  let handle: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    handle = setTimeout(() => {
+      const error = new ScanError(
+        url,
+        "",
+        `scan gave up after ${timeoutMs} ms (a stalled read or a hostile file)`,
+      );
+      timer.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([detectAndScan(source, url, { ...options, signal }), expired]);
+  } finally {
+    clearTimeout(handle);
+  }
+}
+
+async function detectAndScan(source: ByteSource, url: string, options: ScanOptions): Promise<DetectedScan> {
   const format = await detectFormat(source, { signal: options.signal });
   const result = await scanners[format](source, url, options);
   checkWithinFile(result.refs, url, await source.size({ signal: options.signal }));

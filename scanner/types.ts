@@ -12,6 +12,11 @@ export interface ScanOptions {
   /** NetCDF3: cut fixed variables larger than this many bytes along their first axis (0 = never). */
   maxChunkBytes?: number;
   signal?: AbortSignal;
+  /**
+   * scanFile only: give up on a file after this many milliseconds (its reads are aborted), so one stalled or
+   * hostile file fails alone with a ScanError instead of holding a scan. Unbounded when absent.
+   */
+  timeoutMs?: number;
 }
 
 /** Something left out of, or changed in, the references, with the object it concerns. */

@@ -35,6 +35,8 @@ export async function walkBTreeV1(
   keySize: number,
   object: string,
   visit: BTreeV1Visitor,
+  /** Called with each leaf node's last key (the one after its last child), after its entries. */
+  lastKey?: (view: DataView, keyAt: number, node: NodeExtent) => void,
 ): Promise<void> {
   const seen = new Set<number>();
   let level = [root];
@@ -62,6 +64,7 @@ export async function walkBTreeV1(
         if (node.level === 0) visit(node.view, keyAt, child, node.extent);
         else level.push(child);
       }
+      if (node.level === 0) lastKey?.(node.view, node.first + node.used * entry, node.extent);
     }
     expectedLevel--;
   }

@@ -88,6 +88,8 @@ export async function chunkTable(
         });
       }
     }
+    // uncompressed: a block is its pixels; bytes past them (a damaged byte count) are not part of the chunk
+    if (layout.codecs.compressor === null && !layout.codecs.filters && length > fullChunk) length = fullChunk;
     if (length < ctx.inline) table.set(i, { kind: "inline", data: await ctx.cached.fetch(offset, length) });
     else table.set(i, { kind: "range", url, offset, length });
   }

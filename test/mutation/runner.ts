@@ -106,8 +106,11 @@ function runSubject(
       child.process.removeListener("exit", onExit);
       resolve({ ...r, ms: Date.now() - start, peakRss });
     };
+    // a SIGKILL we did not send comes from the kernel's out-of-memory killer (memory grew between two polls)
     const onExit = (code: number | null, signal: string | null) =>
-      finish({ outcome: "crash", detail: `process exited (${signal ?? code}) during ${phase}` });
+      signal === "SIGKILL"
+        ? finish({ outcome: "over-memory", detail: `killed by the system (out of memory) during ${phase}` })
+        : finish({ outcome: "crash", detail: `process exited (${signal ?? code}) during ${phase}` });
     child.process.on("exit", onExit);
     child.on((m) => {
       if (m.id !== job.id) return;

@@ -10,6 +10,9 @@ import { listSources } from "./list-sources.js";
 import { planScan, type ScanPlan } from "./plan.js";
 import { type ScanFilesOptions, scanFiles } from "./scan-files.js";
 
+/** Longest a single file may take to scan (metadata only: seconds even for large remote files). */
+const FILE_SCAN_TIMEOUT_MS = 10 * 60_000;
+
 export interface ScanPhaseOptions {
   wipe?: boolean;
   /** Files scanned at once (default 8). */
@@ -62,6 +65,8 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
         inlineThreshold: config.references.inlineThreshold,
         onError: config.references.onError,
         maxChunkBytes: config.references.maxChunkBytes,
+        // one stalled or hostile file fails alone instead of holding the phase
+        timeoutMs: FILE_SCAN_TIMEOUT_MS,
       },
       concurrency: options.concurrency ?? 8,
       onFile: (record, failure, skipped) => {

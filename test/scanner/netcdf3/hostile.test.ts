@@ -54,8 +54,25 @@ describe("NetCDF3 scanner on hostile headers", () => {
     new DataView(bad.buffer).setUint32(at, 0x40000000);
     const error = await failure(bad);
     expect(error.object).toBe("x");
+    // the header's own size of the variable (vsize) contradicts the dimension: caught before the file size
+    expect(error.detail).toBe(
+      "vsize 16, expected 4294967296 (the dimension lengths times the type size, rounded up to 4 bytes)",
+    );
+  });
+
+  it("a variable whose data begins inside the header", async () => {
+    const { bytes, begins } = writeNetCDF3(spec);
+    const bad = bytes.slice();
+    const view = new DataView(bad.buffer);
+    // begin of "x" is the last field of its entry in the header: the last 4 bytes before it holding its value
+    const begin = begins.get("x") as number;
+    let at = -1;
+    for (let i = 0; i + 4 <= begin; i++) if (view.getUint32(i) === begin) at = i;
+    view.setUint32(at, 8);
+    const error = await failure(bad);
+    expect(error.object).toBe("x");
     expect(error.detail).toMatch(
-      /^shape 1073741824 of 4-byte values needs bytes \d+ to \d+, past the end of the file/,
+      /^data begins at byte 8, inside the header \(\d+ bytes\): expected at or after its end$/,
     );
   });
 
