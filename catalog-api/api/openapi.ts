@@ -1,3 +1,4 @@
+import { cellsOpenApiPaths } from "../cells/openapi-paths.js";
 import { componentSchemas, schemaRef } from "./openapi-schemas.js";
 
 /** An OpenAPI 3.0 description of this API (transaction operations only when they are enabled), and an HTML page. */
@@ -202,6 +203,7 @@ export function openApiDocument(base: string, transactions: boolean): Record<str
         requestBody: body("SearchBody"),
       },
     },
+    ...cellsOpenApiPaths(COLLECTION_ID, ERRORS),
   };
   if (transactions) {
     const patchTypes = ["application/merge-patch+json", JSON_TYPE];

@@ -14,7 +14,8 @@ import {
   MAX_CELLS_LIMIT,
 } from "./request.js";
 
-const MEMBERS = new Set([
+/** The query parameters GET /collections/{id}/cells takes (the OpenAPI document lists the same). */
+export const CELLS_QUERY_MEMBERS = new Set([
   "h3",
   "bbox",
   "datetime",
@@ -31,7 +32,7 @@ const MEMBERS = new Set([
 /** GET /collections/{id}/cells: lists are comma-separated, `filter` is CQL2 text (or JSON with filter-lang). */
 export function cellsFromQuery(q: Record<string, string | undefined>): CellsRequest {
   for (const key of Object.keys(q))
-    if (!MEMBERS.has(key)) throw new CatalogInputError("is not a cells parameter", key);
+    if (!CELLS_QUERY_MEMBERS.has(key)) throw new CatalogInputError("is not a cells parameter", key);
   const req: CellsRequest = { limit: parseLimit(q.limit) };
   if (q.h3 !== undefined) req.h3 = cells(splitList(q.h3, "h3"));
   if (q.bbox !== undefined) req.bbox = checkBbox(splitList(q.bbox, "bbox").map(Number));
@@ -50,7 +51,7 @@ export function cellsFromBody(body: unknown): CellsRequest {
     throw new CatalogInputError("must be a JSON object", "body");
   const b = body as Record<string, unknown>;
   for (const key of Object.keys(b))
-    if (!MEMBERS.has(key) || key === "f") throw new CatalogInputError("is not a cells member", key);
+    if (!CELLS_QUERY_MEMBERS.has(key) || key === "f") throw new CatalogInputError("is not a cells member", key);
   const req: CellsRequest = { limit: parseLimit(b.limit) };
   if (b.h3 !== undefined) req.h3 = cells(stringList(b.h3, "h3"));
   if (b.bbox !== undefined) req.bbox = checkBbox(b.bbox);

@@ -99,7 +99,7 @@ export default async function cellsBench(): Promise<BenchTable> {
     "datetime=2022-01-01T00:00:00Z/2022-01-31T23:00:00Z&aggregate=mean,max&f=csv&limit=50000";
   const dayDuck = async (tp: number) => {
     const statement = await duck.prepare(
-      `SELECT h5, time, tp FROM read_parquet('${h3}/**/*.parquet', hive_partitioning = true) WHERE date = DATE '${day}' AND h5 IN (SELECT unnest(?)) AND tp > ${tp} ORDER BY 1, 2`,
+      `SELECT h5, time, tp FROM read_parquet('${h3}/**/*.parquet', hive_partitioning = true) WHERE time >= TIMESTAMPTZ '${day}T00:00:00Z' AND time < TIMESTAMPTZ '${day}T00:00:00Z' + INTERVAL 1 DAY AND h5 IN (SELECT unnest(?)) AND tp > ${tp} ORDER BY 1, 2`,
     );
     statement.bind([listValue(cells)], [LIST(UBIGINT)]);
     return async () => (await statement.runAndReadAll()).currentRowCount;

@@ -3,11 +3,13 @@
  * validator of the OpenAPI schema; its response schemas describe what the API really answers (checked with ajv
  * on live answers), and transaction operations appear only when a token enables them.
  */
+
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../catalog-api/api/app.js";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
+import { CELLS_QUERY_MEMBERS } from "../../catalog-api/cells/parse-params.js";
 import { generatedCollection, generateItems } from "./generate-items.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: documents and answers are read field by field in assertions
@@ -69,8 +71,9 @@ describe("OpenAPI document", () => {
     const ro = await documentOf(readOnly);
     for (const [path, item] of Object.entries(ro.paths as Record<string, Json>)) {
       for (const m of WRITE) expect(item[m], `${m} ${path}`).toBeUndefined();
-      // POST reads: /search and /aggregate (a search body)
-      if (path !== "/search" && path !== "/aggregate") expect(item.post, `post ${path}`).toBeUndefined();
+      // POST reads: /search, /aggregate (a search body) and the cells query
+      if (!["/search", "/aggregate", "/collections/{collectionId}/cells"].includes(path))
+        expect(item.post, `post ${path}`).toBeUndefined();
     }
     expect(ro.components.securitySchemes).toBeUndefined();
     const roHtml = await (await readOnly.request("http://api.test/api.html")).text();
@@ -97,6 +100,18 @@ describe("OpenAPI document", () => {
     expect(tx.components.securitySchemes.bearer).toEqual({ type: "http", scheme: "bearer" });
     const txHtml = await (await withTx.request("http://api.test/api.html")).text();
     expect(txHtml).toMatch(/<td>DELETE<\/td><td><code>\/collections\/\{collectionId\}\/items\/\{itemId\}/);
+  });
+
+  it("lists the cells query with every parameter it accepts, and the map page", async () => {
+    const doc = await validated(await documentOf(readOnly));
+    const cells = doc.paths["/collections/{collectionId}/cells"];
+    expect(cells.post.requestBody).toBeDefined();
+    const names = (cells.get.parameters as Json[]).map((p) => p.name).sort();
+    expect(names).toEqual([...CELLS_QUERY_MEMBERS].sort());
+    expect(Object.keys(cells.get.responses[200].content).sort()).toEqual(
+      ["application/geo+json", "application/vnd.apache.parquet", "text/csv"].sort(),
+    );
+    expect(doc.paths["/map"].get.responses[200].content["text/html"]).toBeDefined();
   });
 
   it("POST /search declares its body members, h3 and filter among them", async () => {
