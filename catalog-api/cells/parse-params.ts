@@ -51,7 +51,8 @@ export function cellsFromBody(body: unknown): CellsRequest {
     throw new CatalogInputError("must be a JSON object", "body");
   const b = body as Record<string, unknown>;
   for (const key of Object.keys(b))
-    if (!CELLS_QUERY_MEMBERS.has(key) || key === "f") throw new CatalogInputError("is not a cells member", key);
+    if (!CELLS_QUERY_MEMBERS.has(key) || key === "f")
+      throw new CatalogInputError("is not a cells member", key);
   const req: CellsRequest = { limit: parseLimit(b.limit) };
   if (b.h3 !== undefined) req.h3 = cells(stringList(b.h3, "h3"));
   if (b.bbox !== undefined) req.bbox = checkBbox(b.bbox);
