@@ -111,7 +111,7 @@ async function checkVariable(
   if (coefficient) {
     if (!part)
       return finding("warning", "no place of this file along the concat dimensions is known; not compared");
-    return checkCoefficient(refs, path, coefficient, file, direct, part.region, options, finding);
+    return checkCoefficient(refs, path, coefficient, direct, part.region, options, finding);
   }
   const theirs = await direct.read(path, meta.shape);
   if ("unreadable" in theirs)
@@ -199,7 +199,6 @@ async function checkCoefficient(
   refs: ReferenceSet,
   path: string,
   c: Coefficient,
-  file: string,
   direct: DirectFile,
   variableRegion: Array<[number, number]>,
   options: ValidateOptions,

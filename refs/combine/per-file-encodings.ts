@@ -144,7 +144,7 @@ async function timeEncoding(ctx: EncodingContext, outcome: EncodingOutcome): Pro
   const times = ctx.parts.map((p) => partTime(ctx, p, bounds));
   const first = times.findIndex((t) => t !== undefined);
   if (first < 0) return undefined;
-  const without = times.findIndex((t) => t === undefined);
+  const without = times.indexOf(undefined);
   if (without >= 0) {
     const part = ctx.parts[without] as ArrayPart;
     throw new TimeEncodingError(

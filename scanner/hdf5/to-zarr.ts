@@ -4,7 +4,7 @@ import {
   type JsonValue,
   type ReferenceSet,
 } from "../../refs/model/reference-set.js";
-import { FormatError, UnsupportedFeatureError } from "../errors.js";
+import { UnsupportedFeatureError } from "../errors.js";
 import type { ScanIssue } from "../types.js";
 import { TruncatedFileError } from "../within-file.js";
 import { type ZarrView, zarrView } from "./array-type.js";

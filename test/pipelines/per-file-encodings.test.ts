@@ -297,7 +297,7 @@ describe("yearly files in a 360_day calendar, each counting days from its own ye
       calendar: "360_day",
     });
     expect(time).toEqual(
-      years.flatMap((y, f) => Array.from({ length: 12 }, (_, m) => f * 360 + m * 30 + 15)),
+      years.flatMap((_year, f) => Array.from({ length: 12 }, (_, m) => f * 360 + m * 30 + 15)),
     );
     const bounds = Array.from(
       (await readArray(refs, "time_bnds", { open })).data as ArrayLike<number>,
