@@ -7,7 +7,7 @@ import type { PartitionDescription, ProjectDescription, ReferenceSetDescription 
 import { partitionItem } from "./partition-item.js";
 import { referenceItem } from "./reference-item.js";
 import type { SchemaLoader } from "./schema-folder.js";
-import { staticCatalog, writeStaticCatalog } from "./static-catalog.js";
+import { type CatalogFiles, staticCatalog, writeStaticCatalog } from "./static-catalog.js";
 import type { StacItem } from "./types.js";
 import { type UnavailableSchema, validateStac } from "./validate.js";
 
@@ -26,7 +26,9 @@ export interface CatalogProjectOptions {
   schemasDir?: string;
   /** Where schemas come from (e.g. a cache filled from the network); wins over schemasDir. */
   loadSchema?: SchemaLoader;
-  /** Base URL for relative asset hrefs in the store (default: file:// URL of outDir). */
+  /** Writes the static catalog's files (default: local files under outDir, which may then not be a URL). */
+  files?: CatalogFiles;
+  /** Base URL for relative asset hrefs in the store (default: outDir's URL, or the file:// URL of outDir). */
   assetBaseUrl?: string;
   /** Told as each step starts (validating, writing, ingesting), so a long run is never silent. */
   onStep?: (step: string) => void;
@@ -51,7 +53,11 @@ export async function catalogProject(
   options: CatalogProjectOptions,
 ): Promise<CatalogProjectResult> {
   const id = outputs.project.id;
-  const base = options.assetBaseUrl ?? pathToFileURL(`${resolve(options.outDir)}/`).href;
+  const base =
+    options.assetBaseUrl ??
+    (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.outDir)
+      ? `${options.outDir.replace(/\/+$/, "")}/`
+      : pathToFileURL(`${resolve(options.outDir)}/`).href);
   const items: StacItem[] = [
     ...outputs.partitions.map((p) => partitionItem(p, id)),
     // fsspec resolves `fo` against the reader's working directory, not the item: it must be absolute.
@@ -81,7 +87,7 @@ export async function catalogProject(
     },
   );
   options.onStep?.(`writing the static catalog to ${options.outDir}`);
-  const files = await writeStaticCatalog(options.outDir, layout);
+  const files = await writeStaticCatalog(options.outDir, layout, options.files);
   if (options.store) {
     options.onStep?.(`ingesting ${items.length} items into the API store`);
     await options.store.putCollection({ ...collection, links: [] });

@@ -1,5 +1,5 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join, posix } from "node:path";
+import { dirname, join, posix } from "node:path";
 import { STAC_VERSION, type StacCollection, type StacItem } from "./types.js";
 
 export interface StaticCatalog {
@@ -58,23 +58,48 @@ export function staticCatalog(
   return { catalog, collection: col, items: placed };
 }
 
+/** Where a static catalog's files go: a local folder by default, or any store the caller writes to. */
+export interface CatalogFiles {
+  /** Writes a whole file (creating folders as needed). */
+  write(path: string, text: string): Promise<void>;
+  /** Removes a folder and everything in it; a missing one is not an error. */
+  removeTree(path: string): Promise<void>;
+}
+
+const localFiles: CatalogFiles = {
+  async write(path, text) {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  },
+  removeTree: (path) => rm(path, { recursive: true, force: true }),
+};
+
+/** `dir/parts`: "/"-joined under a URL (s3://, gs://), node:path under a local folder. */
+function under(dir: string, ...parts: string[]): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(dir)
+    ? [dir.replace(/\/+$/, ""), ...parts].join("/")
+    : join(dir, ...parts);
+}
+
 /** Write the catalog; the collection's items folder is replaced, so re-cataloguing leaves no stale items. */
-export async function writeStaticCatalog(dir: string, c: StaticCatalog): Promise<string[]> {
-  const colDir = join(dir, c.collection.id);
-  const itemsDir = join(colDir, "items");
-  await rm(itemsDir, { recursive: true, force: true });
-  await mkdir(itemsDir, { recursive: true });
+export async function writeStaticCatalog(
+  dir: string,
+  c: StaticCatalog,
+  target: CatalogFiles = localFiles,
+): Promise<string[]> {
+  const itemsDir = under(dir, c.collection.id, "items");
+  await target.removeTree(itemsDir);
   const files: [string, unknown][] = [
-    [join(dir, "catalog.json"), c.catalog],
-    [join(colDir, "collection.json"), c.collection],
-    ...c.items.map((i): [string, unknown] => [join(itemsDir, `${i.id}.json`), i]),
+    [under(dir, "catalog.json"), c.catalog],
+    [under(dir, c.collection.id, "collection.json"), c.collection],
+    ...c.items.map((i): [string, unknown] => [under(itemsDir, `${i.id}.json`), i]),
   ];
   // 32 writes at a time: thousands of small item files
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < files.length; i = next++) {
       const [path, obj] = files[i] as [string, unknown];
-      await writeFile(path, `${JSON.stringify(obj, null, 2)}\n`);
+      await target.write(path, `${JSON.stringify(obj, null, 2)}\n`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));

@@ -1,9 +1,9 @@
-import { readFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { RefsError } from "../../refs/errors.js";
 import { readKerchunkJson } from "../../refs/formats/kerchunk-json.js";
 import { readKerchunkParquet } from "../../refs/formats/kerchunk-parquet/index.js";
 import type { ReferenceSet } from "../../refs/model/reference-set.js";
+import { joinPath, readBytes, readText } from "../project/workdir-io.js";
 import { readJson, type Workspace } from "../project/workspace.js";
 import type { CombineOutcome } from "./scan/combine-step.js";
 
@@ -16,7 +16,7 @@ export class ReferencesMissingError extends RefsError {
 }
 
 export async function referencesSummary(ws: Workspace): Promise<CombineOutcome> {
-  const summary = await readJson<CombineOutcome>(join(ws.referencesDir, "summary.json"));
+  const summary = await readJson<CombineOutcome>(joinPath(ws.referencesDir, "summary.json"));
   if (!summary) throw new ReferencesMissingError(ws.name);
   return summary;
 }
@@ -28,18 +28,14 @@ export async function loadReferences(
   const recorded = await referencesSummary(ws);
   // Found beside summary.json, not at the recorded absolute path: the workdir may be mounted elsewhere since
   // (a Kubernetes volume, a copied folder).
-  const summary = { ...recorded, path: join(ws.referencesDir, basename(recorded.path)) };
+  const summary = { ...recorded, path: joinPath(ws.referencesDir, basename(recorded.path)) };
   if (summary.format === "json") {
-    return { refs: readKerchunkJson(await readFile(summary.path, "utf8"), { file: summary.path }), summary };
+    const text = await readText(summary.path);
+    if (text === undefined) throw new ReferencesMissingError(ws.name);
+    return { refs: readKerchunkJson(text, { file: summary.path }), summary };
   }
   const refs = await readKerchunkParquet(
-    {
-      read: (rel) =>
-        readFile(join(summary.path, rel)).then(
-          (b) => new Uint8Array(b),
-          (e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)),
-        ),
-    },
+    { read: (rel) => readBytes(joinPath(summary.path, rel)) },
     { name: summary.path },
   );
   return { refs, summary };

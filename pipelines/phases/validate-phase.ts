@@ -1,5 +1,5 @@
-import { join } from "node:path";
 import "../../refs/store/codecs/index.js";
+import { joinPath } from "../project/workdir-io.js";
 import type { Workspace } from "../project/workspace.js";
 import { readJson, writeJsonAtomic } from "../project/workspace.js";
 import type { PhaseStatus } from "../status/phase-status.js";
@@ -35,7 +35,7 @@ export async function validatePhase(
 ): Promise<{ status: PhaseStatus; report: ValidationReport }> {
   const config = await ws.loadConfig();
   const log = options.log ?? ((line: string) => options.quiet || console.error(line));
-  const reportPath = join(ws.referencesDir, "validation.json");
+  const reportPath = joinPath(ws.referencesDir, "validation.json");
   let report: ValidationReport | undefined;
   let reused = false;
   const status = await runPhase(ws, "validate", async () => {

@@ -1,30 +1,19 @@
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { RefsError } from "../../refs/errors.js";
 import { PROJECT_NAME, type ProjectConfig, validateConfig } from "./config.js";
 import { ProjectConfigError, UnknownProjectError } from "./errors.js";
-
-/**
- * A workdir is a local folder (project.json, status and references are local files); a URL such as
- * s3://bucket/projects would otherwise become a folder named "s3:". On Kubernetes, mount it (refs compute --k8s --pvc).
- */
-export class NonLocalWorkdirError extends RefsError {
-  override name = "NonLocalWorkdirError";
-  constructor(readonly workdir: string) {
-    super(
-      `workdir "${workdir}" is not a local folder: a workdir holds project.json, status and references as ` +
-        "local files; give a folder (on Kubernetes: a volume mounted from a PersistentVolumeClaim, see refs " +
-        "compute --k8s --pvc), and send the output to object storage with the project's compute.output",
-    );
-  }
-}
+import { createBytes, isUrlPath, joinPath, listGlob, readBytes, readText, writeBytes } from "./workdir-io.js";
 
 /** False for a URL (s3:, gs:, https:, file:...); a single letter before ":" is a Windows drive. */
 export function isLocalWorkdir(workdir: string): boolean {
   return !/^[A-Za-z][A-Za-z0-9+.-]+:/.test(workdir);
 }
 
-/** The folder layout of one project. Everything a phase writes lives under `dir`. */
+/**
+ * The layout of one project. Everything a phase keeps lives under `dir`: a local folder, or an object-store
+ * prefix (`s3://bucket/projects/<name>`, `gs://...`) read and written through refs/storage (see workdir-io.ts).
+ */
 export class Workspace {
   readonly dir: string;
 
@@ -32,31 +21,41 @@ export class Workspace {
     readonly workdir: string,
     readonly name: string,
   ) {
-    if (!isLocalWorkdir(workdir)) throw new NonLocalWorkdirError(workdir);
-    this.dir = join(resolve(workdir), name);
+    this.dir = joinPath(workdir, name);
   }
 
+  /** True when the workdir is an object-store prefix rather than a local folder. */
+  get remote(): boolean {
+    return isUrlPath(this.workdir);
+  }
   get configFile(): string {
-    return join(this.dir, "project.json");
+    return joinPath(this.dir, "project.json");
   }
   statusFile(phase: string): string {
-    return join(this.dir, "status", `${phase}.json`);
+    return joinPath(this.dir, "status", `${phase}.json`);
   }
   get logFile(): string {
-    return join(this.dir, "logs", "refs.log");
+    return joinPath(this.dir, "logs", "refs.log");
   }
   /** Per-file scan results, so a rerun scans only new or failed files. */
   get scansDir(): string {
-    return join(this.dir, "scan", "files");
+    return joinPath(this.dir, "scan", "files");
   }
   get referencesDir(): string {
-    return join(this.dir, "references");
+    return joinPath(this.dir, "references");
   }
   get computeDir(): string {
-    return join(this.dir, "h3");
+    return joinPath(this.dir, "h3");
   }
   get catalogDir(): string {
-    return join(this.dir, "catalog");
+    return joinPath(this.dir, "catalog");
+  }
+  /**
+   * Local caches that only save time (cell mappings): inside the project folder, or for a workdir on object
+   * storage in the local cache folder (see localCacheRoot), so nothing else is written to the local disk.
+   */
+  get cacheDir(): string {
+    return this.remote ? join(localCacheRoot(this.workdir), this.name) : joinPath(this.dir, "cache");
   }
   /** The API's SQLite store, shared by every project of the workdir so one `refs serve` shows them all. */
   get apiDatabase(): string {
@@ -64,14 +63,10 @@ export class Workspace {
   }
 
   async loadConfig(): Promise<ProjectConfig> {
-    let text: string;
-    try {
-      text = await readFile(this.configFile, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-        throw new UnknownProjectError(this.name, resolve(this.workdir), await listProjects(this.workdir));
-      }
-      throw error;
+    const text = await readText(this.configFile);
+    if (text === undefined) {
+      const where = this.remote ? this.workdir : resolve(this.workdir);
+      throw new UnknownProjectError(this.name, where, await listProjects(this.workdir));
     }
     let raw: unknown;
     try {
@@ -92,10 +87,29 @@ export class Workspace {
   async saveConfig(config: ProjectConfig): Promise<void> {
     await writeJsonAtomic(this.configFile, config);
   }
+
+  /** Writes project.json only when there is none (two `refs init` at once: one wins). True when written. */
+  async createConfig(config: ProjectConfig): Promise<boolean> {
+    return createBytes(this.configFile, jsonText(config));
+  }
 }
 
+/**
+ * The local folder for what a workdir on object storage caches on this machine: $REFS_CACHE_DIR, else
+ * $XDG_CACHE_HOME/refs, else ~/.cache/refs; then workdirs/<hash of the workdir URL>.
+ */
+export function localCacheRoot(workdir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const base =
+    env.REFS_CACHE_DIR || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "refs");
+  const id = createHash("sha256").update(workdir.replace(/\/+$/, "")).digest("hex").slice(0, 16);
+  return join(base, "workdirs", id);
+}
+
+/** `<workdir>/catalog.sqlite`; for a workdir on object storage, in its local cache (SQLite needs a local file). */
 export function apiDatabasePath(workdir: string): string {
-  return join(resolve(workdir), "catalog.sqlite");
+  return isUrlPath(workdir)
+    ? join(localCacheRoot(workdir), "catalog.sqlite")
+    : join(resolve(workdir), "catalog.sqlite");
 }
 
 export function checkProjectName(name: string): string {
@@ -111,37 +125,21 @@ export function checkProjectName(name: string): string {
 
 /** Names of the projects in a workdir (folders holding a project.json). */
 export async function listProjects(workdir: string): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = await readdir(workdir);
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const e of entries.sort()) {
-    try {
-      await readFile(join(workdir, e, "project.json"));
-      out.push(e);
-    } catch {
-      // not a project folder
-    }
-  }
-  return out;
+  const paths = await listGlob(workdir, "*/project.json").catch(() => []);
+  return paths.map((p) => p.slice(0, p.indexOf("/"))).sort();
 }
 
-/** Write JSON through a temporary file and rename, so a killed process never leaves half a file. */
+function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Write JSON whole (local: temporary file and rename; object stores: one PUT), never half a file. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await mkdir(join(path, ".."), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(tmp, path);
+  await writeBytes(path, jsonText(value));
 }
 
+/** A JSON object's value, or undefined when there is none (a torn local file cannot exist: see writeBytes). */
 export async function readJson<T>(path: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(path, "utf8")) as T;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  const text = await readText(path);
+  return text === undefined ? undefined : (JSON.parse(text) as T);
 }

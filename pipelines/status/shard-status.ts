@@ -3,8 +3,7 @@
  * writes `status/<phase>.shard-<i>-of-<N>.json` instead of overwriting `<phase>.json`; these merge them back
  * into one status: counts and numeric details summed, failures and errors together, one state for all.
  */
-import { readdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { joinPath, listNames } from "../project/workdir-io.js";
 import type { Workspace } from "../project/workspace.js";
 import { readJson } from "../project/workspace.js";
 import { finalState, type Phase, type PhaseState, type PhaseStatus } from "./phase-status.js";
@@ -20,14 +19,7 @@ export function shardStatusName(phase: Phase, index: number, count: number): str
 }
 
 export async function readShardStatuses(ws: Workspace, phase: Phase): Promise<ShardStatus[]> {
-  const dir = dirname(ws.statusFile(phase));
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
+  const names = await listNames(joinPath(ws.dir, "status"));
   const pattern = new RegExp(`^${phase}\\.shard-(\\d+)-of-(\\d+)\\.json$`);
   const out: ShardStatus[] = [];
   for (const name of names.sort()) {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { FileSource, localPath } from "./file.js";
@@ -43,6 +43,26 @@ export class FileStore implements ObjectStore {
     const temporary = `${path}.${process.pid}.${Date.now()}.partial`;
     await writeFile(temporary, data);
     await rename(temporary, path);
+  }
+
+  /**
+   * Written whole to a temporary file, then hard-linked to its name: link() fails when the name exists, so of
+   * racing writers exactly one wins and nobody sees half an object.
+   */
+  async create(url: string, data: Uint8Array): Promise<boolean> {
+    const path = localPath(url);
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.${Date.now()}.partial`;
+    await writeFile(temporary, data);
+    try {
+      await link(temporary, path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw error;
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
   }
 
   /** Deleting a missing file is not an error (as in S3 and for idempotent reruns). */

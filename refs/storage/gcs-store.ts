@@ -1,7 +1,7 @@
 import type { Storage } from "@google-cloud/storage";
 import { parseBucketUrl } from "./bucket-url.js";
 import { createGcsClient, GcsSource } from "./gcs.js";
-import { mapGcsError } from "./gcs-errors.js";
+import { gcsStatus, mapGcsError } from "./gcs-errors.js";
 import { gcsGet, gcsJson, objectPath } from "./gcs-request.js";
 import { globMatcher, splitGlob } from "./glob.js";
 import type { GcsOptions } from "./options.js";
@@ -58,6 +58,22 @@ export class GcsStore implements ObjectStore {
     try {
       await file.save(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { resumable: false });
     } catch (error) {
+      throw mapGcsError(url, error, options?.signal);
+    }
+  }
+
+  /** An upload with the precondition ifGenerationMatch=0 (no live object): GCS answers 412 when one exists. */
+  async create(url: string, data: Uint8Array, options?: ReadOptions): Promise<boolean> {
+    const { bucket, key } = parseBucketUrl(url, "gs");
+    const file = (await this.client()).bucket(bucket).file(key);
+    try {
+      await file.save(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
+        resumable: false,
+        preconditionOpts: { ifGenerationMatch: 0 },
+      });
+      return true;
+    } catch (error) {
+      if (gcsStatus(error) === 412) return false;
       throw mapGcsError(url, error, options?.signal);
     }
   }

@@ -20,6 +20,7 @@ export { StackedSource, type StackOptions, withDefaults } from "./middleware/sta
 export { TimeoutSource } from "./middleware/timeout.js";
 export type { GcsOptions, HttpOptions, S3Options, StorageOptions } from "./options.js";
 export {
+  createObject,
   deleteObject,
   listObjects,
   openSource,

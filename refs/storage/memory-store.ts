@@ -28,6 +28,12 @@ export class MemoryStore implements ObjectStore {
     this.objects.set(url, data.slice());
   }
 
+  async create(url: string, data: Uint8Array): Promise<boolean> {
+    if (this.objects.has(url)) return false;
+    this.objects.set(url, data.slice());
+    return true;
+  }
+
   async delete(url: string): Promise<void> {
     this.objects.delete(url);
   }

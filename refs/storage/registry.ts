@@ -1,6 +1,6 @@
 /**
  * One entry point per operation, dispatching on the URL scheme: `openSource`, `storeFor`, `listObjects`,
- * `writeObject`, `deleteObject`. Plain paths (no `scheme://`) are local files.
+ * `writeObject`, `createObject`, `deleteObject`. Plain paths (no `scheme://`) are local files.
  */
 import { UnsupportedUrlError } from "./errors.js";
 import { FileStore } from "./file-store.js";
@@ -83,6 +83,17 @@ export async function writeObject(url: string, data: Uint8Array, options?: Stora
   const store = storeFor(url, options);
   if (!store.write) throw new UnsupportedUrlError(url, `the ${schemeOf(url)} store cannot write`);
   await store.write(url, data);
+}
+
+/** Writes `data` only when no object exists at `url` (a conditional put): true when written. */
+export async function createObject(
+  url: string,
+  data: Uint8Array,
+  options?: StorageOptions,
+): Promise<boolean> {
+  const store = storeFor(url, options);
+  if (!store.create) throw new UnsupportedUrlError(url, `the ${schemeOf(url)} store cannot create objects`);
+  return store.create(url, data);
 }
 
 export async function deleteObject(url: string, options?: StorageOptions): Promise<void> {

@@ -3,7 +3,7 @@ import { parseBucketUrl } from "./bucket-url.js";
 import { globMatcher, splitGlob } from "./glob.js";
 import type { S3Options } from "./options.js";
 import { createS3Client, S3Source } from "./s3.js";
-import { mapS3Error } from "./s3-errors.js";
+import { mapS3Error, s3Status } from "./s3-errors.js";
 import type { ObjectInfo, ObjectStore, ReadOptions } from "./types.js";
 
 /** s3:// objects: ranged reads, listing by glob (the longest literal prefix is listed), writes and deletes. */
@@ -62,6 +62,25 @@ export class S3Store implements ObjectStore {
         abortSignal: options?.signal,
       });
     } catch (error) {
+      throw mapS3Error(url, error, options?.signal);
+    }
+  }
+
+  /**
+   * PutObject with `If-None-Match: *`: S3 (since August 2024) answers 412 when the key exists, so of racing
+   * writers one wins. Stores that ignore the header (s3rver, older S3-compatible servers) overwrite instead.
+   */
+  async create(url: string, data: Uint8Array, options?: ReadOptions): Promise<boolean> {
+    const { bucket, key } = parseBucketUrl(url, "s3");
+    const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+    const client = await this.client();
+    try {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, IfNoneMatch: "*" }), {
+        abortSignal: options?.signal,
+      });
+      return true;
+    } catch (error) {
+      if (s3Status(error) === 412) return false;
       throw mapS3Error(url, error, options?.signal);
     }
   }

@@ -34,4 +34,9 @@ export interface ObjectStore {
   /** Write a whole object (creating parent folders where the scheme has them). */
   write?(url: string, data: Uint8Array, options?: ReadOptions): Promise<void>;
   delete?(url: string, options?: ReadOptions): Promise<void>;
+  /**
+   * Write a whole object only if none exists under that URL, atomically against other writers: true when
+   * written, false when an object was already there. See README.md for what each store guarantees.
+   */
+  create?(url: string, data: Uint8Array, options?: ReadOptions): Promise<boolean>;
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { NonLocalWorkdirError, Workspace } from "../../pipelines/project/workspace.js";
+import { Workspace } from "../../pipelines/project/workspace.js";
 import { type PhaseStatus, readStatus, writeStatus } from "../../pipelines/status/phase-status.js";
 import { mergeShardStatuses, shardStatusName } from "../../pipelines/status/shard-status.js";
 
@@ -91,9 +91,11 @@ describe("merged shard statuses", () => {
     }
   });
 
-  it("a URL is not a workdir", () => {
-    expect(() => new Workspace("s3://bucket/projects", "p")).toThrow(NonLocalWorkdirError);
-    expect(() => new Workspace("gs://bucket", "p")).toThrow(/not a local folder/);
+  it("a URL workdir keeps its scheme; a local one is resolved", () => {
+    expect(new Workspace("s3://bucket/projects/", "p").statusFile("scan")).toBe(
+      "s3://bucket/projects/p/status/scan.json",
+    );
+    expect(new Workspace("gs://bucket", "p").dir).toBe("gs://bucket/p");
     expect(new Workspace("relative/dir", "p").dir).toMatch(/relative\/dir\/p$/);
   });
 });

@@ -8,7 +8,7 @@
  *   DELETE /storage/v1/b/:bucket/o/:object
  *   POST   /token    an OAuth2 token endpoint (always grants "fake-token"), for ADC tests
  * The `/storage/v1` part is optional (STORAGE_EMULATOR_HOST makes the library omit it). No auth, no ACLs,
- * no resumable uploads (answered 501), no generations beyond a counter.
+ * no resumable uploads (answered 501), no generations beyond a counter; uploads honour ifGenerationMatch (412).
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -82,7 +82,7 @@ async function route(
   }
   const upload = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname);
   if (upload && req.method === "POST")
-    return receiveUpload(req, res, decodeURIComponent(upload[1]!), url, put);
+    return receiveUpload(req, res, decodeURIComponent(upload[1]!), url, put, buckets);
   const path = url.pathname.replace(/^\/storage\/v1(?=\/b\/)/, "");
   const match = /^\/b\/([^/]+)\/o(?:\/(.+))?$/.exec(path);
   if (!match) return sendError(res, 404, `no route for ${req.method} ${url.pathname}`);
@@ -165,7 +165,14 @@ function sendMedia(req: IncomingMessage, res: ServerResponse, object: StoredObje
   res.end(object.bytes.subarray(start, end + 1));
 }
 
-async function receiveUpload(req: IncomingMessage, res: ServerResponse, bucket: string, url: URL, put: Put) {
+async function receiveUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  bucket: string,
+  url: URL,
+  put: Put,
+  buckets: Map<string, Map<string, StoredObject>>,
+) {
   const body = await readAll(req);
   const type = url.searchParams.get("uploadType");
   let name = url.searchParams.get("name") ?? undefined;
@@ -182,6 +189,11 @@ async function receiveUpload(req: IncomingMessage, res: ServerResponse, bucket: 
     return sendError(res, 501, `uploadType=${type} is not implemented by this test double`);
   }
   if (!name) return sendError(res, 400, "upload without an object name");
+  // the precondition GCS checks atomically with the write: 0 means "no live object"
+  const wanted = url.searchParams.get("ifGenerationMatch");
+  const current = buckets.get(bucket)?.get(name)?.generation ?? 0;
+  if (wanted !== null && Number(wanted) !== current)
+    return sendError(res, 412, `ifGenerationMatch=${wanted}, the object's generation is ${current}`);
   put(bucket, name, media, contentType);
   const stored = { bytes: media, contentType, generation: 0, updated: new Date().toISOString() };
   sendJson(res, 200, resource(bucket, name, stored));

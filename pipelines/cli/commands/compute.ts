@@ -50,7 +50,8 @@ export const computeCommand: Command = {
                   workdir (the folder holding <proj>/project.json and its references) from the
                   PersistentVolumeClaim --pvc (ReadWriteMany, so pods on several nodes share it) at
                   --mount-path (default ${DEFAULT_MOUNT_PATH}) and use it as their --workdir
-  --workdir DIR   a local folder (not a URL); the output may go to object storage (project compute.output)`,
+  --workdir DIR   a local folder or an s3:// / gs:// prefix (then the output goes there too, unless the
+                  project's compute.output says otherwise)`,
   valueOptions: [
     ...GLOBAL_VALUE_OPTIONS,
     "workers",
@@ -69,10 +70,11 @@ export const computeCommand: Command = {
   flags: [...GLOBAL_FLAGS, "serial", "wipe", "k8s"],
   async run(args) {
     const ctx = cliContext(args);
-    if (!isLocalWorkdir(ctx.workdir)) {
+    // the manifest mounts a local workdir from a volume; a workdir URL runs anywhere without one
+    if (args.flags.has("k8s") && !isLocalWorkdir(ctx.workdir)) {
       throw new UsageError(
-        `--workdir must be a local folder, got "${ctx.workdir}" (output goes to object storage through the ` +
-          "project's compute.output; on Kubernetes, --k8s --pvc mounts the workdir into the pods)",
+        `--k8s mounts the workdir from --pvc: give a local folder, got "${ctx.workdir}" (or run ` +
+          "`refs compute` itself in the pods with --workdir set to the URL)",
       );
     }
     const ws = projectArg(args, ctx);

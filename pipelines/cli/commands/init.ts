@@ -4,6 +4,8 @@ import { listSources } from "../../phases/scan/list-sources.js";
 import { storageOptions } from "../../phases/storage-options.js";
 import { defaultConfig, type ProjectConfig, validateConfig } from "../../project/config.js";
 import { projectsFromCsv } from "../../project/csv.js";
+import { checkWorkdir } from "../../project/workdir-check.js";
+import { readBytes } from "../../project/workdir-io.js";
 import { checkProjectName, Workspace } from "../../project/workspace.js";
 import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, report } from "../context.js";
@@ -69,7 +71,9 @@ export const initCommand: Command = {
 ${STORAGE_USAGE}
   --force            overwrite an existing project.json
   --no-check         do not list the sources now (by default each must match at least one file)
-  --workdir DIR      projects folder (default $REFS_WORKDIR or ./refs-projects)
+  --workdir DIR      projects folder or object-store prefix (s3://bucket/prefix, gs://bucket/prefix;
+                     default $REFS_WORKDIR or ./refs-projects); its endpoint from AWS_ENDPOINT_URL_S3 /
+                     AWS_ENDPOINT_URL or STORAGE_EMULATOR_HOST, credentials from the SDKs' own chains
   --json             print a JSON summary`,
   valueOptions: VALUE_OPTIONS,
   flags: [...GLOBAL_FLAGS, "anonymous", "force", "no-check"],
@@ -87,6 +91,8 @@ ${STORAGE_USAGE}
       if (!args.options.has("source")) throw new UsageError("give at least one --source (or --csv)");
       configs = [fromArgs(checkProjectName(name), args)];
     }
+    // a workdir URL with no bucket or no credentials is refused before the sources are listed
+    await checkWorkdir(ctx.workdir, ctx.env);
     const created: { name: string; dir: string; sources: string[]; files?: number }[] = [];
     for (const config of configs) {
       // Catch a bad glob or an unreachable bucket now, not at the first scan; and a variable the files do not
@@ -105,16 +111,15 @@ ${STORAGE_USAGE}
         if (problem) throw new UsageError(`--variable: ${problem}`);
       }
       const ws = new Workspace(ctx.workdir, config.name);
-      const exists = await readFile(ws.configFile).then(
-        () => true,
-        () => false,
-      );
-      if (exists && !args.flags.has("force")) {
+      const force = args.flags.has("force");
+      const exists = (await readBytes(ws.configFile)) !== undefined;
+      // created only if absent (a conditional put): of two `refs init` racing, the second is told so
+      if ((exists && !force) || (!force && !(await ws.createConfig(config)))) {
         throw new UsageError(
           `project "${config.name}" already exists in ${ws.dir} (use --force to overwrite)`,
         );
       }
-      await ws.saveConfig(config);
+      if (force) await ws.saveConfig(config);
       created.push({
         name: config.name,
         dir: ws.dir,

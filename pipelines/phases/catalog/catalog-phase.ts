@@ -1,8 +1,11 @@
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
 import type { CatalogStore } from "../../../catalog-api/backend/store.js";
 import { catalogProject } from "../../../catalog-api/stac/catalog-project.js";
 import { readAllRecords, type UnitRecord } from "../../../compute/index.js";
 import { Progress } from "../../progress/progress.js";
+import { removeTree, writeBytes } from "../../project/workdir-io.js";
 import type { Workspace } from "../../project/workspace.js";
 import { stacSchemaLoader } from "../../stac-schemas/index.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
@@ -83,7 +86,7 @@ export async function catalogPhase(
         ? await (await import("../../../catalog-api/backend/postgres-store.js")).PostgresStore.open(
             options.pgUrl,
           )
-        : new SqliteStore(ws.apiDatabase));
+        : await localSqlite(ws.apiDatabase));
     try {
       const done = await catalogProject(
         {
@@ -101,6 +104,7 @@ export async function catalogPhase(
         },
         {
           outDir: ws.catalogDir,
+          files: { write: writeBytes, removeTree },
           store,
           loadSchema: stacSchemaLoader({
             ...(options.schemasDir ? { dir: options.schemasDir } : {}),
@@ -139,6 +143,12 @@ export async function catalogPhase(
     };
   });
   return { status, ...result };
+}
+
+/** The workdir's SQLite catalog; with a workdir on object storage it sits in a local cache folder, made here. */
+async function localSqlite(path: string): Promise<SqliteStore> {
+  await mkdir(dirname(path), { recursive: true });
+  return new SqliteStore(path);
 }
 
 /** "item.json" of a schema URL, for a short warning. */

@@ -23,6 +23,6 @@ export default async function projectIO(args: ProjectIOArgs): Promise<ComputeIO>
     refs,
     read: referenceReader(refs, sourceOpener(storageOptions(config))),
     output: computeOutput(ws, config),
-    cacheDir: join(ws.dir, "cache", "cells"),
+    cacheDir: join(ws.cacheDir, "cells"),
   };
 }

@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import {
   appendReferenceSets,
   CombineError,
@@ -12,9 +10,10 @@ import { writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
 import { writeKerchunkParquet } from "../../../refs/formats/kerchunk-parquet/index.js";
 import type { ReferenceSet } from "../../../refs/model/reference-set.js";
 import type { StorageOptions } from "../../../refs/storage/index.js";
-import { openWithDefaults, writeObject } from "../../../refs/storage/registry.js";
+import { openWithDefaults } from "../../../refs/storage/registry.js";
 import { readArray } from "../../../refs/store/read-array.js";
 import type { ProjectConfig } from "../../project/config.js";
+import { joinPath, removeTree, writeBytes } from "../../project/workdir-io.js";
 import { readJson, type Workspace, writeJsonAtomic } from "../../project/workspace.js";
 import { loadReferences } from "../references.js";
 import { type CombinedInput, checkAppendedAtEnd, combinedInputs, planAppend } from "./append-plan.js";
@@ -77,7 +76,7 @@ export async function combineAndWrite(
   results: FileResults,
   storage: StorageOptions,
 ): Promise<CombineOutcome> {
-  const summaryPath = join(ws.referencesDir, "summary.json");
+  const summaryPath = joinPath(ws.referencesDir, "summary.json");
   const hash = inputsHash(config, records, format);
   const previous = await readJson<CombineSummary>(summaryPath);
   if (previous?.inputsHash === hash) return { ...previous, reused: true, mode: previous.mode ?? "full" };
@@ -100,11 +99,12 @@ export async function combineAndWrite(
   }
   made ??= await combineAll(config, records, results, readCoordinate);
   const { combined, concatDims, regions, perFilePacking, reencoded } = made;
-  await mkdir(ws.referencesDir, { recursive: true });
-  const path = join(ws.referencesDir, format === "json" ? "refs.json" : "refs.parquet");
-  await rm(path, { recursive: true, force: true });
-  if (format === "json") await writeFile(path, writeKerchunkJson(combined));
-  else await writeKerchunkParquet(combined, { write: (rel, bytes) => writeObject(join(path, rel), bytes) });
+  const path = joinPath(ws.referencesDir, format === "json" ? "refs.json" : "refs.parquet");
+  await removeTree(path);
+  // the references first, summary.json last: a reader finds no summary, or one whose references are whole
+  if (format === "json") await writeBytes(path, writeKerchunkJson(combined));
+  else
+    await writeKerchunkParquet(combined, { write: (rel, bytes) => writeBytes(joinPath(path, rel), bytes) });
   const outcome: CombineOutcome = {
     path,
     format,

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import { readdir, rm } from "node:fs/promises";
-import { join } from "node:path";
 import { RefsError } from "../../../refs/errors.js";
 import { readKerchunkJson, writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
 import type { ReferenceSet } from "../../../refs/model/reference-set.js";
 import type { ScanIssue } from "../../../scanner/types.js";
+import { joinPath, listNames, removeTree } from "../../project/workdir-io.js";
 import { readJson, writeJsonAtomic } from "../../project/workspace.js";
 
 /** What a finished per-file scan left behind: enough to skip the file on a rerun and to combine without rescanning. */
@@ -42,7 +41,7 @@ export class FileResults {
   constructor(readonly dir: string) {}
 
   private pathOf(url: string): string {
-    return join(this.dir, `${createHash("sha256").update(url).digest("hex").slice(0, 32)}.json`);
+    return joinPath(this.dir, `${createHash("sha256").update(url).digest("hex").slice(0, 32)}.json`);
   }
 
   async get(url: string): Promise<FileScanRecord | undefined> {
@@ -54,11 +53,11 @@ export class FileResults {
   }
 
   async clear(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
+    await removeTree(this.dir);
   }
 
   async count(): Promise<number> {
-    return (await readdir(this.dir).catch(() => [])).filter((f) => f.endsWith(".json")).length;
+    return (await listNames(this.dir)).filter((f) => f.endsWith(".json")).length;
   }
 
   static toRecord(

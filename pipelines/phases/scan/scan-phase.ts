@@ -1,5 +1,5 @@
-import { rm } from "node:fs/promises";
 import { formatBytes, Progress } from "../../progress/progress.js";
+import { removeTree } from "../../project/workdir-io.js";
 import type { Workspace } from "../../project/workspace.js";
 import type { Failure, PhaseStatus } from "../../status/phase-status.js";
 import { runPhase } from "../run-phase.js";
@@ -44,7 +44,7 @@ export async function scanPhase(ws: Workspace, options: ScanPhaseOptions = {}): 
   const results = new FileResults(ws.scansDir);
   if (options.wipe) {
     await results.clear();
-    await rm(ws.referencesDir, { recursive: true, force: true });
+    await removeTree(ws.referencesDir);
   }
   let plan: ScanPlan | undefined;
   let combined: CombineOutcome | undefined;
