@@ -80,7 +80,9 @@ API is then not started)`,
           `demo: ${s.phase} ${s.state}${s.error ? `: ${s.error}` : ""}${s.failures[0] ? `: ${s.failures[0].item}: ${s.failures[0].reason}` : ""}`,
         );
       log(`demo: stopped after ${seconds} s; \`refs status <project> --workdir ${workdir}\` has the details`);
-      return unfinished.some((s) => s.state === "failed" || s.state === "running")
+      return unfinished.some(
+        (s) => s.state === "failed" || s.state === "running" || s.state === "interrupted",
+      )
         ? EXIT.failure
         : EXIT.partial;
     }

@@ -79,7 +79,12 @@ export async function readText(path: string): Promise<string | undefined> {
 
 /** Suffix of the temporaries a local write makes: host and pid say whose they are (see cleanTemporaries). */
 export function temporarySuffix(): string {
-  return `.${hostname()}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  return `.${temporaryHost()}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+}
+
+/** This host's name as temporaries carry it: no dots, so the name parses back. */
+export function temporaryHost(): string {
+  return hostname().replace(/[^A-Za-z0-9_-]/g, "_");
 }
 
 /** Writes a whole object: readers see the old bytes or the new, never a part (local: temporary + rename). */

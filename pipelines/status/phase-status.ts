@@ -1,11 +1,13 @@
 import type { Workspace } from "../project/workspace.js";
 import { readJson, writeJsonAtomic } from "../project/workspace.js";
+import { interruption, type PhaseOwner } from "./liveness.js";
 import { readShardStatuses, shardStatusOrWhole } from "./shard-status.js";
 
 export const PHASES = ["scan", "validate", "compute", "catalog"] as const;
 export type Phase = (typeof PHASES)[number];
 
-export type PhaseState = "pending" | "running" | "done" | "failed" | "partial";
+/** "interrupted": recorded as running, but its process is gone (killed, machine lost): see liveness.ts. */
+export type PhaseState = "pending" | "running" | "interrupted" | "done" | "failed" | "partial";
 
 /** One item (file, work unit, item) that failed, with the reason. */
 export interface Failure {
@@ -27,6 +29,13 @@ export interface PhaseStatus {
   /** What the phase could not do but did not fail for (e.g. "schema validation skipped: <why>"). */
   warnings?: string[];
   error?: string;
+  /** Who runs the phase (while running), and when it last said it still does. */
+  owner?: PhaseOwner;
+  heartbeatAt?: string;
+  /** The owner's heartbeat interval: stale after three. */
+  heartbeatSeconds?: number;
+  /** Why a phase recorded as running is not (set when read, never written). */
+  interruptedBecause?: string;
 }
 
 export function pendingStatus(phase: Phase): PhaseStatus {
@@ -39,7 +48,15 @@ export function pendingStatus(phase: Phase): PhaseStatus {
  */
 export async function readStatus(ws: Workspace, phase: Phase): Promise<PhaseStatus> {
   const whole = await readJson<PhaseStatus>(ws.statusFile(phase));
-  return shardStatusOrWhole(phase, whole, await readShardStatuses(ws, phase)) ?? pendingStatus(phase);
+  const shards = (await readShardStatuses(ws, phase)).map((s) => ({ ...s, status: asSeen(s.status) }));
+  return shardStatusOrWhole(phase, whole && asSeen(whole), shards) ?? pendingStatus(phase);
+}
+
+/** A running status whose owner is gone reads as interrupted, with the reason. */
+export function asSeen(status: PhaseStatus, now: number = Date.now()): PhaseStatus {
+  if (status.state !== "running") return status;
+  const why = interruption(status, now);
+  return why ? { ...status, state: "interrupted", interruptedBecause: why } : status;
 }
 
 /** Writes `status/<name>.json`; `name` is the phase's, or a shard's (shardStatusName). */

@@ -68,6 +68,8 @@ export function mergeShardStatuses(phase: Phase, count: number, shards: readonly
       details[key] = key === "unitsTotal" ? value : ((details[key] as number | undefined) ?? 0) + value;
     }
     if (status.error) errors.push(`shard ${index}/${count}: ${status.error}`);
+    if (status.interruptedBecause)
+      errors.push(`shard ${index}/${count} interrupted: ${status.interruptedBecause}`);
   }
   if (typeof details.unitsTotal === "number") counts.total = Math.max(counts.total, details.unitsTotal);
   const reported = new Set(shards.map((s) => s.index)).size;
@@ -82,7 +84,12 @@ export function mergeShardStatuses(phase: Phase, count: number, shards: readonly
   const starts = shards.map((s) => time(s.status.startedAt)).filter(Number.isFinite);
   if (starts.length > 0) merged.startedAt = new Date(Math.min(...starts)).toISOString();
   const ends = shards.map((s) => time(s.status.finishedAt));
-  if (merged.state !== "running" && ends.every(Number.isFinite) && starts.length > 0) {
+  if (
+    merged.state !== "running" &&
+    merged.state !== "interrupted" &&
+    ends.every(Number.isFinite) &&
+    starts.length > 0
+  ) {
     const end = Math.max(...ends);
     merged.finishedAt = new Date(end).toISOString();
     merged.durationMs = end - Math.min(...starts);
@@ -99,6 +106,7 @@ function mergedState(
   const states = shards.map((s) => s.status.state);
   // a shard that has not reported may not be scheduled yet: the run is not over
   if (states.includes("running") || new Set(shards.map((s) => s.index)).size < count) return "running";
+  if (states.includes("interrupted")) return "interrupted";
   if (states.includes("failed")) return counts.done + counts.skipped > 0 ? "partial" : "failed";
   const state = finalState(counts);
   return state === "done" && states.includes("partial") ? "partial" : state;

@@ -1,0 +1,238 @@
+/**
+ * A project whose workdir is on object storage, through the `refs` executable: s3:// against s3rver (a real
+ * S3-compatible server) and gs:// against the GCS JSON API test double (no GCS emulator installs here). The
+ * sources sit in s3rver for every run, so references name the same URLs. Each child process runs with its cwd
+ * and HOME in empty temporary folders, which must hold nothing afterwards but HOME/.cache/refs (the local cache
+ * of cell mappings and the API's SQLite file). The references (JSON and Parquet) and the H3 Parquet must equal,
+ * byte for byte, those of a serial run in a local workdir. A compute killed with SIGKILL shows as interrupted
+ * and a rerun completes with the same output.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { objectStoreOutput } from "../../compute/io/output.js";
+import { writeEra5Like } from "../../pipelines/demo/era5-like.js";
+import type { PhaseStatus } from "../../pipelines/status/phase-status.js";
+import { GcsStore } from "../../refs/storage/gcs-store.js";
+import { S3Store } from "../../refs/storage/s3-store.js";
+import type { ObjectStore } from "../../refs/storage/types.js";
+import { type FakeGcsServer, startFakeGcsServer } from "../servers/fake-gcs-server.js";
+import { type S3Server, startS3rver } from "../servers/s3rver.js";
+import { writeTestStacSchemas } from "./helpers/stac-schemas.js";
+
+const bin = join(resolve(import.meta.dirname, "..", ".."), "bin", "refs.js");
+let tmp: string;
+let s3: S3Server;
+let gcs: FakeGcsServer;
+let s3Store: S3Store;
+let gcsStore: GcsStore;
+let baseEnv: NodeJS.ProcessEnv;
+/** The local serial run's outputs, per reference format. */
+const local: Record<string, { references: Record<string, string>; h3: Record<string, string> }> = {};
+
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** `refs <args>` in a child process with cwd and HOME in `sandbox` (made empty by the caller). */
+function refs(sandbox: string, extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: join(sandbox, "cwd"),
+      env: { ...baseEnv, HOME: join(sandbox, "home"), ...extraEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b) => (out += b));
+    child.stderr.on("data", (b) => (err += b));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, out, err }));
+  });
+}
+
+async function ok(sandbox: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
+  const r = await refs(sandbox, env, ...args);
+  expect(r.code, `refs ${args.join(" ")}\n${r.err}`).toBe(0);
+  return r;
+}
+
+async function sandbox(name: string): Promise<string> {
+  const dir = join(tmp, name);
+  const { mkdir } = await import("node:fs/promises");
+  await mkdir(join(dir, "cwd"), { recursive: true });
+  await mkdir(join(dir, "home"), { recursive: true });
+  return dir;
+}
+
+/** Every file under a folder, relative, sorted. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** Hash of every object under `root` of a store (URL or local folder through LocalOutput-like listing). */
+async function picture(store: ObjectStore, root: string, keep: (path: string) => boolean) {
+  const out = objectStoreOutput(store, root);
+  const result: Record<string, string> = {};
+  for (const path of await out.list("")) {
+    if (!keep(path)) continue;
+    result[path] = sha((await out.read(path)) as Uint8Array);
+  }
+  return result;
+}
+
+const isParquet = (p: string) => p.endsWith(".parquet");
+const isReference = (p: string) => !p.endsWith("summary.json") && !p.endsWith("validation.json");
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "refs-remote-workdir-"));
+  const data = join(tmp, "data");
+  await writeEra5Like({
+    dir: data,
+    days: 2,
+    latNorth: 50,
+    latSouth: 44,
+    lonWest: 0,
+    lonEast: 6,
+    step: 0.5,
+    chunks: [6, 7, 7],
+  });
+  s3 = await startS3rver(["data", "work"]);
+  s3Store = new S3Store(s3.options);
+  for (const name of await readdir(data))
+    await s3Store.write(`s3://data/era5/${name}`, new Uint8Array(await readFile(join(data, name))));
+  gcs = await startFakeGcsServer(["work"]);
+  gcsStore = new GcsStore({ apiEndpoint: gcs.origin });
+  const schemas = await writeTestStacSchemas(join(tmp, "stac-schemas"));
+  baseEnv = {
+    PATH: process.env.PATH,
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    AWS_EC2_METADATA_DISABLED: "true",
+    REFS_STAC_SCHEMAS: schemas,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+  // the serial run in a local workdir that the object-store runs must equal
+  const box = await sandbox("local");
+  const workdir = join(tmp, "local-workdir");
+  const env = { REFS_WORKDIR: workdir };
+  for (const format of ["json", "parquet"]) {
+    const name = `p${format}`;
+    await ok(box, env, ...initArgs(name, format));
+    await ok(box, env, "scan", name, "-q");
+    await ok(box, env, "compute", name, "--serial", "-q");
+    const dir = join(workdir, name);
+    local[format] = {
+      references: await localPicture(join(dir, "references"), isReference),
+      h3: await localPicture(join(dir, "h3"), isParquet),
+    };
+  }
+}, 120_000);
+
+async function localPicture(dir: string, keep: (path: string) => boolean) {
+  const result: Record<string, string> = {};
+  for (const path of await filesUnder(dir)) {
+    if (keep(path)) result[path] = sha(new Uint8Array(await readFile(join(dir, path))));
+  }
+  return result;
+}
+
+function initArgs(name: string, format: string): string[] {
+  return [
+    "init",
+    name,
+    "--source",
+    "s3://data/era5/*.nc",
+    "--s3-endpoint",
+    s3.endpoint,
+    "--s3-region",
+    "us-east-1",
+    "--format",
+    format,
+    "--resolution",
+    "4",
+  ];
+}
+
+afterAll(async () => {
+  await s3?.close();
+  await gcs?.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function wholeJob(
+  box: string,
+  env: NodeJS.ProcessEnv,
+  workdir: string,
+  store: ObjectStore,
+  format: string,
+): Promise<void> {
+  const name = `p${format}`;
+  await ok(box, env, ...initArgs(name, format));
+  await ok(box, env, "scan", name, "-q");
+  await ok(box, env, "compute", name, "--serial", "-q");
+  await ok(box, env, "catalog", name, "-q");
+  const status = JSON.parse((await ok(box, env, "status", name, "--json")).out) as { phases: PhaseStatus[] };
+  expect(status.phases.map((p) => p.state)).toEqual(["done", "pending", "done", "done"]);
+  const dir = `${workdir}/${name}`;
+  expect(await picture(store, `${dir}/references`, isReference)).toEqual(local[format]?.references);
+  expect(Object.keys(local[format]?.h3 ?? {}).length).toBeGreaterThan(0);
+  expect(await picture(store, `${dir}/h3`, isParquet)).toEqual(local[format]?.h3);
+  const kept = await picture(store, dir, () => true);
+  expect(Object.keys(kept)).toEqual(
+    expect.arrayContaining(["project.json", "status/scan.json", "catalog/catalog.json"]),
+  );
+  expect(Object.keys(kept).some((p) => p.startsWith("scan/files/"))).toBe(true);
+  expect(Object.keys(kept).some((p) => p.startsWith("h3/_units/"))).toBe(true);
+  // nothing written locally but the cache
+  expect(await filesUnder(join(box, "cwd"))).toEqual([]);
+  expect((await filesUnder(join(box, "home"))).every((p) => p.startsWith(".cache/refs/"))).toBe(true);
+}
+
+describe("a workdir on object storage", () => {
+  it("s3:// (s3rver): init, scan, compute, catalog, status; Parquet references and H3 equal the local run", async () => {
+    const box = await sandbox("s3");
+    const env = { REFS_WORKDIR: "s3://work/projects", AWS_ENDPOINT_URL_S3: s3.endpoint };
+    await wholeJob(box, env, "s3://work/projects", s3Store, "parquet");
+  }, 90_000);
+
+  it("gs:// (GCS test double): the same with JSON references", async () => {
+    const box = await sandbox("gcs");
+    const env = { REFS_WORKDIR: "gs://work/projects", STORAGE_EMULATOR_HOST: gcs.origin };
+    await wholeJob(box, env, "gs://work/projects", gcsStore, "json");
+  }, 90_000);
+
+  it("init refuses a missing bucket and missing credentials, naming the URL, with no stack trace", async () => {
+    const box = await sandbox("refused");
+    const s3Env = { AWS_ENDPOINT_URL_S3: s3.endpoint };
+    const missing = await refs(box, s3Env, ...initArgs("x", "json"), "--workdir", "s3://nobucket/projects");
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("workdir s3://nobucket/projects: the bucket does not exist");
+    expect(missing.err).not.toMatch(/\n\s+at /);
+    const anonymous = { ...s3Env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "" };
+    const noKeys = await refs(box, anonymous, ...initArgs("x", "json"), "--workdir", "s3://work/projects");
+    expect(noKeys.code).toBe(1);
+    expect(noKeys.err).toContain("workdir s3://work/projects: no access (credentials missing");
+    expect(noKeys.err).not.toMatch(/\n\s+at /);
+    const gcsMissing = await refs(
+      box,
+      { STORAGE_EMULATOR_HOST: gcs.origin },
+      ...initArgs("x", "json"),
+      "--workdir",
+      "gs://nobucket/p",
+    );
+    expect(gcsMissing.code).toBe(1);
+    expect(gcsMissing.err).toContain("workdir gs://nobucket/p: the bucket does not exist");
+  }, 60_000);
+});
