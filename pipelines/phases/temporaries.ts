@@ -1,6 +1,6 @@
 /**
- * Temporaries a killed run left: a local write goes through `<name>.<host>.<pid>-<random>.tmp` (older writers:
- * `<name>.<pid>-<random>.tmp`, `<name>.<pid>.tmp`) and a rename, so SIGKILL mid-write leaves one behind. The
+ * Temporaries a killed run left: a local write goes through `<name>.<pid>@<host>.<random>.tmp` (compute's
+ * LocalOutput and older writers: `<name>.<pid>-<random>.tmp`, `<name>.<pid>.tmp`) and a rename, so SIGKILL mid-write leaves one behind. The
  * next phase removes those whose writer is known dead (this host, no such pid) or that are older than an hour
  * (no single write takes that long), never a live writer's (shards share a workdir). On object stores every PUT
  * is atomic and nothing writes temporaries, but any found there are cleaned by the same rule.
@@ -17,9 +17,9 @@ const OLD_MS = 60 * 60_000;
 
 /** The writer a temporary's name records; host absent in older names (then: this host, as a guess). */
 export function temporaryWriter(name: string): { host?: string; pid: number } | undefined {
-  const m = /\.(?:([^./]+)\.)?(\d+)(?:-[0-9a-f]+)?\.tmp$/.exec(name);
+  const m = /\.(\d+)(?:@([^./]+))?(?:[-.][0-9a-f]+)?\.tmp$/.exec(name);
   if (!m) return undefined;
-  return { ...(m[1] ? { host: m[1] } : {}), pid: Number(m[2]) };
+  return { ...(m[2] ? { host: m[2] } : {}), pid: Number(m[1]) };
 }
 
 /** Removes the stale temporaries below `dir`; returns their paths. */

@@ -79,7 +79,7 @@ export async function readText(path: string): Promise<string | undefined> {
 
 /** Suffix of the temporaries a local write makes: host and pid say whose they are (see cleanTemporaries). */
 export function temporarySuffix(): string {
-  return `.${temporaryHost()}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  return `.${process.pid}@${temporaryHost()}.${randomBytes(4).toString("hex")}.tmp`;
 }
 
 /** This host's name as temporaries carry it: no dots, so the name parses back. */

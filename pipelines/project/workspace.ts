@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { PROJECT_NAME, type ProjectConfig, validateConfig } from "./config.js";
 import { ProjectConfigError, UnknownProjectError } from "./errors.js";
-import { createBytes, isUrlPath, joinPath, listGlob, readBytes, readText, writeBytes } from "./workdir-io.js";
+import { createBytes, isUrlPath, joinPath, listGlob, readText, writeBytes } from "./workdir-io.js";
 
 /** False for a URL (s3:, gs:, https:, file:...); a single letter before ":" is a Windows drive. */
 export function isLocalWorkdir(workdir: string): boolean {
