@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { objectStoreOutput } from "../../compute/io/output.js";
 import { writeEra5Like } from "../../pipelines/demo/era5-like.js";
+import { temporaryHost } from "../../pipelines/project/workdir-io.js";
 import type { PhaseStatus } from "../../pipelines/status/phase-status.js";
 import { GcsStore } from "../../refs/storage/gcs-store.js";
 import { S3Store } from "../../refs/storage/s3-store.js";
@@ -205,6 +206,48 @@ describe("a workdir on object storage", () => {
     const box = await sandbox("s3");
     const env = { REFS_WORKDIR: "s3://work/projects", AWS_ENDPOINT_URL_S3: s3.endpoint };
     await wholeJob(box, env, "s3://work/projects", s3Store, "parquet");
+  }, 90_000);
+
+  it("s3://: compute killed with SIGKILL shows interrupted; the rerun cleans temporaries, same H3 output", async () => {
+    const box = await sandbox("s3-kill");
+    const env = { REFS_WORKDIR: "s3://work/projects", AWS_ENDPOINT_URL_S3: s3.endpoint };
+    const dir = "s3://work/projects/pparquet";
+    const records = async () => {
+      let n = 0;
+      for await (const _ of s3Store.list(`${dir}/h3/_units/*.json`)) n++;
+      return n;
+    };
+    const urls: string[] = [];
+    for await (const o of s3Store.list(`${dir}/h3/**`)) urls.push(o.url);
+    for (const url of urls) await s3Store.delete(url);
+    const child = spawn(process.execPath, [bin, "compute", "pparquet", "-q"], {
+      cwd: join(box, "cwd"),
+      env: { ...baseEnv, HOME: join(box, "home"), ...env },
+      stdio: "ignore",
+    });
+    const exited = new Promise<void>((done) => child.on("exit", () => done()));
+    for (let i = 0; i < 3000 && child.exitCode === null && (await records()) < 1; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(child.exitCode).toBeNull();
+    child.kill("SIGKILL");
+    await exited;
+    const status = await refs(box, env, "status", "pparquet");
+    expect(status.code).toBe(1);
+    expect(status.out).toMatch(/compute\s+interrupted/);
+    // PUTs are atomic, so the kill leaves no temporary objects; one named as the killed process would is put
+    // there to see the rerun clean the object store too
+    const leftover = `${dir}/h3/x.parquet.${child.pid}@${temporaryHost()}.0a0b0c0d.tmp`;
+    await s3Store.write(leftover, new Uint8Array([1]));
+    await ok(box, env, "compute", "pparquet", "-q");
+    expect(
+      await s3Store
+        .open(leftover)
+        .size()
+        .catch((e: Error) => e.name),
+    ).toBe("NotFoundError");
+    expect(await picture(s3Store, `${dir}/h3`, isParquet)).toEqual(local.parquet?.h3);
+    expect((await refs(box, env, "status", "pparquet")).out).toMatch(/compute\s+done/);
+    expect(await filesUnder(join(box, "cwd"))).toEqual([]);
   }, 90_000);
 
   it("gs:// (GCS test double): the same with JSON references", async () => {
