@@ -1,5 +1,6 @@
 /**
- * A project whose workdir is on object storage, through the `refs` executable: s3:// against s3rver (a real
+ * A project whose workdir is on object storage, through the `refs` executable (init, scan, validate, compute,
+ * catalog, status): s3:// against s3rver (a real
  * S3-compatible server) and gs:// against the GCS JSON API test double (no GCS emulator installs here). The
  * sources sit in s3rver for every run, so references name the same URLs. Each child process runs with its cwd
  * and HOME in empty temporary folders, which must hold nothing afterwards but HOME/.cache/refs (the local cache
@@ -186,17 +187,24 @@ async function wholeJob(
   const name = `p${format}`;
   await ok(box, env, ...initArgs(name, format));
   await ok(box, env, "scan", name, "-q");
+  await ok(box, env, "validate", name, "-q");
   await ok(box, env, "compute", name, "--serial", "-q");
   await ok(box, env, "catalog", name, "-q");
   const status = JSON.parse((await ok(box, env, "status", name, "--json")).out) as { phases: PhaseStatus[] };
-  expect(status.phases.map((p) => p.state)).toEqual(["done", "pending", "done", "done"]);
+  expect(status.phases.map((p) => p.state)).toEqual(["done", "done", "done", "done"]);
   const dir = `${workdir}/${name}`;
   expect(await picture(store, `${dir}/references`, isReference)).toEqual(local[format]?.references);
   expect(Object.keys(local[format]?.h3 ?? {}).length).toBeGreaterThan(0);
   expect(await picture(store, `${dir}/h3`, isParquet)).toEqual(local[format]?.h3);
   const kept = await picture(store, dir, () => true);
   expect(Object.keys(kept)).toEqual(
-    expect.arrayContaining(["project.json", "status/scan.json", "catalog/catalog.json"]),
+    expect.arrayContaining([
+      "project.json",
+      "status/scan.json",
+      "status/validate.json",
+      "references/validation.json",
+      "catalog/catalog.json",
+    ]),
   );
   expect(Object.keys(kept).some((p) => p.startsWith("scan/files/"))).toBe(true);
   expect(Object.keys(kept).some((p) => p.startsWith("h3/_units/"))).toBe(true);
