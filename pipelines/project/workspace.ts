@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { RefsError } from "../../refs/errors.js";
@@ -129,10 +130,13 @@ export async function listProjects(workdir: string): Promise<string[]> {
   return out;
 }
 
-/** Write JSON through a temporary file and rename, so a killed process never leaves half a file. */
+/**
+ * Write JSON through a temporary file and rename, so a killed process never leaves half a file. The temporary
+ * name is unique per write: pods sharing a volume all run as pid 1, and two of them may write the same file.
+ */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await mkdir(join(path, ".."), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
   await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
   await rename(tmp, path);
 }
