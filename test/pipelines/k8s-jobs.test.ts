@@ -228,6 +228,12 @@ describe("refs scan --k8s and refs compute --k8s", () => {
       [["--workdir", workdir], "--k8s needs --pvc"],
       [["--workdir", "s3://b/p", "--secret-key", "k.json"], "--secret-key needs --secret"],
     ];
+    // a project missing from a local workdir is named now, not in every pod
+    for (const phase of ["scan", "compute"]) {
+      const missing = await runCli([phase, "nope", "--k8s", "--image", "i", "--pvc", "c", "--workdir", workdir]);
+      expect(missing.code).toBe(EXIT.failure);
+      expect(missing.err).toMatch(/nope/);
+    }
     for (const [extra, message] of cases) {
       for (const phase of ["scan", "compute"]) {
         const run = await runCli([phase, "era5", "--k8s", "--image", "i", ...extra]);

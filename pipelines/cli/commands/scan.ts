@@ -1,5 +1,6 @@
 import { combineScans } from "../../phases/scan/combine-scans.js";
 import { scanPhase } from "../../phases/scan/scan-phase.js";
+import { isLocalWorkdir } from "../../project/workspace.js";
 import { type Command, EXIT, option, UsageError } from "../command.js";
 import {
   cliContext,
@@ -41,6 +42,8 @@ ${K8S_USAGE}
     const ctx = cliContext(args);
     const combine = args.flags.has("combine");
     if (args.flags.has("k8s")) {
+      // a project in a local workdir is there to check now (a typo would fail only in the pods)
+      if (isLocalWorkdir(ctx.workdir)) await projectArg(args, ctx).loadConfig();
       console.log(
         k8sManifestFromArgs(args, ctx, {
           phase: "scan",
