@@ -230,7 +230,17 @@ describe("refs scan --k8s and refs compute --k8s", () => {
     ];
     // a project missing from a local workdir is named now, not in every pod
     for (const phase of ["scan", "compute"]) {
-      const missing = await runCli([phase, "nope", "--k8s", "--image", "i", "--pvc", "c", "--workdir", workdir]);
+      const missing = await runCli([
+        phase,
+        "nope",
+        "--k8s",
+        "--image",
+        "i",
+        "--pvc",
+        "c",
+        "--workdir",
+        workdir,
+      ]);
       expect(missing.code).toBe(EXIT.failure);
       expect(missing.err).toMatch(/nope/);
     }
