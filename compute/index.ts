@@ -1,7 +1,7 @@
 /**
  * compute: reference set -> H3-indexed Parquet. The CLI (`refs compute <proj>`) calls computeProject with the
  * project's reference set, a reader over it, an output store and the run options it parsed; it alone reads the
- * environment (shardFromEnv(process.env)) and prints k8sJobManifest for `--k8s`.
+ * environment (array-job variables, pipelines/cli/shard-args.ts) and prints Job manifests for `--k8s`.
  */
 export type { CellMapping, MappingMethod } from "./cells/mapping.js";
 export { cfDecoder, type Decoder } from "./cf/decode.js";
@@ -25,9 +25,8 @@ export {
 } from "./run.js";
 export { type ArrayInfo, type ArrayReader, arrayInfo, type Region } from "./source.js";
 export type { Bbox } from "./units/h0-regions.js";
-export { DEFAULT_MOUNT_PATH, type K8sJobOptions, k8sJobManifest } from "./units/k8s.js";
 export { listUnits, type UnitListing, type UnitPlan } from "./units/listing.js";
 export { readAllRecords, type UnitRecord } from "./units/record.js";
 export { parseBbox } from "./units/select.js";
-export { inShard, parseShard, type Shard, shardFromEnv } from "./units/shard.js";
+export { inShard, type Shard } from "./units/shard.js";
 export type { TimeWindow } from "./units/windows.js";

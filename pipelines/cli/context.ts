@@ -27,10 +27,15 @@ export function cliContext(args: ParsedArgs, env: NodeJS.ProcessEnv = process.en
 
 /** The project named by the first positional argument. */
 export function projectArg(args: ParsedArgs, ctx: CliContext): Workspace {
+  return new Workspace(ctx.workdir, projectNameArg(args));
+}
+
+/** The first positional argument, checked as a project name (without opening the project). */
+export function projectNameArg(args: ParsedArgs): string {
   const name = args.positionals[0];
   if (!name) throw new UsageError("missing the project name");
   if (args.positionals.length > 1) throw new UsageError(`unexpected argument "${args.positionals[1]}"`);
-  return new Workspace(ctx.workdir, checkProjectName(name));
+  return checkProjectName(name);
 }
 
 /** Print a result: JSON on --json, else the human text (unless quiet). */

@@ -95,6 +95,8 @@ export function mergeShardStatuses(phase: Phase, count: number, shards: readonly
     merged.durationMs = end - Math.min(...starts);
   }
   if (errors.length > 0) merged.error = errors.join("; ");
+  const warnings = [...new Set(shards.flatMap((s) => s.status.warnings ?? []))];
+  if (warnings.length > 0) merged.warnings = warnings;
   return merged;
 }
 

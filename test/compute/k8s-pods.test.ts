@@ -137,11 +137,21 @@ describe("refs compute --k8s", () => {
     });
   }, 240_000);
 
-  it("refuses a URL as workdir with --k8s --pvc, and --k8s without a claim, as usage errors", async () => {
-    const url = await run("compute", "era5", "--k8s", "--image", "x", "--workdir", "s3://bucket/projects");
+  it("refuses a volume for a workdir URL, and --k8s without a claim, as usage errors", async () => {
+    const url = await run(
+      "compute",
+      "era5",
+      "--k8s",
+      "--image",
+      "x",
+      "--pvc",
+      "claim",
+      "--workdir",
+      "s3://bucket/projects",
+    );
     expect(url.code).toBe(EXIT.usage);
     expect(url.err).toContain(
-      '--k8s mounts the workdir from --pvc: give a local folder, got "s3://bucket/projects"',
+      "the workdir s3://bucket/projects is on object storage, so the pods need no volume",
     );
     const noClaim = await run("compute", "era5", "--k8s", "--image", "x", "--workdir", scanned);
     expect(noClaim.code).toBe(EXIT.usage);

@@ -5,14 +5,12 @@ import { join } from "node:path";
 import { cellToParent, getBaseCellNumber, getRes0Cells, gridDisk, latLngToCell } from "h3-js";
 import { describe, expect, it } from "vitest";
 import { chooseResolution } from "../../compute/cells/scale.js";
-import { ComputeConfigError } from "../../compute/errors.js";
 import { gridFromSpec } from "../../compute/grid/from-spec.js";
 import { LocalOutput, objectStoreOutput } from "../../compute/io/output.js";
 import type { Progress } from "../../compute/progress.js";
 import { computeProject } from "../../compute/run.js";
-import { k8sJobManifest } from "../../compute/units/k8s.js";
 import { planBlocks, planUnits } from "../../compute/units/plan.js";
-import { inShard, parseShard, shardFromEnv } from "../../compute/units/shard.js";
+import { inShard } from "../../compute/units/shard.js";
 import { chooseWindow, timeWindows, windowOf } from "../../compute/units/windows.js";
 import { MemoryStore } from "../../refs/storage/memory-store.js";
 import ioFor, { CONFIGS } from "./helpers/io-module.js";
@@ -103,15 +101,6 @@ describe("work units", () => {
     expect(parts[1]).toEqual([1, 4, 7, 10]);
   });
 
-  it("parses --shard i/N and Kubernetes Indexed Job variables, with clear errors", () => {
-    expect(parseShard("2/5")).toEqual({ index: 2, count: 5 });
-    expect(() => parseShard("5/5")).toThrow(ComputeConfigError);
-    expect(() => parseShard("two")).toThrow(/i\/N/);
-    expect(shardFromEnv({})).toBeUndefined();
-    expect(shardFromEnv({ JOB_COMPLETION_INDEX: "3", JOB_COMPLETIONS: "4" })).toEqual({ index: 3, count: 4 });
-    expect(() => shardFromEnv({ JOB_COMPLETION_INDEX: "3" })).toThrow(/JOB_COMPLETIONS/);
-  });
-
   it("names time windows by year, month, day or hour in UTC", () => {
     const ms = Date.UTC(2022, 0, 31, 23, 30);
     expect(windowOf(ms, "day")).toEqual(["date", "2022-01-31"]);
@@ -139,38 +128,6 @@ describe("work units", () => {
     await expect(
       computeProject(io, { variables: ["pr"], resolution: 4 }, { wipe: true, shard: { index: 0, count: 2 } }),
     ).rejects.toThrow(/wipe once without a shard/);
-  });
-
-  it("prints an Indexed Job whose pods get their index and the completion count", () => {
-    const job = JSON.parse(
-      k8sJobManifest({
-        project: "ERA5_tp",
-        image: "ghcr.io/x/refs:1",
-        pvc: "refs-data",
-        completions: 8,
-        parallelism: 4,
-        cpu: "2",
-        memory: "4Gi",
-      }),
-    );
-    expect(job.kind).toBe("Job");
-    expect(job.spec).toMatchObject({ completionMode: "Indexed", completions: 8, parallelism: 4 });
-    const container = job.spec.template.spec.containers[0];
-    expect(container.command).toEqual([
-      "refs",
-      "compute",
-      "ERA5_tp",
-      "--serial",
-      "--workdir",
-      "/refs-projects",
-    ]);
-    expect(job.spec.template.spec.volumes).toEqual([
-      { name: "workdir", persistentVolumeClaim: { claimName: "refs-data" } },
-    ]);
-    expect(container.volumeMounts).toEqual([{ name: "workdir", mountPath: "/refs-projects" }]);
-    expect(container.env).toContainEqual({ name: "JOB_COMPLETIONS", value: "8" });
-    expect(container.resources.limits).toEqual({ cpu: "2", memory: "4Gi" });
-    expect(job.metadata.name).toBe("refs-compute-era5-tp");
   });
 });
 

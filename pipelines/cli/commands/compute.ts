@@ -1,16 +1,16 @@
-import {
-  ComputeConfigError,
-  DEFAULT_MOUNT_PATH,
-  k8sJobManifest,
-  parseSelectArg,
-  parseShard,
-  type SelectValue,
-  shardFromEnv,
-} from "../../../compute/index.js";
+import { ComputeConfigError, parseSelectArg, type SelectValue } from "../../../compute/index.js";
 import { computePhase } from "../../phases/compute/compute-phase.js";
-import { isLocalWorkdir } from "../../project/workspace.js";
 import { type Command, EXIT, option, positiveInt, UsageError } from "../command.js";
-import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
+import {
+  cliContext,
+  GLOBAL_FLAGS,
+  GLOBAL_VALUE_OPTIONS,
+  projectArg,
+  projectNameArg,
+  report,
+} from "../context.js";
+import { K8S_USAGE, K8S_VALUE_OPTIONS, k8sManifestFromArgs, podWorkdir } from "../k8s-args.js";
+import { resolveShard } from "../shard-args.js";
 import { bboxOption } from "./units.js";
 
 function selectOptions(texts: string[]): Record<string, SelectValue> {
@@ -31,13 +31,16 @@ export const computeCommand: Command = {
   name: "compute",
   usage: `usage: refs compute <proj> [--serial | --workers N] [--shard i/N] [--select DIM=VALUE | DIM[INDEX]]...
                     [--unit ID]... [--bbox W,S,E,N] [--wipe] [--workdir DIR] [--json] [-q]
-       refs compute <proj> --k8s --image IMAGE --pvc CLAIM [--mount-path PATH] --completions N
-                    [--parallelism P] [--cpu C] [--memory M]
+       refs compute <proj> --k8s --image IMAGE [--completions N] [--pvc CLAIM [--mount-path PATH]]
+                    [--service-account NAME | --secret NAME [--secret-key KEY]] [--parallelism P] [--cpu C] [--memory M]
 
   --serial        run units one after another in this process (the default)
   --workers N     run units on N worker threads
-  --shard i/N     compute only shard i of N (units k with k mod N = i); also taken from a Kubernetes Indexed
-                  Job's JOB_COMPLETION_INDEX and JOB_COMPLETIONS
+  --shard i/N     compute only shard i of N (units k with k mod N = i); also taken from an array job: a
+                  Kubernetes Indexed Job (JOB_COMPLETION_INDEX, JOB_COMPLETIONS), a Cloud Run Job
+                  (CLOUD_RUN_TASK_INDEX, CLOUD_RUN_TASK_COUNT) or an AWS Batch array job
+                  (AWS_BATCH_JOB_ARRAY_INDEX with --shard-count N or REFS_SHARD_COUNT)
+  --shard-count N the shard count when the array job gives only an index
   --select level=850   keep one element of an extra dimension, by coordinate value (or level[3]: by 0-based
                   index); repeatable, over the project's compute.select. Unselected extra dimensions give one
                   column per element, named <var>_<dim><value>
@@ -45,79 +48,48 @@ export const computeCommand: Command = {
   --bbox W,S,E,N  compute only units whose h0 cell's bounds meet this box (degrees)
   --wipe          delete the output and start over (otherwise finished units are skipped); with --unit or
                   --bbox, only the selected units' partitions and records
-  --k8s           print an Indexed Job manifest that runs this command as N shards (--completions, default 4;
-                  122 with compute.units "h0": one pod per h0 cell, pod i = unit i); the pods mount the
-                  workdir (the folder holding <proj>/project.json and its references) from the
-                  PersistentVolumeClaim --pvc (ReadWriteMany, so pods on several nodes share it) at
-                  --mount-path (default ${DEFAULT_MOUNT_PATH}) and use it as their --workdir
+${K8S_USAGE}
+                  (--completions default 4; 122 with compute.units "h0": one pod per h0 cell, pod i = unit i)
   --workdir DIR   a local folder or an s3:// / gs:// prefix (then the output goes there too, unless the
                   project's compute.output says otherwise)`,
   valueOptions: [
     ...GLOBAL_VALUE_OPTIONS,
     "workers",
     "shard",
+    "shard-count",
     "select",
     "unit",
     "bbox",
-    "image",
-    "completions",
-    "parallelism",
-    "cpu",
-    "memory",
-    "pvc",
-    "mount-path",
+    ...K8S_VALUE_OPTIONS,
   ],
   flags: [...GLOBAL_FLAGS, "serial", "wipe", "k8s"],
   async run(args) {
     const ctx = cliContext(args);
-    // the manifest mounts a local workdir from a volume; a workdir URL runs anywhere without one
-    if (args.flags.has("k8s") && !isLocalWorkdir(ctx.workdir)) {
-      throw new UsageError(
-        `--k8s mounts the workdir from --pvc: give a local folder, got "${ctx.workdir}" (or run ` +
-          "`refs compute` itself in the pods with --workdir set to the URL)",
-      );
-    }
-    const ws = projectArg(args, ctx);
     if (args.flags.has("k8s")) {
-      const image = option(args, "image");
-      if (!image) throw new UsageError("--k8s needs --image (a container image with refs installed)");
-      const pvc = option(args, "pvc");
-      if (!pvc) {
-        throw new UsageError(
-          "--k8s needs --pvc (a PersistentVolumeClaim, ReadWriteMany, holding the workdir with this project)",
-        );
-      }
-      const mountPath = option(args, "mount-path") ?? DEFAULT_MOUNT_PATH;
-      if (!mountPath.startsWith("/"))
-        throw new UsageError(`--mount-path must be absolute, got "${mountPath}"`);
-      const cpu = option(args, "cpu");
-      const memory = option(args, "memory");
       // with one unit per h0 cell, one pod per unit by default: pod i computes the i-th h0 cell
-      const layout = (await ws.loadConfig()).compute.units;
-      const completions = positiveInt(args, "completions", layout === "h0" ? 122 : 4);
+      podWorkdir(args, ctx);
+      const layout = (await projectArg(args, ctx).loadConfig()).compute.units;
       console.log(
-        k8sJobManifest({
-          project: ws.name,
-          image,
-          pvc,
-          mountPath,
-          completions,
-          parallelism: positiveInt(args, "parallelism", completions),
-          ...(cpu ? { cpu } : {}),
-          ...(memory ? { memory } : {}),
-          args: [
+        k8sManifestFromArgs(args, ctx, {
+          phase: "compute",
+          project: projectNameArg(args),
+          completions: layout === "h0" ? 122 : 4,
+          podArgs: [
             ...(args.options.get("select") ?? []).flatMap((s) => ["--select", s]),
             ...(args.options.get("unit") ?? []).flatMap((s) => ["--unit", s]),
             ...(args.options.get("bbox") ?? []).flatMap((s) => ["--bbox", s]),
           ],
-        }).trimEnd(),
+        }),
       );
       return EXIT.ok;
     }
+    const ws = projectArg(args, ctx);
     if (args.flags.has("serial") && args.options.has("workers"))
       throw new UsageError("give --serial or --workers, not both");
-    const shardText = option(args, "shard");
-    const shard = shardText ? parseShard(shardText) : shardFromEnv(ctx.env);
+    const shard = resolveShard(
+      { shard: option(args, "shard"), shardCount: option(args, "shard-count") },
+      ctx.env,
+    );
     const workers = args.options.has("workers") ? positiveInt(args, "workers", 1) : 0;
     const select = selectOptions(args.options.get("select") ?? []);
     const bbox = bboxOption(option(args, "bbox"));

@@ -3,7 +3,7 @@
  * caller that reads the environment (JOB_COMPLETION_INDEX / JOB_COMPLETIONS) and passes the shard in.
  */
 import { computeProject } from "../../../compute/run.js";
-import { shardFromEnv } from "../../../compute/units/shard.js";
+import { resolveShard } from "../../../pipelines/cli/shard-args.js";
 import ioFor, { type CaseArgs, CONFIGS } from "./io-module.js";
 
 const [name, root, delay, overrides] = process.argv.slice(2) as [
@@ -12,7 +12,7 @@ const [name, root, delay, overrides] = process.argv.slice(2) as [
   string | undefined,
   string | undefined,
 ];
-const shard = shardFromEnv(process.env);
+const shard = resolveShard({}, process.env);
 const io = await ioFor({ name, root, ...(delay && delay !== "0" ? { delayMs: Number(delay) } : {}) });
 const summary = await computeProject(
   io,
