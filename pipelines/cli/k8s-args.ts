@@ -28,8 +28,8 @@ export const K8S_USAGE = `  --k8s           print a Kubernetes Indexed Job runni
     --mount-path (default ${DEFAULT_MOUNT_PATH}), the pods' --workdir
     --parallelism P pods at once (default: all); --cpu C, --memory M per pod (default 1 and 2Gi)`;
 
-/** The workdir as the pods see it: the URL itself, or the claim's mount (usage errors before anything is read). */
-export function podWorkdir(args: ParsedArgs, ctx: CliContext): K8sWorkdir {
+/** The workdir as the pods see it: the URL itself, or the claim's mount */
+function podWorkdir(args: ParsedArgs, ctx: CliContext): K8sWorkdir {
   const pvc = option(args, "pvc");
   if (!isLocalWorkdir(ctx.workdir)) {
     if (!/^(s3|gs):\/\/[^/]+/.test(ctx.workdir)) {
@@ -56,19 +56,28 @@ export function podWorkdir(args: ParsedArgs, ctx: CliContext): K8sWorkdir {
   return { pvc, mountPath };
 }
 
-/** The manifest for `refs <phase> <project> --k8s ...`; `podArgs` are passed on to every pod. */
-export function k8sManifestFromArgs(
+/**
+ * The manifest for `refs <phase> <project> --k8s ...`; `podArgs` are passed on to every pod. `defaultCompletions`
+ * runs only when --completions is not given, after every usage check: it may read the project, and a workdir URL
+ * may be readable only from the pods (their service account).
+ */
+export async function k8sManifestFromArgs(
   args: ParsedArgs,
   ctx: CliContext,
-  job: Pick<K8sJobOptions, "phase" | "project" | "indexed"> & { podArgs: string[]; completions: number },
-): string {
+  job: Pick<K8sJobOptions, "phase" | "project" | "indexed"> & {
+    podArgs: string[];
+    defaultCompletions: () => Promise<number>;
+  },
+): Promise<string> {
   const image = option(args, "image");
   if (!image) throw new UsageError("--k8s needs --image (a container image with refs installed)");
   const workdir = podWorkdir(args, ctx);
-  const completions = positiveInt(args, "completions", job.completions);
   const pick = (name: string) => option(args, name);
   const secretKey = pick("secret-key");
   if (secretKey && !pick("secret")) throw new UsageError("--secret-key needs --secret");
+  const completions = args.options.has("completions")
+    ? positiveInt(args, "completions", 1)
+    : await job.defaultCompletions();
   const optional = {
     cpu: pick("cpu"),
     memory: pick("memory"),

@@ -156,9 +156,11 @@ describe("refs scan --k8s and refs compute --k8s", () => {
       "sa.json",
       "--workdir",
       "gs://refs-bucket/projects",
+      "--completions",
+      "4",
     ]);
     const pod = job.spec.template.spec;
-    expect(job.spec.completions).toBe(4); // the project is not read from a URL workdir here: the default count
+    expect(job.spec.completions).toBe(4); // given, so the project is not read from the URL workdir here
     expect(pod.volumes).toEqual([{ name: "credentials", secret: { secretName: "gcs-key" } }]);
     const [container] = pod.containers as [Container];
     expect(container.volumeMounts).toEqual([

@@ -196,7 +196,7 @@ describe("refs scan --shard, array jobs and --combine", () => {
     expect(kept.length).toBeGreaterThanOrEqual(2);
     expect(kept.length).toBeLessThan(7);
     const status = await scanStatus("killed");
-    expect(status.state).toBe("running"); // the shard never reported an end
+    expect(status.state).toBe("interrupted"); // the shard never reported an end, and its process is gone
 
     const rerun = await runRefs([...args, "--shard-count", "1", "--json"], {
       AWS_BATCH_JOB_ARRAY_INDEX: "0",

@@ -1,15 +1,15 @@
 import { ComputeConfigError, parseSelectArg, type SelectValue } from "../../../compute/index.js";
 import { computePhase } from "../../phases/compute/compute-phase.js";
+import { isLocalWorkdir } from "../../project/workspace.js";
 import { type Command, EXIT, option, positiveInt, UsageError } from "../command.js";
 import {
   cliContext,
   GLOBAL_FLAGS,
   GLOBAL_VALUE_OPTIONS,
   projectArg,
-  projectNameArg,
   report,
 } from "../context.js";
-import { K8S_USAGE, K8S_VALUE_OPTIONS, k8sManifestFromArgs, podWorkdir } from "../k8s-args.js";
+import { K8S_USAGE, K8S_VALUE_OPTIONS, k8sManifestFromArgs } from "../k8s-args.js";
 import { resolveShard } from "../shard-args.js";
 import { bboxOption } from "./units.js";
 
@@ -66,21 +66,21 @@ ${K8S_USAGE}
   async run(args) {
     const ctx = cliContext(args);
     if (args.flags.has("k8s")) {
-      // with one unit per h0 cell, one pod per unit by default: pod i computes the i-th h0 cell
-      podWorkdir(args, ctx);
-      const layout = (await projectArg(args, ctx).loadConfig()).compute.units;
-      console.log(
-        k8sManifestFromArgs(args, ctx, {
-          phase: "compute",
-          project: projectNameArg(args),
-          completions: layout === "h0" ? 122 : 4,
-          podArgs: [
-            ...(args.options.get("select") ?? []).flatMap((s) => ["--select", s]),
-            ...(args.options.get("unit") ?? []).flatMap((s) => ["--unit", s]),
-            ...(args.options.get("bbox") ?? []).flatMap((s) => ["--bbox", s]),
-          ],
-        }),
-      );
+      const ws = projectArg(args, ctx);
+      const manifest = await k8sManifestFromArgs(args, ctx, {
+        phase: "compute",
+        project: ws.name,
+        // with one unit per h0 cell, one pod per unit: pod i computes the i-th h0 cell
+        defaultCompletions: async () => ((await ws.loadConfig()).compute.units === "h0" ? 122 : 4),
+        podArgs: [
+          ...(args.options.get("select") ?? []).flatMap((s) => ["--select", s]),
+          ...(args.options.get("unit") ?? []).flatMap((s) => ["--unit", s]),
+          ...(args.options.get("bbox") ?? []).flatMap((s) => ["--bbox", s]),
+        ],
+      });
+      // a local project is checked now (a typo would fail only in the pods); see defaultCompletions for a URL
+      if (isLocalWorkdir(ctx.workdir)) await ws.loadConfig();
+      console.log(manifest);
       return EXIT.ok;
     }
     const ws = projectArg(args, ctx);

@@ -1,15 +1,15 @@
 import { combineScans } from "../../phases/scan/combine-scans.js";
 import { scanPhase } from "../../phases/scan/scan-phase.js";
+import { isLocalWorkdir } from "../../project/workspace.js";
 import { type Command, EXIT, option, UsageError } from "../command.js";
 import {
   cliContext,
   GLOBAL_FLAGS,
   GLOBAL_VALUE_OPTIONS,
   projectArg,
-  projectNameArg,
   report,
 } from "../context.js";
-import { K8S_USAGE, K8S_VALUE_OPTIONS, k8sManifestFromArgs, podWorkdir } from "../k8s-args.js";
+import { K8S_USAGE, K8S_VALUE_OPTIONS, k8sManifestFromArgs } from "../k8s-args.js";
 import { resolveShard } from "../shard-args.js";
 
 export const scanCommand: Command = {
@@ -41,21 +41,21 @@ ${K8S_USAGE}
     const ctx = cliContext(args);
     const combine = args.flags.has("combine");
     if (args.flags.has("k8s")) {
-      // the project is there to check now (a typo would fail only in the pods)
-      podWorkdir(args, ctx);
-      await projectArg(args, ctx).loadConfig();
-      console.log(
-        k8sManifestFromArgs(args, ctx, {
-          phase: "scan",
-          project: projectNameArg(args),
-          completions: 4,
-          ...(combine ? { indexed: false } : {}),
-          podArgs: [
-            ...(combine ? ["--combine"] : []),
-            ...(args.options.get("concurrency") ?? []).flatMap((c) => ["--concurrency", c]),
-          ],
-        }),
-      );
+      const ws = projectArg(args, ctx);
+      const manifest = await k8sManifestFromArgs(args, ctx, {
+        phase: "scan",
+        project: ws.name,
+        defaultCompletions: async () => 4,
+        ...(combine ? { indexed: false } : {}),
+        podArgs: [
+          ...(combine ? ["--combine"] : []),
+          ...(args.options.get("concurrency") ?? []).flatMap((c) => ["--concurrency", c]),
+        ],
+      });
+      // a local project is checked now (a typo would fail only in the pods); a workdir URL may be readable only
+      // from the pods, so it is not read here
+      if (isLocalWorkdir(ctx.workdir)) await ws.loadConfig();
+      console.log(manifest);
       return EXIT.ok;
     }
     const ws = projectArg(args, ctx);
