@@ -3,6 +3,8 @@
  * being written) has a complete header whose chunk index points past its end, and those chunks would read back as
  * errors or, worse, as the fill value. The file is refused instead, naming the first such chunk.
  */
+
+import { registerErrors } from "../refs/errors.js";
 import type { ReferenceSet } from "../refs/model/reference-set.js";
 import { chunkKey } from "../refs/model/reference-set.js";
 import { FormatError } from "./errors.js";
@@ -38,3 +40,5 @@ export function checkWithinFile(refs: ReferenceSet, url: string, size: number): 
     first.offset,
   );
 }
+
+registerErrors({ TruncatedFileError });

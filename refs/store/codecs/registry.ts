@@ -1,4 +1,4 @@
-import { RefsError } from "../../errors.js";
+import { RefsError, registerErrors } from "../../errors.js";
 import type { JsonObject } from "../../model/reference-set.js";
 
 /**
@@ -63,3 +63,5 @@ export async function getCodec(config: JsonObject): Promise<Codec> {
   }
   return (await factory)(config);
 }
+
+registerErrors({ UnknownCodecError, CodecError });
