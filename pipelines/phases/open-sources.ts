@@ -2,8 +2,9 @@ import type { ByteSource, StorageOptions } from "../../refs/storage/index.js";
 import { openWithDefaults } from "../../refs/storage/registry.js";
 
 /**
- * One cached, coalesced, retrying source per URL, shared by every chunk read of a phase, so reads of one file
- * share its block cache and concurrency limit instead of each opening its own.
+ * One coalesced, retrying source per URL, shared by every chunk read of a phase, so reads of one file share its
+ * concurrency limit instead of each opening its own. No block cache: a chunk is read once (units follow source
+ * chunks), and validate reads files whole, so cached blocks would only be copies held in memory.
  */
 export function sourceOpener(storage: StorageOptions): (url: string) => ByteSource {
   const sources = new Map<string, ByteSource>();
