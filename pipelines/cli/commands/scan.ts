@@ -1,5 +1,5 @@
 import { scanPhase } from "../../phases/scan/scan-phase.js";
-import { type Command, EXIT, option, UsageError } from "../command.js";
+import { type Command, EXIT, positiveInt } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 
 export const scanCommand: Command = {
@@ -15,9 +15,7 @@ export const scanCommand: Command = {
   async run(args) {
     const ctx = cliContext(args);
     const ws = projectArg(args, ctx);
-    const concurrency = Number(option(args, "concurrency") ?? 8);
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-      throw new UsageError("--concurrency must be a positive integer");
+    const concurrency = positiveInt(args, "concurrency", 8);
     const { status, plan, combined } = await scanPhase(ws, {
       wipe: args.flags.has("wipe"),
       concurrency,

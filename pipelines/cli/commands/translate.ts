@@ -8,8 +8,11 @@ import type { ReferenceSet } from "../../../refs/model/reference-set.js";
 import type { StorageOptions } from "../../../refs/storage/options.js";
 import { openWithDefaults, writeObject } from "../../../refs/storage/registry.js";
 import { type DetectedScan, type OnError, scanFile } from "../../../scanner/index.js";
-import { type Command, EXIT, option, UsageError } from "../command.js";
+import { type Command, EXIT, type IntegerRange, integerOption, option, UsageError } from "../command.js";
+
 import { STORAGE_USAGE, STORAGE_VALUE_OPTIONS, storageArgs } from "../storage-args.js";
+
+const BYTES: IntegerRange = { min: 0, unit: "bytes" };
 
 const USAGE = `usage: refs translate <url...> [--format json|parquet] [--inline-threshold N] [--on-error raise|warn|skip]
                       [--max-chunk-bytes N] [-o path] [--json] [-q] [storage options]
@@ -36,14 +39,6 @@ function parseOnError(value: string | undefined): OnError {
   if (v !== "raise" && v !== "warn" && v !== "skip")
     throw new UsageError(`--on-error must be raise, warn or skip, not "${v}"`);
   return v;
-}
-
-function parseBytes(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`--${name} must be a whole number of bytes, not "${value}"`);
-  return n;
 }
 
 /** Where the references of `input` go: -o itself for one input, else `<-o>/<file name>.<ext>`. */
@@ -107,8 +102,8 @@ export const translateCommand: Command = {
     if (format !== "json" && format !== "parquet")
       throw new UsageError(`--format must be json or parquet, not "${format}"`);
     const onError = parseOnError(option(args, "on-error"));
-    const inlineThreshold = parseBytes("inline-threshold", option(args, "inline-threshold"), 500);
-    const maxChunkBytes = parseBytes("max-chunk-bytes", option(args, "max-chunk-bytes"), 0);
+    const inlineThreshold = integerOption(args, "inline-threshold", 500, BYTES);
+    const maxChunkBytes = integerOption(args, "max-chunk-bytes", 0, BYTES);
     const out = option(args, "o");
     if (format === "parquet" && !out) throw new UsageError("--format parquet writes a folder: give -o");
     const quiet = args.flags.has("q") || args.flags.has("quiet");
