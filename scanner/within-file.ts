@@ -5,8 +5,7 @@
  */
 
 import { registerErrors } from "../refs/errors.js";
-import type { ReferenceSet } from "../refs/model/reference-set.js";
-import { chunkKey } from "../refs/model/reference-set.js";
+import { chunkKey, type ReferenceSet } from "../refs/model/index.js";
 import { FormatError } from "./errors.js";
 
 export class TruncatedFileError extends FormatError {

@@ -5,7 +5,7 @@
  */
 
 import { registerErrors } from "../../refs/errors.js";
-import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
+import type { JsonObject, JsonValue } from "../../refs/model/index.js";
 import { ComputeError } from "../errors.js";
 
 /** A grid mapping we cannot turn into proj4 (an unknown name, a missing parameter). */

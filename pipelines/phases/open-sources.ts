@@ -1,5 +1,4 @@
-import type { ByteSource, StorageOptions } from "../../refs/storage/index.js";
-import { openWithDefaults } from "../../refs/storage/registry.js";
+import { type ByteSource, openWithDefaults, type StorageOptions } from "../../refs/storage/index.js";
 
 /**
  * One coalesced, retrying source per URL, shared by every chunk read of a phase, so reads of one file share its

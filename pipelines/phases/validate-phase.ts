@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import "../../refs/store/codecs/index.js";
+import "../../refs/store/index.js";
 import type { Workspace } from "../project/workspace.js";
 import { readJson, writeJsonAtomic } from "../project/workspace.js";
 import type { PhaseStatus } from "../status/phase-status.js";

@@ -1,5 +1,5 @@
-import type { ChunkRef } from "../model/reference-set.js";
-import type { ByteSource } from "../storage/types.js";
+import type { ChunkRef } from "../model/index.js";
+import type { ByteSource } from "../storage/index.js";
 
 export type OpenSource = (url: string) => ByteSource;
 

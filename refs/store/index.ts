@@ -8,6 +8,7 @@ export { type CoalesceOptions, coalesce } from "./coalesce.js";
 export * from "./codecs/index.js";
 export { type ArrayData, type Dtype, parseDtype } from "./dtype.js";
 export { ArrayMetadataError, ChunkReadError } from "./errors.js";
+export { objectCodecIds } from "./object-codecs.js";
 export { LazyParquetStore, type LazyParquetStoreOptions } from "./parquet-store.js";
 export { type ArrayResult, pool, type ReadArrayOptions, readArray } from "./read-array.js";
 export { registerCodecsWithZarrita } from "./zarrita-codecs.js";

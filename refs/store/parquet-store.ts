@@ -1,7 +1,12 @@
 import type { AbsolutePath, AsyncReadable } from "@zarrita/storage";
-import { type ParquetRefsReader, recordPath } from "../formats/kerchunk-parquet/layout.js";
-import { decodeRecord, type RecordColumns, readZmetadata } from "../formats/kerchunk-parquet/read.js";
-import type { ChunkRef, ReferenceSet } from "../model/reference-set.js";
+import {
+  decodeRecord,
+  type ParquetRefsReader,
+  type RecordColumns,
+  readZmetadata,
+  recordPath,
+} from "../formats/index.js";
+import type { ChunkRef, ReferenceSet } from "../model/index.js";
 import { ChunkFetcher } from "./chunk-bytes.js";
 import { locateChunk } from "./chunk-locator.js";
 import { ChunkReadError } from "./errors.js";

@@ -1,4 +1,4 @@
-import type { ChunkRef, ReferenceSet } from "../model/reference-set.js";
+import type { ChunkRef, ReferenceSet } from "../model/index.js";
 import { type ArrayMeta, arrayMeta, chunkGrid, chunkStoreKey } from "./array-meta.js";
 import { ChunkFetcher, type OpenSource } from "./chunk-bytes.js";
 import { type CoalesceOptions, coalesce, type RangeRequest } from "./coalesce.js";

@@ -1,5 +1,5 @@
 import type { AbsolutePath, AsyncReadable } from "@zarrita/storage";
-import type { ReferenceSet } from "../model/reference-set.js";
+import type { ReferenceSet } from "../model/index.js";
 import { ChunkFetcher, type OpenSource } from "./chunk-bytes.js";
 import { locateChunk } from "./chunk-locator.js";
 import type { CoalesceOptions } from "./coalesce.js";

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../../refs/storage/types.js";
+import type { ByteSource } from "../../refs/storage/index.js";
 
 interface QueuedRun {
   first: number;

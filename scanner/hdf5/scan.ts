@@ -1,5 +1,5 @@
-import { emptyReferenceSet, type JsonObject, type JsonValue } from "../../refs/model/reference-set.js";
-import type { ByteSource } from "../../refs/storage/types.js";
+import { emptyReferenceSet, type JsonObject, type JsonValue } from "../../refs/model/index.js";
+import type { ByteSource } from "../../refs/storage/index.js";
 import { FormatError, ScanError, UnsupportedFeatureError, withOffset } from "../errors.js";
 import type { ScanIssue, ScanOptions, ScanResult } from "../types.js";
 import { TruncatedFileError } from "../within-file.js";

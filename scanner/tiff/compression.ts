@@ -4,7 +4,7 @@
  */
 
 import { registerErrors } from "../../refs/errors.js";
-import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
+import type { JsonObject, JsonValue } from "../../refs/model/index.js";
 import type { IfdInfo } from "./ifd.js";
 
 export interface Codecs {

@@ -5,7 +5,7 @@
  * libgeotiff); the projection from ProjCoordTransGeoKey and its parameters, with the same fallbacks between
  * natural origin, false origin and centre keys. Gives a proj4 string and OGC WKT 1.
  */
-import type { JsonObject } from "../../refs/model/reference-set.js";
+import type { JsonObject } from "../../refs/model/index.js";
 import { epsgDefinition } from "./epsg-defs.js";
 
 const USER_DEFINED = 32767;

@@ -1,11 +1,16 @@
 import { availableParallelism } from "node:os";
-import { createApp } from "../../../catalog-api/api/app.js";
-import { forkServers, isServingWorker, leaveCluster } from "../../../catalog-api/api/cluster.js";
-import { checkPublicUrl } from "../../../catalog-api/api/public-url.js";
-import { startServer } from "../../../catalog-api/api/server.js";
-import { DEFAULT_POOL_SIZE, PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
-import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
-import type { CatalogStore } from "../../../catalog-api/backend/store.js";
+import {
+  type CatalogStore,
+  checkPublicUrl,
+  createApp,
+  DEFAULT_POOL_SIZE,
+  forkServers,
+  isServingWorker,
+  leaveCluster,
+  PostgresStore,
+  SqliteStore,
+  startServer,
+} from "../../../catalog-api/index.js";
 import { apiDatabasePath } from "../../project/workspace.js";
 import {
   type Command,

@@ -3,10 +3,9 @@
  * single-file translators). JSON to stdout without -o; with several inputs and -o, -o is a folder.
  */
 import { basename } from "node:path";
-import { writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
-import type { ReferenceSet } from "../../../refs/model/reference-set.js";
-import type { StorageOptions } from "../../../refs/storage/options.js";
-import { openWithDefaults, writeObject } from "../../../refs/storage/registry.js";
+import { writeKerchunkJson } from "../../../refs/formats/index.js";
+import type { ReferenceSet } from "../../../refs/model/index.js";
+import { openWithDefaults, type StorageOptions, writeObject } from "../../../refs/storage/index.js";
 import { type DetectedScan, type OnError, scanFile } from "../../../scanner/index.js";
 import { type Command, EXIT, type IntegerRange, integerOption, option, UsageError } from "../command.js";
 
@@ -59,7 +58,7 @@ async function write(
     return;
   }
   // Arrow and parquet-wasm only when Parquet is asked for
-  const { writeKerchunkParquet } = await import("../../../refs/formats/kerchunk-parquet/index.js");
+  const { writeKerchunkParquet } = await import("../../../refs/formats/index.js");
   await writeKerchunkParquet(refs, {
     write: (relativePath, bytes) =>
       writeObject(`${target.replace(/\/+$/, "")}/${relativePath}`, bytes, storage),

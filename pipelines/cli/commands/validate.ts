@@ -5,9 +5,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename } from "node:path";
-import type { StorageOptions } from "../../../refs/storage/options.js";
-import { openWithDefaults } from "../../../refs/storage/registry.js";
-import "../../../refs/store/codecs/index.js";
+import { openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
+import "../../../refs/store/index.js";
 import { validatePhase } from "../../phases/validate-phase.js";
 import { PROJECT_NAME } from "../../project/config.js";
 import {

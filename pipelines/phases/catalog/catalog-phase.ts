@@ -1,6 +1,4 @@
-import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
-import type { CatalogStore } from "../../../catalog-api/backend/store.js";
-import { catalogProject } from "../../../catalog-api/stac/catalog-project.js";
+import { type CatalogStore, catalogProject, SqliteStore } from "../../../catalog-api/index.js";
 import { readAllRecords, type UnitRecord } from "../../../compute/index.js";
 import { Progress } from "../../progress/progress.js";
 import type { Workspace } from "../../project/workspace.js";
@@ -80,9 +78,7 @@ export async function catalogPhase(
     const store =
       options.store ??
       (options.pgUrl
-        ? await (await import("../../../catalog-api/backend/postgres-store.js")).PostgresStore.open(
-            options.pgUrl,
-          )
+        ? await (await import("../../../catalog-api/index.js")).PostgresStore.open(options.pgUrl)
         : new SqliteStore(ws.apiDatabase));
     try {
       const done = await catalogProject(

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { RefsError } from "../../../refs/errors.js";
-import { readKerchunkJson, writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
-import type { ReferenceSet } from "../../../refs/model/reference-set.js";
-import type { ScanIssue } from "../../../scanner/types.js";
+import { readKerchunkJson, writeKerchunkJson } from "../../../refs/formats/index.js";
+import type { ReferenceSet } from "../../../refs/model/index.js";
+import type { ScanIssue } from "../../../scanner/index.js";
 import { readJson, writeJsonAtomic } from "../../project/workspace.js";
 
 /** What a finished per-file scan left behind: enough to skip the file on a rerun and to combine without rescanning. */
