@@ -138,7 +138,11 @@ export async function scanHdf5(
     }
   }
   resolvePhonyConflicts(refs);
-  return { refs, issues, stats: { requests: reader.stats.requests, bytesRead: reader.stats.bytes, fileSize } };
+  return {
+    refs,
+    issues,
+    stats: { requests: reader.stats.requests, bytesRead: reader.stats.bytes, fileSize },
+  };
 }
 
 function hasStorage(info: Awaited<ReturnType<typeof readDataset>>): boolean {

@@ -39,7 +39,7 @@ function* sourceFiles(dir: string): Generator<string> {
 }
 
 /** Every import across parts that breaks a rule, as "file -> target (why)". */
-export function crossPartViolations(root: string): string[] {
+function crossPartViolations(root: string): string[] {
   const found: string[] = [];
   for (const top of TOP) {
     let files: string[];
