@@ -1,4 +1,4 @@
-import { RefsError } from "../refs/errors.js";
+import { RefsError, registerErrors } from "../refs/errors.js";
 
 /** Base of compute's own errors: names the array or unit and what is wrong. */
 export class ComputeError extends RefsError {
@@ -51,3 +51,5 @@ export class UnitError extends ComputeError {
     super(`work unit ${unit} failed: ${reason}`, options);
   }
 }
+
+registerErrors({ ComputeError, GridError, CalendarError, ComputeConfigError, UnitError });

@@ -4,7 +4,7 @@
  */
 
 import { getHexagonAreaAvg, UNITS } from "h3-js";
-import type { ReferenceSet } from "../refs/model/reference-set.js";
+import type { ReferenceSet } from "../refs/model/index.js";
 import { blockBox } from "./cells/candidates.js";
 import type { MappingMethod } from "./cells/mapping.js";
 import { chooseMethod, chooseResolution, pixelSpacingKm } from "./cells/scale.js";

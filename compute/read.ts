@@ -3,10 +3,8 @@
  * through `open` (refs/storage's openSource, with whatever middleware the caller stacks) and decoded by the
  * registered codecs.
  */
-import type { ReferenceSet } from "../refs/model/reference-set.js";
-import type { OpenSource } from "../refs/store/chunk-bytes.js";
-import "../refs/store/codecs/index.js";
-import { readArray } from "../refs/store/read-array.js";
+import type { ReferenceSet } from "../refs/model/index.js";
+import { type OpenSource, readArray } from "../refs/store/index.js";
 import { ComputeError } from "./errors.js";
 import type { ArrayReader, NumericArray } from "./source.js";
 

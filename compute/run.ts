@@ -2,7 +2,7 @@
  * computeProject: reference set -> H3 Parquet. Plans work units, skips those with a completion record, runs the
  * rest serially or on worker threads (for this shard only, when sharded), and reports progress.
  */
-import type { ReferenceSet } from "../refs/model/reference-set.js";
+import type { ReferenceSet } from "../refs/model/index.js";
 import { CellMapper } from "./cells/mapper.js";
 import { type ComputeConfig, normalizeConfig } from "./config.js";
 import { ComputeConfigError, ComputeError } from "./errors.js";

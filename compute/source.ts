@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue, ReferenceSet } from "../refs/model/reference-set.js";
+import type { JsonObject, JsonValue, ReferenceSet } from "../refs/model/index.js";
 import { fillValueMarksMissing } from "./cf/fill.js";
 import { ComputeConfigError } from "./errors.js";
 

@@ -16,3 +16,9 @@ export function isError<T extends Error>(
 ): value is T {
   return value instanceof cls;
 }
+
+import { registerErrors } from "./error-tags.js";
+
+registerErrors({ RefsError });
+
+export { registerErrors, reviveError, type SerialisedError, serialiseError } from "./error-tags.js";

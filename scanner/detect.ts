@@ -1,4 +1,4 @@
-import type { ByteSource, ReadOptions } from "../refs/storage/types.js";
+import type { ByteSource, ReadOptions } from "../refs/storage/index.js";
 import { FormatError } from "./errors.js";
 
 export type SourceFormat = "hdf5" | "netcdf3" | "tiff";

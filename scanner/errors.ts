@@ -1,4 +1,4 @@
-import { RefsError } from "../refs/errors.js";
+import { RefsError, registerErrors } from "../refs/errors.js";
 
 /** A file could not be scanned: names the file, the object inside it and, where known, the byte offset. */
 export class ScanError extends RefsError {
@@ -48,3 +48,5 @@ export function withOffset(error: unknown, offset: number): unknown {
     return new FormatError(error.url, error.object, error.detail, offset, options);
   return new ScanError(error.url, error.object, error.detail, offset, options);
 }
+
+registerErrors({ ScanError, UnsupportedFeatureError, FormatError });

@@ -1,5 +1,5 @@
 /** Scan any supported file: the format is detected from its magic number, then the format's scanner runs. */
-import type { ByteSource } from "../refs/storage/types.js";
+import type { ByteSource } from "../refs/storage/index.js";
 import { detectFormat, type SourceFormat } from "./detect.js";
 import { ScanError } from "./errors.js";
 import type { Scanner, ScanOptions, ScanResult } from "./types.js";
@@ -55,3 +55,5 @@ async function detectAndScan(source: ByteSource, url: string, options: ScanOptio
   checkWithinFile(result.refs, url, await source.size({ signal: options.signal }));
   return { ...result, format };
 }
+
+export { geotiffSource } from "./tiff/source.js";

@@ -1,5 +1,5 @@
-import type { ReferenceSet } from "../refs/model/reference-set.js";
-import type { ByteSource } from "../refs/storage/types.js";
+import type { ReferenceSet } from "../refs/model/index.js";
+import type { ByteSource } from "../refs/storage/index.js";
 
 /** What to do when one object of a file can't be referenced (unsupported filter, object references, ...). */
 export type OnError = "raise" | "warn" | "skip";

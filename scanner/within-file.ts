@@ -3,8 +3,9 @@
  * being written) has a complete header whose chunk index points past its end, and those chunks would read back as
  * errors or, worse, as the fill value. The file is refused instead, naming the first such chunk.
  */
-import type { ReferenceSet } from "../refs/model/reference-set.js";
-import { chunkKey } from "../refs/model/reference-set.js";
+
+import { registerErrors } from "../refs/errors.js";
+import { chunkKey, type ReferenceSet } from "../refs/model/index.js";
 import { FormatError } from "./errors.js";
 
 export class TruncatedFileError extends FormatError {
@@ -38,3 +39,5 @@ export function checkWithinFile(refs: ReferenceSet, url: string, size: number): 
     first.offset,
   );
 }
+
+registerErrors({ TruncatedFileError });

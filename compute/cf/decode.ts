@@ -3,7 +3,7 @@
  * fill_value where it marks missing data: see fill.ts) and values outside valid_min/valid_max/valid_range become NaN (dropped later); then
  * scale_factor and add_offset apply.
  */
-import type { JsonValue } from "../../refs/model/reference-set.js";
+import type { JsonValue } from "../../refs/model/index.js";
 import type { ArrayInfo, NumericArray } from "../source.js";
 
 export interface Decoder {

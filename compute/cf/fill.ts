@@ -6,7 +6,7 @@
  * (which the decoder reads like _FillValue). References of TIFFs made before that attribute existed keep the old
  * reading of a non-zero fill_value, which can only have come from GDAL_NODATA.
  */
-import type { JsonObject, JsonValue, ReferenceSet } from "../../refs/model/reference-set.js";
+import type { JsonObject, JsonValue, ReferenceSet } from "../../refs/model/index.js";
 
 /** GeoKey directory attributes: tifffile (so kerchunk and our scanner) writes them on GeoTIFF arrays or groups. */
 const GEOTIFF_KEYS = ["KeyDirectoryVersion", "GTModelTypeGeoKey", "GTRasterTypeGeoKey"];

@@ -3,8 +3,7 @@
  * each file's coefficients as arrays along the concat dimensions (refs/model/per-file-packing.ts), and every
  * element along those dimensions gets the decoder of the file it came from.
  */
-import { perFilePacking } from "../../refs/model/per-file-packing.js";
-import type { ReferenceSet } from "../../refs/model/reference-set.js";
+import { perFilePacking, type ReferenceSet } from "../../refs/model/index.js";
 import { ComputeConfigError } from "../errors.js";
 import { type ArrayInfo, type ArrayReader, arrayInfo, readWhole } from "../source.js";
 import { cfDecoder, type Decoder } from "./decode.js";

@@ -3,7 +3,9 @@
  * appendix F). The ellipsoid comes from earth_radius, or semi_major_axis with semi_minor_axis or
  * inverse_flattening (WGS 84 when none is given, as GDAL assumes); false_easting / false_northing are metres.
  */
-import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
+
+import { registerErrors } from "../../refs/errors.js";
+import type { JsonObject, JsonValue } from "../../refs/model/index.js";
 import { ComputeError } from "../errors.js";
 
 /** A grid mapping we cannot turn into proj4 (an unknown name, a missing parameter). */
@@ -165,3 +167,5 @@ export function cfGridMappingToProj4(attrs: JsonObject): string | undefined {
   ];
   return parts.filter(Boolean).join(" ");
 }
+
+registerErrors({ GridMappingError });

@@ -3,7 +3,7 @@
  * element; every element of an unselected one becomes its own column `<var>_<dim><coordinate value>`, so rows
  * stay (cell, time) and a level or band is a column next to the others.
  */
-import type { ReferenceSet } from "../../refs/model/reference-set.js";
+import type { ReferenceSet } from "../../refs/model/index.js";
 import type { Selection } from "../config.js";
 import { ComputeConfigError } from "../errors.js";
 import { type ArrayInfo, type ArrayReader, arrayInfo, hasArray, readWhole, siblingPath } from "../source.js";

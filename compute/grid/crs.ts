@@ -1,4 +1,4 @@
-import type { JsonObject } from "../../refs/model/reference-set.js";
+import type { JsonObject } from "../../refs/model/index.js";
 
 import { cfGridMappingToProj4, GridMappingError } from "./cf-grid-mapping.js";
 

@@ -1,4 +1,4 @@
-import type { JsonObject, ReferenceSet } from "../../refs/model/reference-set.js";
+import type { JsonObject, ReferenceSet } from "../../refs/model/index.js";
 import { GridError } from "../errors.js";
 import { type ArrayInfo, type ArrayReader, arrayInfo, hasArray, readWhole, siblingPath } from "../source.js";
 import { isMonotone, regularStep } from "./axis.js";

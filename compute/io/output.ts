@@ -7,8 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { isError } from "../../refs/errors.js";
-import { NotFoundError } from "../../refs/storage/errors.js";
-import type { ObjectStore } from "../../refs/storage/types.js";
+import { NotFoundError, type ObjectStore } from "../../refs/storage/index.js";
 
 export interface OutputStore {
   /** The root, for messages and catalog links. */

@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { type TransferListItem, Worker } from "node:worker_threads";
+import { reviveError, type SerialisedError, serialiseError } from "../../refs/errors.js";
+import "../errors.js"; // compute's error classes registered, so they are rebuilt as themselves
 
 /**
  * A worker thread for a module beside the caller: `name` is the file stem. After `npm run build` the caller is
@@ -27,10 +29,8 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** Message replies are `{ok: true, value}` or `{ok: false, error: {name, message, stack}}`. */
-type Reply =
-  | { ok: true; value: unknown }
-  | { ok: false; error: { name: string; message: string; stack?: string } };
+/** Message replies are `{ok: true, value}` or `{ok: false, error}`, the error tagged so it keeps its class. */
+type Reply = { ok: true; value: unknown } | { ok: false; error: SerialisedError };
 
 /** A fixed set of workers taking tasks from one queue; each task is one message and one reply. */
 export class WorkerPool {
@@ -70,7 +70,7 @@ export class WorkerPool {
         worker.off("error", onError);
         this.idle.push(worker);
         if (reply.ok) task.resolve(reply.value);
-        else task.reject(Object.assign(new Error(reply.error.message), reply.error));
+        else task.reject(reviveError(reply.error));
         this.pump();
       };
       const onError = (e: unknown) => {
@@ -88,8 +88,7 @@ export class WorkerPool {
   }
 }
 
-/** Serialise an error for a reply. */
+/** Serialise an error for a reply, with its class tags, fields and cause chain. */
 export function errorReply(e: unknown): Reply {
-  const err = e instanceof Error ? e : new Error(String(e));
-  return { ok: false, error: { name: err.name, message: err.message, stack: err.stack } };
+  return { ok: false, error: serialiseError(e) };
 }

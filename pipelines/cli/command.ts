@@ -118,12 +118,40 @@ export function option(args: ParsedArgs, name: string): string | undefined {
   return args.options.get(name)?.at(-1);
 }
 
-/** The last value of `--name` as a whole number >= 1 (`fallback` when absent); anything else is a usage error. */
-export function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
+/** What integerOption accepts: whole numbers from `min` (default 1) to `max`, optionally of a unit ("bytes"). */
+export interface IntegerRange {
+  min?: number;
+  max?: number;
+  unit?: string;
+}
+
+/**
+ * The CLI's one number parser: the last value of `--name` as a whole number in range (`fallback` when absent).
+ * Digits only ("1e3", "0x10", "1.5", "" are refused, as Number() would take some of them); anything else is a
+ * usage error naming the option, what it takes and what was given.
+ */
+export function integerOption(
+  args: ParsedArgs,
+  name: string,
+  fallback: number,
+  range: IntegerRange = {},
+): number {
   const text = option(args, name);
   if (text === undefined) return fallback;
+  const { min = 1, max = Number.MAX_SAFE_INTEGER, unit } = range;
   const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1)
-    throw new UsageError(`--${name} must be a positive integer, got "${text}"`);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be ${rangeText(min, max, unit)}, got "${text}"`);
   return n;
+}
+
+function rangeText(min: number, max: number, unit: string | undefined): string {
+  const of = unit ? ` of ${unit}` : "";
+  if (max < Number.MAX_SAFE_INTEGER) return `a whole number${of} from ${min} to ${max}`;
+  return min === 1 && !unit ? "a positive integer" : `a whole number${of} >= ${min}`;
+}
+
+/** The last value of `--name` as a whole number >= 1 (`fallback` when absent); anything else is a usage error. */
+export function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
+  return integerOption(args, name, fallback);
 }

@@ -2,7 +2,7 @@
  * The storage options every command that opens URLs takes (init, translate): one parser, so the flags mean the
  * same everywhere. Credentials are never flags: the SDKs' own chains (AWS_*, ADC) and STORAGE_EMULATOR_HOST apply.
  */
-import type { StorageOptions } from "../../refs/storage/options.js";
+import type { StorageOptions } from "../../refs/storage/index.js";
 import { option, type ParsedArgs } from "./command.js";
 
 export const STORAGE_VALUE_OPTIONS = ["s3-endpoint", "s3-region", "gcs-endpoint"] as const;

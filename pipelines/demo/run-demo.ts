@@ -7,9 +7,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createApp } from "../../catalog-api/api/app.js";
-import { startServer } from "../../catalog-api/api/server.js";
-import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
+import { createApp, SqliteStore, startServer } from "../../catalog-api/index.js";
 import { type Command, EXIT, option, positiveInt } from "../cli/command.js";
 import { catalogPhase } from "../phases/catalog/catalog-phase.js";
 import { computePhase } from "../phases/compute/compute-phase.js";

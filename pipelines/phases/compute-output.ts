@@ -1,6 +1,6 @@
 import { isAbsolute } from "node:path";
 import { LocalOutput, type OutputStore, objectStoreOutput } from "../../compute/index.js";
-import { schemeOf, storeFor } from "../../refs/storage/registry.js";
+import { schemeOf, storeFor } from "../../refs/storage/index.js";
 import type { ProjectConfig } from "../project/config.js";
 import { workdirStorage } from "../project/workdir-io.js";
 import type { Workspace } from "../project/workspace.js";

@@ -1,8 +1,7 @@
 import { basename } from "node:path";
 import { RefsError } from "../../refs/errors.js";
-import { readKerchunkJson } from "../../refs/formats/kerchunk-json.js";
-import { readKerchunkParquet } from "../../refs/formats/kerchunk-parquet/index.js";
-import type { ReferenceSet } from "../../refs/model/reference-set.js";
+import { readKerchunkJson, readKerchunkParquet } from "../../refs/formats/index.js";
+import type { ReferenceSet } from "../../refs/model/index.js";
 import { joinPath, readBytes, readText } from "../project/workdir-io.js";
 import { readJson, type Workspace } from "../project/workspace.js";
 import type { CombineOutcome } from "./scan/combine-step.js";

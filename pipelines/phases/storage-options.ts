@@ -1,4 +1,4 @@
-import type { StorageOptions } from "../../refs/storage/options.js";
+import type { StorageOptions } from "../../refs/storage/index.js";
 import type { ProjectConfig } from "../project/config.js";
 
 /** The storage options a project's settings ask for. */

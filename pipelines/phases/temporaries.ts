@@ -8,8 +8,7 @@
 import { stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { isError } from "../../refs/errors.js";
-import { NotFoundError } from "../../refs/storage/errors.js";
-import { deleteObject } from "../../refs/storage/registry.js";
+import { deleteObject, NotFoundError } from "../../refs/storage/index.js";
 import { isUrlPath, joinPath, listTree, temporaryHost, workdirStorage } from "../project/workdir-io.js";
 import { ownerAlive } from "../status/liveness.js";
 

@@ -1,4 +1,4 @@
-import "../../refs/store/codecs/index.js";
+import "../../refs/store/index.js";
 import { joinPath } from "../project/workdir-io.js";
 import type { Workspace } from "../project/workspace.js";
 import { readJson, writeJsonAtomic } from "../project/workspace.js";

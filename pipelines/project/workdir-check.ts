@@ -3,8 +3,7 @@
  * and the credentials may read it, before anything is written; what fails is said naming the URL.
  */
 import { isError, RefsError } from "../../refs/errors.js";
-import { AccessDeniedError, NotFoundError, TransientError } from "../../refs/storage/errors.js";
-import { listObjects } from "../../refs/storage/registry.js";
+import { AccessDeniedError, listObjects, NotFoundError, TransientError } from "../../refs/storage/index.js";
 import { isUrlPath, workdirStorage } from "./workdir-io.js";
 
 /** A workdir URL that cannot be used: no such bucket, no credentials or no access, or no answer. */

@@ -8,10 +8,14 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import { hostname } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { isError } from "../../refs/errors.js";
-import { NotFoundError } from "../../refs/storage/errors.js";
-import { globMatcher } from "../../refs/storage/glob.js";
-import type { StorageOptions } from "../../refs/storage/options.js";
-import { createObject, listObjects, storeFor } from "../../refs/storage/registry.js";
+import {
+  createObject,
+  globMatcher,
+  listObjects,
+  NotFoundError,
+  type StorageOptions,
+  storeFor,
+} from "../../refs/storage/index.js";
 
 /** True for `s3://...`, `gs://...`, `memory://...`; false for a local path (a Windows drive letter included). */
 export function isUrlPath(path: string): boolean {

@@ -1,10 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import {
-  folderSchemaLoader,
-  type SchemaLoader,
-  schemaFolderPath,
-} from "../../catalog-api/stac/schema-folder.js";
+import { folderSchemaLoader, type SchemaLoader, schemaFolderPath } from "../../catalog-api/index.js";
 import { type FetchResult, fetchSchema } from "./fetch-schema.js";
 
 /**

@@ -1,11 +1,11 @@
 import {
   FILE_EXTENSION,
   ITEM_ASSETS_EXTENSION,
+  SchemaSet,
+  STAC_VERSION,
   TABLE_EXTENSION,
   XARRAY_ASSETS_EXTENSION,
-} from "../../catalog-api/stac/extensions.js";
-import { SchemaSet } from "../../catalog-api/stac/schema-set.js";
-import { STAC_VERSION } from "../../catalog-api/stac/types.js";
+} from "../../catalog-api/index.js";
 import { cachedSchemaLoader } from "./cached-loader.js";
 
 /** The schemas a catalog of refs is validated against: STAC core and the extensions its builders declare. */

@@ -3,7 +3,7 @@
  * wins and nothing goes to the network; otherwise the local cache (cache-dir.ts), filled from the network on
  * first use.
  */
-import { folderSchemaLoader, type SchemaLoader } from "../../catalog-api/stac/schema-folder.js";
+import { folderSchemaLoader, type SchemaLoader } from "../../catalog-api/index.js";
 import { stacSchemaCacheDir } from "./cache-dir.js";
 import { cachedSchemaLoader } from "./cached-loader.js";
 

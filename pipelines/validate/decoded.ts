@@ -20,9 +20,8 @@ import {
   parseCfTime,
   sameEncoding,
 } from "../../refs/combine/index.js";
-import type { JsonObject, JsonValue, ReferenceSet } from "../../refs/model/reference-set.js";
-import type { OpenSource } from "../../refs/store/chunk-bytes.js";
-import { readArray } from "../../refs/store/read-array.js";
+import type { JsonObject, JsonValue, ReferenceSet } from "../../refs/model/index.js";
+import { type OpenSource, readArray } from "../../refs/store/index.js";
 import { compareValues, describeComparison } from "./compare.js";
 
 export interface DecodedVerdict {

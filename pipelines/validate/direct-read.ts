@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { fromArrayBuffer, type GeoTIFF } from "geotiff";
 import type { Dataset } from "h5wasm/node";
 import { NetCDFReader } from "netcdfjs";
-import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
+import type { JsonObject, JsonValue } from "../../refs/model/index.js";
 
 /**
  * The values, or why none: `unsupported` when the independent reader cannot compare this kind of variable (a

@@ -1,4 +1,4 @@
-import type { ChunkTable } from "../../refs/model/reference-set.js";
+import type { ChunkTable } from "../../refs/model/index.js";
 
 /**
  * The element region [start, stop) per dimension covered by the chunks that reference `url` (a file's part of

@@ -1,9 +1,6 @@
-import { readKerchunkJson } from "../../refs/formats/kerchunk-json.js";
-import { readKerchunkParquet } from "../../refs/formats/kerchunk-parquet/index.js";
-import type { ReferenceSet } from "../../refs/model/reference-set.js";
-import { NotFoundError } from "../../refs/storage/errors.js";
-import type { StorageOptions } from "../../refs/storage/options.js";
-import { openSource } from "../../refs/storage/registry.js";
+import { readKerchunkJson, readKerchunkParquet } from "../../refs/formats/index.js";
+import type { ReferenceSet } from "../../refs/model/index.js";
+import { NotFoundError, openSource, type StorageOptions } from "../../refs/storage/index.js";
 
 async function readWhole(url: string, storage: StorageOptions): Promise<Uint8Array> {
   const source = openSource(url, storage);

@@ -1,7 +1,5 @@
-import type { ReferenceSet } from "../../refs/model/reference-set.js";
-import { arrayMeta, chunkGrid } from "../../refs/store/array-meta.js";
-import { hasCodec } from "../../refs/store/codecs/index.js";
-import { objectCodecIds } from "../../refs/store/object-codecs.js";
+import type { ReferenceSet } from "../../refs/model/index.js";
+import { arrayMeta, chunkGrid, hasCodec, objectCodecIds } from "../../refs/store/index.js";
 import type { Finding } from "./report.js";
 
 /** Every array's .zarray must be readable, its codecs known, its dimension names and chunk table consistent. */

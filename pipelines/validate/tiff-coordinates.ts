@@ -5,9 +5,8 @@
  * (ModelTiepoint + ModelPixelScale, or ModelTransformation), spatial_ref's EPSG code against the GeoKeys.
  */
 import type { GeoTIFF, GeoTIFFImage } from "geotiff";
-import type { ReferenceSet } from "../../refs/model/reference-set.js";
-import type { OpenSource } from "../../refs/store/chunk-bytes.js";
-import { readArray } from "../../refs/store/read-array.js";
+import type { ReferenceSet } from "../../refs/model/index.js";
+import { type OpenSource, readArray } from "../../refs/store/index.js";
 import type { DirectFile } from "./direct-read.js";
 import type { Finding } from "./report.js";
 

@@ -1,8 +1,5 @@
-import { perFilePacking } from "../../refs/model/per-file-packing.js";
-import type { ReferenceSet } from "../../refs/model/reference-set.js";
-import { arrayMeta } from "../../refs/store/array-meta.js";
-import type { OpenSource } from "../../refs/store/chunk-bytes.js";
-import { readArray } from "../../refs/store/read-array.js";
+import { perFilePacking, type ReferenceSet } from "../../refs/model/index.js";
+import { arrayMeta, type OpenSource, readArray } from "../../refs/store/index.js";
 import { compareValues, describeComparison } from "./compare.js";
 import { boundsParent, compareDecoded, compareTimes, needsDecoding, oursTime, theirTime } from "./decoded.js";
 import { type DirectFile, openDirect } from "./direct-read.js";

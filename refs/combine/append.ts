@@ -2,8 +2,7 @@
  * Append files to a combined set without rescanning the files already in it: the combined set is one more
  * input, whose concat coordinates are its inline coordinate arrays and whose CF encoding the new files adopt.
  */
-import { perFilePacking } from "../model/per-file-packing.js";
-import type { ReferenceSet } from "../model/reference-set.js";
+import { perFilePacking, type ReferenceSet } from "../model/index.js";
 import { dimLength, zattrsOf } from "./array-dims.js";
 import { parseCfTime } from "./cf-time.js";
 import { assemble, type CombineResult } from "./combine.js";

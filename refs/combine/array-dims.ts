@@ -1,6 +1,5 @@
 /** Dimension names and sizes of arrays, from `_ARRAY_DIMENSIONS` in their .zattrs (as xarray writes Zarr v2). */
-import type { JsonObject, ReferenceSet } from "../model/reference-set.js";
-import { metaKey } from "../store/array-meta.js";
+import { type JsonObject, metaKey, type ReferenceSet } from "../model/index.js";
 
 export function zarrayOf(refs: ReferenceSet, path: string): JsonObject | undefined {
   return refs.metadata.get(metaKey(path, ".zarray"));

@@ -3,8 +3,7 @@
  * concatenated along one or more dimensions by shifting chunk references (never reading chunk data), the concat
  * coordinates are written inline, arrays that do not vary are taken from the first file.
  */
-import { ChunkTable, type JsonObject, type ReferenceSet } from "../model/reference-set.js";
-import { metaKey } from "../store/array-meta.js";
+import { ChunkTable, type JsonObject, metaKey, type ReferenceSet } from "../model/index.js";
 import { arrayDims, baseName, dimensionNames } from "./array-dims.js";
 import type { CfTime } from "./cf-time.js";
 import { coordinateArray } from "./coordinate-array.js";

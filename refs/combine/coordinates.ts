@@ -2,7 +2,7 @@
  * The concat coordinate of every input along one dimension: values from the data, a file-name pattern, an
  * attribute, the caller or the input's index; CF times brought to one encoding.
  */
-import type { JsonValue } from "../model/reference-set.js";
+import type { JsonValue } from "../model/index.js";
 import { dimLength, zarrayOf, zattrsOf } from "./array-dims.js";
 import { canonicalCalendar } from "./calendars.js";
 import {

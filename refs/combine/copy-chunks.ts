@@ -2,7 +2,7 @@
  * Copy one input's chunk table into the combined table, shifted along concat dimensions, writing the typed
  * arrays directly: no object per chunk. URLs are registered once per input path through ChunkTable.set.
  */
-import type { ChunkTable } from "../model/reference-set.js";
+import type { ChunkTable } from "../model/index.js";
 
 /**
  * `shift[d]` is the chunk offset along output dimension d; the input's dimensions are the output's last

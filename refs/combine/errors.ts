@@ -1,4 +1,4 @@
-import { RefsError } from "../errors.js";
+import { RefsError, registerErrors } from "../errors.js";
 
 /** Base of the errors combining reference sets throws. */
 export class CombineError extends RefsError {
@@ -120,3 +120,14 @@ export class PackingMismatchError extends CombineError {
     );
   }
 }
+
+registerErrors({
+  CombineError,
+  ArrayMismatchError,
+  IdenticalArrayError,
+  ChunkAlignmentError,
+  CoordinateError,
+  TimeEncodingError,
+  ConcatDimNotFoundError,
+  PackingMismatchError,
+});

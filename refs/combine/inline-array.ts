@@ -4,7 +4,7 @@
  * coefficient per day compresses to a few hundred bytes).
  */
 import { deflateSync } from "node:zlib";
-import { ChunkTable, type JsonObject } from "../model/reference-set.js";
+import { ChunkTable, type JsonObject } from "../model/index.js";
 import { chooseDtype, encodeNumbers } from "./coordinate-array.js";
 import type { ArrayPart } from "./layout.js";
 import type { Placement } from "./placement.js";

@@ -2,7 +2,7 @@
  * One concatenated array: check that every file's part fits the same layout (dimensions, chunks, dtype, codecs,
  * fill value, order, sizes of other dimensions), work out the combined .zarray and check chunk alignment.
  */
-import type { ChunkTable, JsonObject, JsonValue } from "../model/reference-set.js";
+import type { ChunkTable, JsonObject, JsonValue } from "../model/index.js";
 import { arrayDims, shapeOf, zarrayOf, zattrsOf } from "./array-dims.js";
 import { ArrayMismatchError, ChunkAlignmentError, type FileValue } from "./errors.js";
 import type { CombineInput } from "./options.js";

@@ -1,4 +1,4 @@
-import type { ReferenceSet } from "../model/reference-set.js";
+import type { ReferenceSet } from "../model/index.js";
 
 /** One per-file reference set to combine; `url` names the file in errors and is matched by file-name patterns. */
 export interface CombineInput {

@@ -9,8 +9,12 @@
  * Nothing is ever taken from the first file for all when the files disagree.
  */
 
-import { ADD_OFFSET_VARIABLE, SCALE_FACTOR_VARIABLE } from "../model/per-file-packing.js";
-import type { JsonObject, JsonValue } from "../model/reference-set.js";
+import {
+  ADD_OFFSET_VARIABLE,
+  type JsonObject,
+  type JsonValue,
+  SCALE_FACTOR_VARIABLE,
+} from "../model/index.js";
 import { baseName, zattrsOf } from "./array-dims.js";
 import {
   type CfTime,

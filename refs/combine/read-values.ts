@@ -1,7 +1,6 @@
 /** Values of a (small) array of one input: inline chunks decode here, referenced chunks go to the caller's reader. */
-import type { ReferenceSet } from "../model/reference-set.js";
-import "../store/codecs/index.js";
-import { readArray } from "../store/read-array.js";
+import type { ReferenceSet } from "../model/index.js";
+import { readArray } from "../store/index.js";
 import type { ReadCoordinate } from "./options.js";
 
 /** True when every chunk the array has is inline (nothing to fetch). */

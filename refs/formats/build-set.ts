@@ -1,4 +1,4 @@
-import { type ChunkRef, ChunkTable, type JsonObject, type ReferenceSet } from "../model/reference-set.js";
+import { type ChunkRef, ChunkTable, type JsonObject, type ReferenceSet } from "../model/index.js";
 import { ReferenceFormatError } from "./errors.js";
 
 /** A metadata key: its last path segment is .zarray, .zattrs, .zgroup or .zmetadata. */

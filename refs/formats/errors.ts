@@ -1,4 +1,4 @@
-import { RefsError } from "../errors.js";
+import { RefsError, registerErrors } from "../errors.js";
 
 /** A reference file is malformed; names the file (when known), the key and what is wrong with it. */
 export class ReferenceFormatError extends RefsError {
@@ -55,3 +55,5 @@ function describeFrames(frames: ReadonlyArray<{ key?: string | number; previous?
     (previous !== undefined ? `, after the complete entry ${JSON.stringify(previous)}` : "")
   );
 }
+
+registerErrors({ ReferenceFormatError, JsonSyntaxError });

@@ -1,4 +1,4 @@
-import type { ChunkRef, JsonObject, JsonValue, ReferenceSet } from "../model/reference-set.js";
+import type { ChunkRef, JsonObject, JsonValue, ReferenceSet } from "../model/index.js";
 import { isMetadataKey, SetBuilder } from "./build-set.js";
 import { JsonSyntaxError, ReferenceFormatError } from "./errors.js";
 import { rememberText } from "./metadata-text.js";

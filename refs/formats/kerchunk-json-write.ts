@@ -1,4 +1,4 @@
-import type { ChunkRef, ChunkTable, JsonObject, ReferenceSet } from "../model/reference-set.js";
+import type { ChunkRef, ChunkTable, JsonObject, ReferenceSet } from "../model/index.js";
 import { originalText } from "./metadata-text.js";
 import { defaultIsFloat, pythonJson, pythonString } from "./python-json.js";
 

@@ -1,4 +1,4 @@
-import type { JsonObject } from "../model/reference-set.js";
+import type { JsonObject } from "../model/index.js";
 
 /**
  * The JSON text a metadata document was read from. JavaScript cannot tell 7.0 from 7, Python can (and xarray

@@ -3,7 +3,7 @@
  * floats print as `repr(float)` does ("7.0", "1e+16", "1e-05"), and non-ASCII characters are escaped
  * (ensure_ascii). Kerchunk writes its files with Python's json, so this is what byte-for-byte output needs.
  */
-import type { JsonValue } from "../model/reference-set.js";
+import type { JsonValue } from "../model/index.js";
 import { JsonSyntaxError } from "./errors.js";
 
 /**

@@ -148,6 +148,11 @@ export class ChunkTable {
   }
 }
 
+/** Store key of a metadata document of an array or group ("" is the root). */
+export function metaKey(path: string, name: string): string {
+  return path === "" ? name : `${path}/${name}`;
+}
+
 /** Zarr v2 chunk key of chunk coordinates ("0" for a 0-d array), with "." as dimension separator. */
 export function chunkKey(coords: readonly number[], separator = "."): string {
   return coords.length === 0 ? "0" : coords.join(separator);

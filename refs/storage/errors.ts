@@ -1,4 +1,4 @@
-import { RefsError } from "../errors.js";
+import { RefsError, registerErrors } from "../errors.js";
 
 /** The object (or the bucket/prefix) does not exist. */
 export class NotFoundError extends RefsError {
@@ -154,3 +154,18 @@ export class CertificateError extends RefsError {
     super(`TLS certificate of ${url} refused (${code})`, options);
   }
 }
+
+registerErrors({
+  NotFoundError,
+  AccessDeniedError,
+  RangeOutsideObjectError,
+  TruncatedResponseError,
+  TimeoutError,
+  TransientError,
+  RetriesExhaustedError,
+  UnsupportedUrlError,
+  RangeNotSupportedError,
+  UnexpectedResponseError,
+  DirectoryIndexError,
+  CertificateError,
+});

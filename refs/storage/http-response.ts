@@ -1,4 +1,5 @@
 /** Pieces of HTTP handling shared by HttpSource: status -> error mapping, Content-Range, bounded body reads. */
+import { registerErrors } from "../errors.js";
 import {
   AccessDeniedError,
   CertificateError,
@@ -146,3 +147,5 @@ export async function readPartialResponse(
   }
   return { bytes: await readBodyRange(url, response.body, 0, length, signal), total: range.total };
 }
+
+registerErrors({ BodyEndedEarly });

@@ -1,5 +1,5 @@
-import { integerLiteral } from "../formats/metadata-text.js";
-import type { JsonObject, JsonValue, ReferenceSet } from "../model/reference-set.js";
+import { integerLiteral } from "../formats/index.js";
+import { type JsonObject, type JsonValue, metaKey, type ReferenceSet } from "../model/index.js";
 import { type Dtype, parseDtype } from "./dtype.js";
 import { ArrayMetadataError } from "./errors.js";
 
@@ -18,10 +18,7 @@ export interface ArrayMeta {
   separator: string;
 }
 
-/** Store key of a metadata document of an array or group ("" is the root). */
-export function metaKey(path: string, name: string): string {
-  return path === "" ? name : `${path}/${name}`;
-}
+export { metaKey } from "../model/index.js";
 
 function intList(path: string, z: JsonObject, field: string): number[] {
   const v = z[field];

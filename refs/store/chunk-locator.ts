@@ -1,4 +1,4 @@
-import type { ChunkTable, ReferenceSet } from "../model/reference-set.js";
+import type { ChunkTable, ReferenceSet } from "../model/index.js";
 import { chunkGrid } from "./array-meta.js";
 
 export interface LocatedChunk {

@@ -1,4 +1,4 @@
-import type { JsonObject } from "../model/reference-set.js";
+import type { JsonObject } from "../model/index.js";
 import type { ArrayMeta } from "./array-meta.js";
 import { CodecError, getCodec } from "./codecs/registry.js";
 import { type ArrayData, decodeElements } from "./dtype.js";

@@ -1,4 +1,4 @@
-import { RefsError } from "../errors.js";
+import { RefsError, registerErrors } from "../errors.js";
 
 /** An array's .zarray is missing or says something we cannot read (names the array and what is wrong). */
 export class ArrayMetadataError extends RefsError {
@@ -24,3 +24,5 @@ export class ChunkReadError extends RefsError {
     super(`chunk ${key}${url ? ` (${url})` : ""}: ${detail}`, options);
   }
 }
+
+registerErrors({ ArrayMetadataError, ChunkReadError });

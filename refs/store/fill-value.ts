@@ -1,4 +1,4 @@
-import type { JsonValue } from "../model/reference-set.js";
+import type { JsonValue } from "../model/index.js";
 import type { Dtype } from "./dtype.js";
 
 /**

@@ -1,5 +1,5 @@
-import { parsePythonJson } from "../formats/python-json.js";
-import type { JsonObject } from "../model/reference-set.js";
+import { parsePythonJson } from "../formats/index.js";
+import type { JsonObject } from "../model/index.js";
 import { CodecError } from "./codecs/registry.js";
 
 /**

@@ -1,12 +1,13 @@
-import type { AbsolutePath, AsyncReadable } from "@zarrita/storage";
-import { type ParquetRefsReader, recordPath } from "../formats/kerchunk-parquet/layout.js";
-import { decodeRecord, type RecordColumns, readZmetadata } from "../formats/kerchunk-parquet/read.js";
-import type { ChunkRef, ReferenceSet } from "../model/reference-set.js";
-import { ChunkFetcher } from "./chunk-bytes.js";
+import {
+  decodeRecord,
+  type ParquetRefsReader,
+  type RecordColumns,
+  readZmetadata,
+  recordPath,
+} from "../formats/index.js";
+import type { ChunkRef, ReferenceSet } from "../model/index.js";
 import { locateChunk } from "./chunk-locator.js";
-import { ChunkReadError } from "./errors.js";
-import { RangeBatcher } from "./range-batcher.js";
-import type { ReferenceStoreOptions } from "./zarrita-store.js";
+import { ReferenceStore, type ReferenceStoreOptions } from "./zarrita-store.js";
 
 const encoder = new TextEncoder();
 
@@ -16,37 +17,20 @@ export interface LazyParquetStoreOptions extends ReferenceStoreOptions {
 }
 
 /**
- * A zarrita store over kerchunk Parquet references that loads record files on demand (as fsspec's
- * LazyReferenceMapper does), so a set of any size is read with memory for a few records only.
+ * The chunk lookup of kerchunk Parquet references: record files are loaded on demand (as fsspec's
+ * LazyReferenceMapper does) and a few kept decoded, so a set of any size is read with memory for a few records.
  */
-export class LazyParquetStore implements AsyncReadable {
+class ParquetRecords {
   private readonly records = new Map<string, Promise<RecordColumns | undefined>>();
   private readonly loading = new Map<string, Promise<RecordColumns | undefined>>();
-  private readonly fetcher: ChunkFetcher;
-  private readonly batcher: RangeBatcher;
 
-  private constructor(
+  constructor(
     private readonly reader: ParquetRefsReader,
     /** Metadata only: chunk tables stay on disk. */
-    readonly refs: ReferenceSet,
-    readonly recordSize: number,
-    private readonly options: LazyParquetStoreOptions,
-  ) {
-    this.fetcher = new ChunkFetcher(options.open);
-    this.batcher = new RangeBatcher(
-      (url, offset, length) => this.fetcher.source(url).fetch(offset, length),
-      options.coalesce,
-    );
-  }
-
-  static async open(
-    reader: ParquetRefsReader,
-    options: LazyParquetStoreOptions,
-    name?: string,
-  ): Promise<LazyParquetStore> {
-    const { metadata, recordSize } = await readZmetadata(reader, name);
-    return new LazyParquetStore(reader, { metadata, arrays: new Map() }, recordSize, options);
-  }
+    private readonly refs: ReferenceSet,
+    private readonly recordSize: number,
+    private readonly cacheRecords: number,
+  ) {}
 
   private record(arrayPath: string, record: number): Promise<RecordColumns | undefined> {
     const file = recordPath(arrayPath, record);
@@ -65,8 +49,8 @@ export class LazyParquetStore implements AsyncReadable {
     this.loading.set(file, load);
     const settle = () => {
       this.loading.delete(file);
-      const limit = this.options.cacheRecords ?? 32;
-      while (this.records.size >= limit) this.records.delete(this.records.keys().next().value as string);
+      while (this.records.size >= this.cacheRecords)
+        this.records.delete(this.records.keys().next().value as string);
       this.records.set(file, load);
     };
     load.then(settle, () => this.loading.delete(file));
@@ -88,24 +72,20 @@ export class LazyParquetStore implements AsyncReadable {
     const length = Number(cols.size[row] ?? 0);
     return offset === 0 && length === 0 ? { kind: "file", url } : { kind: "range", url, offset, length };
   }
-
-  async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
-    const path = key.startsWith("/") ? key.slice(1) : key;
-    const doc = this.refs.metadata.get(path);
-    if (doc) return encoder.encode(JSON.stringify(doc));
-    if (path === ".zmetadata") {
-      return encoder.encode(
-        JSON.stringify({ metadata: Object.fromEntries(this.refs.metadata), zarr_consolidated_format: 1 }),
-      );
-    }
-    const ref = await this.chunkRef(path);
-    if (!ref) return undefined;
-    if (ref.kind === "inline") return ref.data;
-    try {
-      if (ref.kind === "file") return await this.fetcher.bytes(ref);
-      return await this.batcher.read(ref.url, ref.offset, ref.length);
-    } catch (error) {
-      throw new ChunkReadError(path, ref.url, (error as Error).message, { cause: error });
-    }
-  }
 }
+
+/** A ReferenceStore over kerchunk Parquet references, its chunk lookup the lazily loaded record files. */
+export type LazyParquetStore = ReferenceStore;
+
+export const LazyParquetStore = {
+  async open(
+    reader: ParquetRefsReader,
+    options: LazyParquetStoreOptions,
+    name?: string,
+  ): Promise<ReferenceStore> {
+    const { metadata, recordSize } = await readZmetadata(reader, name);
+    const refs: ReferenceSet = { metadata, arrays: new Map() };
+    const records = new ParquetRecords(reader, refs, recordSize, options.cacheRecords ?? 32);
+    return new ReferenceStore(refs, options, (key) => records.chunkRef(key));
+  },
+};

@@ -1,7 +1,7 @@
-import type { ChunkRef, ReferenceSet } from "../model/reference-set.js";
+import type { ChunkRef, ReferenceSet } from "../model/index.js";
+import type { CoalesceOptions } from "../storage/index.js";
 import { type ArrayMeta, arrayMeta, chunkGrid, chunkStoreKey } from "./array-meta.js";
 import { ChunkFetcher, type OpenSource } from "./chunk-bytes.js";
-import { type CoalesceOptions, coalesce, type RangeRequest } from "./coalesce.js";
 import { CodecError } from "./codecs/registry.js";
 import { copyBlock, fillAll } from "./copy-block.js";
 import { decodeChunk } from "./decode-chunk.js";
@@ -13,11 +13,15 @@ export interface ReadArrayOptions {
   open: OpenSource;
   /** [start, stop) per dimension; default the whole array. */
   region?: ReadonlyArray<readonly [number, number]>;
-  /** Reads (each one chunk or several coalesced) in flight at once (default 16). */
+  /** Chunks decoded at once (default 16). */
   concurrency?: number;
-  /** How close ranges of one URL must be to be read together. */
-  coalesce?: CoalesceOptions;
+  /** How ranges of one URL are merged (refs/storage's coalescing, once per source); false: not at all. */
+  coalesce?: CoalesceOptions | false;
 }
+
+/** Range reads asked for at once, at most: enough for the coalescing to merge, a bound on the bytes held. */
+const BATCH_BYTES = 64 * 1024 * 1024;
+const BATCH_CHUNKS = 65_536;
 
 export interface ArrayResult {
   shape: number[];
@@ -87,7 +91,7 @@ export async function readArray(
       `chunk table grid ${table.grid.join("x")} does not match .zarray grid ${grid.join("x")}`,
     );
   }
-  const fetcher = new ChunkFetcher(options.open);
+  const fetcher = new ChunkFetcher(options.open, options.coalesce);
   const place = async (coords: number[], ref: ChunkRef, stored: () => Promise<Uint8Array>): Promise<void> => {
     const key = chunkStoreKey(meta, coords);
     let chunk: ArrayData;
@@ -123,39 +127,28 @@ export async function readArray(
       lanes: meta.dtype.lanes,
     });
   };
-  // Ranges are coalesced into few reads; inline and whole-file chunks are read one by one.
-  const tasks: Array<() => Promise<void>> = [];
-  const ranges: Array<RangeRequest<number[]>> = [];
+  // The range reads of a batch are asked for at once, so the source's coalescing merges neighbours into few
+  // requests; chunks are decoded `concurrency` at a time. Inline and whole-file chunks are read when decoded.
+  let batch: Array<() => Promise<void>> = [];
+  let batchBytes = 0;
+  const runBatch = async () => {
+    const tasks = batch;
+    batch = [];
+    batchBytes = 0;
+    await pool(tasks, options.concurrency ?? 16, (task) => task());
+  };
   for (const coords of chunksIn(meta, region)) {
     const ref = table?.get(table.flatIndex(coords));
     if (!ref) continue;
-    if (ref.kind === "range")
-      ranges.push({ url: ref.url, offset: ref.offset, length: ref.length, item: coords });
-    else tasks.push(() => place(coords, ref, () => fetcher.bytes(ref)));
+    if (ref.kind === "range") {
+      const stored = fetcher.bytes(ref);
+      stored.catch(() => {}); // its task reports the failure; one left unawaited after an earlier failure is moot
+      batch.push(() => place(coords, ref, () => stored));
+      batchBytes += ref.length;
+    } else batch.push(() => place(coords, ref, () => fetcher.bytes(ref)));
+    if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_CHUNKS) await runBatch();
   }
-  for (const read of coalesce(ranges, options.coalesce)) {
-    tasks.push(async () => {
-      const joined = read.parts.length > 1;
-      const data = joined
-        ? await fetcher
-            .source(read.url)
-            .fetch(read.offset, read.length)
-            .catch(() => undefined)
-        : undefined;
-      for (const { at, request } of read.parts) {
-        const ref: ChunkRef = {
-          kind: "range",
-          url: request.url,
-          offset: request.offset,
-          length: request.length,
-        };
-        // If the joined read fails, each chunk is read on its own so the error names its key.
-        const stored = data ? async () => data.subarray(at, at + request.length) : () => fetcher.bytes(ref);
-        await place(request.item, ref, stored);
-      }
-    });
-  }
-  await pool(tasks, options.concurrency ?? 16, (task) => task());
+  await runBatch();
   return { shape: outShape, dtype: meta.dtype.text, data: out };
 }
 

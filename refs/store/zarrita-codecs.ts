@@ -1,5 +1,5 @@
 import { registry } from "zarrita";
-import type { JsonObject } from "../model/reference-set.js";
+import type { JsonObject } from "../model/index.js";
 import { codecIds, getCodec } from "./codecs/registry.js";
 
 /**

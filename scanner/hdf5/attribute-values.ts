@@ -1,4 +1,4 @@
-import type { JsonValue } from "../../refs/model/reference-set.js";
+import type { JsonValue } from "../../refs/model/index.js";
 import { isBoolEnum } from "./dtype.js";
 import type { RawAttribute } from "./messages/attribute.js";
 import { nest, type ValueDecoder } from "./values.js";

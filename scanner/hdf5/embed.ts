@@ -1,10 +1,5 @@
-import { pythonFloat } from "../../refs/formats/python-json.js";
-import {
-  ChunkTable,
-  type JsonObject,
-  type JsonValue,
-  type ReferenceSet,
-} from "../../refs/model/reference-set.js";
+import { pythonFloat } from "../../refs/formats/index.js";
+import { ChunkTable, type JsonObject, type JsonValue, type ReferenceSet } from "../../refs/model/index.js";
 import { UnsupportedFeatureError } from "../errors.js";
 import { gridOf } from "./chunk-index/types.js";
 import { numpyDtype } from "./dtype.js";

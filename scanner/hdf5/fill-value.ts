@@ -1,4 +1,4 @@
-import type { JsonValue } from "../../refs/model/reference-set.js";
+import type { JsonValue } from "../../refs/model/index.js";
 import { numpyDtype } from "./dtype.js";
 import type { RawAttribute } from "./messages/attribute.js";
 import type { Datatype } from "./messages/datatype.js";

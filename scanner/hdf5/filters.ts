@@ -1,4 +1,4 @@
-import type { JsonObject } from "../../refs/model/reference-set.js";
+import type { JsonObject } from "../../refs/model/index.js";
 import type { Filter } from "./messages/filter-pipeline.js";
 
 const BLOSC_COMPRESSORS = ["blosclz", "lz4", "lz4hc", "snappy", "zlib", "zstd"];

@@ -1,7 +1,6 @@
 import { deflateSync } from "node:zlib";
-import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
-import "../../refs/store/codecs/index.js";
-import { type Codec, getCodec } from "../../refs/store/codecs/registry.js";
+import type { JsonObject, JsonValue } from "../../refs/model/index.js";
+import { type Codec, getCodec } from "../../refs/store/index.js";
 import { UnsupportedFeatureError } from "../errors.js";
 import { listChunks } from "./chunk-index/index.js";
 import { type ChunkIndexContext, gridOf, unflatten } from "./chunk-index/types.js";

@@ -1,6 +1,5 @@
-import type { JsonObject } from "../../refs/model/reference-set.js";
-import "../../refs/store/codecs/index.js";
-import { getCodec } from "../../refs/store/codecs/registry.js";
+import type { JsonObject } from "../../refs/model/index.js";
+import { getCodec } from "../../refs/store/index.js";
 import { UnsupportedFeatureError } from "../errors.js";
 import type { HdfFile } from "./file.js";
 import { shuffleEncode, zlibEncode } from "./json-embed.js";

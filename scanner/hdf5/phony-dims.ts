@@ -1,4 +1,4 @@
-import type { JsonObject, ReferenceSet } from "../../refs/model/reference-set.js";
+import type { JsonObject, ReferenceSet } from "../../refs/model/index.js";
 
 const PHONY = /^phony_dim_\d+$/;
 

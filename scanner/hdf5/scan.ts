@@ -1,5 +1,5 @@
-import { emptyReferenceSet, type JsonObject, type JsonValue } from "../../refs/model/reference-set.js";
-import type { ByteSource } from "../../refs/storage/types.js";
+import { emptyReferenceSet, type JsonObject, type JsonValue } from "../../refs/model/index.js";
+import type { ByteSource } from "../../refs/storage/index.js";
 import { FormatError, ScanError, UnsupportedFeatureError, withOffset } from "../errors.js";
 import type { ScanIssue, ScanOptions, ScanResult } from "../types.js";
 import { TruncatedFileError } from "../within-file.js";
@@ -138,7 +138,11 @@ export async function scanHdf5(
     }
   }
   resolvePhonyConflicts(refs);
-  return { refs, issues, stats: { requests: reader.requests, bytesRead: reader.bytesRead, fileSize } };
+  return {
+    refs,
+    issues,
+    stats: { requests: reader.stats.requests, bytesRead: reader.stats.bytes, fileSize },
+  };
 }
 
 function hasStorage(info: Awaited<ReturnType<typeof readDataset>>): boolean {

@@ -1,9 +1,4 @@
-import {
-  ChunkTable,
-  type JsonObject,
-  type JsonValue,
-  type ReferenceSet,
-} from "../../refs/model/reference-set.js";
+import { ChunkTable, type JsonObject, type JsonValue, type ReferenceSet } from "../../refs/model/index.js";
 import { UnsupportedFeatureError } from "../errors.js";
 import type { ScanIssue } from "../types.js";
 import { TruncatedFileError } from "../within-file.js";

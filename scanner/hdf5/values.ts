@@ -1,4 +1,4 @@
-import type { JsonValue } from "../../refs/model/reference-set.js";
+import type { JsonValue } from "../../refs/model/index.js";
 import { Cursor } from "./cursor.js";
 import type { HdfFile } from "./file.js";
 import type { GlobalHeaps } from "./global-heap.js";

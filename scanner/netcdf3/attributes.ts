@@ -3,7 +3,7 @@
  * several, a string for char), and the Zarr fill_value of a variable (kerchunk's rule: missing_value, else
  * _FillValue, else, unlike kerchunk's null, NetCDF's default fill for the type unless turned off).
  */
-import type { JsonValue } from "../../refs/model/reference-set.js";
+import type { JsonValue } from "../../refs/model/index.js";
 import { type NcAttribute, type NcVariable, utf8 } from "./header.js";
 import type { NcType } from "./types.js";
 

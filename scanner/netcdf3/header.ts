@@ -3,6 +3,8 @@
  * Pure: it reads a byte array and throws NeedMoreBytes when the header runs past its end, so the caller can
  * fetch more and retry. Layout from the NetCDF classic format specification (BNF in the NetCDF User Guide).
  */
+
+import { registerErrors } from "../../refs/errors.js";
 import { isCdf5Only, type NcType, ncType } from "./types.js";
 
 const UTF8 = new TextDecoder("utf-8");
@@ -248,3 +250,5 @@ export function parseHeader(bytes: Uint8Array, fileSize: number): NcHeader {
   const variables = parseVariables(cur, version, dimensions);
   return { version, numrecs, dimensions, attributes, variables, headerLength: cur.pos };
 }
+
+registerErrors({ NeedMoreBytes, BadHeader });

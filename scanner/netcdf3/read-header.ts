@@ -2,7 +2,7 @@
  * Reads a NetCDF3 header through a ByteSource: fetch the first block, parse, and when the header runs on, fetch
  * the rest (at least doubling) and parse again. Small headers cost one request; no data bytes are read.
  */
-import type { ByteSource, ReadOptions } from "../../refs/storage/types.js";
+import type { ByteSource, ReadOptions } from "../../refs/storage/index.js";
 import { FormatError } from "../errors.js";
 import { BadHeader, type NcHeader, NeedMoreBytes, parseHeader } from "./header.js";
 

@@ -3,11 +3,9 @@
  * (same keys, offsets, lengths and .zarray), with attributes kept as JSON values instead of Python str().
  */
 
-import { metadataJson } from "../../refs/formats/kerchunk-json-write.js";
-import { rememberText } from "../../refs/formats/metadata-text.js";
-import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
-import { BlockCacheSource } from "../../refs/storage/middleware/cache.js";
-import type { ByteSource } from "../../refs/storage/types.js";
+import { metadataJson, rememberText } from "../../refs/formats/index.js";
+import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/index.js";
+import { BlockCacheSource, type ByteSource } from "../../refs/storage/index.js";
 import { FormatError } from "../errors.js";
 import type { ScanOptions, ScanResult } from "../types.js";
 import { attributeValue, FILL_ATTRIBUTES, type FillValue, fillValue } from "./attributes.js";

@@ -3,7 +3,7 @@
  * the GeoKey directory by key name, and the model tags (ModelPixelScale, ModelTiepoint, ModelTransformation).
  */
 import type { GeoTIFF, GeoTIFFImage } from "geotiff";
-import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
+import type { JsonObject, JsonValue } from "../../refs/model/index.js";
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 

@@ -2,8 +2,8 @@
  * The chunk table of one IFD: the n-th tile/strip is the n-th chunk. Sparse blocks (offset or byte count 0) stay
  * missing; blocks past the end of the file are a FormatError; a short last strip is made a full chunk.
  */
-import { ChunkTable } from "../../refs/model/reference-set.js";
-import type { ByteSource } from "../../refs/storage/types.js";
+import { ChunkTable } from "../../refs/model/index.js";
+import type { ByteSource } from "../../refs/storage/index.js";
 import { FormatError } from "../errors.js";
 import type { ScanIssue } from "../types.js";
 import type { IfdInfo } from "./ifd.js";

@@ -2,7 +2,9 @@
  * TIFF Compression + Predictor -> Zarr compressor and filters with ids Python can decode: numcodecs ids where
  * numcodecs has the codec (zlib, zstd), else imagecodecs' ids, with the parameters tifffile writes for kerchunk.
  */
-import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
+
+import { registerErrors } from "../../refs/errors.js";
+import type { JsonObject, JsonValue } from "../../refs/model/index.js";
 import type { IfdInfo } from "./ifd.js";
 
 export interface Codecs {
@@ -110,3 +112,5 @@ export function tiffCodecs(ifd: IfdInfo, chunks: number[], dtype: string): Codec
   const filter: JsonObject = { axis, dist: 1, dtype, id, shape: chunks };
   return { compressor: base.compressor, filters: [...(base.filters ?? []), filter] };
 }
+
+registerErrors({ UnsupportedCompression });

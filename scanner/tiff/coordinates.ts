@@ -3,7 +3,7 @@
  * coordinates inlined as little-endian float64; and a CF grid-mapping variable `spatial_ref` carrying the CRS
  * (crs_wkt / spatial_ref as rioxarray reads them, plus the EPSG code and a proj4 string).
  */
-import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
+import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/index.js";
 import type { Crs } from "./crs.js";
 import { centres, type GridTransform } from "./georef.js";
 

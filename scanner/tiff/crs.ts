@@ -5,7 +5,7 @@
  * user-defined CRS: proj4 and WKT built from the GeoKeys (geokeys-crs.ts); an ESRI PE string that GDAL stores in
  * a citation key is preferred as the WKT, and its EXTENSION["PROJ4"] used where the keys can't build one.
  */
-import type { JsonObject } from "../../refs/model/reference-set.js";
+import type { JsonObject } from "../../refs/model/index.js";
 import { epsgDefinition } from "./epsg-defs.js";
 import { crsFromGeoKeys } from "./geokeys-crs.js";
 

@@ -5,7 +5,7 @@
  * libgeotiff); the projection from ProjCoordTransGeoKey and its parameters, with the same fallbacks between
  * natural origin, false origin and centre keys. Gives a proj4 string and OGC WKT 1.
  */
-import type { JsonObject } from "../../refs/model/reference-set.js";
+import type { JsonObject } from "../../refs/model/index.js";
 import { epsgDefinition } from "./epsg-defs.js";
 
 const USER_DEFINED = 32767;
@@ -143,6 +143,7 @@ const CENTRE_LAT = ["CenterLat", "NatOriginLat", "FalseOriginLat"];
 const CENTRE_LON = ["CenterLong", "NatOriginLong", "FalseOriginLong"];
 const FALSE_ORIGIN_LAT = ["FalseOriginLat", "NatOriginLat", "CenterLat"];
 const FALSE_ORIGIN_LON = ["FalseOriginLong", "NatOriginLong", "CenterLong"];
+const POLE_LON = ["StraightVertPoleLong", ...LON];
 const FE = ["FalseEasting", "FalseOriginEasting", "CenterEasting"];
 const FN = ["FalseNorthing", "FalseOriginNorthing", "CenterNorthing"];
 const FOE = ["FalseOriginEasting", "FalseEasting", "CenterEasting"];
@@ -155,204 +156,170 @@ interface Projection {
   params: Param[];
 }
 
-/** The projection of ProjCoordTransGeoKey; angles in degrees, false easting/northing in the linear unit. */
+/** A projection's GeoKeys as a parameter reads them: angles in degrees, false easting/northing in the linear unit. */
+interface ProjKeys {
+  /** The first of `names` (0, or `fallback`, when none is given). */
+  angle(names: string[], fallback?: number): number;
+  /** The first of `names`, undefined when none is given (a required parameter). */
+  given(names: string[]): number | undefined;
+  linear(names: string[]): number;
+  scale: number;
+}
+
+/** A parameter: proj4 name, WKT name ("" when WKT has none) and where its value comes from. */
+type ParamSpec = [proj: string, wkt: string, value: (k: ProjKeys) => number | undefined];
+
+/** One form of a transform: used when `when` holds and every parameter has a value. */
+interface Variant {
+  proj: string;
+  wkt: string;
+  params: ParamSpec[];
+  when?: (k: ProjKeys) => boolean;
+}
+
+const angle =
+  (names: string[], fallback?: number) =>
+  (k: ProjKeys): number =>
+    k.angle(names, fallback);
+const linear = (names: string[]) => (k: ProjKeys) => k.linear(names);
+const scale = (k: ProjKeys) => k.scale;
+const P_FE: ParamSpec = ["x_0", "false_easting", linear(FE)];
+const P_FN: ParamSpec = ["y_0", "false_northing", linear(FN)];
+const P_K: ParamSpec = ["k", "scale_factor", scale];
+const P_LAT0: ParamSpec = ["lat_0", "latitude_of_origin", angle(LAT)];
+const P_LON0: ParamSpec = ["lon_0", "central_meridian", angle(LON)];
+const P_SP1: ParamSpec = ["lat_1", "standard_parallel_1", (k) => k.given(["StdParallel1"])];
+const P_SP2: ParamSpec = ["lat_2", "standard_parallel_2", (k) => k.given(["StdParallel2"])];
+const P_CENTRE: ParamSpec[] = [
+  ["lat_0", "latitude_of_center", angle(CENTRE_LAT)],
+  ["lon_0", "longitude_of_center", angle(CENTRE_LON)],
+];
+const P_CONIC: ParamSpec[] = [
+  P_SP1,
+  P_SP2,
+  ["lat_0", "latitude_of_center", angle(LAT)],
+  ["lon_0", "longitude_of_center", angle(LON)],
+];
+const poleLat = angle(LAT, 90);
+
+/**
+ * ProjCoordTransGeoKey -> its forms, first match wins. Other transforms (oblique Mercator, New Zealand grid, …)
+ * are not built here.
+ */
+const TRANSFORMS: Record<number, Variant[]> = {
+  1: [{ proj: "tmerc", wkt: "Transverse_Mercator", params: [P_LAT0, P_LON0, P_K, P_FE, P_FN] }],
+  // Mercator: 2SP when a standard parallel is given, else 1SP with a scale
+  7: [
+    {
+      proj: "merc",
+      wkt: "Mercator_2SP",
+      params: [["lat_ts", "standard_parallel_1", (k) => k.given(["StdParallel1"])], P_LON0, P_FE, P_FN],
+    },
+    { proj: "merc", wkt: "Mercator_1SP", params: [P_LON0, P_K, P_FE, P_FN] },
+  ],
+  // Lambert Conformal Conic 2SP: origin and false easting/northing at the false origin
+  8: [
+    {
+      proj: "lcc",
+      wkt: "Lambert_Conformal_Conic_2SP",
+      params: [
+        P_SP1,
+        P_SP2,
+        ["lat_0", "latitude_of_origin", angle(FALSE_ORIGIN_LAT)],
+        ["lon_0", "central_meridian", angle(FALSE_ORIGIN_LON)],
+        ["x_0", "false_easting", linear(FOE)],
+        ["y_0", "false_northing", linear(FON)],
+      ],
+    },
+  ],
+  9: [
+    {
+      proj: "lcc",
+      wkt: "Lambert_Conformal_Conic_1SP",
+      params: [["lat_1", "", angle(LAT)], P_LAT0, P_LON0, ["k_0", "scale_factor", scale], P_FE, P_FN],
+    },
+  ],
+  10: [{ proj: "laea", wkt: "Lambert_Azimuthal_Equal_Area", params: [...P_CENTRE, P_FE, P_FN] }],
+  11: [{ proj: "aea", wkt: "Albers_Conic_Equal_Area", params: [...P_CONIC, P_FE, P_FN] }],
+  12: [{ proj: "aeqd", wkt: "Azimuthal_Equidistant", params: [...P_CENTRE, P_FE, P_FN] }],
+  13: [{ proj: "eqdc", wkt: "Equidistant_Conic", params: [...P_CONIC, P_FE, P_FN] }],
+  // Polar Stereographic: origin latitude ±90 is variant A (scale), any other is variant B (lat_ts, scale 1)
+  15: [
+    {
+      proj: "stere",
+      wkt: "Polar_Stereographic",
+      when: (k) => Math.abs(poleLat(k)) === 90,
+      params: [
+        ["lat_0", "latitude_of_origin", poleLat],
+        ["lon_0", "central_meridian", angle(POLE_LON)],
+        P_K,
+        P_FE,
+        P_FN,
+      ],
+    },
+    {
+      proj: "stere",
+      wkt: "Polar_Stereographic",
+      when: (k) => k.scale === 1,
+      params: [
+        ["lat_0", "", (k) => (poleLat(k) > 0 ? 90 : -90)],
+        ["lat_ts", "latitude_of_origin", poleLat],
+        ["lon_0", "central_meridian", angle(POLE_LON)],
+        ["k", "scale_factor", () => 1],
+        P_FE,
+        P_FN,
+      ],
+    },
+  ],
+  16: [{ proj: "sterea", wkt: "Oblique_Stereographic", params: [P_LAT0, P_LON0, P_K, P_FE, P_FN] }],
+  18: [{ proj: "cass", wkt: "Cassini_Soldner", params: [P_LAT0, P_LON0, P_FE, P_FN] }],
+  21: [
+    {
+      proj: "ortho",
+      wkt: "Orthographic",
+      params: [
+        ["lat_0", "latitude_of_origin", angle(CENTRE_LAT)],
+        ["lon_0", "central_meridian", angle(CENTRE_LON)],
+        P_FE,
+        P_FN,
+      ],
+    },
+  ],
+  23: [
+    {
+      proj: "robin",
+      wkt: "Robinson",
+      params: [["lon_0", "longitude_of_center", angle(CENTRE_LON)], P_FE, P_FN],
+    },
+  ],
+  24: [
+    {
+      proj: "sinu",
+      wkt: "Sinusoidal",
+      params: [["lon_0", "longitude_of_center", angle(CENTRE_LON)], P_FE, P_FN],
+    },
+  ],
+};
+
+/** The projection of ProjCoordTransGeoKey: its first form that applies and has every parameter. */
 function projection(keys: JsonObject, deg: number): Projection | undefined {
-  const angle = (names: string[], fallback = 0) => (first(keys, names) ?? fallback) * deg;
-  const linear = (names: string[]) => first(keys, names) ?? 0;
-  const scale = first(keys, SCALE) ?? 1;
-  const sp1 = first(keys, ["StdParallel1"]);
-  const sp2 = first(keys, ["StdParallel2"]);
-  const fe: Param = ["x_0", "false_easting", linear(FE)];
-  const fn: Param = ["y_0", "false_northing", linear(FN)];
-  switch (num(keys.ProjCoordTransGeoKey)) {
-    case 1: // Transverse Mercator
-      return {
-        proj: "tmerc",
-        wkt: "Transverse_Mercator",
-        params: [
-          ["lat_0", "latitude_of_origin", angle(LAT)],
-          ["lon_0", "central_meridian", angle(LON)],
-          ["k", "scale_factor", scale],
-          fe,
-          fn,
-        ],
-      };
-    case 7: // Mercator: 2SP when a standard parallel is given, else 1SP with a scale
-      if (sp1 !== undefined)
-        return {
-          proj: "merc",
-          wkt: "Mercator_2SP",
-          params: [
-            ["lat_ts", "standard_parallel_1", sp1 * deg],
-            ["lon_0", "central_meridian", angle(LON)],
-            fe,
-            fn,
-          ],
-        };
-      return {
-        proj: "merc",
-        wkt: "Mercator_1SP",
-        params: [["lon_0", "central_meridian", angle(LON)], ["k", "scale_factor", scale], fe, fn],
-      };
-    case 8: // Lambert Conformal Conic 2SP: origin and false easting/northing at the false origin
-      if (sp1 === undefined || sp2 === undefined) return undefined;
-      return {
-        proj: "lcc",
-        wkt: "Lambert_Conformal_Conic_2SP",
-        params: [
-          ["lat_1", "standard_parallel_1", sp1 * deg],
-          ["lat_2", "standard_parallel_2", sp2 * deg],
-          ["lat_0", "latitude_of_origin", angle(FALSE_ORIGIN_LAT)],
-          ["lon_0", "central_meridian", angle(FALSE_ORIGIN_LON)],
-          ["x_0", "false_easting", linear(FOE)],
-          ["y_0", "false_northing", linear(FON)],
-        ],
-      };
-    case 9: {
-      // Lambert Conformal Conic 1SP
-      const lat = angle(LAT);
-      return {
-        proj: "lcc",
-        wkt: "Lambert_Conformal_Conic_1SP",
-        params: [
-          ["lat_1", "", lat],
-          ["lat_0", "latitude_of_origin", lat],
-          ["lon_0", "central_meridian", angle(LON)],
-          ["k_0", "scale_factor", scale],
-          fe,
-          fn,
-        ],
-      };
+  const k: ProjKeys = {
+    angle: (names, fallback = 0) => (first(keys, names) ?? fallback) * deg,
+    given: (names) => {
+      const v = first(keys, names);
+      return v === undefined ? undefined : v * deg;
+    },
+    linear: (names) => first(keys, names) ?? 0,
+    scale: first(keys, SCALE) ?? 1,
+  };
+  for (const variant of TRANSFORMS[num(keys.ProjCoordTransGeoKey) ?? -1] ?? []) {
+    if (variant.when && !variant.when(k)) continue;
+    const params = variant.params.map(([p, w, value]) => [p, w, value(k)] as const);
+    if (params.every(([, , v]) => v !== undefined)) {
+      return { proj: variant.proj, wkt: variant.wkt, params: params as Param[] };
     }
-    case 10: // Lambert Azimuthal Equal Area
-      return {
-        proj: "laea",
-        wkt: "Lambert_Azimuthal_Equal_Area",
-        params: [
-          ["lat_0", "latitude_of_center", angle(CENTRE_LAT)],
-          ["lon_0", "longitude_of_center", angle(CENTRE_LON)],
-          fe,
-          fn,
-        ],
-      };
-    case 11: // Albers Equal Area
-      if (sp1 === undefined || sp2 === undefined) return undefined;
-      return {
-        proj: "aea",
-        wkt: "Albers_Conic_Equal_Area",
-        params: [
-          ["lat_1", "standard_parallel_1", sp1 * deg],
-          ["lat_2", "standard_parallel_2", sp2 * deg],
-          ["lat_0", "latitude_of_center", angle(LAT)],
-          ["lon_0", "longitude_of_center", angle(LON)],
-          fe,
-          fn,
-        ],
-      };
-    case 12: // Azimuthal Equidistant
-      return {
-        proj: "aeqd",
-        wkt: "Azimuthal_Equidistant",
-        params: [
-          ["lat_0", "latitude_of_center", angle(CENTRE_LAT)],
-          ["lon_0", "longitude_of_center", angle(CENTRE_LON)],
-          fe,
-          fn,
-        ],
-      };
-    case 13: // Equidistant Conic
-      if (sp1 === undefined || sp2 === undefined) return undefined;
-      return {
-        proj: "eqdc",
-        wkt: "Equidistant_Conic",
-        params: [
-          ["lat_1", "standard_parallel_1", sp1 * deg],
-          ["lat_2", "standard_parallel_2", sp2 * deg],
-          ["lat_0", "latitude_of_center", angle(LAT)],
-          ["lon_0", "longitude_of_center", angle(LON)],
-          fe,
-          fn,
-        ],
-      };
-    case 15: {
-      // Polar Stereographic: origin latitude ±90 is variant A (scale), any other is variant B (lat_ts)
-      const lat = angle(LAT, 90);
-      const lon = (first(keys, ["StraightVertPoleLong", ...LON]) ?? 0) * deg;
-      if (Math.abs(lat) === 90)
-        return {
-          proj: "stere",
-          wkt: "Polar_Stereographic",
-          params: [
-            ["lat_0", "latitude_of_origin", lat],
-            ["lon_0", "central_meridian", lon],
-            ["k", "scale_factor", scale],
-            fe,
-            fn,
-          ],
-        };
-      if (scale !== 1) return undefined;
-      return {
-        proj: "stere",
-        wkt: "Polar_Stereographic",
-        params: [
-          ["lat_0", "", lat > 0 ? 90 : -90],
-          ["lat_ts", "latitude_of_origin", lat],
-          ["lon_0", "central_meridian", lon],
-          ["k", "scale_factor", 1],
-          fe,
-          fn,
-        ],
-      };
-    }
-    case 16: // Oblique Stereographic
-      return {
-        proj: "sterea",
-        wkt: "Oblique_Stereographic",
-        params: [
-          ["lat_0", "latitude_of_origin", angle(LAT)],
-          ["lon_0", "central_meridian", angle(LON)],
-          ["k", "scale_factor", scale],
-          fe,
-          fn,
-        ],
-      };
-    case 18: // Cassini-Soldner
-      return {
-        proj: "cass",
-        wkt: "Cassini_Soldner",
-        params: [
-          ["lat_0", "latitude_of_origin", angle(LAT)],
-          ["lon_0", "central_meridian", angle(LON)],
-          fe,
-          fn,
-        ],
-      };
-    case 21: // Orthographic
-      return {
-        proj: "ortho",
-        wkt: "Orthographic",
-        params: [
-          ["lat_0", "latitude_of_origin", angle(CENTRE_LAT)],
-          ["lon_0", "central_meridian", angle(CENTRE_LON)],
-          fe,
-          fn,
-        ],
-      };
-    case 23: // Robinson
-      return {
-        proj: "robin",
-        wkt: "Robinson",
-        params: [["lon_0", "longitude_of_center", angle(CENTRE_LON)], fe, fn],
-      };
-    case 24: // Sinusoidal
-      return {
-        proj: "sinu",
-        wkt: "Sinusoidal",
-        params: [["lon_0", "longitude_of_center", angle(CENTRE_LON)], fe, fn],
-      };
-    default:
-      return undefined; // other transforms (oblique Mercator, New Zealand grid, …) are not built here
   }
+  return undefined;
 }
 
 function linearUnit(keys: JsonObject): { metres: number; proj: string; name: string } | undefined {

@@ -2,7 +2,7 @@
  * The affine transform of the full-resolution image (ModelTransformation, or ModelTiepoint + ModelPixelScale),
  * and x/y pixel-centre coordinates of every level derived from it.
  */
-import type { JsonObject } from "../../refs/model/reference-set.js";
+import type { JsonObject } from "../../refs/model/index.js";
 
 /** x = x0 + col * dx, y = y0 + row * dy at the top-left corner of pixel (col, row); no rotation. */
 export interface GridTransform {

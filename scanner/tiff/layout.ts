@@ -3,7 +3,7 @@
  * tile or strip, planar images (S, Y, X) with one chunk per plane's tile or strip. The n-th tile/strip of the
  * IFD is then the n-th chunk of the grid in C order, so offsets map one to one.
  */
-import type { JsonObject, JsonValue } from "../../refs/model/reference-set.js";
+import type { JsonObject, JsonValue } from "../../refs/model/index.js";
 import { type Codecs, tiffCodecs, UnsupportedCompression } from "./compression.js";
 import { sampleDtype } from "./dtype.js";
 import type { IfdInfo } from "./ifd.js";

@@ -4,8 +4,8 @@
  * masks as `mask_<level>`, and by default x/y coordinates and a CF grid mapping so readers get georeferencing.
  */
 import { GeoTIFF, type GeoTIFFImage } from "geotiff";
-import type { JsonObject, ReferenceSet } from "../../refs/model/reference-set.js";
-import type { ByteSource } from "../../refs/storage/types.js";
+import type { JsonObject, ReferenceSet } from "../../refs/model/index.js";
+import type { ByteSource } from "../../refs/storage/index.js";
 import { FormatError, UnsupportedFeatureError } from "../errors.js";
 import type { ScanIssue, ScanOptions, ScanResult } from "../types.js";
 import { gdalMetadataItems, geoKeyAttributes, ghostAttributes, modelTagAttributes } from "./attributes.js";

@@ -6,7 +6,7 @@
  * reports the strip instead.
  */
 import { deflateSync, inflateSync } from "node:zlib";
-import type { JsonObject } from "../../refs/model/reference-set.js";
+import type { JsonObject } from "../../refs/model/index.js";
 
 /** PackBits run packets of zeros adding `n` bytes of output. */
 function packbitsZeros(n: number): number[] {

@@ -3,8 +3,7 @@
  * ByteSource: ranges past the end are clamped (geotiff.js asks for fixed-size header blocks even in tiny files),
  * and reads go through a block cache so IFDs, tags and tile tables of a remote file cost a few requests.
  */
-import { BlockCacheSource } from "../../refs/storage/middleware/cache.js";
-import type { ByteSource } from "../../refs/storage/types.js";
+import { BlockCacheSource, type ByteSource } from "../../refs/storage/index.js";
 
 export interface GeoTiffSource {
   fetch(slices: { offset: number; length: number }[], signal?: AbortSignal): Promise<ArrayBuffer[]>;

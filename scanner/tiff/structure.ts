@@ -4,7 +4,7 @@
  * outside the file or hold values past its end fail here with the IFD and tag named, instead of hanging or
  * growing without bound in geotiff.js (which follows next-IFD offsets without remembering them).
  */
-import type { ByteSource, ReadOptions } from "../../refs/storage/types.js";
+import type { ByteSource, ReadOptions } from "../../refs/storage/index.js";
 import { FormatError } from "../errors.js";
 
 /** Bytes per value of each TIFF field type (TIFF 6.0, BigTIFF). */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   closest,
+  integerOption,
   parseArgs,
   positiveInt,
   UnknownOptionError,
@@ -87,5 +88,21 @@ describe("parseArgs", () => {
       expect(() => positiveInt(args(bad), "workers", 1), bad).toThrow(
         `--workers must be a positive integer, got "${bad}"`,
       );
+  });
+
+  it("integerOption: one parser for every number option, with its range and unit in the error", () => {
+    const args = (v: string) => parseArgs(["--workers", v], VALUES, FLAGS);
+    const port = { min: 0, max: 65535 };
+    expect(integerOption(args("0"), "workers", 8080, port)).toBe(0);
+    expect(integerOption(args("65535"), "workers", 8080, port)).toBe(65535);
+    expect(integerOption(parseArgs([], VALUES, FLAGS), "workers", 8080, port)).toBe(8080);
+    for (const bad of ["65536", "-1", "80.0", "1e3", "http"])
+      expect(() => integerOption(args(bad), "workers", 1, port), bad).toThrow(
+        `--workers must be a whole number from 0 to 65535, got "${bad}"`,
+      );
+    expect(integerOption(args("0"), "workers", 5, { min: 0, unit: "bytes" })).toBe(0);
+    expect(() => integerOption(args("-5"), "workers", 5, { min: 0, unit: "bytes" })).toThrow(
+      `--workers must be a whole number of bytes >= 0, got "-5"`,
+    );
   });
 });

@@ -101,6 +101,19 @@ describe("refs command line", () => {
     expect(runWorkers.code).toBe(EXIT.usage);
     expect(runWorkers.err).toContain('--workers must be a positive integer, got "many"');
     expect(runWorkers.err).toContain("usage: refs run");
+    // every number option goes through the one parser: range and value named, no NaN reaching project.json
+    const badResolution = await run(
+      "init",
+      "p5",
+      "--source",
+      "x.nc",
+      "--resolution",
+      "16",
+      "--workdir",
+      workdir,
+    );
+    expect(badResolution.code).toBe(EXIT.usage);
+    expect(badResolution.err).toContain('--resolution must be a whole number from 0 to 15, got "16"');
   });
 
   it("unknown options exit 2, naming the option and the closest known one", async () => {

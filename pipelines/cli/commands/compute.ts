@@ -2,13 +2,7 @@ import { ComputeConfigError, parseSelectArg, type SelectValue } from "../../../c
 import { computePhase } from "../../phases/compute/compute-phase.js";
 import { isLocalWorkdir } from "../../project/workspace.js";
 import { type Command, EXIT, option, positiveInt, UsageError } from "../command.js";
-import {
-  cliContext,
-  GLOBAL_FLAGS,
-  GLOBAL_VALUE_OPTIONS,
-  projectArg,
-  report,
-} from "../context.js";
+import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 import { K8S_USAGE, K8S_VALUE_OPTIONS, k8sManifestFromArgs } from "../k8s-args.js";
 import { resolveShard } from "../shard-args.js";
 import { bboxOption } from "./units.js";

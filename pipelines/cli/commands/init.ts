@@ -7,7 +7,7 @@ import { projectsFromCsv } from "../../project/csv.js";
 import { checkWorkdir } from "../../project/workdir-check.js";
 import { readBytes } from "../../project/workdir-io.js";
 import { checkProjectName, Workspace } from "../../project/workspace.js";
-import { type Command, EXIT, option, type ParsedArgs, UsageError } from "../command.js";
+import { type Command, EXIT, integerOption, option, type ParsedArgs, UsageError } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, report } from "../context.js";
 import { STORAGE_USAGE, STORAGE_VALUE_OPTIONS, storageArgs } from "../storage-args.js";
 
@@ -45,7 +45,7 @@ function fromArgs(name: string, args: ParsedArgs): ProjectConfig {
           ? base.compute.resolution
           : resolution === "auto"
             ? "auto"
-            : Number(resolution),
+            : integerOption(args, "resolution", 0, { min: 0, max: 15 }),
       variables: args.options.get("variable") ?? [],
     },
   };

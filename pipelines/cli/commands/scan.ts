@@ -1,14 +1,8 @@
 import { combineScans } from "../../phases/scan/combine-scans.js";
 import { scanPhase } from "../../phases/scan/scan-phase.js";
 import { isLocalWorkdir } from "../../project/workspace.js";
-import { type Command, EXIT, option, UsageError } from "../command.js";
-import {
-  cliContext,
-  GLOBAL_FLAGS,
-  GLOBAL_VALUE_OPTIONS,
-  projectArg,
-  report,
-} from "../context.js";
+import { type Command, EXIT, option, positiveInt, UsageError } from "../command.js";
+import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 import { K8S_USAGE, K8S_VALUE_OPTIONS, k8sManifestFromArgs } from "../k8s-args.js";
 import { resolveShard } from "../shard-args.js";
 
@@ -59,9 +53,7 @@ ${K8S_USAGE}
       return EXIT.ok;
     }
     const ws = projectArg(args, ctx);
-    const concurrency = Number(option(args, "concurrency") ?? 8);
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-      throw new UsageError("--concurrency must be a positive integer");
+    const concurrency = positiveInt(args, "concurrency", 8);
     const quiet = ctx.quiet || ctx.json;
     if (combine) {
       if (args.options.has("shard") || args.options.has("shard-count"))

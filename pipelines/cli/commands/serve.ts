@@ -1,13 +1,26 @@
 import { availableParallelism } from "node:os";
-import { createApp } from "../../../catalog-api/api/app.js";
-import { forkServers, isServingWorker, leaveCluster } from "../../../catalog-api/api/cluster.js";
-import { checkPublicUrl } from "../../../catalog-api/api/public-url.js";
-import { startServer } from "../../../catalog-api/api/server.js";
-import { DEFAULT_POOL_SIZE, PostgresStore } from "../../../catalog-api/backend/postgres-store.js";
-import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
-import type { CatalogStore } from "../../../catalog-api/backend/store.js";
+import {
+  type CatalogStore,
+  checkPublicUrl,
+  createApp,
+  DEFAULT_POOL_SIZE,
+  forkServers,
+  isServingWorker,
+  leaveCluster,
+  PostgresStore,
+  SqliteStore,
+  startServer,
+} from "../../../catalog-api/index.js";
 import { apiDatabasePath } from "../../project/workspace.js";
-import { type Command, EXIT, option, type ParsedArgs, positiveInt, UsageError } from "../command.js";
+import {
+  type Command,
+  EXIT,
+  integerOption,
+  option,
+  type ParsedArgs,
+  positiveInt,
+  UsageError,
+} from "../command.js";
 import { cliContext } from "../context.js";
 
 export const serveCommand: Command = {
@@ -74,9 +87,7 @@ interface ServeOptions {
 
 function serveOptions(args: ParsedArgs): ServeOptions {
   if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
-  const portText = option(args, "port") ?? "8080";
-  if (!/^\d+$/.test(portText) || Number(portText) > 65535)
-    throw new UsageError(`--port must be 0..65535, found "${portText}"`);
+  const port = integerOption(args, "port", 8080, { min: 0, max: 65535 });
   const given = option(args, "pg");
   if ([given, option(args, "db"), option(args, "workdir")].filter(Boolean).length > 1)
     throw new UsageError("give one of --workdir, --db or --pg");
@@ -85,11 +96,8 @@ function serveOptions(args: ParsedArgs): ServeOptions {
     given ||
     (option(args, "db") || option(args, "workdir") ? undefined : process.env.REFS_PG_URL) ||
     undefined;
-  const processesText = option(args, "processes") ?? String(defaultProcesses(pg));
-  if (!/^\d+$/.test(processesText) || Number(processesText) < 1 || Number(processesText) > 256)
-    throw new UsageError(`--processes must be 1..256, found "${processesText}"`);
   const db = option(args, "db") ?? apiDatabasePath(cliContext(args).workdir);
-  const processes = Number(processesText);
+  const processes = integerOption(args, "processes", defaultProcesses(pg), { max: 256 });
   if (!pg && db === ":memory:" && processes > 1)
     throw new UsageError("--db :memory: cannot be shared by several processes: use --processes 1");
   const pgPool = positiveInt(args, "pg-pool", DEFAULT_POOL_SIZE);
@@ -110,7 +118,7 @@ function serveOptions(args: ParsedArgs): ServeOptions {
     publicUrl,
     trustProxy: args.flags.has("trust-proxy"),
     ...(schemasDir ? { schemasDir } : {}),
-    port: Number(portText),
+    port,
     host,
     pg,
     db,

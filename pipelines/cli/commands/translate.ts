@@ -3,13 +3,15 @@
  * single-file translators). JSON to stdout without -o; with several inputs and -o, -o is a folder.
  */
 import { basename } from "node:path";
-import { writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
-import type { ReferenceSet } from "../../../refs/model/reference-set.js";
-import type { StorageOptions } from "../../../refs/storage/options.js";
-import { openWithDefaults, writeObject } from "../../../refs/storage/registry.js";
+import { writeKerchunkJson } from "../../../refs/formats/index.js";
+import type { ReferenceSet } from "../../../refs/model/index.js";
+import { openWithDefaults, type StorageOptions, writeObject } from "../../../refs/storage/index.js";
 import { type DetectedScan, type OnError, scanFile } from "../../../scanner/index.js";
-import { type Command, EXIT, option, UsageError } from "../command.js";
+import { type Command, EXIT, type IntegerRange, integerOption, option, UsageError } from "../command.js";
+
 import { STORAGE_USAGE, STORAGE_VALUE_OPTIONS, storageArgs } from "../storage-args.js";
+
+const BYTES: IntegerRange = { min: 0, unit: "bytes" };
 
 const USAGE = `usage: refs translate <url...> [--format json|parquet] [--inline-threshold N] [--on-error raise|warn|skip]
                       [--max-chunk-bytes N] [-o path] [--json] [-q] [storage options]
@@ -38,14 +40,6 @@ function parseOnError(value: string | undefined): OnError {
   return v;
 }
 
-function parseBytes(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`--${name} must be a whole number of bytes, not "${value}"`);
-  return n;
-}
-
 /** Where the references of `input` go: -o itself for one input, else `<-o>/<file name>.<ext>`. */
 function outputFor(out: string, input: string, several: boolean, format: string): string {
   if (!several) return out;
@@ -64,7 +58,7 @@ async function write(
     return;
   }
   // Arrow and parquet-wasm only when Parquet is asked for
-  const { writeKerchunkParquet } = await import("../../../refs/formats/kerchunk-parquet/index.js");
+  const { writeKerchunkParquet } = await import("../../../refs/formats/index.js");
   await writeKerchunkParquet(refs, {
     write: (relativePath, bytes) =>
       writeObject(`${target.replace(/\/+$/, "")}/${relativePath}`, bytes, storage),
@@ -107,8 +101,8 @@ export const translateCommand: Command = {
     if (format !== "json" && format !== "parquet")
       throw new UsageError(`--format must be json or parquet, not "${format}"`);
     const onError = parseOnError(option(args, "on-error"));
-    const inlineThreshold = parseBytes("inline-threshold", option(args, "inline-threshold"), 500);
-    const maxChunkBytes = parseBytes("max-chunk-bytes", option(args, "max-chunk-bytes"), 0);
+    const inlineThreshold = integerOption(args, "inline-threshold", 500, BYTES);
+    const maxChunkBytes = integerOption(args, "max-chunk-bytes", 0, BYTES);
     const out = option(args, "o");
     if (format === "parquet" && !out) throw new UsageError("--format parquet writes a folder: give -o");
     const quiet = args.flags.has("q") || args.flags.has("quiet");

@@ -5,9 +5,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename } from "node:path";
-import type { StorageOptions } from "../../../refs/storage/options.js";
-import { openWithDefaults } from "../../../refs/storage/registry.js";
-import "../../../refs/store/codecs/index.js";
+import { openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
+import "../../../refs/store/index.js";
 import { validatePhase } from "../../phases/validate-phase.js";
 import { PROJECT_NAME } from "../../project/config.js";
 import {
@@ -19,7 +18,7 @@ import {
   type ValidationReport,
   validateReferences,
 } from "../../validate/index.js";
-import { type Command, EXIT, option, UsageError } from "../command.js";
+import { type Command, EXIT, option, positiveInt, UsageError } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, projectArg } from "../context.js";
 
 const USAGE = `usage: refs validate <proj> [--files N] [--seed N] [--force | --wipe] [--workdir DIR] [--json]
@@ -44,14 +43,6 @@ function shown(report: ValidationReport, verbose: boolean): string {
   }`;
 }
 
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--${name} must be a whole number >= 1, not "${value}"`);
-  return n;
-}
-
 export const validateCommand: Command = {
   name: "validate",
   usage: USAGE,
@@ -65,8 +56,8 @@ export const validateCommand: Command = {
     if (PROJECT_NAME.test(target) && !existsSync(target)) {
       const ws = projectArg(args, ctx);
       const { status, report } = await validatePhase(ws, {
-        files: positiveInt(option(args, "files"), "files", 3),
-        seed: positiveInt(option(args, "seed"), "seed", 1),
+        files: positiveInt(args, "files", 3),
+        seed: positiveInt(args, "seed", 1),
         force: args.flags.has("force") || args.flags.has("wipe"), // --wipe as in the other phases
         quiet: true,
       });
@@ -94,8 +85,8 @@ export const validateCommand: Command = {
     const report = await validateReferences(refs, {
       open: (url) => openWithDefaults(resolve(url), storage),
       sources,
-      files: positiveInt(option(args, "files"), "files", 3),
-      seed: positiveInt(option(args, "seed"), "seed", 1),
+      files: positiveInt(args, "files", 3),
+      seed: positiveInt(args, "seed", 1),
     });
     process.stdout.write(`${ctx.json ? JSON.stringify(report, null, 2) : shown(report, ctx.verbose)}\n`);
     return report.summary.failure > 0 ? EXIT.failure : EXIT.ok;

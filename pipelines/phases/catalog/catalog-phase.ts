@@ -1,8 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
-import type { CatalogStore } from "../../../catalog-api/backend/store.js";
-import { catalogProject } from "../../../catalog-api/stac/catalog-project.js";
+import { type CatalogStore, catalogProject, SqliteStore } from "../../../catalog-api/index.js";
 import { readAllRecords, type UnitRecord } from "../../../compute/index.js";
 import { Progress } from "../../progress/progress.js";
 import { removeTree, writeBytes } from "../../project/workdir-io.js";
@@ -83,9 +81,7 @@ export async function catalogPhase(
     const store =
       options.store ??
       (options.pgUrl
-        ? await (await import("../../../catalog-api/backend/postgres-store.js")).PostgresStore.open(
-            options.pgUrl,
-          )
+        ? await (await import("../../../catalog-api/index.js")).PostgresStore.open(options.pgUrl)
         : await localSqlite(ws.apiDatabase));
     try {
       const done = await catalogProject(

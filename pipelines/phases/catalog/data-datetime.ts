@@ -1,8 +1,6 @@
 import { GeoTIFF } from "geotiff";
-import type { StorageOptions } from "../../../refs/storage/index.js";
-import { openWithDefaults } from "../../../refs/storage/registry.js";
-import { detectFormat } from "../../../scanner/index.js";
-import { geotiffSource } from "../../../scanner/tiff/source.js";
+import { openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
+import { detectFormat, geotiffSource } from "../../../scanner/index.js";
 import { ProjectConfigError } from "../../project/errors.js";
 
 /**

@@ -1,5 +1,5 @@
 import { parquetMetadata, parquetRead, parquetSchema } from "hyparquet";
-import { zstdDecoder } from "../../../refs/formats/kerchunk-parquet/read.js";
+import { zstdDecoder } from "../../../refs/formats/index.js";
 
 /** What the catalog says of one H3 Parquet file, read from the file itself so it is exact. */
 export interface ParquetDescription {

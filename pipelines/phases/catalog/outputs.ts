@@ -4,7 +4,7 @@ import type {
   PartitionDescription,
   ReferenceSetDescription,
   TimeDescription,
-} from "../../../catalog-api/stac/inputs.js";
+} from "../../../catalog-api/index.js";
 import type { OutputStore, UnitRecord } from "../../../compute/index.js";
 import type { ProjectConfig } from "../../project/config.js";
 import type { CombineOutcome } from "../scan/combine-step.js";

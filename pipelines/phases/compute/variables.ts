@@ -1,4 +1,4 @@
-import type { ReferenceSet } from "../../../refs/model/reference-set.js";
+import type { ReferenceSet } from "../../../refs/model/index.js";
 
 /**
  * The data variables of a reference set: arrays with two or more dimensions that are not coordinates (a

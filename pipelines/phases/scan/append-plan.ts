@@ -5,7 +5,7 @@
  * the end, other settings) needs a full combine; the reason is kept for the summary and the log.
  */
 import { CombineError, type ReadCoordinate } from "../../../refs/combine/index.js";
-import type { ReferenceSet } from "../../../refs/model/reference-set.js";
+import type { ReferenceSet } from "../../../refs/model/index.js";
 import type { FileScanSummary } from "./file-results.js";
 
 /** What identifies one combined file: a rescan that changes it gets a new scannedAt. */

@@ -1,6 +1,5 @@
-import type { ReferenceSet } from "../../../refs/model/reference-set.js";
-import type { StorageOptions } from "../../../refs/storage/index.js";
-import { openWithDefaults } from "../../../refs/storage/registry.js";
+import type { ReferenceSet } from "../../../refs/model/index.js";
+import { openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
 import { scanFile } from "../../../scanner/index.js";
 
 /** The array paths of a reference set (every `<path>/.zarray`), sorted. */

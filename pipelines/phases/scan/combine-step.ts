@@ -6,12 +6,10 @@ import {
   detectConcatDim,
   type ReadCoordinate,
 } from "../../../refs/combine/index.js";
-import { writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
-import { writeKerchunkParquet } from "../../../refs/formats/kerchunk-parquet/index.js";
-import type { ReferenceSet } from "../../../refs/model/reference-set.js";
-import type { StorageOptions } from "../../../refs/storage/index.js";
-import { openWithDefaults } from "../../../refs/storage/registry.js";
-import { readArray } from "../../../refs/store/read-array.js";
+import { writeKerchunkJson, writeKerchunkParquet } from "../../../refs/formats/index.js";
+import type { ReferenceSet } from "../../../refs/model/index.js";
+import { openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
+import { readArray } from "../../../refs/store/index.js";
 import type { ProjectConfig } from "../../project/config.js";
 import { joinPath, removeTree, writeBytes } from "../../project/workdir-io.js";
 import { readJson, type Workspace, writeJsonAtomic } from "../../project/workspace.js";

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { RefsError } from "../../../refs/errors.js";
-import { readKerchunkJson, writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
-import type { ReferenceSet } from "../../../refs/model/reference-set.js";
-import type { ScanIssue } from "../../../scanner/types.js";
+import { readKerchunkJson, writeKerchunkJson } from "../../../refs/formats/index.js";
+import type { ReferenceSet } from "../../../refs/model/index.js";
+import type { ScanIssue } from "../../../scanner/index.js";
 import { joinPath, listNames, removeTree } from "../../project/workdir-io.js";
 import { readJson, writeJsonAtomic } from "../../project/workspace.js";
 

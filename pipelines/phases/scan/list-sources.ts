@@ -1,6 +1,5 @@
 import { RefsError } from "../../../refs/errors.js";
-import type { ObjectInfo, StorageOptions } from "../../../refs/storage/index.js";
-import { listObjects } from "../../../refs/storage/registry.js";
+import { listObjects, type ObjectInfo, type StorageOptions } from "../../../refs/storage/index.js";
 
 /** A source glob matched no object, or could not be listed. */
 export class SourceListingError extends RefsError {

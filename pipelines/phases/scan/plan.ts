@@ -1,4 +1,4 @@
-import type { ReferenceSet } from "../../../refs/model/reference-set.js";
+import type { ReferenceSet } from "../../../refs/model/index.js";
 import type { ProjectConfig } from "../../project/config.js";
 import type { FileScanSummary } from "./file-results.js";
 

@@ -1,7 +1,5 @@
-import type { ObjectInfo, StorageOptions } from "../../../refs/storage/index.js";
-import { openWithDefaults } from "../../../refs/storage/registry.js";
-import { scanFile } from "../../../scanner/index.js";
-import type { ScanOptions } from "../../../scanner/types.js";
+import { type ObjectInfo, openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
+import { type ScanOptions, scanFile } from "../../../scanner/index.js";
 import type { Failure } from "../../status/phase-status.js";
 import { FileResults, type FileScanRecord, type FileScanSummary, summaryOf } from "./file-results.js";
 

@@ -1,6 +1,6 @@
 import { parquetRead } from "hyparquet";
 import { ZSTDDecoder } from "zstddec";
-import type { JsonObject, JsonValue, ReferenceSet } from "../../model/reference-set.js";
+import type { JsonObject, JsonValue, ReferenceSet } from "../../model/index.js";
 import { SetBuilder } from "../build-set.js";
 import { ReferenceFormatError } from "../errors.js";
 import { parsePythonJson } from "../python-json.js";

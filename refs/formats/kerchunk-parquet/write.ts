@@ -9,7 +9,7 @@ import {
   Utf8,
   vectorFromArray,
 } from "apache-arrow";
-import type { ChunkTable, JsonObject, ReferenceSet } from "../../model/reference-set.js";
+import type { ChunkTable, JsonObject, ReferenceSet } from "../../model/index.js";
 import { defaultIsFloat, pythonJson } from "../python-json.js";
 import { DEFAULT_RECORD_SIZE, type ParquetRefsWriter, recordCount, recordPath } from "./layout.js";
 

@@ -9,6 +9,8 @@ export interface CacheOptions {
   maxBytes?: number;
   /** Reads longer than this bypass the cache, so chunk data does not evict metadata (default maxBytes / 4). */
   bypassBytes?: number;
+  /** The object's size when the caller already knows it, so the cache asks for it no more. */
+  objectSize?: number;
 }
 
 interface Block {
@@ -36,6 +38,7 @@ export class BlockCacheSource implements ByteSource {
     this.blockSize = options.blockSize ?? 64 * 1024;
     this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
     this.bypassBytes = options.bypassBytes ?? Math.floor(this.maxBytes / 4);
+    if (options.objectSize !== undefined) this.sizePromise = Promise.resolve(options.objectSize);
     if (!(this.blockSize >= 1) || this.maxBytes < this.blockSize) {
       throw new RangeError(`cache needs blockSize >= 1 and maxBytes >= blockSize`);
     }

@@ -1,4 +1,4 @@
-import { RefsError } from "../../errors.js";
+import { RefsError, registerErrors } from "../../errors.js";
 import type { Codec } from "./registry.js";
 
 /** The stored Fletcher-32 checksum does not match the chunk's bytes. */
@@ -65,3 +65,5 @@ export function fletcher32Codec(): Codec {
     },
   };
 }
+
+registerErrors({ ChecksumError });

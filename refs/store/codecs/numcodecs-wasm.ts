@@ -1,4 +1,4 @@
-import type { JsonObject } from "../../model/reference-set.js";
+import type { JsonObject } from "../../model/index.js";
 import type { Codec, CodecFactory } from "./registry.js";
 
 type Constructor = { fromConfig(config: JsonObject & { id: string }): Codec };

@@ -1,4 +1,4 @@
-import type { JsonObject } from "../../model/reference-set.js";
+import type { JsonObject } from "../../model/index.js";
 import { type ArrayData, allocate, decodeElements, parseDtype } from "../dtype.js";
 import type { Codec } from "./registry.js";
 

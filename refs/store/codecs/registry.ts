@@ -1,5 +1,5 @@
-import { RefsError } from "../../errors.js";
-import type { JsonObject } from "../../model/reference-set.js";
+import { RefsError, registerErrors } from "../../errors.js";
+import type { JsonObject } from "../../model/index.js";
 
 /**
  * A numcodecs-compatible codec: configured from its Zarr v2 JSON (`{"id": "zlib", "level": 4}`), decoding the
@@ -63,3 +63,5 @@ export async function getCodec(config: JsonObject): Promise<Codec> {
   }
   return (await factory)(config);
 }
+
+registerErrors({ UnknownCodecError, CodecError });

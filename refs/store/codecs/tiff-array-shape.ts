@@ -1,6 +1,6 @@
 /** Shared by the TIFF predictor filters: dtype, chunk shape and axis from the codec config, checked. */
 import { RefsError } from "../../errors.js";
-import type { JsonObject } from "../../model/reference-set.js";
+import type { JsonObject } from "../../model/index.js";
 
 export interface PredictorShape {
   itemsize: number;

@@ -4,7 +4,7 @@
  * libtiff's Delta filter is undone beside it (xz-delta.ts); a raw LZMA-alone stream (no xz magic) is refused by
  * name rather than misread.
  */
-import { RefsError } from "../../errors.js";
+import { RefsError, registerErrors } from "../../errors.js";
 import type { CodecFactory } from "./registry.js";
 import { undoDelta, withoutDelta } from "./xz-delta.js";
 
@@ -44,3 +44,5 @@ export const tiffLzmaCodec: CodecFactory = async () => {
     },
   };
 };
+
+registerErrors({ LzmaError });

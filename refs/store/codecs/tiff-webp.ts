@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { RefsError } from "../../errors.js";
+import { RefsError, registerErrors } from "../../errors.js";
 import type { CodecFactory } from "./registry.js";
 
 type Decode = (buffer: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
@@ -74,3 +74,5 @@ export const tiffWebpCodec: CodecFactory = async (config) => {
     },
   };
 };
+
+registerErrors({ WebpError });

@@ -6,6 +6,7 @@
  * Layout per the .xz file format (stream header 12 bytes, blocks, index, 12-byte footer).
  */
 import { crc32 } from "node:zlib";
+import { registerErrors } from "../../errors.js";
 
 const FILTER_DELTA = 0x03;
 const FILTER_LZMA2 = 0x21;
@@ -113,3 +114,5 @@ export function undoDelta(decoded: Uint8Array, deltas: DeltaBlock[]): Uint8Array
   }
   return decoded;
 }
+
+registerErrors({ XzLayoutError });

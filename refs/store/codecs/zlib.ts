@@ -1,5 +1,5 @@
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from "node:zlib";
-import type { JsonObject } from "../../model/reference-set.js";
+import type { JsonObject } from "../../model/index.js";
 import type { Codec } from "./registry.js";
 
 function level(config: JsonObject): number {

@@ -1,3 +1,4 @@
+import { registerErrors } from "../../../refs/errors.js";
 import type { Cursor } from "../cursor.js";
 
 /** How a dataset's chunks are indexed (layout message version 4, plus version 1 B-trees of older versions). */
@@ -171,3 +172,5 @@ function parseOld(c: Cursor, version: number, storageBytes: number): Layout {
   }
   return { kind: "contiguous", address, size: storageBytes };
 }
+
+registerErrors({ LayoutError });

@@ -81,6 +81,9 @@ describe("hdf5 scans of remote files read metadata only", () => {
       ];
       for (const source of sources) {
         const remote = await scanHdf5(source, "big.h5");
+        console.log(
+          `big-${libver}.h5 via ${source.inner.constructor.name}: ${size} bytes, scan read ${source.stats.bytes} bytes in ${source.stats.requests} requests`,
+        );
         sameRefs(local.refs, remote.refs);
         // What the scan reports about itself, and what the counting wrapper saw.
         expect(remote.stats.fileSize).toBe(size);
