@@ -35,19 +35,25 @@ export function itemLayout(item: ItemLike): { layout: CellsLayout; file: Partiti
   const columns = item.properties["table:columns"];
   const resolution = item.properties["h3:resolution"];
   if (!data || !PARQUET_TYPES.has(String(data.type)) || !Array.isArray(columns)) return undefined;
-  if (typeof resolution !== "number" || typeof data.href !== "string") return undefined;
+  if (typeof data.href !== "string" || typeof resolution !== "number") return undefined;
+  if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) return undefined;
   const cellColumn = `h${resolution}`;
   const named = new Map(
     columns.map((c: { name?: unknown; type?: unknown }) => [String(c.name), String(c.type)] as const),
   );
   if (named.get(cellColumn) !== "uint64") return undefined;
   const variables = [...named]
-    .filter(([name, type]) => name !== cellColumn && name !== "count" && NUMERIC.test(type))
+    // a name with a control character (NUL would end DuckDB's SQL text early) is never put into a query
+    .filter(([name, type]) => name !== cellColumn && name !== "count" && NUMERIC.test(type) && plain(name))
     .map(([name]) => name);
   return {
     layout: { resolution, cellColumn, time: named.has("time"), count: named.has("count"), variables },
     file: { itemId: item.id, href: data.href },
   };
+}
+
+function plain(name: string): boolean {
+  return ![...name].some((ch) => ch.charCodeAt(0) < 32 || ch === "\u007f");
 }
 
 /** One layout for the files a query reads: they must agree on the resolution; variables are the union. */

@@ -3,9 +3,9 @@ import { apiError } from "../api/http-errors.js";
 import type { CatalogStore } from "../backend/store.js";
 import { bboxCells } from "./bbox-cells.js";
 import { type CellsShape, cellsQuery, cellsShape } from "./build-query.js";
+import type { DataRoots } from "./data-roots.js";
 import { type DuckFragment, frag, ident } from "./duck-sql.js";
 import { type CellsDatabase, CellsQueryError } from "./duckdb-runner.js";
-import { filePaths } from "./file-paths.js";
 import { compileCellsFilter } from "./filter-sql.js";
 import { findPartitions } from "./find-partitions.js";
 import { hexToCell } from "./h3-bits.js";
@@ -32,6 +32,7 @@ export interface CellsPage {
 /** Answer one page of a cells query over a collection's H3 Parquet. */
 export async function runCells(
   db: CellsDatabase,
+  roots: DataRoots,
   store: CatalogStore,
   collection: string,
   req: CellsRequest,
@@ -45,9 +46,10 @@ export async function runCells(
   const after = req.token === undefined ? undefined : decodeCellsToken(req.token, shape.signature);
   if (req.filter) compileCellsFilter(req.filter, layout); // a bad filter is a 400 even when no file matches
   if (partitions.files.length === 0) return emptyPage(db, shape, format);
-  const { paths, remote } = filePaths(partitions.files);
+  // every href is checked before DuckDB sees it: an item outside the data roots is a 403, never read
+  const { paths, remote } = await roots.check(partitions.files);
   if (remote.length > 0) {
-    const why = await db.loadHttpfs();
+    const why = await db.httpfsMissing();
     if (why)
       throw apiError(
         501,

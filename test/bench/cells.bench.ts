@@ -77,7 +77,7 @@ export default async function cellsBench(): Promise<BenchTable> {
   const made = (performance.now() - t0) / 1000;
   const size = await sizeOf(h3);
   const store = new SqliteStore(apiDatabasePath(workdir));
-  const app = createApp({ store });
+  const app = createApp({ store, dataRoots: [h3] });
   const db = await DuckDBInstance.create(":memory:");
   const duck = await db.connect();
   const rows = Number(

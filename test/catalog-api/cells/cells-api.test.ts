@@ -19,7 +19,7 @@ let path: string;
 beforeAll(async () => {
   demo = await makeDemoOutput(2);
   brute = await bruteForce(demo.h3Root, demo.dir);
-  app = createApp({ store: demo.store });
+  app = createApp({ store: demo.store, dataRoots: [demo.h3Root] });
   path = `/collections/${demo.collection}/cells`;
 }, 120_000);
 
@@ -404,7 +404,7 @@ describe("outputs in object stores", () => {
     for (const item of items)
       if (item.assets.data) item.assets.data.href = `s3://bucket/era5/${item.id}.parquet`;
     await store.putItems(collection.id, items);
-    const s3App = createApp({ store });
+    const s3App = createApp({ store, dataRoots: ["s3://bucket/era5"] });
     const res = await s3App.request(`/collections/${collection.id}/cells?limit=1`);
     const body = (await res.json()) as { description: string };
     expect(res.status).toBe(501);
