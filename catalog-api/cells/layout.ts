@@ -18,6 +18,8 @@ export interface CellsLayout {
 export interface PartitionFile {
   itemId: string;
   href: string;
+  /** The item's time span in epoch ms (first and last row), when it has one. */
+  span?: [number, number];
 }
 
 const NUMERIC = /^(u?int(8|16|32|64)|float(16|32|64)|double|float|decimal.*)$/;
@@ -48,8 +50,14 @@ export function itemLayout(item: ItemLike): { layout: CellsLayout; file: Partiti
     .map(([name]) => name);
   return {
     layout: { resolution, cellColumn, time: named.has("time"), count: named.has("count"), variables },
-    file: { itemId: item.id, href: data.href },
+    file: { itemId: item.id, href: data.href, ...spanOf(item.properties) },
   };
+}
+
+function spanOf(p: Record<string, unknown>): { span?: [number, number] } {
+  const start = Date.parse(String(p.start_datetime ?? p.datetime));
+  const end = Date.parse(String(p.end_datetime ?? p.datetime));
+  return Number.isFinite(start) && Number.isFinite(end) ? { span: [start, end] } : {};
 }
 
 function plain(name: string): boolean {

@@ -1,5 +1,7 @@
 /**
- * The archive benchmark's output, catalogued for the cells benchmark: `cells-archive-case.ts <dir> <hours>`. The
+ * The archive benchmark's output, catalogued for the cells benchmark: `cells-archive-case.ts <dir> <hours> [W,S,E,N]`
+ * (only the h0 units meeting the box: every unit decodes each global hourly chunk, so a month of the whole globe
+ * takes hours on two shared cores). The
  * same global 0.25 degree hourly ERA5-like series as archive-case.ts (one global chunk per hour, made on demand),
  * computed to H3 resolution 5 with the default layout into <dir>/h3, then described from its completion records
  * and catalogued into <dir>/catalog.sqlite as collection "era5-archive". Kept: a later run finds it and stops.
@@ -18,7 +20,8 @@ import { writeTestStacSchemas } from "../../pipelines/helpers/stac-schemas.js";
 
 export const ARCHIVE_COLLECTION = "era5-archive";
 
-const [dir, hours] = process.argv.slice(2) as [string, string];
+const [dir, hours, box] = process.argv.slice(2) as [string, string, string | undefined];
+const bbox = box ? (box.split(",").map(Number) as [number, number, number, number]) : undefined;
 const database = join(dir, "catalog.sqlite");
 const h3 = join(dir, "h3");
 if (!existsSync(database)) {
@@ -33,7 +36,7 @@ if (!existsSync(database)) {
       cacheDir: join(dir, "cache"),
     },
     { variables: ["tp"], resolution: 5 },
-    { mappingThreads: 2 },
+    { mappingThreads: 2, ...(bbox ? { bbox } : {}) },
   );
   const computeSeconds = (performance.now() - started) / 1000;
   const records = await readAllRecords(output);
