@@ -114,6 +114,20 @@ describe("cells = brute-force DuckDB over every file", { timeout: 120_000 }, () 
     );
   });
 
+  it("datetime covering whole files (the time test is left out) and cutting them", async () => {
+    // the demo's items span 2022-01-01T00 to 2022-01-02T23: the first interval covers them exactly
+    for (const [interval, where] of [
+      ["2022-01-01T00:00:00Z/2022-01-02T23:00:00Z", "TRUE"],
+      ["2021-12-01T00:00:00Z/..", "TRUE"],
+      ["2022-01-01T00:00:00Z/2022-01-02T22:00:00Z", "time <= '2022-01-02T22:00:00Z'"],
+      ["2022-01-01T01:00:00Z/2022-01-02T23:00:00Z", "time >= '2022-01-01T01:00:00Z'"],
+    ])
+      expectSameRows(
+        await apiRows(`datetime=${interval}&aggregate=mean,count`),
+        await brute.rows(`SELECT h5, avg(tp), count(tp) FROM data WHERE ${where} GROUP BY 1 ORDER BY 1`),
+      );
+  });
+
   it("h3: cells at a coarser, the same and a finer resolution", async () => {
     const [r3, r5, r7] = H3_CELLS;
     expectSameRows(
