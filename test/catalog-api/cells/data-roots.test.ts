@@ -144,6 +144,25 @@ describe("the demo's own items still work", () => {
   });
 });
 
+describe("column names come from the items: quoted, never SQL", () => {
+  it("a column named to read /etc/passwd reads nothing (the store refuses a NUL in a name already)", async () => {
+    const store = new SqliteStore(":memory:");
+    await store.putCollection((await demo.store.getCollection(demo.collection))!);
+    const copy = structuredClone(item);
+    const evil = `tp" FROM read_csv('/etc/passwd') --`;
+    const columns = copy.properties["table:columns"] as { name: string; type: string }[];
+    copy.properties["table:columns"] = [...columns, { name: evil, type: "float64" }];
+    await store.putItems(demo.collection, [copy]);
+    const app = createApp({ store, dataRoots: [demo.h3Root] });
+    const res = await app.request(`/collections/${demo.collection}/cells?aggregate=max&f=csv&limit=3`);
+    const body = await res.text();
+    // the quoted name is not a column of the file: DuckDB refuses the query (a 500 naming no SQL), nothing is read
+    expect(res.status).toBe(500);
+    expect(body).not.toMatch(/root:|read_csv|passwd/);
+    await store.close();
+  });
+});
+
 describe("DuckDB itself reads only under the roots", () => {
   it("a query naming a file outside fails inside DuckDB; settings cannot be changed back", async () => {
     const db = new CellsDatabase(DataRoots.parse([demo.h3Root]));
