@@ -6,6 +6,7 @@ export { startServer } from "./api/server.js";
 export { DEFAULT_POOL_SIZE, PostgresStore } from "./backend/postgres-store.js";
 export { SqliteStore } from "./backend/sqlite-store.js";
 export type { CatalogStore } from "./backend/store.js";
+export { DataRootError, DataRoots } from "./cells/data-roots.js";
 export { catalogProject } from "./stac/catalog-project.js";
 export {
   FILE_EXTENSION,

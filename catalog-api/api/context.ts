@@ -14,6 +14,12 @@ export interface ApiOptions extends PublicUrlOptions {
    * from the network on a request).
    */
   schemasDir?: string;
+  /**
+   * Folders and s3://, gs:// or http(s):// prefixes whose Parquet files /collections/{id}/cells may read (the
+   * projects' compute outputs). An item's data href outside them is refused (403), so a holder of the write token
+   * cannot make the server read another file. None: /cells reads nothing.
+   */
+  dataRoots?: readonly string[];
   /** Largest accepted request body in bytes (default 4 MiB). */
   bodyLimit?: number;
 }

@@ -7,11 +7,13 @@ import { CatalogInputError, CatalogStoreError, StacValidationError } from "../er
 const CODES: Record<number, string> = {
   400: "BadRequest",
   401: "Unauthorized",
+  403: "Forbidden",
   404: "NotFound",
   405: "MethodNotAllowed",
   409: "Conflict",
   413: "PayloadTooLarge",
   500: "InternalServerError",
+  501: "NotImplemented",
 };
 
 /** Throw from any route: the one error handler turns it into a STAC error body with this status. */

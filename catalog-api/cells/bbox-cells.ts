@@ -14,6 +14,21 @@ const DENSIFY_DEGREES = 0.5;
  * densified box grown by two cell edges, and its cells are then kept exactly by their centres.
  */
 export function bboxCells(bbox: Bbox, resolution: number): string[] {
+  const key = `${resolution}:${bbox.join(",")}`;
+  const known = recent.get(key);
+  if (known) return known;
+  const cells = computeBboxCells(bbox, resolution);
+  // a map asks for the same view again and again: keep the last few answers (each at most MAX_BBOX_CELLS)
+  if (recent.size >= RECENT_BOXES) recent.delete(recent.keys().next().value as string);
+  if (cells.length <= MAX_CACHED_CELLS) recent.set(key, cells);
+  return cells;
+}
+
+const RECENT_BOXES = 32;
+const MAX_CACHED_CELLS = 100_000;
+const recent = new Map<string, string[]>();
+
+function computeBboxCells(bbox: Bbox, resolution: number): string[] {
   const [west, south, east, north] = bbox;
   const spans: [number, number][] =
     west <= east

@@ -54,6 +54,8 @@ export function cellsShape(req: CellsRequest, layout: CellsLayout): CellsShape {
 /**
  * The SELECT of one page: rows of the given files (a bound list) that match every parameter, grouped as asked,
  * ordered by cell (and time) and starting after the paging key; `limit + 1` rows tell whether a next page exists.
+ * `timeCovered`: the files' items say all their rows lie inside `req.datetime` (as pruning trusts them not to miss
+ * a row outside their span).
  */
 export function cellsQuery(
   req: CellsRequest,
@@ -62,6 +64,7 @@ export function cellsQuery(
   paths: string[],
   bboxCells: bigint[] | undefined,
   after: CellsKey | undefined,
+  timeCovered = false,
 ): DuckFragment {
   const col = ident(layout.cellColumn);
   const select: (DuckFragment | string)[] = [];
@@ -89,7 +92,8 @@ export function cellsQuery(
     );
   }
   if (bboxCells) where.push(frag(`${col} IN (SELECT unnest(?))`, { type: "ubigint[]", values: bboxCells }));
-  if (req.datetime && layout.time) {
+  // files whose every row lies in the interval need no time test: the time column is then not even read
+  if (req.datetime && layout.time && !timeCovered) {
     if (Number.isFinite(req.datetime.start)) where.push(frag('"time" >= ?', timestamptz(req.datetime.start)));
     if (Number.isFinite(req.datetime.end)) where.push(frag('"time" <= ?', timestamptz(req.datetime.end)));
   }

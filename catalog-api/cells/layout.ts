@@ -18,6 +18,8 @@ export interface CellsLayout {
 export interface PartitionFile {
   itemId: string;
   href: string;
+  /** The item's time span in epoch ms (first and last row), when it has one. */
+  span?: [number, number];
 }
 
 const NUMERIC = /^(u?int(8|16|32|64)|float(16|32|64)|double|float|decimal.*)$/;
@@ -35,19 +37,31 @@ export function itemLayout(item: ItemLike): { layout: CellsLayout; file: Partiti
   const columns = item.properties["table:columns"];
   const resolution = item.properties["h3:resolution"];
   if (!data || !PARQUET_TYPES.has(String(data.type)) || !Array.isArray(columns)) return undefined;
-  if (typeof resolution !== "number" || typeof data.href !== "string") return undefined;
+  if (typeof data.href !== "string" || typeof resolution !== "number") return undefined;
+  if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) return undefined;
   const cellColumn = `h${resolution}`;
   const named = new Map(
     columns.map((c: { name?: unknown; type?: unknown }) => [String(c.name), String(c.type)] as const),
   );
   if (named.get(cellColumn) !== "uint64") return undefined;
   const variables = [...named]
-    .filter(([name, type]) => name !== cellColumn && name !== "count" && NUMERIC.test(type))
+    // a name with a control character (NUL would end DuckDB's SQL text early) is never put into a query
+    .filter(([name, type]) => name !== cellColumn && name !== "count" && NUMERIC.test(type) && plain(name))
     .map(([name]) => name);
   return {
     layout: { resolution, cellColumn, time: named.has("time"), count: named.has("count"), variables },
-    file: { itemId: item.id, href: data.href },
+    file: { itemId: item.id, href: data.href, ...spanOf(item.properties) },
   };
+}
+
+function spanOf(p: Record<string, unknown>): { span?: [number, number] } {
+  const start = Date.parse(String(p.start_datetime ?? p.datetime));
+  const end = Date.parse(String(p.end_datetime ?? p.datetime));
+  return Number.isFinite(start) && Number.isFinite(end) ? { span: [start, end] } : {};
+}
+
+function plain(name: string): boolean {
+  return ![...name].some((ch) => ch.charCodeAt(0) < 32 || ch === "\u007f");
 }
 
 /** One layout for the files a query reads: they must agree on the resolution; variables are the union. */

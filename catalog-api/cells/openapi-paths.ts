@@ -48,6 +48,13 @@ const ROWS = {
   ),
 };
 
+const CELLS_RESPONSES = (errors: Record<number, unknown>) => ({
+  200: ROWS,
+  ...errors,
+  403: { description: "an item's data file lies outside the server's data roots (refs serve --data-root)" },
+  501: { description: "outputs in object storage without httpfs" },
+});
+
 export function cellsOpenApiPaths(
   collectionId: Parameter,
   errors: Record<number, unknown>,
@@ -59,13 +66,13 @@ export function cellsOpenApiPaths(
         summary: "Values per H3 cell of the collection's Parquet (DuckDB over the files its items name)",
         operationId: "getCells",
         parameters: CELLS_PARAMS,
-        responses: { 200: ROWS, ...errors, 501: { description: "outputs in object storage without httpfs" } },
+        responses: CELLS_RESPONSES(errors),
       },
       post: {
         summary: "The same query as a JSON body (lists as arrays, filter as CQL2 JSON or text)",
         operationId: "postCells",
         requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
-        responses: { 200: ROWS, ...errors, 501: { description: "outputs in object storage without httpfs" } },
+        responses: CELLS_RESPONSES(errors),
       },
     },
     "/map": {

@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import { apiError } from "../api/http-errors.js";
 import type { CatalogStore } from "../backend/store.js";
+import { DataRoots } from "./data-roots.js";
 import { CellsDatabase } from "./duckdb-runner.js";
 import { cellsFormat, MEDIA_TYPES } from "./negotiate.js";
 import { cellsCsv, cellsGeoJson, type PageLink } from "./output.js";
@@ -10,10 +11,14 @@ import { runCells } from "./run-cells.js";
 
 /**
  * GET and POST /collections/{id}/cells: rows of the collection's H3 Parquet, answered by an in-process DuckDB
- * over the files its items name. The database is opened on the first query.
+ * over the files its items name, read only inside the data roots. The database is opened on the first query.
  */
-export function cellsRoutes(app: Hono, o: { store: CatalogStore; cells?: CellsDatabase }): void {
-  const db = o.cells ?? new CellsDatabase();
+export function cellsRoutes(
+  app: Hono,
+  o: { store: CatalogStore; dataRoots?: readonly string[]; cells?: CellsDatabase },
+): void {
+  const roots = DataRoots.parse(o.dataRoots ?? []);
+  const db = o.cells ?? new CellsDatabase(roots);
 
   app.get("/collections/:collectionId/cells", async (c) => {
     const query = c.req.query();
@@ -49,7 +54,7 @@ export function cellsRoutes(app: Hono, o: { store: CatalogStore; cells?: CellsDa
   ) {
     const id = c.req.param("collectionId")!;
     if (!(await o.store.getCollection(id))) throw apiError(404, `collection "${id}" not found`);
-    const page = await runCells(db, o.store, id, req, format);
+    const page = await runCells(db, roots, o.store, id, req, format);
     const links: PageLink[] = page.next ? [next(page.next)] : [];
     const headers: Record<string, string> = {
       "content-type": MEDIA_TYPES[format],

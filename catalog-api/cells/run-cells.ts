@@ -3,25 +3,32 @@ import { apiError } from "../api/http-errors.js";
 import type { CatalogStore } from "../backend/store.js";
 import { bboxCells } from "./bbox-cells.js";
 import { type CellsShape, cellsQuery, cellsShape } from "./build-query.js";
+import type { DataRoots } from "./data-roots.js";
 import { type DuckFragment, frag, ident } from "./duck-sql.js";
 import { type CellsDatabase, CellsQueryError } from "./duckdb-runner.js";
-import { filePaths } from "./file-paths.js";
 import { compileCellsFilter } from "./filter-sql.js";
 import { findPartitions } from "./find-partitions.js";
 import { hexToCell } from "./h3-bits.js";
 import type { CellsFormat, CellsRequest } from "./request.js";
 import { type CellsKey, decodeCellsToken, encodeCellsToken } from "./token.js";
 
-export interface CellRow {
-  cell: bigint;
+/**
+ * One page's rows column by column, as plain numbers: a cell's uint64 index as its high and low 32 bits and times
+ * as epoch microseconds (exact in a double until the year 2255), so no BigInt or object is made per value.
+ */
+export interface CellColumns {
+  length: number;
+  hi: number[];
+  lo: number[];
   /** Epoch microseconds, when rows are per time step. */
-  time?: bigint;
-  values: (number | null)[];
+  time?: number[];
+  /** One array per output value column (shape.values). */
+  values: (number | null)[][];
 }
 
 export interface CellsPage {
   shape: CellsShape;
-  rows: CellRow[];
+  rows: CellColumns;
   /** The page as Parquet (format parquet only). */
   parquet?: Uint8Array;
   next?: string;
@@ -32,6 +39,7 @@ export interface CellsPage {
 /** Answer one page of a cells query over a collection's H3 Parquet. */
 export async function runCells(
   db: CellsDatabase,
+  roots: DataRoots,
   store: CatalogStore,
   collection: string,
   req: CellsRequest,
@@ -45,9 +53,10 @@ export async function runCells(
   const after = req.token === undefined ? undefined : decodeCellsToken(req.token, shape.signature);
   if (req.filter) compileCellsFilter(req.filter, layout); // a bad filter is a 400 even when no file matches
   if (partitions.files.length === 0) return emptyPage(db, shape, format);
-  const { paths, remote } = filePaths(partitions.files);
+  // every href is checked before DuckDB sees it: an item outside the data roots is a 403, never read
+  const { paths, remote } = await roots.check(partitions.files);
   if (remote.length > 0) {
-    const why = await db.loadHttpfs();
+    const why = await db.httpfsMissing();
     if (why)
       throw apiError(
         501,
@@ -56,21 +65,34 @@ export async function runCells(
   }
   const cells = req.bbox ? bboxCells(req.bbox, layout.resolution).map(hexToCell) : undefined;
   if (cells?.length === 0) return emptyPage(db, shape, format);
-  const query = cellsQuery(req, layout, shape, paths, cells, after);
+  const { datetime } = req;
+  const timeCovered =
+    datetime !== undefined &&
+    partitions.files.every((f) => f.span && f.span[0] >= datetime.start && f.span[1] <= datetime.end);
+  const query = cellsQuery(req, layout, shape, paths, cells, after, timeCovered);
   const keyColumns = [ident(shape.cellColumn), ...(shape.perTime ? ['"time"'] : [])];
   try {
     if (format === "parquet") {
       const { bytes, keys } = await db.parquet(query, req.limit, keyColumns);
-      const rows = keys.map((k) => toRow(k, shape, false));
-      return { shape, rows: [], parquet: bytes, files: paths.length, ...nextToken(rows, req.limit, shape) };
+      const key = (i: number): CellsKey => {
+        const k = keys[i]!;
+        const time = (k.time as { micros: bigint } | null)?.micros;
+        return { cell: k[shape.cellColumn] as bigint, ...(time === undefined ? {} : { time }) };
+      };
+      return {
+        shape,
+        rows: noRows(shape),
+        parquet: bytes,
+        files: paths.length,
+        ...nextToken(keys.length, req.limit, shape, key),
+      };
     }
-    const rows = toRows(await db.columns(shape.perTime ? epochTimes(query) : query), shape);
-    return {
-      shape,
-      rows: rows.slice(0, req.limit),
-      files: paths.length,
-      ...nextToken(rows, req.limit, shape),
-    };
+    const rows = toColumns(await db.columns(numericColumns(query, shape)), shape, req.limit);
+    const key = (i: number): CellsKey => ({
+      cell: (BigInt(rows.hi[i]!) << 32n) | BigInt(rows.lo[i]!),
+      ...(rows.time ? { time: BigInt(rows.time[i]!) } : {}),
+    });
+    return { shape, rows, files: paths.length, ...nextToken(rows.total, req.limit, shape, key) };
   } catch (e) {
     if (!(e instanceof CellsQueryError)) throw e;
     console.error(`cells query on collection ${collection} failed:`, e.message);
@@ -81,26 +103,50 @@ export async function runCells(
   }
 }
 
-/** The query with its time column as epoch microseconds (a bigint, not an object per value). */
-function epochTimes(query: DuckFragment): DuckFragment {
-  return { text: `SELECT * REPLACE (epoch_us("time") AS "time") FROM (${query.text})`, params: query.params };
+/** The page's columns as DuckDB returns numbers without a BigInt or an object per value. */
+function numericColumns(query: DuckFragment, shape: CellsShape): DuckFragment {
+  const cell = ident(shape.cellColumn);
+  const columns = [
+    `(${cell} >> 32)::UINTEGER`,
+    `(${cell} & 4294967295)::UINTEGER`,
+    ...(shape.perTime ? ['epoch_us("time")::DOUBLE'] : []),
+    ...shape.values.map((v) => `${ident(v)}::DOUBLE`),
+  ];
+  return { text: `SELECT ${columns.join(", ")} FROM (${query.text})`, params: query.params };
 }
 
-function toRows(columns: DuckDBValue[][], shape: CellsShape): CellRow[] {
-  const [cells = [], ...rest] = columns;
-  const times = shape.perTime ? rest.shift() : undefined;
-  const num = (x: DuckDBValue) => (x === null || x === undefined ? null : Number(x));
-  return cells.map((cell, i) => {
-    const row: CellRow = { cell: cell as bigint, values: rest.map((c) => num(c[i] ?? null)) };
-    const t = times?.[i];
-    if (typeof t === "bigint") row.time = t;
-    return row;
-  });
+function toColumns(
+  columns: DuckDBValue[][],
+  shape: CellsShape,
+  limit: number,
+): CellColumns & { total: number } {
+  const [hi = [], lo = [], ...rest] = columns as (number | null)[][];
+  const time = shape.perTime ? (rest.shift() as number[]) : undefined;
+  const total = hi.length;
+  const cut = <T>(a: T[]) => (a.length > limit ? a.slice(0, limit) : a);
+  return {
+    total,
+    length: Math.min(total, limit),
+    hi: cut(hi as number[]),
+    lo: cut(lo as number[]),
+    ...(time ? { time: cut(time) } : {}),
+    values: rest.map(cut),
+  };
+}
+
+function noRows(shape: CellsShape): CellColumns {
+  return {
+    length: 0,
+    hi: [],
+    lo: [],
+    ...(shape.perTime ? { time: [] } : {}),
+    values: shape.values.map(() => []),
+  };
 }
 
 /** No file or cell can match: no rows, but a Parquet answer still carries the columns. */
 async function emptyPage(db: CellsDatabase, shape: CellsShape, format: CellsFormat): Promise<CellsPage> {
-  if (format !== "parquet") return { shape, rows: [], files: 0 };
+  if (format !== "parquet") return { shape, rows: noRows(shape), files: 0 };
   const columns = [
     `NULL::UBIGINT AS ${ident(shape.cellColumn)}`,
     ...(shape.perTime ? ['NULL::TIMESTAMPTZ AS "time"'] : []),
@@ -109,23 +155,16 @@ async function emptyPage(db: CellsDatabase, shape: CellsShape, format: CellsForm
   const { bytes } = await db.parquet(frag(`SELECT ${columns.join(", ")} LIMIT 0`), 0, [
     ident(shape.cellColumn),
   ]);
-  return { shape, rows: [], parquet: bytes, files: 0 };
+  return { shape, rows: noRows(shape), parquet: bytes, files: 0 };
 }
 
-function nextToken(rows: CellRow[], limit: number, shape: CellsShape): { next?: string } {
-  const last = rows[limit - 1];
-  if (rows.length <= limit || !last) return {};
-  const key: CellsKey = { cell: last.cell, ...(last.time === undefined ? {} : { time: last.time }) };
-  return { next: encodeCellsToken(shape.signature, key) };
-}
-
-function toRow(r: Record<string, DuckDBValue>, shape: CellsShape, withValues: boolean): CellRow {
-  const row: CellRow = { cell: r[shape.cellColumn] as bigint, values: [] };
-  if (shape.perTime) row.time = (r.time as { micros: bigint } | null)?.micros ?? undefined;
-  if (withValues)
-    row.values = shape.values.map((v) => {
-      const x = r[v];
-      return x === null || x === undefined ? null : Number(x);
-    });
-  return row;
+/** A next page exists when the query found more than `limit` rows; the token holds the last returned key. */
+function nextToken(
+  found: number,
+  limit: number,
+  shape: CellsShape,
+  keyAt: (i: number) => CellsKey,
+): { next?: string } {
+  if (found <= limit) return {};
+  return { next: encodeCellsToken(shape.signature, keyAt(limit - 1)) };
 }

@@ -11,6 +11,7 @@ import { createApp, SqliteStore, startServer } from "../../catalog-api/index.js"
 import { type Command, EXIT, option, positiveInt } from "../cli/command.js";
 import { catalogPhase } from "../phases/catalog/catalog-phase.js";
 import { computePhase } from "../phases/compute/compute-phase.js";
+import { computeOutputRoot } from "../phases/compute-output.js";
 import { scanPhase } from "../phases/scan/scan-phase.js";
 import { validatePhase } from "../phases/validate-phase.js";
 import { defaultConfig, type ProjectConfig } from "../project/config.js";
@@ -88,7 +89,9 @@ API is then not started)`,
     console.log(fileExamples({ references, h3: new Workspace(workdir, era5.name).computeDir }));
     if (args.flags.has("no-serve")) return EXIT.ok;
     const store = new SqliteStore(apiDatabasePath(workdir));
-    const server = await startServer(createApp({ store }), {
+    // /cells reads the two projects' H3 Parquet and nothing else
+    const dataRoots = [era5, dem].map((c) => computeOutputRoot(new Workspace(workdir, c.name), c));
+    const server = await startServer(createApp({ store, dataRoots }), {
       port: Number(option(args, "port") ?? 8080),
       host: "127.0.0.1",
     });

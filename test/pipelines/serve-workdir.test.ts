@@ -66,6 +66,23 @@ describe("refs serve over a project workdir", () => {
     expect(await collectionIds(url)).toEqual(["from-workdir"]);
   }, 60_000);
 
+  it("refuses a --data-root that cannot confine /cells (a .. segment, a user in a URL)", () => {
+    for (const [root, why] of [
+      ["/srv/out/../..", "holds a . or .. segment"],
+      ["s3://user:secret@bucket/out", "without user, query or fragment"],
+    ]) {
+      const run = spawnSync(
+        process.execPath,
+        ["bin/refs.js", "serve", "--db", ":memory:", "--processes", "1", "--data-root", root!],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(why);
+    }
+  }, 60_000);
+
   it("refuses --workdir together with --db", () => {
     const run = spawnSync(process.execPath, ["bin/refs.js", "serve", "--workdir", "a", "--db", "b.sqlite"], {
       encoding: "utf8",

@@ -3,6 +3,8 @@ import {
   type CatalogStore,
   checkPublicUrl,
   createApp,
+  DataRootError,
+  DataRoots,
   DEFAULT_POOL_SIZE,
   forkServers,
   isServingWorker,
@@ -22,12 +24,13 @@ import {
   UsageError,
 } from "../command.js";
 import { cliContext } from "../context.js";
+import { projectDataRoots } from "./serve-data-roots.js";
 
 export const serveCommand: Command = {
   name: "serve",
   usage: `usage: refs serve [--workdir DIR | --db catalog.sqlite | --pg postgres://...] [--port 8080] [--host 127.0.0.1]
                   [--token T] [--processes N] [--pg-pool N] [--public-url URL] [--trust-proxy]
-                  [--stac-schemas DIR]
+                  [--stac-schemas DIR] [--data-root PATH|URL ...]
 
   --workdir    projects folder whose catalog to serve: <workdir>/catalog.sqlite, where \`refs catalog\` writes
                (default $REFS_WORKDIR or ./refs-projects)
@@ -44,7 +47,10 @@ export const serveCommand: Command = {
   --public-url the URL clients reach the API at (e.g. https://stac.example.org/stac): every link is built on it
   --trust-proxy  behind a reverse proxy: build links from X-Forwarded-Proto, -Host and -Prefix (ignored otherwise;
                a Host header that is not a plain host[:port] is never copied into links)
-  --stac-schemas local STAC JSON Schemas (or $REFS_STAC_SCHEMAS): transactions are validated against them too`,
+  --stac-schemas local STAC JSON Schemas (or $REFS_STAC_SCHEMAS): transactions are validated against them too
+  --data-root  a folder, or an s3://, gs:// or http(s):// prefix, whose Parquet files /collections/{id}/cells may
+               read (repeatable; default: the compute output of every project in the workdir). An item whose
+               data href lies elsewhere is refused with a 403, never read`,
   valueOptions: [
     "db",
     "pg",
@@ -56,6 +62,7 @@ export const serveCommand: Command = {
     "pg-pool",
     "public-url",
     "stac-schemas",
+    "data-root",
   ],
   flags: ["v", "verbose", "trust-proxy"],
   async run(args) {
@@ -66,6 +73,7 @@ export const serveCommand: Command = {
     if (o.processes === 1) return serveHere(o, true);
     const servers = await forkServers(o.processes);
     console.log(`refs serve: STAC API at ${servers.url}/ (${describe(o)}, ${o.processes} processes)`);
+    announceRoots(o.dataRoots ?? (await projectDataRoots(o.workdir, () => {})));
     await stopSignal();
     await servers.close();
     return EXIT.ok;
@@ -83,6 +91,9 @@ interface ServeOptions {
   publicUrl?: string;
   trustProxy: boolean;
   schemasDir?: string;
+  /** --data-root as given; undefined: the workdir's projects' compute outputs. */
+  dataRoots?: string[];
+  workdir: string;
 }
 
 function serveOptions(args: ParsedArgs): ServeOptions {
@@ -114,7 +125,16 @@ function serveOptions(args: ParsedArgs): ServeOptions {
     }
   }
   const schemasDir = option(args, "stac-schemas") ?? process.env.REFS_STAC_SCHEMAS;
+  const dataRoots = args.options.get("data-root");
+  try {
+    DataRoots.parse(dataRoots ?? []);
+  } catch (e) {
+    if (e instanceof DataRootError) throw new UsageError(`--data-root: ${e.message}`);
+    throw e;
+  }
   return {
+    ...(dataRoots ? { dataRoots } : {}),
+    workdir: cliContext(args).workdir,
     publicUrl,
     trustProxy: args.flags.has("trust-proxy"),
     ...(schemasDir ? { schemasDir } : {}),
@@ -162,7 +182,10 @@ function describe(o: ServeOptions): string {
 /** Serve in this process (the only one, or one of the cluster's workers) until SIGINT/SIGTERM. */
 async function serveHere(o: ServeOptions, announce: boolean): Promise<number> {
   const store = await openStore(o);
+  const dataRoots = o.dataRoots ?? (await projectDataRoots(o.workdir, (line) => console.error(line)));
+  if (announce) announceRoots(dataRoots);
   const app = createApp({
+    dataRoots,
     store,
     token: o.token,
     publicUrl: o.publicUrl,
@@ -176,6 +199,12 @@ async function serveHere(o: ServeOptions, announce: boolean): Promise<number> {
   await store.close();
   leaveCluster();
   return EXIT.ok;
+}
+
+function announceRoots(roots: string[]): void {
+  console.log(
+    `refs serve: /cells reads Parquet only under ${roots.length ? roots.join(", ") : "nothing (no project in the workdir and no --data-root)"}`,
+  );
 }
 
 function stopSignal(): Promise<void> {

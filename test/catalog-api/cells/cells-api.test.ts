@@ -19,7 +19,7 @@ let path: string;
 beforeAll(async () => {
   demo = await makeDemoOutput(2);
   brute = await bruteForce(demo.h3Root, demo.dir);
-  app = createApp({ store: demo.store });
+  app = createApp({ store: demo.store, dataRoots: [demo.h3Root] });
   path = `/collections/${demo.collection}/cells`;
 }, 120_000);
 
@@ -112,6 +112,20 @@ describe("cells = brute-force DuckDB over every file", { timeout: 120_000 }, () 
       await apiRows("datetime=2022-01-02T21:30:00Z/.."),
       await brute.rows(`${ROWS} WHERE time >= '2022-01-02T21:30:00Z' ORDER BY 1, 2`),
     );
+  });
+
+  it("datetime covering whole files (the time test is left out) and cutting them", async () => {
+    // the demo's items span 2022-01-01T00 to 2022-01-02T23: the first interval covers them exactly
+    for (const [interval, where] of [
+      ["2022-01-01T00:00:00Z/2022-01-02T23:00:00Z", "TRUE"],
+      ["2021-12-01T00:00:00Z/..", "TRUE"],
+      ["2022-01-01T00:00:00Z/2022-01-02T22:00:00Z", "time <= '2022-01-02T22:00:00Z'"],
+      ["2022-01-01T01:00:00Z/2022-01-02T23:00:00Z", "time >= '2022-01-01T01:00:00Z'"],
+    ])
+      expectSameRows(
+        await apiRows(`datetime=${interval}&aggregate=mean,count`),
+        await brute.rows(`SELECT h5, avg(tp), count(tp) FROM data WHERE ${where} GROUP BY 1 ORDER BY 1`),
+      );
   });
 
   it("h3: cells at a coarser, the same and a finer resolution", async () => {
@@ -404,7 +418,7 @@ describe("outputs in object stores", () => {
     for (const item of items)
       if (item.assets.data) item.assets.data.href = `s3://bucket/era5/${item.id}.parquet`;
     await store.putItems(collection.id, items);
-    const s3App = createApp({ store });
+    const s3App = createApp({ store, dataRoots: ["s3://bucket/era5"] });
     const res = await s3App.request(`/collections/${collection.id}/cells?limit=1`);
     const body = (await res.json()) as { description: string };
     expect(res.status).toBe(501);

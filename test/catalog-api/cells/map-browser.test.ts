@@ -32,7 +32,10 @@ beforeAll(async () => {
   if (!haveBrowser) return;
   demo = await makeDemoOutput(1, "era5-map");
   brute = await bruteForce(demo.h3Root, demo.dir);
-  server = await startServer(createApp({ store: demo.store }), { port: 0, host: "127.0.0.1" });
+  server = await startServer(createApp({ store: demo.store, dataRoots: [demo.h3Root] }), {
+    port: 0,
+    host: "127.0.0.1",
+  });
   profile = await mkdtemp(join(tmpdir(), "refs-chromium-"));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
