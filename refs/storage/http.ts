@@ -9,7 +9,7 @@ import {
 } from "./http-response.js";
 import { checkRange } from "./memory.js";
 import type { HttpOptions } from "./options.js";
-import type { ByteSource, ReadOptions } from "./types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "./types.js";
 
 const DEFAULT_MAX_IGNORED_RANGE = 16 * 1024 * 1024;
 
@@ -37,6 +37,26 @@ export class HttpSource implements ByteSource {
       throw statusError(this.url, head.status, head.statusText);
     }
     return this.sizeFromRangedGet(options?.signal);
+  }
+
+  /** One HEAD: size, ETag and Last-Modified; where HEAD gives no size, the size alone (as size() finds it). */
+  async identity(options?: ReadOptions): Promise<SourceIdentity> {
+    const head = await this.request("HEAD", undefined, options?.signal);
+    const length = head.headers.get("content-length");
+    if (head.ok && length !== null && !encoded(head.headers)) {
+      this.knownSize = Number(length);
+      const etag = head.headers.get("etag");
+      const modified = Date.parse(head.headers.get("last-modified") ?? "");
+      return {
+        size: this.knownSize,
+        ...(etag ? { etag } : {}),
+        ...(Number.isFinite(modified) ? { mtime: new Date(modified).toISOString() } : {}),
+      };
+    }
+    if (!head.ok && head.status !== 405 && head.status !== 501 && head.status !== 403) {
+      throw statusError(this.url, head.status, head.statusText);
+    }
+    return { size: await this.sizeFromRangedGet(options?.signal) };
   }
 
   async fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {

@@ -11,7 +11,7 @@ import {
 import { writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
 import { writeKerchunkParquet } from "../../../refs/formats/kerchunk-parquet/index.js";
 import type { ReferenceSet } from "../../../refs/model/reference-set.js";
-import type { StorageOptions } from "../../../refs/storage/index.js";
+import type { SourceIdentity, StorageOptions } from "../../../refs/storage/index.js";
 import { openWithDefaults, writeObject } from "../../../refs/storage/registry.js";
 import { readArray } from "../../../refs/store/read-array.js";
 import type { ProjectConfig } from "../../project/config.js";
@@ -19,6 +19,7 @@ import { readJson, type Workspace, writeJsonAtomic } from "../../project/workspa
 import { loadReferences } from "../references.js";
 import { type CombinedInput, checkAppendedAtEnd, combinedInputs, planAppend } from "./append-plan.js";
 import type { FileResults, FileScanSummary } from "./file-results.js";
+import { identitiesOf } from "./source-identity.js";
 
 export interface CombineOutcome {
   path: string;
@@ -50,6 +51,12 @@ interface CombineSummary extends CombineOutcome {
   inputs?: CombinedInput[];
   /** Per source file, its [start, stop) along each concat dimension (refs validate compares by it). */
   regions?: Regions;
+  /**
+   * Per source file, the version its references were made from (size, ETag / generation / mtime): compute and
+   * validate check each source against it before reading through the references. Kept here, beside the
+   * references, rather than inside them: kerchunk JSON and Parquet have no place for it that fsspec would keep.
+   */
+  sources?: Record<string, SourceIdentity>;
   writtenAt: string;
 }
 
@@ -64,7 +71,8 @@ function settingsHash(config: ProjectConfig, format: string): string {
 function inputsHash(config: ProjectConfig, records: readonly FileScanSummary[], format: string): string {
   const h = createHash("sha256");
   h.update(JSON.stringify({ refs: config.references, format }));
-  for (const r of records) h.update(`${r.url}\n${r.size}\n${r.scannedAt}\n`);
+  for (const r of records)
+    h.update(`${r.url}\n${r.size}\n${r.scannedAt}\n${JSON.stringify(r.identity ?? {})}\n`);
   return h.digest("hex");
 }
 
@@ -123,6 +131,7 @@ export async function combineAndWrite(
     settingsHash: settings,
     inputs: combinedInputs(records),
     ...(regions ? { regions } : {}),
+    sources: identitiesOf(records),
     writtenAt: new Date().toISOString(),
   });
   return outcome;

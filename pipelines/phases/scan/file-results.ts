@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { RefsError } from "../../../refs/errors.js";
 import { readKerchunkJson, writeKerchunkJson } from "../../../refs/formats/kerchunk-json.js";
 import type { ReferenceSet } from "../../../refs/model/reference-set.js";
+import type { SourceIdentity } from "../../../refs/storage/index.js";
 import type { ScanIssue } from "../../../scanner/types.js";
 import { readJson, writeJsonAtomic } from "../../project/workspace.js";
 
@@ -11,6 +12,11 @@ import { readJson, writeJsonAtomic } from "../../project/workspace.js";
 export interface FileScanRecord {
   url: string;
   size: number;
+  /**
+   * The version of the file the references were made from (size, ETag / generation / mtime), taken before it
+   * was read; compute and validate refuse to read a source that no longer matches it. Absent in older records.
+   */
+  identity?: SourceIdentity;
   format: string;
   scannedAt: string;
   chunks: number;
@@ -63,7 +69,7 @@ export class FileResults {
 
   static toRecord(
     url: string,
-    size: number,
+    identity: SourceIdentity,
     format: string,
     refs: ReferenceSet,
     stats: { requests: number; bytes: number },
@@ -79,7 +85,8 @@ export class FileResults {
     }
     return {
       url,
-      size,
+      size: identity.size,
+      identity,
       format,
       scannedAt: new Date().toISOString(),
       chunks,

@@ -1,5 +1,6 @@
 import { RetriesExhaustedError, TimeoutError, TransientError, TruncatedResponseError } from "../errors.js";
-import type { ByteSource, ReadOptions } from "../types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "../types.js";
+import { currentIdentity } from "./identity-check.js";
 import { sleep } from "./signal.js";
 
 export interface RetryOptions {
@@ -52,6 +53,10 @@ export class RetrySource implements ByteSource {
 
   size(options?: ReadOptions): Promise<number> {
     return this.attempt(options?.signal, () => this.inner.size(options));
+  }
+
+  identity(options?: ReadOptions): Promise<SourceIdentity> {
+    return this.attempt(options?.signal, () => currentIdentity(this.inner, options));
   }
 
   fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {
