@@ -98,7 +98,7 @@ export class GcsSource implements ByteSource {
       const why = "answered 200 with the whole object (a gzip-stored object served decompressed?)";
       throw new RangeNotSupportedError(this.url, why);
     }
-    throw statusError(this.url, response.status, response.statusText);
+    throw statusError(this.url, response.status, response.statusText, response.headers);
   }
 
   /** One GET of the object's JSON API URL, authorized by the library, sent by fetch() with the signal. */

@@ -34,7 +34,7 @@ export class HttpSource implements ByteSource {
       return this.knownSize;
     }
     if (!head.ok && head.status !== 405 && head.status !== 501 && head.status !== 403) {
-      throw statusError(this.url, head.status, head.statusText);
+      throw statusError(this.url, head.status, head.statusText, head.headers);
     }
     return this.sizeFromRangedGet(options?.signal);
   }
@@ -54,7 +54,7 @@ export class HttpSource implements ByteSource {
       };
     }
     if (!head.ok && head.status !== 405 && head.status !== 501 && head.status !== 403) {
-      throw statusError(this.url, head.status, head.statusText);
+      throw statusError(this.url, head.status, head.statusText, head.headers);
     }
     return { size: await this.sizeFromRangedGet(options?.signal) };
   }
@@ -75,7 +75,7 @@ export class HttpSource implements ByteSource {
     }
     if (response.status === 200) return this.readIgnoredRange(response, offset, length, signal);
     await response.body?.cancel();
-    throw statusError(this.url, response.status, response.statusText);
+    throw statusError(this.url, response.status, response.statusText, response.headers);
   }
 
   private async request(method: string, range: string | undefined, signal?: AbortSignal): Promise<Response> {
@@ -99,7 +99,7 @@ export class HttpSource implements ByteSource {
     } else if (response.status === 200 && length !== null && !encoded(response.headers)) {
       this.knownSize = Number(length);
     } else if (!response.ok && response.status !== 416) {
-      throw statusError(this.url, response.status, response.statusText);
+      throw statusError(this.url, response.status, response.statusText, response.headers);
     } else {
       throw new UnexpectedResponseError(this.url, response.status, "no object size in HEAD or ranged GET");
     }
