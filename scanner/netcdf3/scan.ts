@@ -1,3 +1,4 @@
+import { budgetedChunkTable } from "../budget.js";
 /**
  * NetCDF3 scanner: header -> Zarr v2 metadata and chunk references, as kerchunk's NetCDF3ToZarr writes them
  * (same keys, offsets, lengths and .zarray), with attributes kept as JSON values instead of Python str().
@@ -5,7 +6,7 @@
 
 import { metadataJson } from "../../refs/formats/kerchunk-json-write.js";
 import { rememberText } from "../../refs/formats/metadata-text.js";
-import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/reference-set.js";
+import type { ChunkTable, JsonObject, ReferenceSet } from "../../refs/model/reference-set.js";
 import { BlockCacheSource } from "../../refs/storage/middleware/cache.js";
 import type { ByteSource } from "../../refs/storage/types.js";
 import { FormatError } from "../errors.js";
@@ -58,7 +59,7 @@ async function chunkTable(
   options: NetCDF3ScanOptions,
 ): Promise<ChunkTable> {
   const grid = layout.shape.map((n, i) => Math.ceil(n / Math.max(1, layout.chunks[i] ?? 1)));
-  const table = new ChunkTable(grid);
+  const table = budgetedChunkTable(options.budget, grid, layout.variable.name);
   const threshold = options.inlineThreshold ?? 500;
   for (let i = 0; i < layout.ranges.length && i < table.count; i++) {
     const { offset, length } = layout.ranges[i] as { offset: number; length: number };
@@ -92,8 +93,13 @@ export async function scanNetCDF3(
   refs.metadata.set(".zgroup", { zarr_format: 2 });
   refs.metadata.set(".zattrs", attributesJson(header.attributes, new Set()));
   const useDefault = options.defaultFillValues ?? true;
-  const check = (layouts: VariableLayout[], stride: number) =>
+  const check = (layouts: VariableLayout[], stride: number) => {
     checkSizes(url, header, layouts, fileSize, stride);
+    // one byte range object (about 48 bytes) per record of each record variable, charged before they are built
+    for (const l of layouts)
+      if (l.isRecord)
+        options.budget?.take((l.shape[0] ?? 0) * 48, `${l.shape[0]} record ranges`, l.variable.name);
+  };
   for (const layout of variableLayouts(header, fileSize, options.maxChunkBytes ?? 0, check)) {
     const name = layout.variable.name;
     const key = `${name}/.zarray`;

@@ -2,8 +2,9 @@
  * The chunk table of one IFD: the n-th tile/strip is the n-th chunk. Sparse blocks (offset or byte count 0) stay
  * missing; blocks past the end of the file are a FormatError; a short last strip is made a full chunk.
  */
-import { ChunkTable } from "../../refs/model/reference-set.js";
+import type { ChunkTable } from "../../refs/model/reference-set.js";
 import type { ByteSource } from "../../refs/storage/types.js";
+import { budgetedChunkTable, type ScanBudget } from "../budget.js";
 import { FormatError } from "../errors.js";
 import type { ScanIssue } from "../types.js";
 import type { IfdInfo } from "./ifd.js";
@@ -28,10 +29,11 @@ export async function chunkTable(
     inline: number;
     issues: ScanIssue[];
     overlaps: (offset: number, length: number) => MetadataRange | undefined;
+    budget?: ScanBudget;
   },
 ): Promise<ChunkTable> {
   const grid = layout.shape.map((n, i) => Math.ceil(n / (layout.chunks[i] ?? 1)));
-  const table = new ChunkTable(grid);
+  const table = budgetedChunkTable(ctx.budget, grid, path || "/");
   if (ifd.offsets.length !== table.count || ifd.byteCounts.length !== table.count) {
     throw new FormatError(
       url,
