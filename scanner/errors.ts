@@ -41,6 +41,7 @@ export class FormatError extends ScanError {
  */
 export function withOffset(error: unknown, offset: number): unknown {
   if (!(error instanceof ScanError) || error.offset !== undefined) return error;
+  if (error.name === "ScanBudgetError") return error; // about the whole file's scan, not one structure
   const options = { cause: error.cause };
   if (error instanceof UnsupportedFeatureError)
     return new UnsupportedFeatureError(error.url, error.object, error.feature, { ...options, offset });

@@ -1,10 +1,12 @@
 /** Scan any supported file: the format is detected from its magic number, then the format's scanner runs. */
 import type { ByteSource } from "../refs/storage/index.js";
+import { BudgetedSource, DEFAULT_SCAN_MEMORY_BUDGET, ScanBudget } from "./budget.js";
 import { detectFormat, type SourceFormat } from "./detect.js";
 import { ScanError } from "./errors.js";
 import type { Scanner, ScanOptions, ScanResult } from "./types.js";
 import { checkWithinFile } from "./within-file.js";
 
+export { DEFAULT_SCAN_MEMORY_BUDGET, ScanBudgetError } from "./budget.js";
 export { detectFormat, formatOfHeader, type SourceFormat } from "./detect.js";
 export * from "./errors.js";
 export type { OnError, ScanIssue, Scanner, ScanOptions, ScanResult } from "./types.js";
@@ -26,6 +28,9 @@ export async function scanFile(
   url: string,
   options: ScanOptions = {},
 ): Promise<DetectedScan> {
+  const budget = new ScanBudget(url, options.memoryBudget ?? DEFAULT_SCAN_MEMORY_BUDGET);
+  source = new BudgetedSource(source, budget);
+  options = { ...options, budget };
   const { timeoutMs } = options;
   if (timeoutMs === undefined) return detectAndScan(source, url, options);
   const timer = new AbortController();

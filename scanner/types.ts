@@ -1,5 +1,6 @@
 import type { ReferenceSet } from "../refs/model/index.js";
 import type { ByteSource } from "../refs/storage/index.js";
+import type { ScanBudget } from "./budget.js";
 
 /** What to do when one object of a file can't be referenced (unsupported filter, object references, ...). */
 export type OnError = "raise" | "warn" | "skip";
@@ -17,6 +18,13 @@ export interface ScanOptions {
    * hostile file fails alone with a ScanError instead of holding a scan. Unbounded when absent.
    */
   timeoutMs?: number;
+  /**
+   * scanFile only: bytes one file's scan may read and allocate for chunk tables (default 256 MiB); past it the
+   * file fails with ScanBudgetError, naming what asked for more.
+   */
+  memoryBudget?: number;
+  /** The budget being charged (set by scanFile; scanners charge their chunk tables to it). */
+  budget?: ScanBudget;
 }
 
 /** Something left out of, or changed in, the references, with the object it concerns. */

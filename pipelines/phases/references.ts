@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { RefsError } from "../../refs/errors.js";
 import { readKerchunkJson, readKerchunkParquet } from "../../refs/formats/index.js";
 import type { ReferenceSet } from "../../refs/model/index.js";
+import type { SourceIdentity } from "../../refs/storage/index.js";
 import { joinPath, readBytes, readText } from "../project/workdir-io.js";
 import { readJson, type Workspace } from "../project/workspace.js";
 import type { CombineOutcome } from "./scan/combine-step.js";
@@ -12,6 +13,11 @@ export class ReferencesMissingError extends RefsError {
   constructor(readonly project: string) {
     super(`project ${project} has no combined references yet: run \`refs scan ${project}\` first`);
   }
+}
+
+/** Each source's version as the scan recorded it (empty for references made before scans recorded them). */
+export function recordedSources(summary: CombineOutcome): Record<string, SourceIdentity> {
+  return (summary as { sources?: Record<string, SourceIdentity> }).sources ?? {};
 }
 
 export async function referencesSummary(ws: Workspace): Promise<CombineOutcome> {

@@ -1,4 +1,5 @@
 import "../../refs/store/index.js";
+import { type ByteSource, SourceChangedError } from "../../refs/storage/index.js";
 import { joinPath } from "../project/workdir-io.js";
 import type { Workspace } from "../project/workspace.js";
 import { readJson, writeJsonAtomic } from "../project/workspace.js";
@@ -11,7 +12,7 @@ import {
   validateReferences,
 } from "../validate/index.js";
 import { sourceOpener } from "./open-sources.js";
-import { loadReferences } from "./references.js";
+import { loadReferences, recordedSources } from "./references.js";
 import { runPhase } from "./run-phase.js";
 import { storageOptions } from "./storage-options.js";
 
@@ -42,7 +43,11 @@ export async function validatePhase(
     const { refs, summary } = await loadReferences(ws);
     const key = `${summary.path}:${(summary as { inputsHash?: string }).inputsHash ?? ""}:${options.files ?? 3}:${options.seed ?? 1}`;
     const previous = await readJson<{ key: string; report: ValidationReport }>(reportPath);
-    if (previous?.key === key && !options.force) {
+    const open = sourceOpener(storageOptions(config), recordedSources(summary));
+    // a kept report holds only while the files it compared are still the versions the references were made from
+    const changed = previous?.key === key ? await firstChanged(previous.report.files, open) : undefined;
+    if (changed) log(`validate: ${changed}; validating again`);
+    if (previous?.key === key && !options.force && !changed) {
       report = previous.report;
       reused = true;
       log("validate: references unchanged since the last validation; report kept");
@@ -50,7 +55,7 @@ export async function validatePhase(
       // Every combined file has a region, also one whose chunks were all inlined (no chunk names its URL).
       const regions = (summary as { regions?: ValidateOptions["regions"] }).regions;
       report = await validateReferences(refs, {
-        open: sourceOpener(storageOptions(config)),
+        open,
         sources: regions ? Object.keys(regions) : referencedUrls(refs),
         regions,
         files: options.files ?? 3,
@@ -76,4 +81,16 @@ export async function validatePhase(
     };
   });
   return { status, report: report as ValidationReport };
+}
+
+/** The message of the first of `files` whose source changed since its scan, if any (one check per file). */
+async function firstChanged(files: string[], open: (url: string) => ByteSource): Promise<string | undefined> {
+  for (const url of files) {
+    try {
+      await open(url).size();
+    } catch (error) {
+      if (error instanceof SourceChangedError) return error.message;
+    }
+  }
+  return undefined;
 }

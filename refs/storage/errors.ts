@@ -62,29 +62,50 @@ export class TimeoutError extends RefsError {
   }
 }
 
-/** A transient failure (throttling, 5xx, dropped connection) that retrying may cure. */
+/**
+ * A transient failure (throttling, 5xx, dropped connection) that retrying may cure. `retryAfterMs` is how long
+ * the server asked to wait (its Retry-After header), when it said.
+ */
 export class TransientError extends RefsError {
   override name = "TransientError";
+  readonly retryAfterMs: number | undefined;
   constructor(
     readonly url: string,
     readonly detail: string,
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(`transient failure reading ${url}: ${detail}`, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
-/** Retries were exhausted; `cause` is the last failure. */
+/**
+ * Retries were exhausted; `cause` is the last failure, and the message says what it was (status, code and
+ * message), so "gave up" never stands alone.
+ */
 export class RetriesExhaustedError extends RefsError {
   override name = "RetriesExhaustedError";
+  /** HTTP status of the last failure, when the server answered. */
+  readonly lastStatus: number | undefined;
   constructor(
     readonly url: string,
     readonly attempts: number,
     options?: { cause?: unknown },
   ) {
-    super(`gave up reading ${url} after ${attempts} attempts`, options);
+    super(
+      `gave up reading ${url} after ${attempts} attempts; last failure: ${lastFailure(url, options?.cause)}`,
+      options,
+    );
+    this.lastStatus = (options?.cause as { status?: number } | undefined)?.status;
   }
+}
+
+/** The last failure in words, without repeating the URL the message already names. */
+function lastFailure(url: string, cause: unknown): string {
+  if (cause instanceof TransientError) return cause.detail;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return message.replace(` reading ${url}`, "").replace(` from ${url}`, "").replaceAll(url, "the object");
 }
 
 /** The URL's scheme has no store, or the URL is malformed. */

@@ -21,7 +21,7 @@ export class FileStore implements ObjectStore {
     const toUrl = (path: string) => (isUrl ? pathToFileURL(path).href : path);
     if (!isGlob) {
       const info = await stat(pattern).catch(() => undefined);
-      if (info?.isFile()) yield { url: toUrl(pattern), size: info.size };
+      if (info?.isFile()) yield { url: toUrl(pattern), size: info.size, mtime: isoTime(info.mtimeMs) };
       return;
     }
     const folder = folderOf(prefix);
@@ -30,7 +30,8 @@ export class FileStore implements ObjectStore {
     for (const path of await walk(folder === "" ? "." : folder, options?.signal)) {
       const key = folder === "" ? path.replace(/^\.\//, "") : path;
       if (!matches(key)) continue;
-      found.push({ url: toUrl(key), size: (await stat(key)).size });
+      const info = await stat(key);
+      found.push({ url: toUrl(key), size: info.size, mtime: isoTime(info.mtimeMs) });
     }
     found.sort((a, b) => lexical(a.url, b.url));
     yield* found;
@@ -69,6 +70,10 @@ export class FileStore implements ObjectStore {
   async delete(url: string): Promise<void> {
     await rm(localPath(url), { force: true });
   }
+}
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 /** Every file below `folder` (paths joined onto it); a missing folder lists nothing. */

@@ -2,7 +2,7 @@ import { open, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { AccessDeniedError, NotFoundError, TruncatedResponseError } from "./errors.js";
 import { checkRange } from "./memory.js";
-import type { ByteSource, ReadOptions } from "./types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "./types.js";
 
 /** Local path of a `file://` URL or a plain path. */
 export function localPath(url: string): string {
@@ -31,6 +31,17 @@ export class FileSource implements ByteSource {
       }
     }
     return this.cachedSize;
+  }
+
+  /** Size and modification time from a fresh stat (the cached size is refreshed with it). */
+  async identity(): Promise<SourceIdentity> {
+    try {
+      const info = await stat(localPath(this.url));
+      this.cachedSize = info.size;
+      return { size: info.size, mtime: new Date(info.mtimeMs).toISOString() };
+    } catch (error) {
+      throw mapFsError(this.url, error);
+    }
   }
 
   async fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {

@@ -19,7 +19,9 @@ export function mapGcsError(url: string, error: unknown, signal?: AbortSignal): 
   if (status === 404) return new NotFoundError(url, { cause: error });
   if (status === 401 || status === 403) return new AccessDeniedError(url, `HTTP ${status}`, { cause: error });
   if (status === 408 || status === 429 || (status !== undefined && status >= 500)) {
-    return new TransientError(url, `HTTP ${status}`, status, { cause: error });
+    return new TransientError(url, `HTTP ${status}${message ? `: ${message.slice(0, 200)}` : ""}`, status, {
+      cause: error,
+    });
   }
   if (status === undefined) {
     const code = (error as ApiErrorLike | undefined)?.code;

@@ -70,7 +70,7 @@ export async function gcsGet(
 export async function gcsJson<T>(url: string, response: Response, signal?: AbortSignal): Promise<T> {
   if (!response.ok) {
     await response.body?.cancel();
-    throw statusError(url, response.status, response.statusText);
+    throw statusError(url, response.status, response.statusText, response.headers);
   }
   try {
     return (await response.json()) as T;

@@ -8,7 +8,7 @@ import type { GcsOptions } from "./options.js";
 import type { ObjectInfo, ObjectStore, ReadOptions } from "./types.js";
 
 interface ListPage {
-  items?: { name: string; size?: string }[];
+  items?: { name: string; size?: string; generation?: string; updated?: string }[];
   nextPageToken?: string;
 }
 
@@ -38,14 +38,24 @@ export class GcsStore implements ObjectStore {
     const storage = await this.client();
     let pageToken: string | undefined;
     do {
-      const query: Record<string, string> = { prefix, fields: "items(name,size),nextPageToken" };
+      const query: Record<string, string> = {
+        prefix,
+        fields: "items(name,size,generation,updated),nextPageToken",
+      };
       if (pageToken) query.pageToken = pageToken;
       if (this.options.listPageSize) query.maxResults = String(this.options.listPageSize);
       const response = await gcsGet(storage, where, objectPath(bucket), query, {}, signal);
       const page = await gcsJson<ListPage>(where, response, signal);
       // GCS lists names in lexical order, page after page: filtering keeps that order.
       for (const item of page.items ?? []) {
-        if (matches(item.name)) yield { url: `gs://${bucket}/${item.name}`, size: Number(item.size ?? 0) };
+        if (!matches(item.name)) continue;
+        const updated = Date.parse(item.updated ?? "");
+        yield {
+          url: `gs://${bucket}/${item.name}`,
+          size: Number(item.size ?? 0),
+          ...(item.generation ? { generation: String(item.generation) } : {}),
+          ...(Number.isFinite(updated) ? { mtime: new Date(updated).toISOString() } : {}),
+        };
       }
       pageToken = page.nextPageToken;
     } while (pageToken);

@@ -5,7 +5,7 @@ import { gcsGet, gcsJson, objectPath } from "./gcs-request.js";
 import { parseContentRange, readPartialResponse, statusError } from "./http-response.js";
 import { checkRange } from "./memory.js";
 import type { GcsOptions } from "./options.js";
-import type { ByteSource, ReadOptions } from "./types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "./types.js";
 
 /**
  * Creates the GCS client lazily (the library is slow to load). Credentials: application default credentials,
@@ -45,9 +45,18 @@ export class GcsSource implements ByteSource {
   /** From the object's metadata (`fields=size`), fetched with the caller's signal. */
   async size(options?: ReadOptions): Promise<number> {
     if (this.knownSize !== undefined) return this.knownSize;
+    return (await this.identity(options)).size;
+  }
+
+  /** One metadata request: size, generation (changes with every overwrite) and the update time. */
+  async identity(options?: ReadOptions): Promise<SourceIdentity> {
     const signal = options?.signal;
-    const response = await this.request({ fields: "size" }, {}, signal);
-    const metadata = await gcsJson<{ size?: string }>(this.url, response, signal);
+    const response = await this.request({ fields: "size,generation,updated" }, {}, signal);
+    const metadata = await gcsJson<{ size?: string; generation?: string; updated?: string }>(
+      this.url,
+      response,
+      signal,
+    );
     const size = Number(metadata.size);
     if (metadata.size === undefined || !Number.isSafeInteger(size) || size < 0) {
       throw new UnexpectedResponseError(
@@ -57,7 +66,12 @@ export class GcsSource implements ByteSource {
       );
     }
     this.knownSize = size;
-    return size;
+    const updated = Date.parse(metadata.updated ?? "");
+    return {
+      size,
+      ...(metadata.generation ? { generation: String(metadata.generation) } : {}),
+      ...(Number.isFinite(updated) ? { mtime: new Date(updated).toISOString() } : {}),
+    };
   }
 
   async fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {
@@ -84,7 +98,7 @@ export class GcsSource implements ByteSource {
       const why = "answered 200 with the whole object (a gzip-stored object served decompressed?)";
       throw new RangeNotSupportedError(this.url, why);
     }
-    throw statusError(this.url, response.status, response.statusText);
+    throw statusError(this.url, response.status, response.statusText, response.headers);
   }
 
   /** One GET of the object's JSON API URL, authorized by the library, sent by fetch() with the signal. */

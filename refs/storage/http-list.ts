@@ -68,7 +68,7 @@ export function fetchIndex(
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw statusError(url, response.status, response.statusText);
+      throw statusError(url, response.status, response.statusText, response.headers);
     }
     const type = response.headers.get("content-type");
     let text: string;

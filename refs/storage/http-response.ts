@@ -10,14 +10,32 @@ import {
   UnexpectedResponseError,
 } from "./errors.js";
 
-/** The error a non-success status stands for: 404/410 missing, 401/403 denied, 408/429/5xx transient. */
-export function statusError(url: string, status: number, statusText: string): Error {
+/**
+ * The error a non-success status stands for: 404/410 missing, 401/403 denied, 408/429/5xx transient (carrying
+ * the server's Retry-After, when it sent one, for the retry middleware).
+ */
+export function statusError(url: string, status: number, statusText: string, headers?: Headers): Error {
   if (status === 404 || status === 410) return new NotFoundError(url);
   if (status === 401 || status === 403) return new AccessDeniedError(url, `HTTP ${status}`);
   if (status === 408 || status === 429 || status >= 500) {
-    return new TransientError(url, `HTTP ${status} ${statusText}`.trim(), status);
+    const retryAfterMs = parseRetryAfter(headers?.get("retry-after"));
+    return new TransientError(url, `HTTP ${status} ${statusText}`.trim(), status, {
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
   return new UnexpectedResponseError(url, status, statusText);
+}
+
+/**
+ * Milliseconds a Retry-After header asks to wait: delay-seconds ("120") or an HTTP-date (from now; a date past
+ * is 0). Undefined when absent or unreadable: the caller's own backoff applies then.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
 /**

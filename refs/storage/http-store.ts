@@ -29,20 +29,21 @@ export class HttpStore implements ObjectStore {
       // ending in `/` is a folder, not an object.
       if (new URL(glob).pathname.endsWith("/")) return;
       try {
-        yield { url: glob, size: await this.sizeOf(glob, signal) };
+        yield { url: glob, ...(await this.identityOf(glob, signal)) };
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
       }
       return;
     }
     const urls = await listHttpFiles(parsed, this.options, signal);
-    const sizes = await mapLimit(urls, SIZE_CONCURRENCY, (url) => this.sizeOf(url, signal));
-    for (const [i, url] of urls.entries()) yield { url, size: sizes[i] ?? 0 };
+    const found = await mapLimit(urls, SIZE_CONCURRENCY, (url) => this.identityOf(url, signal));
+    for (const [i, url] of urls.entries()) yield { url, ...(found[i] ?? { size: 0 }) };
   }
 
-  private sizeOf(url: string, signal?: AbortSignal): Promise<number> {
+  /** One HEAD per file: its size, ETag and Last-Modified. */
+  private identityOf(url: string, signal?: AbortSignal) {
     return withTimeout(url, this.options.timeoutMs, signal, (combined) =>
-      this.open(url).size({ signal: combined }),
+      this.open(url).identity({ signal: combined }),
     );
   }
 }

@@ -9,7 +9,7 @@ import {
 } from "./http-response.js";
 import { checkRange } from "./memory.js";
 import type { HttpOptions } from "./options.js";
-import type { ByteSource, ReadOptions } from "./types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "./types.js";
 
 const DEFAULT_MAX_IGNORED_RANGE = 16 * 1024 * 1024;
 
@@ -34,9 +34,29 @@ export class HttpSource implements ByteSource {
       return this.knownSize;
     }
     if (!head.ok && head.status !== 405 && head.status !== 501 && head.status !== 403) {
-      throw statusError(this.url, head.status, head.statusText);
+      throw statusError(this.url, head.status, head.statusText, head.headers);
     }
     return this.sizeFromRangedGet(options?.signal);
+  }
+
+  /** One HEAD: size, ETag and Last-Modified; where HEAD gives no size, the size alone (as size() finds it). */
+  async identity(options?: ReadOptions): Promise<SourceIdentity> {
+    const head = await this.request("HEAD", undefined, options?.signal);
+    const length = head.headers.get("content-length");
+    if (head.ok && length !== null && !encoded(head.headers)) {
+      this.knownSize = Number(length);
+      const etag = head.headers.get("etag");
+      const modified = Date.parse(head.headers.get("last-modified") ?? "");
+      return {
+        size: this.knownSize,
+        ...(etag ? { etag } : {}),
+        ...(Number.isFinite(modified) ? { mtime: new Date(modified).toISOString() } : {}),
+      };
+    }
+    if (!head.ok && head.status !== 405 && head.status !== 501 && head.status !== 403) {
+      throw statusError(this.url, head.status, head.statusText, head.headers);
+    }
+    return { size: await this.sizeFromRangedGet(options?.signal) };
   }
 
   async fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {
@@ -55,7 +75,7 @@ export class HttpSource implements ByteSource {
     }
     if (response.status === 200) return this.readIgnoredRange(response, offset, length, signal);
     await response.body?.cancel();
-    throw statusError(this.url, response.status, response.statusText);
+    throw statusError(this.url, response.status, response.statusText, response.headers);
   }
 
   private async request(method: string, range: string | undefined, signal?: AbortSignal): Promise<Response> {
@@ -79,7 +99,7 @@ export class HttpSource implements ByteSource {
     } else if (response.status === 200 && length !== null && !encoded(response.headers)) {
       this.knownSize = Number(length);
     } else if (!response.ok && response.status !== 416) {
-      throw statusError(this.url, response.status, response.statusText);
+      throw statusError(this.url, response.status, response.statusText, response.headers);
     } else {
       throw new UnexpectedResponseError(this.url, response.status, "no object size in HEAD or ranged GET");
     }

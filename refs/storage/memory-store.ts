@@ -10,10 +10,12 @@ import type { ByteSource, ObjectInfo, ObjectStore, ReadOptions } from "./types.j
 export class MemoryStore implements ObjectStore {
   readonly schemes = ["memory"] as const;
   readonly objects = new Map<string, Uint8Array>();
+  /** Writes so far, per object: its generation (as GCS counts them). */
+  private readonly generations = new Map<string, number>();
 
   open(url: string): ByteSource {
     const bytes = this.objects.get(url);
-    return bytes ? new MemorySource(url, bytes) : new MissingSource(url);
+    return bytes ? new MemorySource(url, bytes, this.generations.get(url)) : new MissingSource(url);
   }
 
   async *list(glob: string): AsyncIterable<ObjectInfo> {
@@ -21,11 +23,19 @@ export class MemoryStore implements ObjectStore {
     const key = (url: string) => url.replace(/^memory:\/\//, "");
     const matches = globMatcher(key(glob));
     const urls = [...this.objects.keys()].filter((url) => matches(key(url))).sort(lexical);
-    for (const url of urls) yield { url, size: this.objects.get(url)?.length ?? 0 };
+    for (const url of urls) {
+      const generation = this.generations.get(url);
+      yield {
+        url,
+        size: this.objects.get(url)?.length ?? 0,
+        ...(generation === undefined ? {} : { generation: String(generation) }),
+      };
+    }
   }
 
   async write(url: string, data: Uint8Array): Promise<void> {
     this.objects.set(url, data.slice());
+    this.generations.set(url, (this.generations.get(url) ?? 0) + 1);
   }
 
   async create(url: string, data: Uint8Array): Promise<boolean> {
@@ -36,6 +46,7 @@ export class MemoryStore implements ObjectStore {
 
   async delete(url: string): Promise<void> {
     this.objects.delete(url);
+    this.generations.delete(url);
   }
 }
 

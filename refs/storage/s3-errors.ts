@@ -1,5 +1,5 @@
 import { AccessDeniedError, NotFoundError, TransientError, UnexpectedResponseError } from "./errors.js";
-import { certificateError } from "./http-response.js";
+import { certificateError, parseRetryAfter } from "./http-response.js";
 
 interface SdkError {
   name?: string;
@@ -7,6 +7,7 @@ interface SdkError {
   message?: string;
   code?: string;
   $metadata?: { httpStatusCode?: number };
+  $response?: { headers?: Record<string, string | undefined> };
   $retryable?: unknown;
 }
 
@@ -47,7 +48,15 @@ export function mapS3Error(url: string, error: unknown, signal?: AbortSignal): u
     return new AccessDeniedError(url, name || `HTTP ${status}`, { cause: error });
   }
   if (THROTTLING.has(name) || status === 429 || (status !== undefined && status >= 500)) {
-    return new TransientError(url, `${name || "HTTP"} ${status ?? ""}`.trim(), status, { cause: error });
+    // e.g. "SlowDown (HTTP 503): Please reduce your request rate."
+    const code = name || "HTTP";
+    const said = e.message && e.message !== name && e.message !== "UnknownError" ? `: ${e.message}` : "";
+    const detail = `${code}${status !== undefined ? ` (HTTP ${status})` : ""}${said}`;
+    const retryAfterMs = parseRetryAfter(retryAfterHeader(e));
+    return new TransientError(url, detail, status, {
+      cause: error,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
   if (name === "CredentialsProviderError") {
     // The default credential chain found nothing: retrying cannot help, and the user needs to know why.
@@ -65,4 +74,11 @@ export function mapS3Error(url: string, error: unknown, signal?: AbortSignal): u
     return new TransientError(url, `connection failed (${detail})`, undefined, { cause: error });
   }
   return new UnexpectedResponseError(url, status, name || (e.message ?? ""), { cause: error });
+}
+
+/** The Retry-After header of the answer behind an SDK error (header names may come in any case). */
+function retryAfterHeader(error: SdkError): string | undefined {
+  const headers = error.$response?.headers ?? {};
+  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() === "retry-after") return value;
+  return undefined;
 }

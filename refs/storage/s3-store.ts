@@ -46,7 +46,12 @@ export class S3Store implements ObjectStore {
       // S3 lists keys in UTF-8 binary order, page after page: filtering keeps that order.
       for (const object of page.Contents ?? []) {
         if (object.Key !== undefined && matches(object.Key)) {
-          yield { url: `s3://${bucket}/${object.Key}`, size: Number(object.Size ?? 0) };
+          yield {
+            url: `s3://${bucket}/${object.Key}`,
+            size: Number(object.Size ?? 0),
+            ...(object.ETag ? { etag: object.ETag } : {}),
+            ...(object.LastModified ? { mtime: object.LastModified.toISOString() } : {}),
+          };
         }
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;

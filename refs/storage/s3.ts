@@ -5,7 +5,7 @@ import { parseContentRange } from "./http-response.js";
 import { checkRange } from "./memory.js";
 import type { S3Options } from "./options.js";
 import { isInvalidRange, mapS3Error } from "./s3-errors.js";
-import type { ByteSource, ReadOptions } from "./types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "./types.js";
 
 /** Creates S3 clients lazily: loading the SDK costs time that file-only runs should not pay. */
 export async function createS3Client(options: S3Options): Promise<S3Client> {
@@ -54,6 +54,11 @@ export class S3Source implements ByteSource {
 
   async size(options?: ReadOptions): Promise<number> {
     if (this.knownSize !== undefined) return this.knownSize;
+    return (await this.identity(options)).size;
+  }
+
+  /** One HeadObject: size, ETag and Last-Modified. */
+  async identity(options?: ReadOptions): Promise<SourceIdentity> {
     const { HeadObjectCommand } = await import("@aws-sdk/client-s3");
     const client = await this.client();
     try {
@@ -61,7 +66,11 @@ export class S3Source implements ByteSource {
         abortSignal: options?.signal,
       });
       this.knownSize = Number(head.ContentLength ?? 0);
-      return this.knownSize;
+      return {
+        size: this.knownSize,
+        ...(head.ETag ? { etag: head.ETag } : {}),
+        ...(head.LastModified ? { mtime: head.LastModified.toISOString() } : {}),
+      };
     } catch (error) {
       throw mapS3Error(this.url, error, options?.signal);
     }

@@ -16,12 +16,33 @@ export interface ByteSource {
    * RangeOutsideObjectError; a zero-length read returns an empty array. Never returns fewer bytes than asked.
    */
   fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array>;
+  /**
+   * What identifies this version of the object (one HEAD or stat, never cached): compared with what a scan
+   * recorded, it tells whether the object was replaced since. Sources without it are checked by size only.
+   */
+  identity?(options?: ReadOptions): Promise<SourceIdentity>;
 }
 
-/** One object found by listing. */
-export interface ObjectInfo {
-  url: string;
+/**
+ * One version of an object: its size and whatever its store says changes with every write (an S3/HTTP ETag, a
+ * GCS generation, a modification time). Absent fields are unknown, not empty.
+ */
+export interface SourceIdentity {
   size: number;
+  /** S3 or HTTP ETag, quotes included, as the server sent it. */
+  etag?: string;
+  /** GCS object generation (changes with every overwrite). */
+  generation?: string;
+  /** Last modification (local mtime, S3/HTTP Last-Modified, GCS updated), ISO 8601. */
+  mtime?: string;
+}
+
+/**
+ * One object found by listing, with what the listing says of its version (S3: ETag and LastModified, GCS:
+ * generation, local files: mtime, HTTP: what a HEAD says), so a rescan can tell a replaced file without a request.
+ */
+export interface ObjectInfo extends SourceIdentity {
+  url: string;
 }
 
 /** A URL scheme's backend: opens byte sources, lists by glob, writes whole objects. */

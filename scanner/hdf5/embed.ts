@@ -65,7 +65,7 @@ export async function embedObjects(
   // Elements never written read as the fill value (zeros by default), as h5py gives them to kerchunk.
   const fillRecord =
     kind === "records"
-      ? await input.decoder.one(t, fillBytes(info.fill.value, t.size), object)
+      ? await input.decoder.one(t, fillBytes(info.fill.value, t.size), object, "empty")
       : kind === "sequences"
         ? []
         : "";

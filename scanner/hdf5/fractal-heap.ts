@@ -1,5 +1,6 @@
 import { FormatError, UnsupportedFeatureError } from "../errors.js";
 import { walkBTreeV2 } from "./btree-v2.js";
+import { lookup3 } from "./checksum.js";
 import { Cursor, UNDEFINED_ADDRESS } from "./cursor.js";
 import type { HdfFile } from "./file.js";
 
@@ -21,6 +22,10 @@ export class FractalHeap {
   private idLength = 0;
   private hugeBTree = -1;
   private huge: Map<number, { address: number; length: number }> | undefined;
+  /** Header flag bit 1: every direct block carries a checksum (dense links and attributes always do). */
+  private checksummedBlocks = false;
+  /** Direct blocks verified (or being verified), by address: each is read and checked once. */
+  private readonly verified = new Map<number, Promise<void>>();
 
   private constructor(
     private readonly file: HdfFile,
@@ -41,7 +46,7 @@ export class FractalHeap {
     this.idLength = c.u16();
     const filterLength = c.u16();
     this.hasFilters = filterLength > 0;
-    c.u8(); // flags
+    this.checksummedBlocks = (c.u8() & 0x02) !== 0;
     const maxManaged = c.u32();
     c.length(); // next huge id
     this.hugeBTree = c.address();
@@ -135,7 +140,50 @@ export class FractalHeap {
     if (!block || offset + length > block.heapOffset + block.size) {
       throw new FormatError(file.url, object, `fractal heap offset ${offset} not in any direct block`);
     }
+    if (this.checksummedBlocks) {
+      let check = this.verified.get(block.address);
+      if (!check) {
+        check = this.verifyDirect(block);
+        this.verified.set(block.address, check);
+      }
+      await check;
+    }
     return file.bytes(block.address + (offset - block.heapOffset), length, "fractal heap object", object);
+  }
+
+  /**
+   * A direct block's signature and checksum, as the HDF5 library checks them: lookup3 over the whole block with
+   * its checksum field (after the signature, version, heap address and block offset) taken as zero.
+   */
+  private async verifyDirect(block: DirectBlock): Promise<void> {
+    const { file, object } = this;
+    const what = "fractal heap direct block";
+    const at = file.fileOffset(block.address);
+    const bytes = await file.bytes(block.address, block.size, what, object);
+    const c = new Cursor(bytes, at);
+    file.expectSignature(c, "FHDB", object);
+    const field = 4 + 1 + file.offsetSize + this.offsetBytes;
+    if (field + 4 > bytes.length) {
+      throw new FormatError(
+        file.url,
+        object,
+        `${what} of ${block.size} bytes has no room for its checksum`,
+        at,
+      );
+    }
+    const stored = new DataView(bytes.buffer, bytes.byteOffset).getUint32(field, true);
+    const zeroed = bytes.slice();
+    zeroed.fill(0, field, field + 4);
+    const computed = lookup3(zeroed);
+    if (stored !== computed) {
+      const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
+      throw new FormatError(
+        file.url,
+        object,
+        `${what}: incorrect metadata checksum (stored ${hex(stored)}, computed ${hex(computed)} over ${block.size} bytes): corrupt metadata`,
+        at,
+      );
+    }
   }
 
   /** A huge object: address and length in the ID itself when it has room, else looked up in the huge B-tree. */

@@ -130,7 +130,20 @@ export async function scanHdf5(
       if (isDimensionScale(attrs) && !hasStorage(info)) continue; // a netCDF dimension without a variable
       const dims = await arrayDimensions(lookup, attrs, info.space.shape, o.path);
       await datasetToZarr(
-        { file, url, path: o.path, info, attrs, zattrs, dims, decoder, inlineThreshold, readBytes, issues },
+        {
+          file,
+          url,
+          path: o.path,
+          info,
+          attrs,
+          zattrs,
+          dims,
+          decoder,
+          inlineThreshold,
+          readBytes,
+          issues,
+          ...(options.budget ? { budget: options.budget } : {}),
+        },
         refs,
       );
     } catch (caught) {

@@ -1,4 +1,5 @@
-import { ChunkTable, type JsonObject, type JsonValue, type ReferenceSet } from "../../refs/model/index.js";
+import type { ChunkTable, JsonObject, JsonValue, ReferenceSet } from "../../refs/model/index.js";
+import { budgetedChunkTable, type ScanBudget } from "../budget.js";
 import { UnsupportedFeatureError } from "../errors.js";
 import type { ScanIssue } from "../types.js";
 import { TruncatedFileError } from "../within-file.js";
@@ -27,6 +28,8 @@ export interface DatasetInput {
   dims: string[];
   decoder: ValueDecoder;
   inlineThreshold: number;
+  /** The scan's memory budget, charged for chunk tables (scanFile sets one). */
+  budget?: ScanBudget;
   readBytes: (offset: number, length: number) => Promise<Uint8Array>;
   /** Caveats to report (objects handled differently from kerchunk). */
   issues: ScanIssue[];
@@ -68,11 +71,13 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
     const chunks = [...shape];
     refs.metadata.set(`${path}/.zarray`, zarray(shape, chunks, dtype, null, null));
     refs.metadata.set(`${path}/.zattrs`, zattrs);
-    const table = new ChunkTable(
+    const table = budgetedChunkTable(
+      input.budget,
       gridOf(
         shape,
         chunks.map((c) => Math.max(1, c)),
       ),
+      object,
     );
     const n = shape.reduce((a, b) => a * b, 1) * t.size;
     if (table.count > 0) table.set(0, { kind: "inline", data: layout.data.slice(0, n) });
@@ -91,11 +96,13 @@ export async function datasetToZarr(input: DatasetInput, refs: ReferenceSet): Pr
   const filters = mapping.codecs.length > 0 ? mapping.codecs : null;
   refs.metadata.set(`${path}/.zarray`, zarray(shape, chunks, dtype, fill, filters));
   refs.metadata.set(`${path}/.zattrs`, zattrs);
-  const table = new ChunkTable(
+  const table = budgetedChunkTable(
+    input.budget,
     gridOf(
       shape,
       chunks.map((c) => Math.max(1, c)),
     ),
+    object,
   );
   refs.arrays.set(path, table);
   if (layout.kind === "contiguous") {

@@ -1,4 +1,5 @@
 import type { JsonValue } from "../../refs/model/index.js";
+import { FormatError } from "../errors.js";
 import { Cursor } from "./cursor.js";
 import type { HdfFile } from "./file.js";
 import type { GlobalHeaps } from "./global-heap.js";
@@ -11,8 +12,17 @@ export class ValueDecoder {
     private readonly heaps: GlobalHeaps,
   ) {}
 
-  /** `count` values of type `t` from `bytes`. */
-  async decode(t: Datatype, bytes: Uint8Array, count: number, object: string): Promise<JsonValue[]> {
+  /**
+   * `count` values of type `t` from `bytes`. `nulls`: what a variable-length value with no heap object (address
+   * 0) is: "refuse" for stored data (see `one`), "empty" for fill values made up of zeros.
+   */
+  async decode(
+    t: Datatype,
+    bytes: Uint8Array,
+    count: number,
+    object: string,
+    nulls: NullVlen = "refuse",
+  ): Promise<JsonValue[]> {
     if (count * t.size > bytes.length) {
       throw new RangeError(
         `${count} values of ${t.size} bytes need more than the ${bytes.length} bytes stored`,
@@ -20,11 +30,11 @@ export class ValueDecoder {
     }
     const out: JsonValue[] = [];
     for (let i = 0; i < count; i++)
-      out.push(await this.one(t, bytes.subarray(i * t.size, (i + 1) * t.size), object));
+      out.push(await this.one(t, bytes.subarray(i * t.size, (i + 1) * t.size), object, nulls));
     return out;
   }
 
-  async one(t: Datatype, b: Uint8Array, object: string): Promise<JsonValue> {
+  async one(t: Datatype, b: Uint8Array, object: string, nulls: NullVlen = "refuse"): Promise<JsonValue> {
     if (!hasVlen(t)) return decodeFixed(t, b);
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     switch (t.kind) {
@@ -34,7 +44,7 @@ export class ValueDecoder {
       case "float":
         return readFloat(view, t.size, t.bigEndian);
       case "enum":
-        return this.one(t.base, b, object);
+        return this.one(t.base, b, object, nulls);
       case "string":
         return fixedString(b, t.padding);
       case "vlen": {
@@ -42,6 +52,16 @@ export class ValueDecoder {
         const length = c.u32();
         const address = c.address();
         const index = c.u32();
+        if (address <= 0 && length > 0 && nulls === "refuse") {
+          // HDF5 writes a NULL value (h5py and kerchunk read it as "", real files hold them) with length 0 and
+          // address 0. A length with no heap address is no value HDF5 writes: a damaged heap ID.
+          const what = t.string ? "variable-length string" : "variable-length sequence";
+          throw new FormatError(
+            this.file.url,
+            object,
+            `${what} value of length ${length} with no global heap object (heap address ${address < 0 ? "undefined" : 0}): a damaged heap ID, expected a global heap collection address (or length 0 for a NULL value)`,
+          );
+        }
         if (length === 0 || address <= 0) return t.string ? "" : [];
         const data = await this.heaps.get(address, index, object);
         if (t.string) return new TextDecoder().decode(data.subarray(0, length * t.base.size));
@@ -49,13 +69,13 @@ export class ValueDecoder {
       }
       case "array": {
         const n = t.dims.reduce((a, x) => a * x, 1);
-        const flat = await this.decode(t.base, b, n, object);
+        const flat = await this.decode(t.base, b, n, object, nulls);
         return nest(flat, t.dims);
       }
       case "compound": {
         const out: JsonValue[] = [];
         for (const m of t.members)
-          out.push(await this.one(m.type, b.subarray(m.offset, m.offset + m.type.size), object));
+          out.push(await this.one(m.type, b.subarray(m.offset, m.offset + m.type.size), object, nulls));
         return out;
       }
       default:
@@ -63,6 +83,9 @@ export class ValueDecoder {
     }
   }
 }
+
+/** What a variable-length value with a NULL heap ID becomes: refused (stored data) or empty (made-up fill). */
+export type NullVlen = "refuse" | "empty";
 
 /** Whether values of this type point into heaps (so decoding needs reads). */
 export function hasVlen(t: Datatype): boolean {

@@ -1,10 +1,11 @@
+import { budgetedChunkTable } from "../budget.js";
 /**
  * NetCDF3 scanner: header -> Zarr v2 metadata and chunk references, as kerchunk's NetCDF3ToZarr writes them
  * (same keys, offsets, lengths and .zarray), with attributes kept as JSON values instead of Python str().
  */
 
 import { metadataJson, rememberText } from "../../refs/formats/index.js";
-import { ChunkTable, type JsonObject, type ReferenceSet } from "../../refs/model/index.js";
+import type { ChunkTable, JsonObject, ReferenceSet } from "../../refs/model/index.js";
 import { BlockCacheSource, type ByteSource } from "../../refs/storage/index.js";
 import { FormatError } from "../errors.js";
 import type { ScanOptions, ScanResult } from "../types.js";
@@ -56,7 +57,7 @@ async function chunkTable(
   options: NetCDF3ScanOptions,
 ): Promise<ChunkTable> {
   const grid = layout.shape.map((n, i) => Math.ceil(n / Math.max(1, layout.chunks[i] ?? 1)));
-  const table = new ChunkTable(grid);
+  const table = budgetedChunkTable(options.budget, grid, layout.variable.name);
   const threshold = options.inlineThreshold ?? 500;
   for (let i = 0; i < layout.ranges.length && i < table.count; i++) {
     const { offset, length } = layout.ranges[i] as { offset: number; length: number };
@@ -90,8 +91,13 @@ export async function scanNetCDF3(
   refs.metadata.set(".zgroup", { zarr_format: 2 });
   refs.metadata.set(".zattrs", attributesJson(header.attributes, new Set()));
   const useDefault = options.defaultFillValues ?? true;
-  const check = (layouts: VariableLayout[], stride: number) =>
+  const check = (layouts: VariableLayout[], stride: number) => {
     checkSizes(url, header, layouts, fileSize, stride);
+    // one byte range object (about 48 bytes) per record of each record variable, charged before they are built
+    for (const l of layouts)
+      if (l.isRecord)
+        options.budget?.take((l.shape[0] ?? 0) * 48, `${l.shape[0]} record ranges`, l.variable.name);
+  };
   for (const layout of variableLayouts(header, fileSize, options.maxChunkBytes ?? 0, check)) {
     const name = layout.variable.name;
     const key = `${name}/.zarray`;

@@ -2,8 +2,9 @@
  * The chunk table of one IFD: the n-th tile/strip is the n-th chunk. Sparse blocks (offset or byte count 0) stay
  * missing; blocks past the end of the file are a FormatError; a short last strip is made a full chunk.
  */
-import { ChunkTable } from "../../refs/model/index.js";
+import type { ChunkTable } from "../../refs/model/index.js";
 import type { ByteSource } from "../../refs/storage/index.js";
+import { budgetedChunkTable, type ScanBudget } from "../budget.js";
 import { FormatError } from "../errors.js";
 import type { ScanIssue } from "../types.js";
 import type { IfdInfo } from "./ifd.js";
@@ -28,10 +29,11 @@ export async function chunkTable(
     inline: number;
     issues: ScanIssue[];
     overlaps: (offset: number, length: number) => MetadataRange | undefined;
+    budget?: ScanBudget;
   },
 ): Promise<ChunkTable> {
   const grid = layout.shape.map((n, i) => Math.ceil(n / (layout.chunks[i] ?? 1)));
-  const table = new ChunkTable(grid);
+  const table = budgetedChunkTable(ctx.budget, grid, path || "/");
   if (ifd.offsets.length !== table.count || ifd.byteCounts.length !== table.count) {
     throw new FormatError(
       url,
@@ -43,8 +45,20 @@ export async function chunkTable(
   for (let i = 0; i < table.count; i++) {
     const offset = ifd.offsets[i] ?? 0;
     let length = ifd.byteCounts[i] ?? 0;
-    if (length === 0) continue; // sparse: never written, reads as fill_value
     const [offsetsTag, countsTag] = ifd.tiled ? [324, 325] : [273, 279];
+    if (length === 0) {
+      // GDAL writes a sparse block (never written, read as nodata/0) as offset 0 and byte count 0. A byte count
+      // of 0 beside a real offset is no writer's output but a damaged count: libtiff refuses it ("Invalid tile
+      // byte count"), and reading it as fill would hide the block's data.
+      if (offset !== 0) {
+        throw new FormatError(
+          url,
+          `IFD ${ifd.index}, ${tagName(countsTag)}`,
+          `block ${i} has byte count 0 at offset ${offset}, expected a byte count above 0, or offset 0 too for a sparse block`,
+        );
+      }
+      continue; // sparse: reads as fill_value
+    }
     if (offset === 0) {
       // GDAL marks a sparse block with offset 0 and byte count 0; offset 0 with bytes is the header
       throw new FormatError(

@@ -33,6 +33,14 @@ export function checkIfd(ifd: IfdInfo, url: string): void {
   if (ifd.tiled) {
     positive(322, ifd.blockWidth, MAX_SIDE);
     positive(323, ifd.blockHeight, MAX_SIDE);
+    // TIFF 6.0, section 15: TileWidth and TileLength "must be a multiple of 16". libtiff only warns, but a
+    // tile size off that grid is how a damaged tag shows on a one-tile level, where the grid cannot tell.
+    for (const [tag, value] of [
+      [322, ifd.blockWidth],
+      [323, ifd.blockHeight],
+    ] as const) {
+      if (value % 16 !== 0) fail(tag, `${value}, expected a multiple of 16 (TIFF 6.0, section 15)`);
+    }
   } else positive(278, ifd.rowsPerStrip, 2 ** 32 - 1);
   if (ifd.planar !== 1 && ifd.planar !== 2) fail(284, `${ifd.planar}, expected 1 (chunky) or 2 (planar)`);
   // TIFF 6.0: BitsPerSample has N = SamplesPerPixel values; SampleFormat too, or none (then 1 = unsigned)

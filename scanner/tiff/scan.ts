@@ -125,7 +125,14 @@ export async function scanTiff(
   const refs: ReferenceSet = { metadata: new Map(), arrays: new Map() };
   // Tiles are data, not metadata: inline only when asked, so a default remote scan reads headers only.
   const overlaps = overlapChecker(structure.metadata);
-  const ctx = { cached, size, inline: options.inlineThreshold ?? 0, issues, overlaps };
+  const ctx = {
+    cached,
+    size,
+    inline: options.inlineThreshold ?? 0,
+    issues,
+    overlaps,
+    ...(options.budget ? { budget: options.budget } : {}),
+  };
   const littleEndian = tiff.littleEndian;
 
   const addArray = async (path: string, ifd: IfdInfo, level: number, attrs: JsonObject, mask: boolean) => {

@@ -7,7 +7,7 @@ import { type ComputeIO, referenceReader } from "../../../compute/index.js";
 import { Workspace } from "../../project/workspace.js";
 import { computeOutput } from "../compute-output.js";
 import { sourceOpener } from "../open-sources.js";
-import { loadReferences } from "../references.js";
+import { loadReferences, recordedSources } from "../references.js";
 import { storageOptions } from "../storage-options.js";
 
 export interface ProjectIOArgs {
@@ -18,10 +18,11 @@ export interface ProjectIOArgs {
 export default async function projectIO(args: ProjectIOArgs): Promise<ComputeIO> {
   const ws = new Workspace(args.workdir, args.project);
   const config = await ws.loadConfig();
-  const { refs } = await loadReferences(ws);
+  const { refs, summary } = await loadReferences(ws);
   return {
     refs,
-    read: referenceReader(refs, sourceOpener(storageOptions(config))),
+    // every source is checked against the version the scan recorded before a unit reads it
+    read: referenceReader(refs, sourceOpener(storageOptions(config), recordedSources(summary))),
     output: computeOutput(ws, config),
     cacheDir: join(ws.cacheDir, "cells"),
   };

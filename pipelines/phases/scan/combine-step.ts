@@ -8,7 +8,7 @@ import {
 } from "../../../refs/combine/index.js";
 import { writeKerchunkJson, writeKerchunkParquet } from "../../../refs/formats/index.js";
 import type { ReferenceSet } from "../../../refs/model/index.js";
-import { openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
+import { openWithDefaults, type SourceIdentity, type StorageOptions } from "../../../refs/storage/index.js";
 import { readArray } from "../../../refs/store/index.js";
 import type { ProjectConfig } from "../../project/config.js";
 import { joinPath, removeTree, writeBytes } from "../../project/workdir-io.js";
@@ -16,6 +16,7 @@ import { readJson, type Workspace, writeJsonAtomic } from "../../project/workspa
 import { loadReferences } from "../references.js";
 import { type CombinedInput, checkAppendedAtEnd, combinedInputs, planAppend } from "./append-plan.js";
 import type { FileResults, FileScanSummary } from "./file-results.js";
+import { identitiesOf } from "./source-identity.js";
 
 export interface CombineOutcome {
   path: string;
@@ -47,6 +48,12 @@ interface CombineSummary extends CombineOutcome {
   inputs?: CombinedInput[];
   /** Per source file, its [start, stop) along each concat dimension (refs validate compares by it). */
   regions?: Regions;
+  /**
+   * Per source file, the version its references were made from (size, ETag / generation / mtime): compute and
+   * validate check each source against it before reading through the references. Kept here, beside the
+   * references, rather than inside them: kerchunk JSON and Parquet have no place for it that fsspec would keep.
+   */
+  sources?: Record<string, SourceIdentity>;
   writtenAt: string;
 }
 
@@ -61,7 +68,8 @@ function settingsHash(config: ProjectConfig, format: string): string {
 function inputsHash(config: ProjectConfig, records: readonly FileScanSummary[], format: string): string {
   const h = createHash("sha256");
   h.update(JSON.stringify({ refs: config.references, format }));
-  for (const r of records) h.update(`${r.url}\n${r.size}\n${r.scannedAt}\n`);
+  for (const r of records)
+    h.update(`${r.url}\n${r.size}\n${r.scannedAt}\n${JSON.stringify(r.identity ?? {})}\n`);
   return h.digest("hex");
 }
 
@@ -121,6 +129,7 @@ export async function combineAndWrite(
     settingsHash: settings,
     inputs: combinedInputs(records),
     ...(regions ? { regions } : {}),
+    sources: identitiesOf(records),
     writtenAt: new Date().toISOString(),
   });
   return outcome;

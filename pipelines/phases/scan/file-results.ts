@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { RefsError } from "../../../refs/errors.js";
 import { readKerchunkJson, writeKerchunkJson } from "../../../refs/formats/index.js";
 import type { ReferenceSet } from "../../../refs/model/index.js";
+import type { SourceIdentity } from "../../../refs/storage/index.js";
 import type { ScanIssue } from "../../../scanner/index.js";
 import { joinPath, listNames, removeTree } from "../../project/workdir-io.js";
 import { readJson, writeJsonAtomic } from "../../project/workspace.js";
@@ -10,6 +11,11 @@ import { readJson, writeJsonAtomic } from "../../project/workspace.js";
 export interface FileScanRecord {
   url: string;
   size: number;
+  /**
+   * The version of the file the references were made from (size, ETag / generation / mtime), taken before it
+   * was read; compute and validate refuse to read a source that no longer matches it. Absent in older records.
+   */
+  identity?: SourceIdentity;
   format: string;
   scannedAt: string;
   chunks: number;
@@ -62,7 +68,7 @@ export class FileResults {
 
   static toRecord(
     url: string,
-    size: number,
+    identity: SourceIdentity,
     format: string,
     refs: ReferenceSet,
     stats: { requests: number; bytes: number },
@@ -78,7 +84,8 @@ export class FileResults {
     }
     return {
       url,
-      size,
+      size: identity.size,
+      identity,
       format,
       scannedAt: new Date().toISOString(),
       chunks,

@@ -2,6 +2,7 @@ import { type ObjectInfo, openWithDefaults, type StorageOptions } from "../../..
 import { type ScanOptions, scanFile } from "../../../scanner/index.js";
 import type { Failure } from "../../status/phase-status.js";
 import { FileResults, type FileScanRecord, type FileScanSummary, summaryOf } from "./file-results.js";
+import { identityToRecord, stillMatches } from "./source-identity.js";
 
 export interface ScanFilesOptions {
   storage: StorageOptions;
@@ -19,7 +20,7 @@ export interface ScanFilesResult {
 }
 
 /**
- * Scan each file that has no result yet (or whose size changed), keeping each result on disk as soon as it is
+ * Scan each file that has no result yet (or whose size, ETag, generation or mtime changed), keeping each result on disk as soon as it is
  * made; a failing file is recorded and the others go on.
  */
 export async function scanFiles(
@@ -36,7 +37,7 @@ export async function scanFiles(
       const i = next++;
       const file = files[i] as ObjectInfo;
       const previous = await results.get(file.url);
-      if (previous && previous.size === file.size) {
+      if (previous && stillMatches(previous, file)) {
         records[i] = summaryOf(previous);
         skipped++;
         options.onFile?.(previous, undefined, true);
@@ -44,10 +45,11 @@ export async function scanFiles(
       }
       try {
         const source = openWithDefaults(file.url, options.storage);
+        const identity = await identityToRecord(file, source);
         const scanned = await scanFile(source, file.url, options.scan);
         const record = FileResults.toRecord(
           file.url,
-          file.size,
+          identity,
           scanned.format,
           scanned.refs,
           source.stats,

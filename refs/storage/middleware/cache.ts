@@ -1,5 +1,6 @@
 import { checkRange } from "../memory.js";
-import type { ByteSource, ReadOptions } from "../types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "../types.js";
+import { currentIdentity } from "./identity-check.js";
 import { raceSignal } from "./signal.js";
 
 export interface CacheOptions {
@@ -46,6 +47,11 @@ export class BlockCacheSource implements ByteSource {
 
   get url(): string {
     return this.inner.url;
+  }
+
+  /** Never cached: it exists to see a new version of the object. */
+  identity(options?: ReadOptions): Promise<SourceIdentity> {
+    return currentIdentity(this.inner, options);
   }
 
   size(options?: ReadOptions): Promise<number> {

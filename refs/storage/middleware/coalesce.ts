@@ -1,5 +1,6 @@
 import { RangeOutsideObjectError } from "../errors.js";
-import type { ByteSource, ReadOptions } from "../types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "../types.js";
+import { currentIdentity } from "./identity-check.js";
 import { raceSignal } from "./signal.js";
 
 export interface CoalesceOptions {
@@ -43,6 +44,11 @@ export class CoalescingSource implements ByteSource {
 
   get url(): string {
     return this.inner.url;
+  }
+
+  /** Never cached: it exists to see a new version of the object. */
+  identity(options?: ReadOptions): Promise<SourceIdentity> {
+    return currentIdentity(this.inner, options);
   }
 
   size(options?: ReadOptions): Promise<number> {

@@ -1,4 +1,5 @@
-import type { ByteSource, ReadOptions } from "../types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "../types.js";
+import { currentIdentity } from "./identity-check.js";
 
 /** What a CountingSource saw. `requests` counts every attempt, failed ones included; `bytes` counts bytes returned. */
 export interface SourceStats {
@@ -35,6 +36,17 @@ export class CountingSource implements ByteSource {
     this.stats.sizeRequests++;
     try {
       return await this.inner.size(options);
+    } catch (error) {
+      this.stats.failures++;
+      throw error;
+    }
+  }
+
+  /** Counted with the size requests: both are one HEAD (or stat) of the object. */
+  async identity(options?: ReadOptions): Promise<SourceIdentity> {
+    this.stats.sizeRequests++;
+    try {
+      return await currentIdentity(this.inner, options);
     } catch (error) {
       this.stats.failures++;
       throw error;

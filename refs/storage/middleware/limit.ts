@@ -1,4 +1,5 @@
-import type { ByteSource, ReadOptions } from "../types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "../types.js";
+import { currentIdentity } from "./identity-check.js";
 
 /** A counting semaphore; one instance may be shared by many sources to bound requests across files. */
 export class ConcurrencyLimit {
@@ -43,6 +44,10 @@ export class LimitSource implements ByteSource {
 
   size(options?: ReadOptions): Promise<number> {
     return this.limit.run(() => this.inner.size(options));
+  }
+
+  identity(options?: ReadOptions): Promise<SourceIdentity> {
+    return this.limit.run(() => currentIdentity(this.inner, options));
   }
 
   fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {

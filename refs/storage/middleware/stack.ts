@@ -1,7 +1,8 @@
-import type { ByteSource, ReadOptions } from "../types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "../types.js";
 import { BlockCacheSource, type CacheOptions } from "./cache.js";
 import { type CoalesceOptions, CoalescingSource } from "./coalesce.js";
 import { CountingSource, type SourceStats } from "./count.js";
+import { currentIdentity } from "./identity-check.js";
 import { type ConcurrencyLimit, LimitSource } from "./limit.js";
 import { type RetryOptions, RetrySource } from "./retry.js";
 import { TimeoutSource } from "./timeout.js";
@@ -59,6 +60,11 @@ export class StackedSource implements ByteSource {
 
   fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {
     return this.outer.fetch(offset, length, options);
+  }
+
+  /** Through retries, the limit, the timeout and the counter; never cached. */
+  identity(options?: ReadOptions): Promise<SourceIdentity> {
+    return currentIdentity(this.outer, options);
   }
 }
 

@@ -1,5 +1,6 @@
 import { TimeoutError } from "../errors.js";
-import type { ByteSource, ReadOptions } from "../types.js";
+import type { ByteSource, ReadOptions, SourceIdentity } from "../types.js";
+import { currentIdentity } from "./identity-check.js";
 import { raceSignal } from "./signal.js";
 
 /**
@@ -18,6 +19,10 @@ export class TimeoutSource implements ByteSource {
 
   size(options?: ReadOptions): Promise<number> {
     return this.limited(options?.signal, (signal) => this.inner.size({ signal }));
+  }
+
+  identity(options?: ReadOptions): Promise<SourceIdentity> {
+    return this.limited(options?.signal, (signal) => currentIdentity(this.inner, { signal }));
   }
 
   fetch(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {

@@ -109,4 +109,48 @@ describe("HDF5 metadata checksums", () => {
       expect(failures, `errors naming the ${what}`).toBeGreaterThan(0);
     });
   }
+
+  // A direct block's checksum sits in its prefix and covers the whole block with that field zeroed, so it is
+  // found differently: after "FHDB", version, heap header address (8) and block offset (the heap's offset width).
+  it("direct blocks of the link heap are checksummed (header flag), and the untouched ones verify", () => {
+    const [header] = signatures("FRHP");
+    expect(((bytes[(header as number) + 4 + 1 + 2 + 2] as number) & 0x02) !== 0).toBe(true);
+    const blocks = signatures("FHDB");
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const at of blocks) expect(directChecksum(at).stored).toBe(directChecksum(at).computed);
+  });
+
+  it("a byte changed in a fractal heap direct block (a link's name) fails naming it and its offset", async () => {
+    for (const at of signatures("FHDB")) {
+      const { field } = directChecksum(at);
+      const mutant = bytes.slice();
+      mutant[field + 4 + 10] = (mutant[field + 4 + 10] as number) ^ 0x01;
+      const error = await scanHdf5(new MemorySource("mem://bad.h5", mutant), "bad.h5").catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(FormatError);
+      const e = error as FormatError;
+      expect(e.detail).toMatch(
+        /^fractal heap direct block: incorrect metadata checksum \(stored 0x[0-9a-f]{8}, computed/,
+      );
+      expect(e.offset).toBe(at);
+      expect(e.message).toContain("mem://bad.h5");
+    }
+  });
 });
+
+/** The checksum field of the direct block at `at`, what it holds and what the block hashes to without it. */
+function directChecksum(at: number): { field: number; stored: number; computed: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const [header] = signatures("FRHP");
+  // after 14 bytes of fixed fields and twelve 8-byte ones: table width (2), starting block size (8), maximum
+  // direct block size (8), maximum heap size in bits (2)
+  const table = (header as number) + 14 + 8 * 12;
+  const startSize = Number(view.getBigUint64(table + 2, true));
+  const maxHeapBits = view.getUint16(table + 2 + 8 + 8, true);
+  const field = at + 4 + 1 + 8 + Math.ceil(maxHeapBits / 8);
+  const block = bytes.slice(at, at + startSize);
+  const stored = view.getUint32(field, true);
+  block.fill(0, field - at, field - at + 4);
+  return { field, stored, computed: lookup3(block) };
+}

@@ -110,6 +110,42 @@ describe("TIFF scanner on hostile files", () => {
     );
   });
 
+  it("a tile width of 932 on a one-tile level (TIFF 6.0 wants multiples of 16): refused, naming IFD and tag", async () => {
+    // one 64x64 tile: a wider tile still covers the level with one tile, so the tile grid cannot tell
+    const one: ImageSpec = {
+      width: 64,
+      height: 64,
+      tile: [64, 64],
+      bits: 8,
+      compression: 8,
+      data: ramp(4096),
+    };
+    const t = writeTiff({ images: [one] }).bytes;
+    const ifd = ifdOffsets(t)[0] as number;
+    const wide = await failure(patchTag(t, ifd, 322, 932));
+    expect(wide.object).toBe("IFD 0, tag 322 (TileWidth)");
+    expect(wide.detail).toBe("932, expected a multiple of 16 (TIFF 6.0, section 15)");
+    const tall = await failure(patchTag(t, ifd, 323, 65534));
+    expect(tall.object).toBe("IFD 0, tag 323 (TileLength)");
+  });
+
+  it("a byte count of 0 beside a real offset: refused (libtiff refuses it; GDAL's sparse blocks are 0 and 0)", async () => {
+    const one: ImageSpec = {
+      width: 16,
+      height: 16,
+      tile: [16, 16],
+      bits: 8,
+      compression: 8,
+      data: ramp(256),
+    };
+    const t = writeTiff({ images: [one] }).bytes;
+    const error = await failure(patchTag(t, ifdOffsets(t)[0] as number, 325, 0));
+    expect(error.object).toBe("IFD 0, tag 325 (TileByteCounts)");
+    expect(error.detail).toMatch(
+      /^block 0 has byte count 0 at offset \d+, expected a byte count above 0, or offset 0 too for a sparse block$/,
+    );
+  });
+
   it("a width that needs more tiles than the offsets list", async () => {
     const t = writeTiff({ images: [tiled] }).bytes;
     const error = await failure(patchTag(t, ifdOffsets(t)[0] as number, 256, 65535));
