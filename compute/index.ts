@@ -27,7 +27,7 @@ export { type ArrayInfo, type ArrayReader, arrayInfo, type Region } from "./sour
 export type { Bbox } from "./units/h0-regions.js";
 export { DEFAULT_MOUNT_PATH, type K8sJobOptions, k8sJobManifest } from "./units/k8s.js";
 export { listUnits, type UnitListing, type UnitPlan } from "./units/listing.js";
-export { readAllRecords, type UnitRecord } from "./units/record.js";
+export { readAllRecords, recordBatches, recordIds, type UnitRecord } from "./units/record.js";
 export { parseBbox } from "./units/select.js";
 export { inShard, parseShard, type Shard, shardFromEnv } from "./units/shard.js";
 export type { TimeWindow } from "./units/windows.js";

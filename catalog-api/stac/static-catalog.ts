@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { STAC_VERSION, type StacCollection, type StacItem } from "./types.js";
 
@@ -8,6 +8,7 @@ export interface StaticCatalog {
   items: StacItem[];
 }
 
+const JSON_TYPE = "application/json";
 const isAbsolute = (href: string) => /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("/");
 
 /**
@@ -20,33 +21,57 @@ export function staticCatalog(
   collection: StacCollection,
   items: StacItem[],
 ): StaticCatalog {
-  const json = "application/json";
-  const catalog = {
+  return {
+    catalog: catalogRoot(root, collection),
+    collection: collectionWithLinks(
+      collection,
+      items.map((i) => i.id),
+    ),
+    items: items.map((item) => placeItem(item, collection.id)),
+  };
+}
+
+export function catalogRoot(
+  root: { id: string; title?: string; description: string },
+  collection: StacCollection,
+): Record<string, unknown> {
+  return {
     type: "Catalog",
     stac_version: STAC_VERSION,
     id: root.id,
     title: root.title ?? root.id,
     description: root.description,
     links: [
-      { rel: "root", href: "./catalog.json", type: json },
-      { rel: "child", href: `./${collection.id}/collection.json`, type: json, title: collection.title },
+      { rel: "root", href: "./catalog.json", type: JSON_TYPE },
+      { rel: "child", href: `./${collection.id}/collection.json`, type: JSON_TYPE, title: collection.title },
     ],
   };
-  const col: StacCollection = {
+}
+
+/** The collection with its links: root, parent and one per item (ids in the order given). */
+export function collectionWithLinks(collection: StacCollection, itemIds: Iterable<string>): StacCollection {
+  const items: StacCollection["links"] = [];
+  for (const id of itemIds)
+    items.push({ rel: "item", href: `./items/${id}.json`, type: "application/geo+json" });
+  return {
     ...collection,
     links: [
-      { rel: "root", href: "../catalog.json", type: json },
-      { rel: "parent", href: "../catalog.json", type: json },
-      ...items.map((i) => ({ rel: "item", href: `./items/${i.id}.json`, type: "application/geo+json" })),
+      { rel: "root", href: "../catalog.json", type: JSON_TYPE },
+      { rel: "parent", href: "../catalog.json", type: JSON_TYPE },
+      ...items,
     ],
   };
-  const placed = items.map((item) => ({
+}
+
+/** An item as its file in the catalog has it: links to root, parent and collection; asset hrefs from there. */
+export function placeItem(item: StacItem, collectionId: string): StacItem {
+  return {
     ...item,
-    collection: collection.id,
+    collection: collectionId,
     links: [
-      { rel: "root", href: "../../catalog.json", type: json },
-      { rel: "parent", href: "../collection.json", type: json },
-      { rel: "collection", href: "../collection.json", type: json },
+      { rel: "root", href: "../../catalog.json", type: JSON_TYPE },
+      { rel: "parent", href: "../collection.json", type: JSON_TYPE },
+      { rel: "collection", href: "../collection.json", type: JSON_TYPE },
     ],
     assets: Object.fromEntries(
       Object.entries(item.assets).map(([k, a]) => {
@@ -54,22 +79,66 @@ export function staticCatalog(
         return [k, { ...a, href: isAbsolute(href) ? href : posix.join("../..", href) }];
       }),
     ),
-  }));
-  return { catalog, collection: col, items: placed };
+  };
 }
 
 /** Write the catalog; the collection's items folder is replaced, so re-cataloguing leaves no stale items. */
 export async function writeStaticCatalog(dir: string, c: StaticCatalog): Promise<string[]> {
-  const colDir = join(dir, c.collection.id);
-  const itemsDir = join(colDir, "items");
-  await rm(itemsDir, { recursive: true, force: true });
-  await mkdir(itemsDir, { recursive: true });
-  const files: [string, unknown][] = [
-    [join(dir, "catalog.json"), c.catalog],
-    [join(colDir, "collection.json"), c.collection],
-    ...c.items.map((i): [string, unknown] => [join(itemsDir, `${i.id}.json`), i]),
+  const staged = await stageStaticCatalog(dir, c.collection.id);
+  try {
+    await staged.putItems(c.items);
+    await staged.finish(c.catalog, c.collection);
+  } catch (e) {
+    await staged.abort();
+    throw e;
+  }
+  const itemsDir = join(dir, c.collection.id, "items");
+  return [
+    join(dir, "catalog.json"),
+    join(dir, c.collection.id, "collection.json"),
+    ...c.items.map((i) => join(itemsDir, `${i.id}.json`)),
   ];
-  // 32 writes at a time: thousands of small item files
+}
+
+/** A static catalog written in batches of items; nothing replaces the catalog in place before `finish`. */
+export interface StagedCatalog {
+  /** Items (placed, see placeItem) written into a folder beside the catalog's. */
+  putItems(items: StacItem[]): Promise<void>;
+  /** The staged items become the collection's items folder (the old one goes), then collection and catalog. */
+  finish(catalog: Record<string, unknown>, collection: StacCollection): Promise<void>;
+  /** The staged items are deleted; the catalog stays as it was. */
+  abort(): Promise<void>;
+}
+
+export async function stageStaticCatalog(dir: string, collectionId: string): Promise<StagedCatalog> {
+  const staging = join(dir, `.${collectionId}.items.partial`);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  return {
+    putItems: (items) =>
+      writeJsonFiles(items.map((i): [string, unknown] => [join(staging, `${i.id}.json`), i])),
+    async finish(catalog, collection) {
+      const colDir = join(dir, collectionId);
+      const itemsDir = join(colDir, "items");
+      const old = join(dir, `.${collectionId}.items.old`);
+      await mkdir(colDir, { recursive: true });
+      await rm(old, { recursive: true, force: true });
+      await rename(itemsDir, old).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== "ENOENT") throw e;
+      });
+      await rename(staging, itemsDir);
+      await writeJsonFiles([
+        [join(colDir, "collection.json"), collection],
+        [join(dir, "catalog.json"), catalog],
+      ]);
+      await rm(old, { recursive: true, force: true });
+    },
+    abort: () => rm(staging, { recursive: true, force: true }),
+  };
+}
+
+/** 32 writes at a time: thousands of small item files. */
+async function writeJsonFiles(files: [string, unknown][]): Promise<void> {
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < files.length; i = next++) {
@@ -78,5 +147,4 @@ export async function writeStaticCatalog(dir: string, c: StaticCatalog): Promise
     }
   };
   await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
-  return files.map(([p]) => p);
 }

@@ -39,9 +39,11 @@ const sample = setInterval(() => {
 }, 50);
 const rssBefore = process.memoryUsage().rss;
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const schemasDir = process.env.REFS_STAC_SCHEMAS;
 const { items, status } = await catalogPhase(ws, { quiet: true, ...(schemasDir ? { schemasDir } : {}) });
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
 clearInterval(sample);
 const staticItems = (await readdir(join(ws.catalogDir, "files", "items"))).length;
 console.log(
@@ -54,6 +56,8 @@ console.log(
     state: status.state,
     seconds,
     filesPerSecond: (summary?.files ?? 0) / seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    filesPerCpuSecond: (summary?.files ?? 0) / ((cpu.user + cpu.system) / 1e6),
     rssBeforeMiB: rssBefore / 2 ** 20,
     peakRssMiB: Math.max(peak, rssBefore) / 2 ** 20,
   }),
