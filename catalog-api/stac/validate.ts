@@ -6,6 +6,25 @@ import { stacStructureErrors } from "./structure.js";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * stac-node-validator makes a new ajv on every call (index.js: `config.ajv = createAjv(config)`), so every call
+ * compiles every schema again (seconds). Its createAjv is wrapped here, before index.js first takes it: a call
+ * whose config carries a map under REUSED_AJV gets the map's ajv (made once, schemas compiled once). Without the
+ * map, or should index.js have been loaded first, every call makes its own ajv as before: slower, never wrong.
+ */
+const REUSED_AJV = "refsReusedAjv";
+const utils = require("stac-node-validator/src/utils.js") as {
+  createAjv: (config: Record<string, unknown>, ajvClass?: unknown) => unknown;
+};
+const createAjv = utils.createAjv;
+utils.createAjv = (config, ajvClass) => {
+  const reused = config[REUSED_AJV] as Map<unknown, unknown> | undefined;
+  if (!reused) return createAjv(config, ajvClass);
+  const key = ajvClass ?? "draft-07";
+  if (!reused.has(key)) reused.set(key, createAjv(config, ajvClass));
+  return reused.get(key);
+};
+
 interface Report {
   valid: boolean | null;
   skipped: boolean;
@@ -124,7 +143,7 @@ export class StacValidator {
   private readonly load: SchemaLoader | undefined;
   private readonly schemas: SchemaSet | undefined;
   private readonly unavailable: Unavailable = { all: new Map(), core: new Set(), extensions: new Set() };
-  private readonly reuse = new ReusedAjv();
+  private readonly ajvs = new Map<unknown, unknown>();
 
   constructor(options: ValidationOptions = {}) {
     this.load =
@@ -142,7 +161,7 @@ export class StacValidator {
     let indices = given.map((_, i) => i);
     const config: Record<string, unknown> = {
       loader: require("stac-node-validator/src/loader/node.js"),
-      customValidator: this.reuse,
+      [REUSED_AJV]: this.ajvs,
     };
     const schemas = this.schemas;
     if (schemas) {
@@ -182,20 +201,4 @@ export class StacValidator {
       unavailable: [...u.all].sort().map(([schema, reason]) => ({ schema, reason })),
     };
   }
-}
-
-/**
- * stac-node-validator's hook for a custom validator, used only to hand every call the first call's ajv (with
- * the schemas it compiled); it adds no rules of its own (testFn runs nothing).
- */
-class ReusedAjv extends (require("stac-node-validator/src/baseValidator.js") as new () => {
-  createAjv(ajv: unknown): Promise<unknown>;
-  testFn(report: unknown, fn: unknown): Promise<void>;
-}) {
-  private ajv: unknown;
-  override async createAjv(ajv: unknown): Promise<unknown> {
-    this.ajv ??= ajv;
-    return this.ajv;
-  }
-  override async testFn(): Promise<void> {}
 }
