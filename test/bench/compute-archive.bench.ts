@@ -120,7 +120,7 @@ export default async function bench(): Promise<BenchTable[]> {
         ],
         notes: [
           "items are built from the completion records (coverage, statistics, time per file): the Parquet files are not read",
-          "the catalog phase goes through the records 256 at a time: each batch is described, validated (one compiled validator for all batches), staged in the static catalog and ingested into one open SQLite transaction; heap is V8 heap + external + array buffers",
+          "the catalog phase goes through the records 256 at a time: each batch is described, validated (one compiled validator for all batches), staged in the static catalog and ingested into one open SQLite transaction; heap is V8 heap + external + array buffers (what grows with the items held); RSS also holds SQLite's page cache, bounded by the store's cache_size (256 MiB)",
           "the catalog phase validates every item (local schemas when REFS_STAC_SCHEMAS is set), writes the static catalog and ingests into SQLite",
           `load average (1 min) after ${loadB.toFixed(1)} on ${cpus().length} cores shared with other jobs`,
         ],
