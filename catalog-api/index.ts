@@ -7,7 +7,7 @@ export { DEFAULT_POOL_SIZE, PostgresStore } from "./backend/postgres-store.js";
 export { SqliteStore } from "./backend/sqlite-store.js";
 export type { CatalogStore } from "./backend/store.js";
 export { DataRootError, DataRoots } from "./cells/data-roots.js";
-export { catalogProject } from "./stac/catalog-project.js";
+export { catalogProject, catalogProjectStreamed } from "./stac/catalog-project.js";
 export {
   FILE_EXTENSION,
   ITEM_ASSETS_EXTENSION,

@@ -26,7 +26,7 @@ export {
 export { type ArrayInfo, type ArrayReader, arrayInfo, type Region } from "./source.js";
 export type { Bbox } from "./units/h0-regions.js";
 export { listUnits, type UnitListing, type UnitPlan } from "./units/listing.js";
-export { readAllRecords, type UnitRecord } from "./units/record.js";
+export { readAllRecords, recordBatches, recordIds, type UnitRecord } from "./units/record.js";
 export { parseBbox } from "./units/select.js";
 export { inShard, type Shard } from "./units/shard.js";
 export type { TimeWindow } from "./units/windows.js";

@@ -1,11 +1,17 @@
 /**
- * One partition (h0 cell x time window) in memory: the cells of the h0 cell from every block that owns some,
- * in ascending order, and per column a dense (cell, step) matrix of values (NaN where no row), filled block by
+ * Partitions (h0 cell x time window) in memory: per partition, the cells of the h0 cell from every block that owns
+ * some, in ascending order, and per column a dense (cell, step) matrix of values (NaN where no row), filled block by
  * block and time slice by time slice through the same gather as any mapping. Rows then come out sorted by cell
  * then time by walking the matrix, with no sort of rows.
+ *
+ * Several units of one window are gathered together: a block two or more of them need is read (fetched,
+ * decompressed, decoded) once per time slice and each unit gathers its own cells from that one buffer, instead of
+ * every unit reading the block again. A unit's rows are the same either way (same pixels, same order, same
+ * decoder), so its files are byte for byte those of a unit gathered alone.
  */
 import { gatherRows } from "./cells/aggregate.js";
 import type { CellMapper } from "./cells/mapper.js";
+import type { Block, CellMapping } from "./cells/mapping.js";
 import { baseCellRange, subMapping } from "./cells/sub-mapping.js";
 import type { Prepared } from "./prepare.js";
 import type { ArrayReader } from "./source.js";
@@ -28,44 +34,71 @@ export interface PartitionData {
   valuesRead: number;
 }
 
+/** What is read for one block: a mapping, and for each unit gathering from it the cells of that unit. */
+interface BlockRead {
+  mapping: CellMapping;
+  /** Per unit: the cells it gathers; `first`: the rank offset of its part; `counts`: its h0 cell holds the
+   * block's first cell, so its partition counts the block's source values (each block counted once). */
+  users: { unit: number; view: CellMapping; first: number; counts: boolean }[];
+  pixels: number;
+}
+
 export async function gatherPartition(
   p: Prepared,
   unit: WorkUnit,
   window: Window,
   io: { read: ArrayReader; mapper: CellMapper },
 ): Promise<PartitionData> {
-  const parts = [];
-  // Source values are counted once per block: by the unit of the block's first cell's h0 cell.
-  let blockPixels = 0;
-  for (const block of unit.blocks) {
-    const m = await io.mapper.mapping(block);
-    const [a, b] = baseCellRange(m.cells, unit.base);
-    if (a === b) continue;
-    parts.push(subMapping(m, a, b));
-    if (a === 0) blockPixels += (block.y1 - block.y0) * (block.x1 - block.x0);
-  }
-  const total = parts.reduce((n, m) => n + m.cells.length, 0);
-  const all = new BigUint64Array(total);
-  let at = 0;
-  for (const m of parts) {
-    all.set(m.cells, at);
-    at += m.cells.length;
-  }
-  // blocks own disjoint cells: a sort of (value, position) gives each part's cells their rank
-  const order = Uint32Array.from({ length: total }, (_, i) => i).sort((i, j) =>
-    (all[i] as bigint) < (all[j] as bigint) ? -1 : 1,
-  );
-  const rank = new Uint32Array(total);
-  for (let r = 0; r < total; r++) rank[order[r] as number] = r;
-  const cells = BigUint64Array.from(order, (i) => all[i] as bigint);
+  return (await gatherPartitions(p, [unit], window, io))[0] as PartitionData;
+}
+
+/** The partitions of `units` (all holding `window`) for that window, in the order of `units`. */
+export async function gatherPartitions(
+  p: Prepared,
+  units: WorkUnit[],
+  window: Window,
+  io: { read: ArrayReader; mapper: CellMapper },
+): Promise<PartitionData[]> {
+  const reads = await planReads(units, io.mapper);
   const steps = p.timesMs ? window.stop - window.start : 1;
-  const values = p.columns.map(() => new Float64Array(total * steps).fill(Number.NaN));
-  const count = new Uint32Array(total * steps);
-  const present = new Uint8Array(total * steps);
   const aggregation = p.method === "sample" ? "mean" : p.config.aggregation;
-  const valuesRead = blockPixels * (window.stop - window.start) * p.columns.length;
-  let first = 0;
-  for (const m of parts) {
+  // Per unit: its cells ascending and each block part's cells' rank among them (blocks own disjoint cells).
+  const parts = units.map(() => [] as CellMapping[]);
+  for (const r of reads) {
+    for (const u of r.users) {
+      u.first = parts[u.unit]?.reduce((n, m) => n + m.cells.length, 0) ?? 0;
+      parts[u.unit]?.push(u.view);
+    }
+  }
+  const ranks: Uint32Array[] = [];
+  const out = units.map((_, k): PartitionData => {
+    const mine = parts[k] as CellMapping[];
+    const total = mine.reduce((n, m) => n + m.cells.length, 0);
+    const all = new BigUint64Array(total);
+    let at = 0;
+    for (const m of mine) {
+      all.set(m.cells, at);
+      at += m.cells.length;
+    }
+    const order = Uint32Array.from({ length: total }, (_, i) => i).sort((i, j) =>
+      (all[i] as bigint) < (all[j] as bigint) ? -1 : 1,
+    );
+    const rank = new Uint32Array(total);
+    for (let r = 0; r < total; r++) rank[order[r] as number] = r;
+    ranks.push(rank);
+    let blockPixels = 0;
+    for (const r of reads) for (const u of r.users) if (u.unit === k && u.counts) blockPixels += r.pixels;
+    return {
+      cells: BigUint64Array.from(order, (i) => all[i] as bigint),
+      steps,
+      values: p.columns.map(() => new Float64Array(total * steps).fill(Number.NaN)),
+      count: new Uint32Array(total * steps),
+      present: new Uint8Array(total * steps),
+      valuesRead: blockPixels * (window.stop - window.start) * p.columns.length,
+    };
+  });
+  for (const r of reads) {
+    const m = r.mapping;
     const plane = (m.rows[1] - m.rows[0]) * m.columns.reduce((s, [a, b]) => s + b - a, 0);
     for (let t0 = window.start; t0 < window.stop; ) {
       // reads follow time chunks: a slice never starts a chunk another slice ends
@@ -77,19 +110,83 @@ export async function gatherPartition(
         buffers.push(...(await readUnitColumns(io.read, v, mine, p, time, m)));
       }
       const n = t1 - t0;
-      const rows = gatherRows(m, buffers, n, plane, aggregation);
       const offset = t0 - window.start;
-      for (let r = 0; r < rows.length; r++) {
-        const cell = rank[first + (rows.cell[r] as number)] as number;
-        const i = cell * steps + offset + (rows.step[r] as number);
-        present[i] = 1;
-        count[i] = rows.count[r] as number;
-        for (let k = 0; k < values.length; k++)
-          (values[k] as Float64Array)[i] = (rows.values[k] as Float64Array)[r] as number;
+      for (const user of r.users) {
+        const data = out[user.unit] as PartitionData;
+        const rank = ranks[user.unit] as Uint32Array;
+        const rows = gatherRows(user.view, buffers, n, plane, aggregation);
+        for (let i = 0; i < rows.length; i++) {
+          const cell = rank[user.first + (rows.cell[i] as number)] as number;
+          const at = cell * steps + offset + (rows.step[i] as number);
+          data.present[at] = 1;
+          data.count[at] = rows.count[i] as number;
+          for (let c = 0; c < data.values.length; c++)
+            (data.values[c] as Float64Array)[at] = (rows.values[c] as Float64Array)[i] as number;
+        }
       }
       t0 = t1;
     }
-    first += m.cells.length;
   }
-  return { cells, steps, values, count, present, valuesRead };
+  return out;
+}
+
+/**
+ * The blocks the units need, in the grid's block order (each unit's own order), with what each unit gathers. A
+ * block one unit needs is cut to that unit's cells (it reads no more than they use); a block several need is
+ * cut once to the cells from the first one's to the last one's, and each unit gathers a view of that.
+ */
+async function planReads(units: WorkUnit[], mapper: CellMapper): Promise<BlockRead[]> {
+  const byKey = new Map<string, { block: Block; users: number[] }>();
+  for (const [k, unit] of units.entries()) {
+    for (const block of unit.blocks) {
+      const key = `${block.y0}_${block.y1}_${block.x0}_${block.x1}`;
+      const entry = byKey.get(key) ?? { block, users: [] };
+      entry.users.push(k);
+      byKey.set(key, entry);
+    }
+  }
+  const blocks = [...byKey.values()].sort((a, b) => a.block.y0 - b.block.y0 || a.block.x0 - b.block.x0);
+  const reads: BlockRead[] = [];
+  for (const { block, users } of blocks) {
+    const m = await mapper.mapping(block);
+    const pixels = (block.y1 - block.y0) * (block.x1 - block.x0);
+    const ranges = users
+      .map((unit) => ({ unit, range: baseCellRange(m.cells, (units[unit] as WorkUnit).base) }))
+      .filter(({ range: [a, b] }) => a < b);
+    if (ranges.length === 0) continue;
+    if (ranges.length === 1) {
+      const { unit, range } = ranges[0] as { unit: number; range: [number, number] };
+      const own = subMapping(m, range[0], range[1]);
+      reads.push({ mapping: own, pixels, users: [{ unit, view: own, first: 0, counts: range[0] === 0 }] });
+      continue;
+    }
+    const from = Math.min(...ranges.map((r) => r.range[0]));
+    const to = Math.max(...ranges.map((r) => r.range[1]));
+    const shared = subMapping(m, from, to);
+    reads.push({
+      mapping: shared,
+      pixels,
+      users: ranges.map(({ unit, range: [a, b] }) => ({
+        unit,
+        view: viewOf(shared, a - from, b - from),
+        first: 0,
+        counts: a === 0,
+      })),
+    });
+  }
+  return reads;
+}
+
+/** Cells [start, stop) of a mapping, their pixels still indexing the mapping's buffer (no copy of pixels). */
+function viewOf(m: CellMapping, start: number, stop: number): CellMapping {
+  const from = m.offsets[start] as number;
+  const offsets = new Uint32Array(stop - start + 1);
+  for (let i = 0; i <= stop - start; i++) offsets[i] = (m.offsets[start + i] as number) - from;
+  return {
+    rows: m.rows,
+    columns: m.columns,
+    cells: m.cells.subarray(start, stop),
+    offsets,
+    pixels: m.pixels.subarray(from, m.offsets[stop] as number),
+  };
 }

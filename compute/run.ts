@@ -10,7 +10,8 @@ import type { OutputStore } from "./io/output.js";
 import { type Prepared, prepare } from "./prepare.js";
 import { type Progress, ProgressMeter } from "./progress.js";
 import type { ArrayReader } from "./source.js";
-import { runUnit, unitSpan } from "./unit.js";
+import { runGroup, unitSpan } from "./unit.js";
+import { GROUP_ROWS, groupUnits, rowEstimator } from "./units/groups.js";
 import type { Bbox } from "./units/h0-regions.js";
 import type { WorkUnit } from "./units/plan.js";
 import { readAllRecords, type UnitRecord } from "./units/record.js";
@@ -47,6 +48,11 @@ export interface RunOptions {
   bbox?: Bbox;
   /** Delete the output (files and records) first: all of it, or only the selected units' when selecting. */
   wipe?: boolean;
+  /**
+   * Units sharing source blocks run in groups reading each block once for the group; a group's partitions hold
+   * at most about this many rows at once (default GROUP_ROWS; 0: every unit alone, reading its blocks itself).
+   */
+  groupRows?: number;
   /** Threads for the grid -> cell mapping (default 2; 0: this thread). */
   mappingThreads?: number;
   /** Blocks with fewer pixels map in this thread (default 200000). */
@@ -152,12 +158,13 @@ export async function computeProject(
     failures.push({ unit: unit.id, reason: error instanceof Error ? describeError(error) : String(error) });
     meter.unitFinished(0, 0);
   };
+  const groups = unitGroups(p, todo, options);
   if (options.workers && options.workers > 0 && todo.length > 1) {
     if (!options.ioModule)
       throw new ComputeError("workers need an ioModule to build their own reader and output");
-    await runUnitsOnWorkers(options.ioModule, config, todo, options, onRecord, onFailure);
+    await runUnitsOnWorkers(options.ioModule, config, groups, options, onRecord, onFailure);
   } else {
-    await runSerial(p, io, todo, options, onRecord, onFailure);
+    await runSerial(p, io, groups, options, onRecord, onFailure);
   }
   return {
     unitsTotal: p.units.length,
@@ -195,26 +202,25 @@ export function mapperFor(p: Prepared, cacheDir: string | undefined, options: Ru
   });
 }
 
+/** The units to run, in groups reading shared blocks once (each unit alone with groupRows 0). */
+function unitGroups(p: Prepared, units: WorkUnit[], options: RunOptions): WorkUnit[][] {
+  const maxRows = options.groupRows ?? GROUP_ROWS;
+  if (maxRows <= 0) return units.map((u) => [u]);
+  return groupUnits(units, rowEstimator(p.grid, p.config.resolution, p.timesMs !== undefined), maxRows);
+}
+
 async function runSerial(
   p: Prepared,
   io: ComputeIO,
-  units: WorkUnit[],
+  groups: WorkUnit[][],
   options: RunOptions,
   onRecord: (r: UnitRecord) => void,
   onFailure: (unit: WorkUnit, error: unknown) => void,
 ): Promise<void> {
   const mapper = mapperFor(p, io.cacheDir, options);
   try {
-    for (const unit of units) {
-      let record: UnitRecord;
-      try {
-        record = await runUnit(p, unit, { read: io.read, output: io.output, mapper });
-      } catch (error) {
-        onFailure(unit, error);
-        continue;
-      }
-      onRecord(record);
-    }
+    for (const group of groups)
+      await runGroup(p, group, { read: io.read, output: io.output, mapper }, onRecord, onFailure);
   } finally {
     await mapper.close();
   }

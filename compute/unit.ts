@@ -1,16 +1,19 @@
 /**
- * One work unit end to end: for each of its partitions (h0 cell x time window) the cells of its blocks, read +
- * decode + gather into a partition, the partition's files, then one completion record for the unit.
+ * Work units end to end: for each of a unit's partitions (h0 cell x time window) the cells of its blocks, read +
+ * decode + gather into a partition, the partition's files, then one completion record for the unit. A group of
+ * units (same windows) is gathered together, window by window, so a block they share is read once for all of them;
+ * each unit still writes its own partitions and, last, its own record.
  */
 import type { CellMapper } from "./cells/mapper.js";
 import { UnitError } from "./errors.js";
 import type { OutputStore } from "./io/output.js";
-import { gatherPartition } from "./partition.js";
+import { gatherPartitions, type PartitionData } from "./partition.js";
 import { writePartition } from "./partition-files.js";
 import type { Prepared } from "./prepare.js";
 import type { ArrayReader } from "./source.js";
 import type { WorkUnit } from "./units/plan.js";
 import { type UnitFile, type UnitRecord, type ValueStats, writeRecord } from "./units/record.js";
+import type { Window } from "./units/windows.js";
 
 export interface UnitIO {
   read: ArrayReader;
@@ -20,9 +23,44 @@ export interface UnitIO {
 
 export async function runUnit(p: Prepared, unit: WorkUnit, io: UnitIO): Promise<UnitRecord> {
   try {
-    return await runUnitInner(p, unit, io);
+    return (await runGroupInner(p, [unit], io))[0] as UnitRecord;
   } catch (e) {
     throw new UnitError(unit.id, { cause: e });
+  }
+}
+
+/**
+ * Units of one group (see units/groups.ts) together; their records in the same order. If the group fails, each
+ * unit is run alone, so a failure is the failing unit's only (and names it) and the others still finish.
+ */
+export async function runGroup(
+  p: Prepared,
+  units: WorkUnit[],
+  io: UnitIO,
+  onRecord: (r: UnitRecord) => void,
+  onFailure: (unit: WorkUnit, error: unknown) => void,
+): Promise<void> {
+  if (units.length > 1) {
+    let records: UnitRecord[] | undefined;
+    try {
+      records = await runGroupInner(p, units, io);
+    } catch {
+      // fall through to one unit at a time
+    }
+    if (records) {
+      for (const r of records) onRecord(r);
+      return;
+    }
+  }
+  for (const unit of units) {
+    let record: UnitRecord;
+    try {
+      record = await runUnit(p, unit, io);
+    } catch (error) {
+      onFailure(unit, error);
+      continue;
+    }
+    onRecord(record);
   }
 }
 
@@ -31,16 +69,37 @@ export function unitSpan(unit: WorkUnit): string {
   return unit.windows.map((w) => `${w.start}-${w.stop}`).join(",");
 }
 
-async function runUnitInner(p: Prepared, unit: WorkUnit, io: UnitIO): Promise<UnitRecord> {
-  const files: UnitFile[] = [];
-  let values = 0;
-  let cellsSeen = 0;
-  for (const window of unit.windows) {
-    const data = await gatherPartition(p, unit, window, io);
-    values += data.valuesRead;
-    cellsSeen += data.cells.length;
-    files.push(...(await writePartition(p, unit, window, data, io.output)));
+async function runGroupInner(p: Prepared, units: WorkUnit[], io: UnitIO): Promise<UnitRecord[]> {
+  const done = units.map(() => ({ files: [] as UnitFile[], values: 0, cellsSeen: 0 }));
+  const windows = (units[0] as WorkUnit).windows;
+  for (const [w, window] of windows.entries()) {
+    const partitions: (PartitionData | undefined)[] = await gatherPartitions(p, units, window, io);
+    for (let k = 0; k < units.length; k++) {
+      const data = partitions[k] as PartitionData;
+      partitions[k] = undefined; // written: its memory can go before the next one is encoded
+      const unit = units[k] as WorkUnit;
+      const d = done[k] as (typeof done)[number];
+      d.values += data.valuesRead;
+      d.cellsSeen += data.cells.length;
+      d.files.push(...(await writePartition(p, unit, unit.windows[w] as Window, data, io.output)));
+    }
   }
+  const records: UnitRecord[] = [];
+  for (const [k, unit] of units.entries()) {
+    const d = done[k] as (typeof done)[number];
+    records.push(await finishUnit(p, unit, d.files, d.values, d.cellsSeen, io));
+  }
+  return records;
+}
+
+async function finishUnit(
+  p: Prepared,
+  unit: WorkUnit,
+  files: UnitFile[],
+  values: number,
+  cellsSeen: number,
+  io: UnitIO,
+): Promise<UnitRecord> {
   const rows = files.reduce((n, f) => n + f.rows, 0);
   const times = files.flatMap((f) => f.time ?? []).sort();
   const record: UnitRecord = {

@@ -7,7 +7,7 @@ import type { StacCollection, StacItem } from "../stac/types.js";
 import { type ItemRow, itemRow } from "./item-row.js";
 import type { Fragment } from "./sql.js";
 import { sqliteDialect } from "./sqlite-dialect.js";
-import type { CatalogStore } from "./store.js";
+import type { CatalogStore, ItemsReplacement } from "./store.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS collections (id TEXT PRIMARY KEY, content TEXT NOT NULL);
@@ -127,6 +127,41 @@ export class SqliteStore implements CatalogStore {
         this.writeRows(rows);
       })
       .immediate();
+  }
+
+  /**
+   * One write transaction (BEGIN IMMEDIATE) held across the batches: other connections keep reading the old
+   * items until COMMIT. Nothing else may use this connection meanwhile (the catalog phase owns its store).
+   */
+  async beginReplaceItems(collection: string): Promise<ItemsReplacement> {
+    this.db.exec("BEGIN IMMEDIATE");
+    let open = true;
+    const end = (sql: string) => {
+      if (!open) return;
+      open = false;
+      this.db.exec(sql);
+    };
+    try {
+      this.deleteAll(collection);
+    } catch (e) {
+      end("ROLLBACK");
+      throw e;
+    }
+    return {
+      put: async (items) => {
+        if (!open) throw new Error(`the replacement of ${collection}'s items has ended`);
+        this.writeRows(items.map((i) => itemRow(i, collection)));
+      },
+      commit: async () => {
+        try {
+          end("COMMIT");
+        } catch (e) {
+          if (this.db.inTransaction) this.db.exec("ROLLBACK");
+          throw e;
+        }
+      },
+      abort: async () => end("ROLLBACK"),
+    };
   }
 
   private deleteAll(collection: string): void {

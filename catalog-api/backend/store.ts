@@ -18,12 +18,41 @@ export interface CatalogStore {
   putItems(collection: string, items: StacItem[]): Promise<void>;
   /** Make the collection hold exactly these items: replace them and delete the others (re-cataloguing). */
   replaceItems(collection: string, items: StacItem[]): Promise<void>;
+  /**
+   * replaceItems in batches, so a caller never holds every item: the collection's items are replaced by all the
+   * batches put, at `commit`, all or nothing (`abort`, or a failed commit, leaves the old items). Optional: a
+   * store without it gets the batches gathered and given to replaceItems (see replaceItemsInBatches).
+   */
+  beginReplaceItems?(collection: string): Promise<ItemsReplacement>;
   getItem(collection: string, id: string): Promise<StacItem | undefined>;
   deleteItem(collection: string, id: string): Promise<boolean>;
   countItems(collection?: string): Promise<number>;
   /** Run a SELECT built by the shared query code; rows as plain objects (a column named content is parsed). */
   query(fragment: Fragment, options?: QueryOptions): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
+}
+
+/** A replacement of a collection's items under way (see CatalogStore.beginReplaceItems). */
+export interface ItemsReplacement {
+  put(items: StacItem[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** The store's batched replacement, or one gathering the batches for replaceItems where it has none. */
+export async function replaceItemsInBatches(
+  store: CatalogStore,
+  collection: string,
+): Promise<ItemsReplacement> {
+  if (store.beginReplaceItems) return store.beginReplaceItems(collection);
+  const all: StacItem[] = [];
+  return {
+    put: async (items) => {
+      all.push(...items);
+    },
+    commit: () => store.replaceItems(collection, all),
+    abort: async () => {},
+  };
 }
 
 export interface QueryOptions {

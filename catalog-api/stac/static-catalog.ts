@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import { STAC_VERSION, type StacCollection, type StacItem } from "./types.js";
 
@@ -8,6 +8,7 @@ export interface StaticCatalog {
   items: StacItem[];
 }
 
+const JSON_TYPE = "application/json";
 const isAbsolute = (href: string) => /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("/");
 
 /**
@@ -20,33 +21,57 @@ export function staticCatalog(
   collection: StacCollection,
   items: StacItem[],
 ): StaticCatalog {
-  const json = "application/json";
-  const catalog = {
+  return {
+    catalog: catalogRoot(root, collection),
+    collection: collectionWithLinks(
+      collection,
+      items.map((i) => i.id),
+    ),
+    items: items.map((item) => placeItem(item, collection.id)),
+  };
+}
+
+export function catalogRoot(
+  root: { id: string; title?: string; description: string },
+  collection: StacCollection,
+): Record<string, unknown> {
+  return {
     type: "Catalog",
     stac_version: STAC_VERSION,
     id: root.id,
     title: root.title ?? root.id,
     description: root.description,
     links: [
-      { rel: "root", href: "./catalog.json", type: json },
-      { rel: "child", href: `./${collection.id}/collection.json`, type: json, title: collection.title },
+      { rel: "root", href: "./catalog.json", type: JSON_TYPE },
+      { rel: "child", href: `./${collection.id}/collection.json`, type: JSON_TYPE, title: collection.title },
     ],
   };
-  const col: StacCollection = {
+}
+
+/** The collection with its links: root, parent and one per item (ids in the order given). */
+export function collectionWithLinks(collection: StacCollection, itemIds: Iterable<string>): StacCollection {
+  const items: StacCollection["links"] = [];
+  for (const id of itemIds)
+    items.push({ rel: "item", href: `./items/${id}.json`, type: "application/geo+json" });
+  return {
     ...collection,
     links: [
-      { rel: "root", href: "../catalog.json", type: json },
-      { rel: "parent", href: "../catalog.json", type: json },
-      ...items.map((i) => ({ rel: "item", href: `./items/${i.id}.json`, type: "application/geo+json" })),
+      { rel: "root", href: "../catalog.json", type: JSON_TYPE },
+      { rel: "parent", href: "../catalog.json", type: JSON_TYPE },
+      ...items,
     ],
   };
-  const placed = items.map((item) => ({
+}
+
+/** An item as its file in the catalog has it: links to root, parent and collection; asset hrefs from there. */
+export function placeItem(item: StacItem, collectionId: string): StacItem {
+  return {
     ...item,
-    collection: collection.id,
+    collection: collectionId,
     links: [
-      { rel: "root", href: "../../catalog.json", type: json },
-      { rel: "parent", href: "../collection.json", type: json },
-      { rel: "collection", href: "../collection.json", type: json },
+      { rel: "root", href: "../../catalog.json", type: JSON_TYPE },
+      { rel: "parent", href: "../collection.json", type: JSON_TYPE },
+      { rel: "collection", href: "../collection.json", type: JSON_TYPE },
     ],
     assets: Object.fromEntries(
       Object.entries(item.assets).map(([k, a]) => {
@@ -54,8 +79,7 @@ export function staticCatalog(
         return [k, { ...a, href: isAbsolute(href) ? href : posix.join("../..", href) }];
       }),
     ),
-  }));
-  return { catalog, collection: col, items: placed };
+  };
 }
 
 /** Where a static catalog's files go: a local folder by default, or any store the caller writes to. */
@@ -64,6 +88,8 @@ export interface CatalogFiles {
   write(path: string, text: string): Promise<void>;
   /** Removes a folder and everything in it; a missing one is not an error. */
   removeTree(path: string): Promise<void>;
+  /** Moves a folder to a path where nothing is; a missing one moves nothing. */
+  moveTree(from: string, to: string): Promise<void>;
 }
 
 const localFiles: CatalogFiles = {
@@ -72,6 +98,12 @@ const localFiles: CatalogFiles = {
     await writeFile(path, text);
   },
   removeTree: (path) => rm(path, { recursive: true, force: true }),
+  async moveTree(from, to) {
+    await mkdir(dirname(to), { recursive: true });
+    await rename(from, to).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "ENOENT") throw e;
+    });
+  },
 };
 
 /** `dir/parts`: "/"-joined under a URL (s3://, gs://), node:path under a local folder. */
@@ -87,14 +119,60 @@ export async function writeStaticCatalog(
   c: StaticCatalog,
   target: CatalogFiles = localFiles,
 ): Promise<string[]> {
+  const staged = await stageStaticCatalog(dir, c.collection.id, target);
+  try {
+    await staged.putItems(c.items);
+    await staged.finish(c.catalog, c.collection);
+  } catch (e) {
+    await staged.abort();
+    throw e;
+  }
   const itemsDir = under(dir, c.collection.id, "items");
-  await target.removeTree(itemsDir);
-  const files: [string, unknown][] = [
-    [under(dir, "catalog.json"), c.catalog],
-    [under(dir, c.collection.id, "collection.json"), c.collection],
-    ...c.items.map((i): [string, unknown] => [under(itemsDir, `${i.id}.json`), i]),
+  return [
+    under(dir, "catalog.json"),
+    under(dir, c.collection.id, "collection.json"),
+    ...c.items.map((i) => under(itemsDir, `${i.id}.json`)),
   ];
-  // 32 writes at a time: thousands of small item files
+}
+
+/** A static catalog written in batches of items; nothing replaces the catalog in place before `finish`. */
+export interface StagedCatalog {
+  /** Items (placed, see placeItem) written into a folder beside the catalog's. */
+  putItems(items: StacItem[]): Promise<void>;
+  /** The staged items become the collection's items folder (the old one goes), then collection and catalog. */
+  finish(catalog: Record<string, unknown>, collection: StacCollection): Promise<void>;
+  /** The staged items are deleted; the catalog stays as it was. */
+  abort(): Promise<void>;
+}
+
+export async function stageStaticCatalog(
+  dir: string,
+  collectionId: string,
+  target: CatalogFiles = localFiles,
+): Promise<StagedCatalog> {
+  const staging = under(dir, `.${collectionId}.items.partial`);
+  await target.removeTree(staging);
+  const write = (files: [string, unknown][]) => writeJsonFiles(files, target);
+  return {
+    putItems: (items) => write(items.map((i): [string, unknown] => [under(staging, `${i.id}.json`), i])),
+    async finish(catalog, collection) {
+      const itemsDir = under(dir, collectionId, "items");
+      const old = under(dir, `.${collectionId}.items.old`);
+      await target.removeTree(old);
+      await target.moveTree(itemsDir, old);
+      await target.moveTree(staging, itemsDir);
+      await write([
+        [under(dir, collectionId, "collection.json"), collection],
+        [under(dir, "catalog.json"), catalog],
+      ]);
+      await target.removeTree(old);
+    },
+    abort: () => target.removeTree(staging),
+  };
+}
+
+/** 32 writes at a time: thousands of small item files. */
+async function writeJsonFiles(files: [string, unknown][], target: CatalogFiles): Promise<void> {
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < files.length; i = next++) {
@@ -103,5 +181,4 @@ export async function writeStaticCatalog(
     }
   };
   await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
-  return files.map(([p]) => p);
 }

@@ -6,6 +6,25 @@ import { stacStructureErrors } from "./structure.js";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * stac-node-validator makes a new ajv on every call (index.js: `config.ajv = createAjv(config)`), so every call
+ * compiles every schema again (seconds). Its createAjv is wrapped here, before index.js first takes it: a call
+ * whose config carries a map under REUSED_AJV gets the map's ajv (made once, schemas compiled once). Without the
+ * map, or should index.js have been loaded first, every call makes its own ajv as before: slower, never wrong.
+ */
+const REUSED_AJV = "refsReusedAjv";
+const utils = require("stac-node-validator/src/utils.js") as {
+  createAjv: (config: Record<string, unknown>, ajvClass?: unknown) => unknown;
+};
+const createAjv = utils.createAjv;
+utils.createAjv = (config, ajvClass) => {
+  const reused = config[REUSED_AJV] as Map<unknown, unknown> | undefined;
+  if (!reused) return createAjv(config, ajvClass);
+  const key = ajvClass ?? "draft-07";
+  if (!reused.has(key)) reused.set(key, createAjv(config, ajvClass));
+  return reused.get(key);
+};
+
 interface Report {
   valid: boolean | null;
   skipped: boolean;
@@ -56,21 +75,17 @@ function coreSchemaUrl(o: object): string {
 /**
  * Which objects go to the validator, and with which extensions: a declared extension whose schema cannot be had
  * would fail every object ("schema not found"), so it is left out of the declarations validated; an object whose
- * core schema cannot be had is not schema-validated at all. The report names each and why.
+ * core schema cannot be had is not schema-validated at all. `unavailable` collects each such schema and why.
  */
-async function withAvailableSchemas(objects: object[], load: SchemaLoader) {
-  const schemas = new SchemaSet(load);
-  const unavailable = new Map<string, string>();
-  const coreMissing = new Set<string>();
-  const extMissing = new Set<string>();
+async function withAvailableSchemas(objects: object[], schemas: SchemaSet, unavailable: Unavailable) {
   const checked: object[] = [];
   const indices: number[] = [];
   for (const [i, o] of objects.entries()) {
     const core = coreSchemaUrl(o);
     const coreWhy = await schemas.unavailable(core);
     if (coreWhy) {
-      unavailable.set(core, coreWhy);
-      coreMissing.add(core);
+      unavailable.all.set(core, coreWhy);
+      unavailable.core.add(core);
       continue;
     }
     const declared = (o as { stac_extensions?: unknown }).stac_extensions;
@@ -82,20 +97,21 @@ async function withAvailableSchemas(objects: object[], load: SchemaLoader) {
         const why = await schemas.unavailable(u);
         if (!why) continue;
         missing.push(u);
-        extMissing.add(u);
-        unavailable.set(u, why);
+        unavailable.extensions.add(u);
+        unavailable.all.set(u, why);
       }
       if (missing.length) kept = { ...o, stac_extensions: declared.filter((u) => !missing.includes(u)) };
     }
     checked.push(kept);
     indices.push(i);
   }
-  const report: ValidationReport = {
-    uncheckedExtensions: [...extMissing].sort(),
-    uncheckedCore: [...coreMissing].sort().map((s) => ({ schema: s, reason: unavailable.get(s) as string })),
-    unavailable: [...unavailable].sort().map(([schema, reason]) => ({ schema, reason })),
-  };
-  return { checked, indices, loaded: schemas.loaded, report };
+  return { checked, indices };
+}
+
+interface Unavailable {
+  all: Map<string, string>;
+  core: Set<string>;
+  extensions: Set<string>;
 }
 
 interface BatchReport extends Report {
@@ -113,43 +129,76 @@ export async function validateStac(
   given: object[],
   options: ValidationOptions = {},
 ): Promise<ValidationReport> {
-  for (const o of given) {
-    const errors = stacStructureErrors(o);
-    if (errors.length) throw new StacValidationError(String((o as { id?: unknown }).id), errors);
+  const validator = new StacValidator(options);
+  await validator.validate(given);
+  return validator.report();
+}
+
+/**
+ * Validation in batches (a catalog too big to hold at once): schemas are looked up and compiled once, on the first
+ * batch that needs them, and reused by the next (stac-node-validator would compile them again on every call,
+ * seconds each). `report` covers every batch validated so far.
+ */
+export class StacValidator {
+  private readonly load: SchemaLoader | undefined;
+  private readonly schemas: SchemaSet | undefined;
+  private readonly unavailable: Unavailable = { all: new Map(), core: new Set(), extensions: new Set() };
+  private readonly ajvs = new Map<unknown, unknown>();
+
+  constructor(options: ValidationOptions = {}) {
+    this.load =
+      options.loadSchema ?? (options.schemasDir ? folderSchemaLoader(options.schemasDir) : undefined);
+    this.schemas = this.load ? new SchemaSet(this.load) : undefined;
   }
-  const load =
-    options.loadSchema ?? (options.schemasDir ? folderSchemaLoader(options.schemasDir) : undefined);
-  let objects = given;
-  let indices = given.map((_, i) => i);
-  let report: ValidationReport = { uncheckedExtensions: [], uncheckedCore: [], unavailable: [] };
-  const config: Record<string, unknown> = { loader: require("stac-node-validator/src/loader/node.js") };
-  if (load) {
-    const available = await withAvailableSchemas(given, load);
-    ({ checked: objects, indices, report } = available);
-    // the validator asks for schemas by URL; each was loaded above (a copy: it writes $id into what it gets)
-    config.loader = async (url: string) => {
-      const schema = available.loaded.get(url.replace(/#.*$/, ""));
-      if (!schema) throw new Error(`schema ${url} was not loaded`);
-      return structuredClone(schema);
+
+  /** Throws StacValidationError naming the first invalid object of `given`. */
+  async validate(given: object[]): Promise<void> {
+    for (const o of given) {
+      const errors = stacStructureErrors(o);
+      if (errors.length) throw new StacValidationError(String((o as { id?: unknown }).id), errors);
+    }
+    let objects = given;
+    let indices = given.map((_, i) => i);
+    const config: Record<string, unknown> = {
+      loader: require("stac-node-validator/src/loader/node.js"),
+      [REUSED_AJV]: this.ajvs,
+    };
+    const schemas = this.schemas;
+    if (schemas) {
+      ({ checked: objects, indices } = await withAvailableSchemas(given, schemas, this.unavailable));
+      // the validator asks for schemas by URL; each was loaded above (a copy: it writes $id into what it gets)
+      config.loader = async (url: string) => {
+        const schema = schemas.loaded.get(url.replace(/#.*$/, ""));
+        if (!schema) throw new Error(`schema ${url} was not loaded`);
+        return structuredClone(schema);
+      };
+    }
+    if (objects.length === 0) return;
+    const validate = require("stac-node-validator") as Validate;
+    const result = await validate(objects, config);
+    const children = result.children.length ? result.children : [result];
+    children.forEach((child, i) => {
+      if (child.valid === true) return;
+      const errors = [
+        ...child.messages,
+        ...child.results.core.map((e) => `${e.instancePath || "/"} ${e.message}`),
+        ...Object.entries(child.results.extensions).flatMap(([ext, errs]) =>
+          errs.map((e) => `${ext}: ${e.instancePath || "/"} ${e.message}`),
+        ),
+      ];
+      throw new StacValidationError(
+        String((given[indices[i] as number] as { id?: unknown } | undefined)?.id),
+        errors.length ? errors : ["the validator skipped it"],
+      );
+    });
+  }
+
+  report(): ValidationReport {
+    const u = this.unavailable;
+    return {
+      uncheckedExtensions: [...u.extensions].sort(),
+      uncheckedCore: [...u.core].sort().map((s) => ({ schema: s, reason: u.all.get(s) as string })),
+      unavailable: [...u.all].sort().map(([schema, reason]) => ({ schema, reason })),
     };
   }
-  if (objects.length === 0) return report;
-  const validate = require("stac-node-validator") as Validate;
-  const result = await validate(objects, config);
-  const children = result.children.length ? result.children : [result];
-  children.forEach((child, i) => {
-    if (child.valid === true) return;
-    const errors = [
-      ...child.messages,
-      ...child.results.core.map((e) => `${e.instancePath || "/"} ${e.message}`),
-      ...Object.entries(child.results.extensions).flatMap(([ext, errs]) =>
-        errs.map((e) => `${ext}: ${e.instancePath || "/"} ${e.message}`),
-      ),
-    ];
-    throw new StacValidationError(
-      String((given[indices[i] as number] as { id?: unknown } | undefined)?.id),
-      errors.length ? errors : ["the validator skipped it"],
-    );
-  });
-  return report;
 }

@@ -74,11 +74,38 @@ export async function writeRecord(output: OutputStore, record: UnitRecord): Prom
   );
 }
 
-/** All records present, by unit id (read 32 at a time: thousands of small objects on a disk or a bucket). */
-export async function readAllRecords(output: OutputStore): Promise<Map<string, UnitRecord>> {
-  const ids = (await output.list(RECORDS_PREFIX))
+/** Ids of every unit with a record, in listing order. */
+export async function recordIds(output: OutputStore): Promise<string[]> {
+  return (await output.list(RECORDS_PREFIX))
     .filter((path) => path.endsWith(".json"))
     .map((path) => path.slice(RECORDS_PREFIX.length + 1, -".json".length));
+}
+
+/**
+ * The records of `ids` in batches of `size` (torn or gone ones left out), read 32 at a time: a caller going
+ * through thousands of records holds one batch of them at once.
+ */
+export async function* recordBatches(
+  output: OutputStore,
+  ids: string[],
+  size = 256,
+): AsyncGenerator<UnitRecord[]> {
+  for (let at = 0; at < ids.length; at += size) {
+    const batch = ids.slice(at, at + size);
+    const records = new Array<UnitRecord | undefined>(batch.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < batch.length; i = next++)
+        records[i] = await readRecord(output, batch[i] as string);
+    };
+    await Promise.all(Array.from({ length: Math.min(32, batch.length) }, worker));
+    yield records.filter((r): r is UnitRecord => r !== undefined);
+  }
+}
+
+/** All records present, by unit id (read 32 at a time: thousands of small objects on a disk or a bucket). */
+export async function readAllRecords(output: OutputStore): Promise<Map<string, UnitRecord>> {
+  const ids = await recordIds(output);
   const records = new Array<UnitRecord | undefined>(ids.length);
   let next = 0;
   const worker = async () => {

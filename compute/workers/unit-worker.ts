@@ -1,10 +1,12 @@
-/** Worker thread running work units: builds its ComputeIO from the IOModule, prepares once, runs unit ids. */
+/** Worker thread running work units: builds its ComputeIO from the IOModule, prepares once, runs groups of unit ids. */
 import { parentPort, workerData } from "node:worker_threads";
 import { normalizeConfig } from "../config.js";
 import { prepare } from "../prepare.js";
 import { type ComputeIO, type IOModule, mapperFor } from "../run.js";
-import { runUnit } from "../unit.js";
+import { runGroup } from "../unit.js";
+import type { UnitRecord } from "../units/record.js";
 import { errorReply } from "./pool.js";
+import type { GroupReply } from "./units.js";
 
 const data = workerData as {
   ioModule: IOModule;
@@ -29,13 +31,27 @@ async function setup() {
 
 const ready = setup();
 
-parentPort?.on("message", async (task: { unit: string }) => {
+parentPort?.on("message", async (task: { units: string[] }) => {
   try {
     const { io, p, mapper } = await ready;
-    const unit = p.units.find((u) => u.id === task.unit);
-    if (!unit) throw new Error(`unit ${task.unit} is not in this worker's plan`);
-    const record = await runUnit(p, unit, { read: io.read, output: io.output, mapper });
-    parentPort?.postMessage({ ok: true, value: record });
+    const units = task.units.map((id) => {
+      const unit = p.units.find((u) => u.id === id);
+      if (!unit) throw new Error(`unit ${id} is not in this worker's plan`);
+      return unit;
+    });
+    const records: UnitRecord[] = [];
+    const failures: GroupReply["failures"] = [];
+    await runGroup(
+      p,
+      units,
+      { read: io.read, output: io.output, mapper },
+      (r) => records.push(r),
+      (unit, error) => {
+        const reply = errorReply(error);
+        if (!reply.ok) failures.push({ unit: unit.id, error: reply.error });
+      },
+    );
+    parentPort?.postMessage({ ok: true, value: { records, failures } satisfies GroupReply });
   } catch (e) {
     parentPort?.postMessage(errorReply(e));
   }

@@ -185,3 +185,28 @@ export async function removeTree(path: string): Promise<void> {
   // 32 at a time: a folder of scan results holds one object per source file
   for (let i = 0; i < urls.length; i += 32) await Promise.all(urls.slice(i, i + 32).map((url) => del(url)));
 }
+
+/**
+ * Moves the tree at `from` to `to` (which must not exist); a missing `from` moves nothing. Local: one rename.
+ * Object stores have no rename: each object is copied, then the source tree deleted, so a reader may briefly see
+ * both; callers publish what points at the tree only after the move.
+ */
+export async function moveTree(from: string, to: string): Promise<void> {
+  if (!isUrlPath(from)) {
+    await mkdir(dirname(to), { recursive: true });
+    await rename(from, to).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
+    return;
+  }
+  const paths = await listTree(from);
+  for (let i = 0; i < paths.length; i += 32) {
+    await Promise.all(
+      paths.slice(i, i + 32).map(async (p) => {
+        const bytes = await readBytes(joinPath(from, p));
+        if (bytes) await writeBytes(joinPath(to, p), bytes);
+      }),
+    );
+  }
+  await removeTree(from);
+}

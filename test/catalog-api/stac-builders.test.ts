@@ -16,7 +16,11 @@ import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import { StacValidationError } from "../../catalog-api/errors.js";
 import { intersects } from "../../catalog-api/geometry/intersects.js";
 import { runSearch } from "../../catalog-api/search/run-search.js";
-import { catalogProject, type ProjectOutputs } from "../../catalog-api/stac/catalog-project.js";
+import {
+  catalogProject,
+  catalogProjectStreamed,
+  type ProjectOutputs,
+} from "../../catalog-api/stac/catalog-project.js";
 import { projectCollection } from "../../catalog-api/stac/collection.js";
 import { ITEM_ASSETS_EXTENSION, XARRAY_ASSETS_EXTENSION } from "../../catalog-api/stac/extensions.js";
 import { coverage } from "../../catalog-api/stac/h3-coverage.js";
@@ -301,6 +305,77 @@ describe.skipIf(!haveSchemas)("STAC validation and catalogProject (local schemas
     await expect(catalogProject(bad, { outDir: d2, schemasDir })).rejects.toThrow(StacValidationError);
     expect(await readdir(d2)).toEqual([]);
     await rm(d2, { recursive: true });
+  });
+});
+
+describe.skipIf(!haveSchemas)("catalogProjectStreamed: batches, all or nothing", () => {
+  let dir: string;
+  let store: SqliteStore;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "refs-catalog-stream-"));
+    store = new SqliteStore(join(dir, "api.sqlite"));
+  });
+  afterAll(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const many = (n: number, broken = -1) => {
+    const o = outputs(2);
+    const one = o.partitions[0]!;
+    const parts = Array.from({ length: n }, (_, i) => ({
+      ...one,
+      href: `h3/part-${i}.parquet`,
+      ...(i === broken ? { sha256: "not hex" } : {}),
+    }));
+    async function* batches() {
+      for (let at = 0; at < parts.length; at += 7) yield parts.slice(at, at + 7);
+    }
+    return { project: o.project, partitions: batches(), referenceSets: () => o.referenceSets };
+  };
+  const out = () => join(dir, "catalog");
+
+  it("gives in batches what catalogProject gives at once: files, collection and store items", async () => {
+    const streamed = await catalogProjectStreamed(many(30), { outDir: out(), store, schemasDir });
+    expect(streamed.items).toBe(31);
+    const files = (await readdir(join(out(), "era5-demo", "items"))).sort();
+    const collection = JSON.parse(await readFile(join(out(), "era5-demo", "collection.json"), "utf8"));
+    const whole = join(dir, "whole");
+    const o = many(30);
+    const parts = [];
+    for await (const b of o.partitions) parts.push(...b);
+    await catalogProject(
+      { project: o.project, partitions: parts, referenceSets: o.referenceSets() },
+      {
+        outDir: whole,
+        schemasDir,
+      },
+    );
+    expect((await readdir(join(whole, "era5-demo", "items"))).sort()).toEqual(files);
+    expect(JSON.parse(await readFile(join(whole, "era5-demo", "collection.json"), "utf8"))).toEqual(
+      collection,
+    );
+    // (the reference item names its references by absolute URL, which differs between the two folders)
+    for (const f of files) {
+      expect(await readFile(join(out(), "era5-demo", "items", f), "utf8")).toBe(
+        (await readFile(join(whole, "era5-demo", "items", f), "utf8")).replaceAll(whole, out()),
+      );
+    }
+    expect(await store.countItems("era5-demo")).toBe(31);
+    expect((await readdir(out())).sort()).toEqual(["catalog.json", "era5-demo"]);
+  });
+
+  it("an invalid item in a later batch replaces nothing: the catalog folder and the store keep the last run", async () => {
+    const before = (await readdir(join(out(), "era5-demo", "items"))).sort();
+    await expect(catalogProjectStreamed(many(40, 33), { outDir: out(), store, schemasDir })).rejects.toThrow(
+      /part-33/,
+    );
+    expect((await readdir(join(out(), "era5-demo", "items"))).sort()).toEqual(before);
+    expect((await readdir(out())).sort()).toEqual(["catalog.json", "era5-demo"]);
+    expect(await store.countItems("era5-demo")).toBe(31);
+    // the store is usable again after the aborted replacement
+    await catalogProjectStreamed(many(3), { outDir: out(), store, schemasDir });
+    expect(await store.countItems("era5-demo")).toBe(4);
+    expect(await readdir(join(out(), "era5-demo", "items"))).toHaveLength(4);
   });
 });
 

@@ -27,15 +27,18 @@ describe("a failing work unit", { timeout: 120_000 }, () => {
     const root = await tempDir();
     const io = await ioFor({ name: "hourly", root });
     const good = io.read;
-    // The reads of one data block fail, as a corrupt or vanished source chunk would.
-    let failing: string | undefined;
+    // Every read touching the values of the first data read fails, as a corrupt or vanished source chunk
+    // would (units grouped to share reads, then retried alone, each read some part of it).
+    let failing: { start: number[]; stop: number[] } | undefined;
+    const meets = (a: { start: number[]; stop: number[] }, b: { start: number[]; stop: number[] }) =>
+      a.start.every((s, d) => s < (b.stop[d] as number) && (b.start[d] as number) < (a.stop[d] as number));
     const broken = {
       ...io,
       read: async (path: string, region: { start: number[]; stop: number[] }) => {
         if (region.start.length > 1) {
-          const key = region.start.join(",");
-          failing ??= key;
-          if (key === failing) throw new Error(`chunk of ${path} at ${key} is corrupt`);
+          failing ??= region;
+          if (meets(region, failing))
+            throw new Error(`chunk of ${path} at ${region.start.join(",")} is corrupt`);
         }
         return good(path, region);
       },

@@ -90,6 +90,28 @@ describe("partition files", { timeout: 120_000 }, () => {
     }
   });
 
+  it("units grouped read each shared block once and write byte for byte what units alone write", async () => {
+    const alone = await tempDir();
+    reads = 0;
+    await computeProject(io(alone), base, { mappingThreads: 0, groupRows: 0 });
+    const readsAlone = reads;
+    const grouped = await tempDir();
+    reads = 0;
+    // the budget of rows held at once splits the units into several groups
+    await computeProject(io(grouped), base, { mappingThreads: 0, groupRows: 20_000 });
+    const readsGrouped = reads;
+    expect(await snapshot(grouped)).toEqual(await snapshot(alone));
+    expect(readsGrouped).toBeLessThan(readsAlone / 2);
+    reads = 0;
+    const one = await tempDir();
+    await computeProject(io(one), base, { mappingThreads: 0, groupRows: 1e12 });
+    // one group per day: every (block, time chunk, variable) is read once, in at most two column intervals
+    // (a halo wrapping around the globe); 90 x 180 pixels in 30 x 60 chunks are 9 blocks, 6 hours in chunks
+    // of 2 over two days are 3 time slices
+    expect(reads).toBeLessThanOrEqual(9 * 3 * 2 * 2);
+    expect(await snapshot(one)).toEqual(await snapshot(alone));
+  });
+
   it("a partition over maxRowsPerFile is split into data_0..k of at most that many rows, balanced", async () => {
     const root = await tempDir();
     await computeProject(io(root), { ...base, maxRowsPerFile: 100 }, { mappingThreads: 0 });

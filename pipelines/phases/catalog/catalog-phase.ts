@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { type CatalogStore, catalogProject, SqliteStore } from "../../../catalog-api/index.js";
-import { readAllRecords, type UnitRecord } from "../../../compute/index.js";
+import { type CatalogStore, catalogProjectStreamed, SqliteStore } from "../../../catalog-api/index.js";
+import { recordBatches, recordIds, type UnitRecord } from "../../../compute/index.js";
 import { Progress } from "../../progress/progress.js";
-import { removeTree, writeBytes } from "../../project/workdir-io.js";
+import { moveTree, removeTree, writeBytes } from "../../project/workdir-io.js";
 import type { Workspace } from "../../project/workspace.js";
 import { stacSchemaLoader } from "../../stac-schemas/index.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
@@ -14,7 +14,7 @@ import { runPhase } from "../run-phase.js";
 import { listSources } from "../scan/list-sources.js";
 import { storageOptions } from "../storage-options.js";
 import { dataDatetime } from "./data-datetime.js";
-import { partitionDescriptions, referenceDescription } from "./outputs.js";
+import { PartitionFootprint, partitionDescriptions, referenceDescription } from "./outputs.js";
 
 export interface CatalogPhaseOptions {
   /** Local STAC JSON Schema folder for validation (offline); wins over the cache. */
@@ -45,38 +45,54 @@ export async function catalogPhase(
     const warnings: string[] = [];
     const { refs, summary } = await loadReferences(ws);
     const output = computeOutput(ws, config);
-    const records = await readAllRecords(output);
-    const resolution = resolutionOf(records.values(), config.compute.resolution);
-    // files without time get the project's datetime or the data's (a TIFF DateTime tag), never the time of now
-    const timeless = [...records.values()].some((r) =>
-      r.files.some((f) => f.rows > 0 && f.coverage && !f.time),
-    );
-    const datetime = timeless
-      ? await dataDatetime(
-          ws.configFile,
-          config.catalog.datetime,
-          (await listSources(config.sources, storageOptions(config)))[0]?.url,
-          storageOptions(config),
-        )
-      : config.catalog.datetime;
-    const files = [...records.values()].reduce((n, r) => n + r.files.length, 0);
+    // Records are read, described and catalogued a batch at a time: memory stays flat in the number of files.
+    const ids = await recordIds(output);
+    const first = (await recordBatches(output, ids.slice(0, 1)).next()).value ?? [];
+    const resolution = resolutionOf(first, config.compute.resolution);
+    // files without time get the project's datetime or the data's (a TIFF DateTime tag), never the time of now;
+    // the data's is looked up only when such a file comes
+    let datetime: string | undefined = config.catalog.datetime;
+    let looked = false;
     const progress = new Progress({
       label: "catalog",
-      total: files,
-      unit: "files",
+      total: ids.length,
+      unit: "unit records",
+      measures: [{ name: "files", rate: true }],
       quiet: options.quiet ?? false,
     });
-    const partitions = await partitionDescriptions(
-      output,
-      records.values(),
-      resolution,
-      ws.catalogDir,
-      (bytes) => progress.tick(1, bytes),
-      datetime,
-    );
-    progress.finish();
+    const footprint = new PartitionFootprint();
+    let files = 0;
+    async function* partitions() {
+      for await (const records of recordBatches(output, ids)) {
+        if (!looked && records.some((r) => r.files.some((f) => f.rows > 0 && f.coverage && !f.time))) {
+          looked = true;
+          datetime = await dataDatetime(
+            ws.configFile,
+            config.catalog.datetime,
+            (await listSources(config.sources, storageOptions(config)))[0]?.url,
+            storageOptions(config),
+          );
+        }
+        let bytes = 0;
+        const before = files;
+        const batch = await partitionDescriptions(
+          output,
+          records,
+          resolution,
+          ws.catalogDir,
+          (b) => {
+            bytes += b;
+            files++;
+          },
+          datetime,
+        );
+        footprint.add(batch);
+        yield batch;
+        progress.tick(records.length, bytes, 0, { files: files - before });
+      }
+      progress.finish();
+    }
     const variables = config.compute.variables.length ? config.compute.variables : dataVariables(refs);
-    const reference = referenceDescription(config, summary, variables, partitions, ws.catalogDir, resolution);
     // opened only now: a bad URL fails the phase (recorded) after the outputs were read, not before
     const store =
       options.store ??
@@ -84,7 +100,7 @@ export async function catalogPhase(
         ? await (await import("../../../catalog-api/index.js")).PostgresStore.open(options.pgUrl)
         : await localSqlite(ws.apiDatabase));
     try {
-      const done = await catalogProject(
+      const done = await catalogProjectStreamed(
         {
           project: {
             id: config.name,
@@ -95,18 +111,20 @@ export async function catalogPhase(
             license: config.catalog.license,
             providers: [{ name: "refs", roles: ["processor"] }],
           },
-          partitions,
-          referenceSets: [reference],
+          partitions: partitions(),
+          referenceSets: () => [
+            referenceDescription(config, summary, variables, footprint, ws.catalogDir, resolution),
+          ],
         },
         {
           outDir: ws.catalogDir,
-          files: { write: writeBytes, removeTree },
+          files: { write: writeBytes, removeTree, moveTree },
           store,
           loadSchema: stacSchemaLoader({
             ...(options.schemasDir ? { dir: options.schemasDir } : {}),
             ...(options.schemaCacheDir ? { cacheDir: options.schemaCacheDir } : {}),
           }),
-          onStep: (step) => log(`catalog: ${step}`),
+          onStep: (step) => log(`catalog: ${step}${files ? ` (${files} files read so far)` : ""}`),
         },
       );
       result = { items: done.items, collectionId: done.collectionId };

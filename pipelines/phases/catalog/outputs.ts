@@ -107,21 +107,46 @@ function cellsBbox(cells: readonly string[]): Bbox {
   return crossesAntimeridian ? [-180, box[1], 180, box[3]] : box;
 }
 
-function union(boxes: Bbox[]): Bbox {
-  if (boxes.length === 0) return [-180, -90, 180, 90];
-  return [
-    Math.min(...boxes.map((b) => b[0])),
-    Math.min(...boxes.map((b) => b[1])),
-    Math.max(...boxes.map((b) => b[2])),
-    Math.max(...boxes.map((b) => b[3])),
-  ];
-}
+/**
+ * What the reference set item says of the partitions, gathered batch by batch (the partitions are never all
+ * held): the union of their boxes, their time span, and the grid's H3 coverage (every cell any partition has
+ * rows in; partitions of other times repeat them, so this is bounded by the grid, not by the files).
+ */
+export class PartitionFootprint {
+  private readonly box: Bbox = [180, 90, -180, -90];
+  private parts = 0;
+  private first: string | undefined;
+  private last: string | undefined;
+  readonly cells = new Set<string>();
 
-function timeSpan(parts: PartitionDescription[], fallback: string): TimeDescription {
-  const times = parts.flatMap((p) => ("datetime" in p.time ? [p.time.datetime] : [p.time.start, p.time.end]));
-  if (times.length === 0) return { datetime: fallback };
-  times.sort();
-  return timeOf([times[0] as string, times.at(-1) as string], fallback);
+  add(parts: PartitionDescription[]): void {
+    for (const p of parts) {
+      const b = cellsBbox(p.cells);
+      this.parts++;
+      this.box[0] = Math.min(this.box[0], b[0]);
+      this.box[1] = Math.min(this.box[1], b[1]);
+      this.box[2] = Math.max(this.box[2], b[2]);
+      this.box[3] = Math.max(this.box[3], b[3]);
+      for (const t of "datetime" in p.time ? [p.time.datetime] : [p.time.start, p.time.end]) {
+        if (this.first === undefined || t < this.first) this.first = t;
+        if (this.last === undefined || t > this.last) this.last = t;
+      }
+      for (const c of p.cells) this.cells.add(c);
+    }
+  }
+
+  get empty(): boolean {
+    return this.parts === 0;
+  }
+
+  bbox(): Bbox {
+    return this.parts ? [...this.box] : [-180, -90, 180, 90];
+  }
+
+  time(fallback: string): TimeDescription {
+    if (this.first === undefined || this.last === undefined) return { datetime: fallback };
+    return timeOf([this.first, this.last], fallback);
+  }
 }
 
 /** The reference set item: footprint and time from what compute produced, open parameters for xarray. */
@@ -129,21 +154,20 @@ export function referenceDescription(
   config: ProjectConfig,
   summary: CombineOutcome,
   variables: string[],
-  parts: PartitionDescription[],
+  parts: PartitionFootprint,
   catalogDir: string,
   resolution: number,
 ): ReferenceSetDescription {
   const first = config.sources[0] ?? "";
   const protocol = /^([a-z0-9]+):\/\//.exec(first)?.[1] ?? "file";
   const fsspecProtocol = protocol === "gs" ? "gcs" : protocol;
-  const boxes = parts.map((p) => cellsBbox(p.cells));
   const s3 = config.storage.s3;
   return {
     href: hrefFrom(catalogDir, summary.path),
     id: `${config.name}-references`,
     format: summary.format,
-    bbox: union(boxes),
-    time: timeSpan(parts, new Date().toISOString()),
+    bbox: parts.bbox(),
+    time: parts.time(new Date().toISOString()),
     variables,
     remoteProtocol: fsspecProtocol,
     ...(fsspecProtocol === "s3" && s3
@@ -155,13 +179,6 @@ export function referenceDescription(
         }
       : {}),
     extra: { "refs:files": summary.files, "refs:concat_dims": summary.concatDims.join(",") },
-    ...(parts.length ? { h3: { resolution, cells: gridCells(parts) } } : {}),
+    ...(parts.empty ? {} : { h3: { resolution, cells: [...parts.cells] } }),
   };
-}
-
-/** The grid's H3 coverage: every cell any partition has rows in (partitions of other times repeat them). */
-function gridCells(parts: PartitionDescription[]): string[] {
-  const cells = new Set<string>();
-  for (const p of parts) for (const c of p.cells) cells.add(c);
-  return [...cells];
 }

@@ -48,6 +48,7 @@ const records = await readAllRecords(io.output);
 const files = [...records.values()].flatMap((r) => r.files);
 const rowsPerFile = files.map((f) => f.rows).sort((a, b) => a - b);
 let writerSeconds = 0;
+let writerCpuSeconds = 0;
 let writerRows = 0;
 for (const f of files) {
   const reader = await con.runAndReadAll(
@@ -59,11 +60,14 @@ for (const f of files) {
   const time = BigInt64Array.from(cols[1] as bigint[]);
   const data = Float64Array.from(cols[2] as (number | null)[], (v) => (v === null ? Number.NaN : v));
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await encodeH3Parquet(
     { cellColumn: `h${res}`, cells, time, values: [{ name: "tp", type: "float32", data }] },
     { rowGroupSize: 65536 },
   );
   writerSeconds += (performance.now() - t0) / 1000;
+  const c1 = process.cpuUsage(c0);
+  writerCpuSeconds += (c1.user + c1.system) / 1e6;
   writerRows += n;
 }
 const day = new Date(Date.UTC(1900, 0, 1) + 1_070_000 * 3_600_000).toISOString().slice(0, 10);
@@ -87,6 +91,7 @@ console.log(
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMiB,
     writerRowsPerSecond: writerRows / writerSeconds,
+    writerRowsPerCpuSecond: writerRows / writerCpuSeconds,
     querySeconds,
     queryGroups: mean.currentRowCount,
     method: summary.method,
