@@ -31,7 +31,10 @@ const SEARCH_PARAMS = [
   query("bbox", "minx,miny,maxx,maxy (WGS84); not together with intersects"),
   query("datetime", "RFC 3339 instant, or start/end with '..' or '' for an open end"),
   query("h3", "H3 cells (hex), comma-separated: items whose coverage contains, or lies inside, any of them"),
-  query("filter", "CQL2 filter (text, or JSON with filter-lang=cql2-json)"),
+  query(
+    "filter",
+    "CQL2 filter (text, or JSON with filter-lang=cql2-json): comparisons, LIKE, BETWEEN, IN, IS NULL; S_INTERSECTS, S_CONTAINS, S_WITHIN, S_DISJOINT, S_EQUALS, S_TOUCHES, S_CROSSES, S_OVERLAPS; the T_* functions; A_EQUALS, A_CONTAINS, A_CONTAINEDBY, A_OVERLAPS; CASEI and ACCENTI; h3_intersects",
+  ),
   query("filter-lang", "language of filter", { type: "string", enum: ["cql2-text", "cql2-json"] }),
   query("filter-crs", "CRS of filter geometries", {
     type: "string",
