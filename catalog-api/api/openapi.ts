@@ -26,6 +26,10 @@ const pathParam = (name: string, description: string) => ({
 const COLLECTION_ID = pathParam("collectionId", "collection id");
 const ITEM_ID = pathParam("itemId", "item id");
 
+const FREE_TEXT =
+  "free text: terms separated by commas (or OR) are alternatives, AND joins terms that must all occur, a double-quoted phrase is one term; case-insensitive substring of id, title, description or keywords";
+const FREE_TEXT_ITEMS = `${FREE_TEXT} (the item's properties)`;
+
 /** Parameters of GET /search that the items of a collection take too. */
 const SEARCH_PARAMS = [
   query("bbox", "minx,miny,maxx,maxy (WGS84); not together with intersects"),
@@ -44,6 +48,7 @@ const SEARCH_PARAMS = [
     "query",
     'query extension: JSON object of property -> {eq|neq|lt|lte|gt|gte|in|startsWith|endsWith|contains: value}, e.g. {"quality":{"gt":0.5}}',
   ),
+  query("q", FREE_TEXT_ITEMS),
   query("sortby", "comma-separated queryables, '-' prefix for descending"),
   query("fields", "comma-separated members to include, '-' prefix to exclude"),
   query("limit", "page size (default 10); above 10000 is answered as 10000", {
@@ -111,7 +116,31 @@ export function openApiDocument(base: string, transactions: boolean): Record<str
         responses: { 200: { description: "HTML", content: { "text/html": { schema: { type: "string" } } } } },
       },
     },
-    "/collections": { get: read("Collections", "getCollections", "Collections") },
+    "/collections": {
+      get: {
+        ...read("Collections (collection search)", "getCollections", "Collections"),
+        parameters: [
+          query("bbox", "minx,miny,maxx,maxy: collections whose spatial extent meets it"),
+          query("datetime", "instant or interval: collections whose temporal extent meets it"),
+          query("q", FREE_TEXT),
+          query("filter", "CQL2 over the collection queryables (/collection-queryables)"),
+          query("filter-lang", "language of filter", { type: "string", enum: ["cql2-text", "cql2-json"] }),
+          query("limit", "page size (default: every collection, at most 10000)", {
+            type: "integer",
+            minimum: 1,
+          }),
+          query("token", "paging token from a next or prev link"),
+        ],
+      },
+    },
+    "/collection-queryables": {
+      get: read(
+        "Queryables of collection search",
+        "getCollectionSearchQueryables",
+        "Queryables",
+        "application/schema+json",
+      ),
+    },
     "/collections/{collectionId}": {
       parameters: [COLLECTION_ID],
       get: read("One collection", "describeCollection", "Collection"),

@@ -30,6 +30,11 @@ export interface Dialect {
   /** CASEI / ACCENTI of a string expression: lower-cased, or without combining accents (after NFD). */
   casei(f: Fragment): Fragment;
   accenti(f: Fragment): Fragment;
+  /**
+   * Free text: true where the lower-cased term (search/free-text.ts) occurs in the item's id, or its properties
+   * title, description or keywords (a list), compared case-insensitively.
+   */
+  containsText(term: string): Fragment;
   /** How a 64-bit H3 integer is bound. */
   bigint(value: bigint): unknown;
   /** A boolean literal, comparable with jsonProperty(..., "boolean"). */

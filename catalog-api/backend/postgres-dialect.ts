@@ -30,6 +30,10 @@ const ARRAY_SQL: Record<ArrayOp, string> = {
   a_equals: "P = L",
 };
 
+/** An item's searched text, lower-cased (the term is lower-cased by lower() too). */
+const ITEM_TEXT = `lower(concat_ws(E'\\n', items.id, items.content->'properties'->>'title', items.content->'properties'->>'description',
+  (SELECT string_agg(k, E'\\n') FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(items.content->'properties'->'keywords') = 'array' THEN items.content->'properties'->'keywords' ELSE '[]'::jsonb END) k)))`;
+
 export const postgresDialect: Dialect = {
   name: "postgres",
   // as text, so the driver hands back a string instead of parsing the document
@@ -68,6 +72,7 @@ export const postgresDialect: Dialect = {
       params,
     };
   },
+  containsText: (term) => sql(`strpos(${ITEM_TEXT}, lower(CAST(? AS TEXT))) > 0`, term),
   casei: (f) => concat("lower(", f, ")"),
   accenti: (f) =>
     concat("regexp_replace(normalize(", f, sql(", NFD), CAST(? AS TEXT), '', 'g')", COMBINING_MARKS)),

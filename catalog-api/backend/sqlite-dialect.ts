@@ -28,6 +28,10 @@ const ARRAY_SQL: Record<ArrayOp, string> = {
   a_equals: `json_array_length(items.props, P) = json_array_length(L) AND NOT EXISTS (SELECT 1 FROM json_each(items.props, P) e JOIN json_each(L) l ON e.key = l.key WHERE NOT (${SAME_ELEMENT}))`,
 };
 
+/** An item's searched text, lower-cased (refs_casei: full Unicode, as the term was in JavaScript). */
+const ITEM_TEXT =
+  "refs_casei(items.id || char(10) || coalesce(json_extract(items.props, '$.title'), '') || char(10) || coalesce(json_extract(items.props, '$.description'), '') || char(10) || coalesce(CASE WHEN json_type(items.props, '$.keywords') = 'array' THEN (SELECT group_concat(k.value, char(10)) FROM json_each(items.props, '$.keywords') k) END, ''))";
+
 export const sqliteDialect: Dialect = {
   name: "sqlite",
   itemText: "items.content",
@@ -117,6 +121,7 @@ export const sqliteDialect: Dialect = {
     // a missing or non-array property gives NULL (unknown), as a comparison with a missing property does
     return { text: `(CASE WHEN json_type(items.props, ?) = 'array' THEN ${text} END)`, params };
   },
+  containsText: (term) => sql(`instr(${ITEM_TEXT}, ?) > 0`, term),
   casei: (f) => concat("refs_casei(", f, ")"),
   accenti: (f) => concat("refs_accenti(", f, ")"),
   bigint: (v) => v,

@@ -2,6 +2,7 @@ import type { Dialect } from "../backend/dialect.js";
 import { all, concat, type Fragment, join, sql } from "../backend/sql.js";
 import { compileFilter } from "../cql2/to-sql.js";
 import { bboxPolygon } from "../geometry/geojson.js";
+import { freeTextCondition } from "./free-text.js";
 import { h3Match } from "./h3-filter.js";
 import type { Queryable } from "./queryables.js";
 import type { SearchRequest } from "./request.js";
@@ -24,6 +25,7 @@ export function searchCondition(req: SearchRequest, queryables: Queryable[], d: 
   }
   if (req.h3) parts.push(h3Match(req.h3, d, "h3", req.datetime));
   if (req.filter) parts.push(compileFilter(req.filter, queryables, d));
+  if (req.q) parts.push(freeTextCondition(req.q, d));
   // the spatial tests last: SQLite evaluates a row's terms in this order, and its exact test runs in JavaScript
   // (geometry/intersects.ts), so the cheap datetime, H3 and property terms drop rows first
   if (req.bbox) parts.push(d.intersects(bboxPolygon(req.bbox), true));

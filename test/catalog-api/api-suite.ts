@@ -12,6 +12,7 @@ export { TOKEN };
 
 import { h3Matches, span, timeMatches } from "./brute-force.js";
 import { generatedCollection, generateItems, T0 } from "./generate-items.js";
+import { collectionSearchTests } from "./suite-collection-search.js";
 import { cql2FunctionTests } from "./suite-cql2-functions.js";
 import { edgeTests } from "./suite-edges.js";
 import { extensionTests } from "./suite-extensions.js";
@@ -660,5 +661,6 @@ export function catalogApiSuite(
     });
     // last: it adds a collection, which searches over every collection would see
     cql2FunctionTests(ctx);
+    collectionSearchTests(ctx);
   });
 }
