@@ -55,7 +55,8 @@ export type TemporalOp = (typeof TEMPORAL_OPS)[number];
 /** Values an operator works on. Times are epoch ms; an interval's open end is -/+Infinity. */
 export type Scalar =
   | { kind: "property"; name: string }
-  | { kind: "string"; value: string }
+  /** `loose`: from the query extension, where clients send every value as text ("0.5", "true"). */
+  | { kind: "string"; value: string; loose?: boolean }
   | { kind: "number"; value: number }
   | { kind: "boolean"; value: boolean }
   | { kind: "timestamp"; ms: number }

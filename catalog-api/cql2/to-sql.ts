@@ -95,7 +95,7 @@ class Compiler {
       }
       case "in": {
         const v = this.scalar(e.value);
-        const list = e.list.map((x) => this.scalar(x));
+        const list = e.list.map((x) => this.scalar(asTypeOf(v, x)));
         for (const x of list) this.agree(v, x, "IN");
         return concat("(", v.sql, " IN (", ...list.flatMap((x, i) => (i ? [", ", x.sql] : [x.sql])), "))");
       }
@@ -120,9 +120,10 @@ class Compiler {
 
   private pair(a: Scalar, b: Scalar, what: string): [Typed, Typed] {
     const l = this.scalar(a);
-    const r = this.scalar(b);
-    this.agree(l, r, what);
-    return [l, r];
+    const r = this.scalar(asTypeOf(l, b));
+    const l2 = a.kind === "string" && a.loose ? this.scalar(asTypeOf(r, a)) : l;
+    this.agree(l2, r, what);
+    return [l2, r];
   }
 
   private agree(l: Typed, r: Typed, what: string): void {
@@ -252,6 +253,18 @@ class Compiler {
     };
     return all(relation[op], "AND");
   }
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A loose text literal (query extension) read as a number or boolean when the other operand is one. */
+function asTypeOf(other: Typed, s: Scalar): Scalar {
+  if (s.kind !== "string" || !s.loose) return s;
+  const v = s.value.trim();
+  if (other.group === "number" && NUMBER.test(v)) return { kind: "number", value: Number(v) };
+  if (other.group === "boolean" && (v === "true" || v === "false"))
+    return { kind: "boolean", value: v === "true" };
+  return s;
 }
 
 /**

@@ -65,6 +65,9 @@ export function extensionTests(ctx: SuiteContext): void {
         [{ platform: { startsWith: "sat" } }, (p) => p.platform.startsWith("sat")],
         [{ platform: { endsWith: "_x" } }, (p) => p.platform.endsWith("_x")],
         [{ platform: { contains: "Bri" } }, (p) => p.platform.includes("Bri")],
+        // pystac-client sends query=["quality>0.5"] with the value as text: read as the property's type
+        [{ quality: { gt: "0.5" }, flag: { eq: "true" } }, (p) => p.quality > 0.5 && p.flag === true],
+        [{ quality: { in: ["0.5", 0.25, "1e-3"] } }, (p) => [0.5, 0.25, 0.001].includes(p.quality)],
       ];
       for (const [query, pred] of cases) {
         const want = sorted(ctx.items.filter((i) => pred(P(i))).map((i) => i.id));
