@@ -178,13 +178,25 @@ export function openApiDocument(base: string, transactions: boolean): Record<str
     "/aggregate": {
       get: {
         summary:
-          "Counts over a search: total_count, datetime_frequency (hour|day), grid_geohex_frequency (H3)",
+          "Counts over a search: total_count, datetime_frequency (hour|day|month|year), grid_geohex_frequency (H3), property_range_frequency, statistics",
         operationId: "getAggregate",
         parameters: [
-          query("aggregations", "comma-separated: total_count, datetime_frequency, grid_geohex_frequency"),
+          query(
+            "aggregations",
+            "comma-separated: total_count, datetime_frequency, grid_geohex_frequency, property_range_frequency, statistics",
+          ),
+          query("range_property", "numeric queryable of property_range_frequency"),
+          query(
+            "ranges",
+            "ranges of property_range_frequency, [from, to): from:to,... (an empty end is open)",
+          ),
+          query(
+            "statistics_properties",
+            "numeric queryables of statistics (count, min, max, sum, mean), comma-separated",
+          ),
           query("datetime_frequency_interval", "bucket of datetime_frequency", {
             type: "string",
-            enum: ["hour", "day"],
+            enum: ["hour", "day", "month", "year"],
           }),
           query("grid_geohex_frequency_precision", "H3 resolution of grid_geohex_frequency (default 5)", {
             type: "integer",

@@ -35,6 +35,8 @@ export interface Dialect {
    * title, description or keywords (a list), compared case-insensitively.
    */
   containsText(term: string): Fragment;
+  /** The UTC month ("YYYY-MM") or year ("YYYY") of an epoch-ms column, for datetime_frequency. */
+  calendarKey(unit: "month" | "year", column: string): string;
   /** How a 64-bit H3 integer is bound. */
   bigint(value: bigint): unknown;
   /** A boolean literal, comparable with jsonProperty(..., "boolean"). */

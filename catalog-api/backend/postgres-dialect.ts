@@ -73,6 +73,8 @@ export const postgresDialect: Dialect = {
     };
   },
   containsText: (term) => sql(`strpos(${ITEM_TEXT}, lower(CAST(? AS TEXT))) > 0`, term),
+  calendarKey: (unit, column) =>
+    `to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', '${unit === "month" ? "YYYY-MM" : "YYYY"}')`,
   casei: (f) => concat("lower(", f, ")"),
   accenti: (f) =>
     concat("regexp_replace(normalize(", f, sql(", NFD), CAST(? AS TEXT), '', 'g')", COMBINING_MARKS)),

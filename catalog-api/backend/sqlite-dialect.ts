@@ -122,6 +122,9 @@ export const sqliteDialect: Dialect = {
     return { text: `(CASE WHEN json_type(items.props, ?) = 'array' THEN ${text} END)`, params };
   },
   containsText: (term) => sql(`instr(${ITEM_TEXT}, ?) > 0`, term),
+  calendarKey: (unit, column) =>
+    // whole seconds by floor division (integer division truncates towards zero before 1970)
+    `strftime('${unit === "month" ? "%Y-%m" : "%Y"}', (${column} - ((${column} % 1000) + 1000) % 1000) / 1000, 'unixepoch')`,
   casei: (f) => concat("refs_casei(", f, ")"),
   accenti: (f) => concat("refs_accenti(", f, ")"),
   bigint: (v) => v,
