@@ -26,12 +26,19 @@ const pathParam = (name: string, description: string) => ({
 const COLLECTION_ID = pathParam("collectionId", "collection id");
 const ITEM_ID = pathParam("itemId", "item id");
 
+const FREE_TEXT =
+  "free text: terms separated by commas (or OR) are alternatives, AND joins terms that must all occur, a double-quoted phrase is one term; case-insensitive substring of id, title, description or keywords";
+const FREE_TEXT_ITEMS = `${FREE_TEXT} (the item's properties)`;
+
 /** Parameters of GET /search that the items of a collection take too. */
 const SEARCH_PARAMS = [
   query("bbox", "minx,miny,maxx,maxy (WGS84); not together with intersects"),
   query("datetime", "RFC 3339 instant, or start/end with '..' or '' for an open end"),
   query("h3", "H3 cells (hex), comma-separated: items whose coverage contains, or lies inside, any of them"),
-  query("filter", "CQL2 filter (text, or JSON with filter-lang=cql2-json)"),
+  query(
+    "filter",
+    "CQL2 filter (text, or JSON with filter-lang=cql2-json): comparisons, LIKE, BETWEEN, IN, IS NULL; S_INTERSECTS, S_CONTAINS, S_WITHIN, S_DISJOINT, S_EQUALS, S_TOUCHES, S_CROSSES, S_OVERLAPS; the T_* functions; A_EQUALS, A_CONTAINS, A_CONTAINEDBY, A_OVERLAPS; CASEI and ACCENTI; h3_intersects",
+  ),
   query("filter-lang", "language of filter", { type: "string", enum: ["cql2-text", "cql2-json"] }),
   query("filter-crs", "CRS of filter geometries", {
     type: "string",
@@ -41,6 +48,7 @@ const SEARCH_PARAMS = [
     "query",
     'query extension: JSON object of property -> {eq|neq|lt|lte|gt|gte|in|startsWith|endsWith|contains: value}, e.g. {"quality":{"gt":0.5}}',
   ),
+  query("q", FREE_TEXT_ITEMS),
   query("sortby", "comma-separated queryables, '-' prefix for descending"),
   query("fields", "comma-separated members to include, '-' prefix to exclude"),
   query("limit", "page size (default 10); above 10000 is answered as 10000", {
@@ -108,7 +116,31 @@ export function openApiDocument(base: string, transactions: boolean): Record<str
         responses: { 200: { description: "HTML", content: { "text/html": { schema: { type: "string" } } } } },
       },
     },
-    "/collections": { get: read("Collections", "getCollections", "Collections") },
+    "/collections": {
+      get: {
+        ...read("Collections (collection search)", "getCollections", "Collections"),
+        parameters: [
+          query("bbox", "minx,miny,maxx,maxy: collections whose spatial extent meets it"),
+          query("datetime", "instant or interval: collections whose temporal extent meets it"),
+          query("q", FREE_TEXT),
+          query("filter", "CQL2 over the collection queryables (/collection-queryables)"),
+          query("filter-lang", "language of filter", { type: "string", enum: ["cql2-text", "cql2-json"] }),
+          query("limit", "page size (default: every collection, at most 10000)", {
+            type: "integer",
+            minimum: 1,
+          }),
+          query("token", "paging token from a next or prev link"),
+        ],
+      },
+    },
+    "/collection-queryables": {
+      get: read(
+        "Queryables of collection search",
+        "getCollectionSearchQueryables",
+        "Queryables",
+        "application/schema+json",
+      ),
+    },
     "/collections/{collectionId}": {
       parameters: [COLLECTION_ID],
       get: read("One collection", "describeCollection", "Collection"),
@@ -146,13 +178,25 @@ export function openApiDocument(base: string, transactions: boolean): Record<str
     "/aggregate": {
       get: {
         summary:
-          "Counts over a search: total_count, datetime_frequency (hour|day), grid_geohex_frequency (H3)",
+          "Counts over a search: total_count, datetime_frequency (hour|day|month|year), grid_geohex_frequency (H3), property_range_frequency, statistics",
         operationId: "getAggregate",
         parameters: [
-          query("aggregations", "comma-separated: total_count, datetime_frequency, grid_geohex_frequency"),
+          query(
+            "aggregations",
+            "comma-separated: total_count, datetime_frequency, grid_geohex_frequency, property_range_frequency, statistics",
+          ),
+          query("range_property", "numeric queryable of property_range_frequency"),
+          query(
+            "ranges",
+            "ranges of property_range_frequency, [from, to): from:to,... (an empty end is open)",
+          ),
+          query(
+            "statistics_properties",
+            "numeric queryables of statistics (count, min, max, sum, mean), comma-separated",
+          ),
           query("datetime_frequency_interval", "bucket of datetime_frequency", {
             type: "string",
-            enum: ["hour", "day"],
+            enum: ["hour", "day", "month", "year"],
           }),
           query("grid_geohex_frequency_precision", "H3 resolution of grid_geohex_frequency (default 5)", {
             type: "integer",

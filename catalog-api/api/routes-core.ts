@@ -1,4 +1,9 @@
 import type { Hono } from "hono";
+import {
+  COLLECTION_QUERYABLES,
+  collectionSearchFromQuery,
+  searchCollections,
+} from "../search/collection-search.js";
 import { collectionQueryables, queryablesSchema } from "../search/queryables.js";
 import { queryablesFor } from "../search/run-search.js";
 import { STAC_VERSION } from "../stac/types.js";
@@ -58,14 +63,52 @@ export function coreRoutes(app: Hono, o: ApiOptions): void {
 
   app.get("/collections", async (c) => {
     const base = baseUrl(c);
-    const collections = (await o.store.listCollections()).map((col) => withCollectionLinks(base, col));
+    const query = c.req.query();
+    const req = collectionSearchFromQuery(query);
+    const found = searchCollections(await o.store.listCollections(), req);
+    const json = "application/json";
+    const page = (token: string) => {
+      const params = new URLSearchParams({ ...query, token });
+      return `${base}/collections?${params}`;
+    };
+    const self = new URLSearchParams(query).toString();
     return c.json({
-      collections,
+      collections: found.collections.map((col) => withCollectionLinks(base, col)),
       links: [
-        { rel: "self", href: `${base}/collections`, type: "application/json" },
-        { rel: "root", href: `${base}/`, type: "application/json" },
+        { rel: "self", href: `${base}/collections${self ? `?${self}` : ""}`, type: json },
+        { rel: "root", href: `${base}/`, type: json },
+        ...(found.next ? [{ rel: "next", href: page(found.next), type: json }] : []),
+        ...(found.prev ? [{ rel: "prev", href: page(found.prev), type: json }] : []),
+        {
+          rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+          href: `${base}/collection-queryables`,
+          type: "application/schema+json",
+        },
       ],
+      numberMatched: found.numberMatched,
+      numberReturned: found.collections.length,
     });
+  });
+
+  app.get("/collection-queryables", (c) => {
+    const properties = Object.fromEntries(
+      Object.entries(COLLECTION_QUERYABLES).map(([name, q]) => [
+        name,
+        { description: q.description, ...collectionSchema(q.type) },
+      ]),
+    );
+    return c.json(
+      {
+        $schema: "https://json-schema.org/draft/2019-09/schema",
+        $id: `${baseUrl(c)}/collection-queryables`,
+        type: "object",
+        title: "Queryables of collection search (GET /collections?filter=...)",
+        properties,
+        additionalProperties: false,
+      },
+      200,
+      { "content-type": "application/schema+json" },
+    );
   });
 
   app.get("/collections/:collectionId", async (c) => {
@@ -98,4 +141,11 @@ export function coreRoutes(app: Hono, o: ApiOptions): void {
       "content-type": "application/schema+json",
     });
   });
+}
+
+function collectionSchema(type: string): Record<string, unknown> {
+  if (type === "time") return { type: "string", format: "date-time" };
+  if (type === "geometry") return { $ref: "https://geojson.org/schema/Geometry.json" };
+  if (type === "array") return { type: "array", items: { type: "string" } };
+  return { type };
 }

@@ -18,6 +18,11 @@ CREATE TABLE IF NOT EXISTS items (
   UNIQUE (collection, id));
 CREATE INDEX IF NOT EXISTS items_id ON items (id);
 CREATE INDEX IF NOT EXISTS items_dt ON items (dt_start, dt_end);
+-- a multi-part footprint as the union of its parts (cells sharing edges or overlapping): the same point set in a
+-- valid form, which GEOS's relate needs for ST_Contains, ST_Touches, ...; geometry/relate.ts does the same in SQLite
+CREATE OR REPLACE FUNCTION refs_footprint(g geometry) RETURNS geometry LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+  $$ SELECT CASE WHEN ST_NumGeometries(g) > 1 AND GeometryType(g) IN ('MULTIPOLYGON', 'GEOMETRYCOLLECTION')
+    THEN ST_UnaryUnion(g) ELSE g END $$;
 CREATE INDEX IF NOT EXISTS items_geom ON items USING GIST (geom);
 CREATE TABLE IF NOT EXISTS item_h3 (
   pk BIGINT NOT NULL, cell BIGINT NOT NULL, lo BIGINT NOT NULL, hi BIGINT NOT NULL,
@@ -162,7 +167,7 @@ export class PostgresStore implements CatalogStore {
       const col = <T>(f: (r: ItemRow) => T) => batch.map(f);
       const inserted = await c.query(
         `INSERT INTO items (collection, id, dt_start, dt_end, minx, miny, maxx, maxy, geom, content)
-         SELECT c, id, s, e, x0, y0, x1, y1, CASE WHEN g IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(g), 4326) END, j::jsonb
+         SELECT c, id, s, e, x0, y0, x1, y1, CASE WHEN g IS NULL THEN NULL ELSE ST_SetSRID(refs_footprint(ST_GeomFromGeoJSON(g)), 4326) END, j::jsonb
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::text[], $10::text[])
            AS t(c, id, s, e, x0, y0, x1, y1, g, j)
          RETURNING pk, id`,

@@ -1,7 +1,9 @@
 import Database from "better-sqlite3";
+import { accentFold, caseFold } from "../cql2/text-folding.js";
 import { CatalogStoreError } from "../errors.js";
 import { checkGeometry, type Geometry } from "../geometry/geojson.js";
 import { intersects } from "../geometry/intersects.js";
+import { type JtsGeometry, type Relation, relate, toJts } from "../geometry/relate.js";
 import { checkCollectionStructure } from "../stac/check-structure.js";
 import type { StacCollection, StacItem } from "../stac/types.js";
 import { type ItemRow, itemRow } from "./item-row.js";
@@ -64,6 +66,22 @@ export class SqliteStore implements CatalogStore {
       const a = checkGeometry(JSON.parse(stored), "stored geometry");
       return intersects(a, lastQuery.geometry) ? 1 : 0;
     });
+    let lastRelate: { text: string; geometry: JtsGeometry } | undefined;
+    this.db.function(
+      "refs_relate",
+      { deterministic: true },
+      (stored: unknown, query: unknown, relation: unknown) => {
+        if (typeof stored !== "string" || typeof query !== "string") return null;
+        if (lastRelate?.text !== query)
+          lastRelate = { text: query, geometry: toJts(checkGeometry(JSON.parse(query), "query geometry")) };
+        const a = toJts(checkGeometry(JSON.parse(stored), "stored geometry"));
+        return relate(a, lastRelate.geometry, relation as Relation) ? 1 : 0;
+      },
+    );
+    // CQL2 CASEI / ACCENTI: SQLite's lower() folds ASCII only
+    const fold = (f: (s: string) => string) => (v: unknown) => (typeof v === "string" ? f(v) : v);
+    this.db.function("refs_casei", { deterministic: true }, fold(caseFold));
+    this.db.function("refs_accenti", { deterministic: true }, fold(accentFold));
   }
 
   private stmt(text: string): Database.Statement {

@@ -74,6 +74,8 @@ class FilterCompiler {
         return fail("LIKE needs text, and the cells have only numbers and time");
       case "spatial":
         return fail("spatial tests are not supported on cells: use the bbox or h3 parameter");
+      case "array":
+        return fail("array functions are not supported on cells: the cells have only numbers and time");
       case "h3":
         return fail("h3_intersects is not supported on cells: use the h3 parameter");
     }
@@ -114,6 +116,11 @@ class FilterCompiler {
         return fail("an INTERVAL can only be used in a temporal function");
       case "geometry":
         return fail("a geometry cannot be used on cells: use the bbox parameter");
+      case "array":
+        return fail("an array cannot be used on cells: the cells have only numbers and time");
+      case "casei":
+      case "accenti":
+        return fail(`${s.kind.toUpperCase()} needs text; the cells have only numbers and time`);
     }
   }
 

@@ -11,11 +11,28 @@ export type Expr =
   | { kind: "in"; value: Scalar; list: Scalar[] }
   | { kind: "isNull"; value: Scalar }
   | { kind: "spatial"; op: SpatialOp; left: Scalar; right: Scalar }
+  | { kind: "array"; op: ArrayOp; left: Scalar; right: Scalar }
   | { kind: "temporal"; op: TemporalOp; left: Scalar; right: Scalar }
   | { kind: "h3"; property: string; cells: string[] };
 
 export type CompareOp = "=" | "<>" | "<" | "<=" | ">" | ">=";
-export type SpatialOp = "s_intersects";
+/** CQL2 spatial functions (DE-9IM relations, as PostGIS and JTS define them). */
+export const SPATIAL_OPS = [
+  "s_intersects",
+  "s_contains",
+  "s_within",
+  "s_disjoint",
+  "s_equals",
+  "s_touches",
+  "s_crosses",
+  "s_overlaps",
+] as const;
+export type SpatialOp = (typeof SPATIAL_OPS)[number];
+/** CQL2 array functions: a_equals (same size, equal element at each position), a_contains, a_containedby, a_overlaps. */
+export const ARRAY_OPS = ["a_equals", "a_contains", "a_containedby", "a_overlaps"] as const;
+export type ArrayOp = (typeof ARRAY_OPS)[number];
+/** An element of an array literal. */
+export type ArrayElement = string | number | boolean;
 export const TEMPORAL_OPS = [
   "t_after",
   "t_before",
@@ -38,13 +55,17 @@ export type TemporalOp = (typeof TEMPORAL_OPS)[number];
 /** Values an operator works on. Times are epoch ms; an interval's open end is -/+Infinity. */
 export type Scalar =
   | { kind: "property"; name: string }
-  | { kind: "string"; value: string }
+  /** `loose`: from the query extension, where clients send every value as text ("0.5", "true"). */
+  | { kind: "string"; value: string; loose?: boolean }
   | { kind: "number"; value: number }
   | { kind: "boolean"; value: boolean }
   | { kind: "timestamp"; ms: number }
   | { kind: "date"; ms: number }
   | { kind: "interval"; start: number; end: number }
-  | { kind: "geometry"; geometry: Geometry };
+  | { kind: "geometry"; geometry: Geometry }
+  | { kind: "array"; values: ArrayElement[] }
+  /** CASEI(x) and ACCENTI(x): a string compared without regard to case or to accents. */
+  | { kind: "casei" | "accenti"; arg: Scalar };
 
 /** The function name our H3 filter goes by in both encodings: h3_intersects(property, 'cell'[, 'cell'...]). */
 export const H3_FUNCTION = "h3_intersects";

@@ -1,11 +1,15 @@
 import { CatalogInputError } from "../errors.js";
 import { bboxPolygon, checkBbox, checkGeometry } from "../geometry/geojson.js";
 import {
+  ARRAY_OPS,
+  type ArrayOp,
   type CompareOp,
   type Expr,
   H3_FUNCTION,
   MAX_FILTER_VALUES,
   type Scalar,
+  SPATIAL_OPS,
+  type SpatialOp,
   TEMPORAL_OPS,
   type TemporalOp,
 } from "./ast.js";
@@ -37,7 +41,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** CASEI(ACCENTI(x)) makes sense; deeper nesting does not, and would recurse without bound. */
+const MAX_NESTED_FUNCTIONS = 4;
+
 class JsonParser {
+  private nested = 0;
   constructor(private readonly counter: { values: number }) {}
 
   /** Count literal values; `ahead` checks a list's length before its entries are parsed. */
@@ -103,9 +111,23 @@ class JsonParser {
       arity(1);
       return { kind: "isNull", value: this.scalar(args[0]) };
     }
-    if (op === "s_intersects") {
+    if ((SPATIAL_OPS as readonly string[]).includes(op)) {
       arity(2);
-      return { kind: "spatial", op: "s_intersects", left: this.scalar(args[0]), right: this.scalar(args[1]) };
+      return {
+        kind: "spatial",
+        op: op as SpatialOp,
+        left: this.scalar(args[0]),
+        right: this.scalar(args[1]),
+      };
+    }
+    if ((ARRAY_OPS as readonly string[]).includes(op)) {
+      arity(2);
+      return {
+        kind: "array",
+        op: op as ArrayOp,
+        left: this.arrayOperand(args[0]),
+        right: this.arrayOperand(args[1]),
+      };
     }
     if ((TEMPORAL_OPS as readonly string[]).includes(op)) {
       arity(2);
@@ -128,6 +150,19 @@ class JsonParser {
     return fail(`unknown operator "${v.op}"`);
   }
 
+  /** An operand of an array function: a property or a JSON array of strings, numbers and booleans. */
+  private arrayOperand(v: unknown): Scalar {
+    if (!Array.isArray(v)) return this.scalar(v);
+    this.count(v.length, true);
+    const values = v.map((x) => {
+      const s = this.scalar(x);
+      if (s.kind !== "string" && s.kind !== "number" && s.kind !== "boolean")
+        fail("array literals hold strings, numbers and booleans");
+      return s.value;
+    });
+    return { kind: "array", values };
+  }
+
   scalar(v: unknown): Scalar {
     if (typeof v !== "object" || v === null) this.count(1);
     if (typeof v === "string") return { kind: "string", value: checkText(v) };
@@ -141,6 +176,13 @@ class JsonParser {
     const keys = Object.keys(v);
     const only = (k: string) => keys.length === 1 && keys[0] === k;
     if (only("property") && typeof v.property === "string") return { kind: "property", name: v.property };
+    if (only("casei") || only("accenti")) {
+      const kind = only("casei") ? "casei" : "accenti";
+      if (++this.nested > MAX_NESTED_FUNCTIONS) fail("CASEI/ACCENTI nested too deeply");
+      const arg = this.scalar(v[kind]);
+      this.nested--;
+      return { kind, arg };
+    }
     if (only("timestamp") && typeof v.timestamp === "string")
       return { kind: "timestamp", ms: timestampMs(v.timestamp) };
     if (only("date") && typeof v.date === "string") return { kind: "date", ms: dateMs(v.date) };

@@ -2,11 +2,15 @@ import { CatalogInputError } from "../errors.js";
 import type { Geometry, Position } from "../geometry/geojson.js";
 import { bboxPolygon, checkBbox, checkGeometry } from "../geometry/geojson.js";
 import {
+  ARRAY_OPS,
+  type ArrayOp,
   type CompareOp,
   type Expr,
   H3_FUNCTION,
   MAX_FILTER_VALUES,
   type Scalar,
+  SPATIAL_OPS,
+  type SpatialOp,
   TEMPORAL_OPS,
   type TemporalOp,
 } from "./ast.js";
@@ -25,7 +29,10 @@ const GEOMETRY_WORDS = new Set([
   "MULTIPOLYGON",
 ]);
 
-/** Parse CQL2 text (basic, advanced comparison, basic spatial, temporal, our H3 function) into the typed tree. */
+/**
+ * Parse CQL2 text (basic, advanced comparison, spatial, temporal and array functions, CASEI/ACCENTI, our H3
+ * function) into the typed tree.
+ */
 export function parseCql2Text(text: string): Expr {
   const p = new TextParser(tokenize(text));
   const expr = p.orExpr();
@@ -100,8 +107,18 @@ class TextParser {
     const after = this.peek(1);
     if (t.type === "ident" && !t.quoted && after.type === "punct" && after.value === "(") {
       const name = t.value.toLowerCase();
-      if (name === "s_intersects")
-        return this.binaryFunction((left, right) => ({ kind: "spatial", op: "s_intersects", left, right }));
+      if ((SPATIAL_OPS as readonly string[]).includes(name))
+        return this.binaryFunction((left, right) => ({
+          kind: "spatial",
+          op: name as SpatialOp,
+          left,
+          right,
+        }));
+      if ((ARRAY_OPS as readonly string[]).includes(name))
+        return this.binaryFunction(
+          (left, right) => ({ kind: "array", op: name as ArrayOp, left, right }),
+          () => this.arrayOperand(),
+        );
       if ((TEMPORAL_OPS as readonly string[]).includes(name)) {
         return this.binaryFunction((left, right) => ({
           kind: "temporal",
@@ -147,14 +164,31 @@ class TextParser {
     return negate ? { kind: "not", arg: e } : e;
   }
 
-  private binaryFunction(make: (a: Scalar, b: Scalar) => Expr): Expr {
+  private binaryFunction(make: (a: Scalar, b: Scalar) => Expr, operand = () => this.scalar()): Expr {
     this.next();
     this.expectPunct("(");
-    const a = this.scalar();
+    const a = operand();
     this.expectPunct(",");
-    const b = this.scalar();
+    const b = operand();
     this.expectPunct(")");
     return make(a, b);
+  }
+
+  /** An operand of an array function: a property, or an array literal `('a', 1, true)` (possibly empty). */
+  private arrayOperand(): Scalar {
+    if (!this.isPunct("(")) return this.scalar();
+    this.next();
+    const values: (string | number | boolean)[] = [];
+    while (!this.isPunct(")")) {
+      if (values.length) this.expectPunct(",");
+      const at = this.peek();
+      const v = this.scalar();
+      if (v.kind !== "string" && v.kind !== "number" && v.kind !== "boolean")
+        this.fail("array literals hold strings, numbers and booleans", at);
+      values.push(v.value);
+    }
+    this.next();
+    return { kind: "array", values };
   }
 
   private h3Function(): Expr {
@@ -187,6 +221,15 @@ class TextParser {
     const word = t.value.toUpperCase();
     const call = this.isPunct("(");
     if (word === "TRUE" || word === "FALSE") return { kind: "boolean", value: word === "TRUE" };
+    if (call && (word === "CASEI" || word === "ACCENTI")) {
+      this.expectPunct("(");
+      // CASEI(ACCENTI(x)) makes sense; deeper nesting does not, and would recurse without bound
+      if (++this.depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`, t);
+      const arg = this.scalar();
+      this.depth--;
+      this.expectPunct(")");
+      return { kind: word === "CASEI" ? "casei" : "accenti", arg };
+    }
     if (call && word === "TIMESTAMP") return { kind: "timestamp", ms: timestampMs(this.stringArg()) };
     if (call && word === "DATE") return { kind: "date", ms: dateMs(this.stringArg()) };
     if (call && word === "INTERVAL") return this.interval();

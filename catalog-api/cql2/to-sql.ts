@@ -1,10 +1,11 @@
 import type { Dialect } from "../backend/dialect.js";
 import { all, concat, type Fragment, sql } from "../backend/sql.js";
 import { CatalogInputError } from "../errors.js";
+import { invalidReason } from "../geometry/relate.js";
 import { h3Match } from "../search/h3-filter.js";
 import type { Queryable } from "../search/queryables.js";
 import { TIME_MAX, TIME_MIN } from "../search/time-bounds.js";
-import type { Expr, Scalar, TemporalOp } from "./ast.js";
+import type { ArrayOp, Expr, Scalar, SpatialOp, TemporalOp } from "./ast.js";
 
 type Group = "string" | "number" | "boolean" | "time" | "geometry" | "h3";
 
@@ -94,7 +95,7 @@ class Compiler {
       }
       case "in": {
         const v = this.scalar(e.value);
-        const list = e.list.map((x) => this.scalar(x));
+        const list = e.list.map((x) => this.scalar(asTypeOf(v, x)));
         for (const x of list) this.agree(v, x, "IN");
         return concat("(", v.sql, " IN (", ...list.flatMap((x, i) => (i ? [", ", x.sql] : [x.sql])), "))");
       }
@@ -103,7 +104,9 @@ class Compiler {
         return concat("(", v.sql, " IS NULL)");
       }
       case "spatial":
-        return this.spatial(e.left, e.right);
+        return this.spatial(e.op, e.left, e.right);
+      case "array":
+        return this.array(e.op, e.left, e.right);
       case "temporal":
         return this.temporal(e.op, e.left, e.right);
       case "h3": {
@@ -117,9 +120,10 @@ class Compiler {
 
   private pair(a: Scalar, b: Scalar, what: string): [Typed, Typed] {
     const l = this.scalar(a);
-    const r = this.scalar(b);
-    this.agree(l, r, what);
-    return [l, r];
+    const r = this.scalar(asTypeOf(l, b));
+    const l2 = a.kind === "string" && a.loose ? this.scalar(asTypeOf(r, a)) : l;
+    this.agree(l2, r, what);
+    return [l2, r];
   }
 
   private agree(l: Typed, r: Typed, what: string): void {
@@ -164,17 +168,46 @@ class Compiler {
       case "interval":
         return fail("an INTERVAL can only be used in a temporal function");
       case "geometry":
-        return fail("a geometry can only be used in S_INTERSECTS");
+        return fail("a geometry can only be used in a spatial function (S_INTERSECTS, S_CONTAINS, ...)");
+      case "array":
+        return fail("an array can only be used in an array function (A_EQUALS, A_CONTAINS, ...)");
+      case "casei":
+      case "accenti": {
+        const arg = this.scalar(s.arg);
+        if (arg.group !== "string") fail(`${s.kind.toUpperCase()} takes a string, not a ${arg.group}`);
+        return { sql: s.kind === "casei" ? this.d.casei(arg.sql) : this.d.accenti(arg.sql), group: "string" };
+      }
     }
   }
 
-  private spatial(a: Scalar, b: Scalar): Fragment {
+  private spatial(op: SpatialOp, a: Scalar, b: Scalar): Fragment {
+    const name = op.toUpperCase();
     const [prop, lit] = a.kind === "property" ? [a, b] : [b, a];
     if (prop.kind !== "property" || this.property(prop.name).kind !== "geometry") {
-      fail("S_INTERSECTS needs the geometry property on one side");
+      fail(`${name} needs the geometry property on one side`);
     }
-    if (lit.kind !== "geometry") fail("S_INTERSECTS needs a geometry literal on the other side");
-    return this.d.intersects(lit.geometry);
+    if (lit.kind !== "geometry") fail(`${name} needs a geometry literal on the other side`);
+    if (op === "s_intersects") return this.d.intersects(lit.geometry);
+    // an invalid shape (a self-crossing ring) has no DE-9IM relation: both backends would fail on it
+    const invalid = invalidReason(lit.geometry);
+    if (invalid) fail(`${name} needs a valid geometry: ${invalid}`);
+    // the SQL always reads "item OP literal": with the literal first, contains and within change places
+    const itemFirst = a.kind === "property";
+    const converse = op === "s_contains" ? "s_within" : op === "s_within" ? "s_contains" : op;
+    return this.d.relate(itemFirst ? op : converse, lit.geometry);
+  }
+
+  private array(op: ArrayOp, a: Scalar, b: Scalar): Fragment {
+    const name = op.toUpperCase();
+    const [prop, lit] = a.kind === "property" ? [a, b] : [b, a];
+    if (prop.kind !== "property" || lit.kind !== "array")
+      fail(`${name} needs a property on one side and an array literal on the other`);
+    const q = this.property(prop.name);
+    if (q.kind !== "json" && q.kind !== "h3")
+      fail(`${name} needs a property of the item's properties, not "${q.name}"`);
+    // the SQL always reads "property OP literal": with the literal first, contains and containedby change places
+    const converse = op === "a_contains" ? "a_containedby" : op === "a_containedby" ? "a_contains" : op;
+    return this.d.arrayOp(a.kind === "property" ? op : converse, q.name, lit.values);
   }
 
   /** An operand of a temporal function as a [start, end] pair of SQL expressions. */
@@ -220,6 +253,18 @@ class Compiler {
     };
     return all(relation[op], "AND");
   }
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A loose text literal (query extension) read as a number or boolean when the other operand is one. */
+function asTypeOf(other: Typed, s: Scalar): Scalar {
+  if (s.kind !== "string" || !s.loose) return s;
+  const v = s.value.trim();
+  if (other.group === "number" && NUMBER.test(v)) return { kind: "number", value: Number(v) };
+  if (other.group === "boolean" && (v === "true" || v === "false"))
+    return { kind: "boolean", value: v === "true" };
+  return s;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { concat, sql } from "../backend/sql.js";
+import { all, concat, type Fragment, join, sql } from "../backend/sql.js";
 import type { CatalogStore } from "../backend/store.js";
 import { CatalogInputError } from "../errors.js";
 import { cellToHex } from "../h3/cell-ranges.js";
@@ -11,9 +11,20 @@ export const AGGREGATIONS = [
   { name: "total_count", data_type: "integer" },
   { name: "datetime_frequency", data_type: "frequency_distribution" },
   { name: "grid_geohex_frequency", data_type: "frequency_distribution" },
+  { name: "property_range_frequency", data_type: "frequency_distribution" },
+  { name: "statistics", data_type: "object" },
 ] as const;
 
 const INTERVAL_MS: Record<string, number> = { hour: 3_600_000, day: 86_400_000 };
+const CALENDAR = new Set(["month", "year"]);
+const MAX_RANGES = 100;
+const MAX_STATISTICS = 20;
+
+/** A bucket of property_range_frequency: [from, to), either end open. */
+export interface Range {
+  from?: number;
+  to?: number;
+}
 const RES_SHIFT = 52n;
 const MAX_BUCKETS = 10_000;
 
@@ -23,6 +34,11 @@ export interface AggregateOptions {
   interval: string;
   /** grid_geohex_frequency: H3 resolution 0-15. */
   precision: number;
+  /** property_range_frequency: the numeric property and its ranges. */
+  rangeProperty?: string;
+  ranges?: Range[];
+  /** statistics: numeric properties to give count, min, max, mean and sum of. */
+  statisticsProperties?: string[];
 }
 
 /**
@@ -32,15 +48,107 @@ export interface AggregateOptions {
  * its ancestor, an item covering a coarser cell is not counted there; an item counts once per bucket).
  */
 export async function aggregate(store: CatalogStore, req: SearchRequest, o: AggregateOptions) {
-  const where = searchCondition(req, await queryablesFor(store, req.collections), store.dialect);
+  const queryables = await queryablesFor(store, req.collections);
+  const where = searchCondition(req, queryables, store.dialect);
+  const numeric = (name: string, parameter: string) => {
+    const q = queryables.find((x) => x.name === name.replace(/^properties\./, ""));
+    if (q?.kind !== "json" || (q.type !== "number" && q.type !== "integer"))
+      throw new CatalogInputError(`"${name}" is not a numeric queryable (see /queryables)`, parameter);
+    return store.dialect.jsonProperty(q.name, "number");
+  };
   const out: Record<string, unknown>[] = [];
   for (const name of o.names) {
     if (name === "total_count") {
       const [row] = await store.query(concat("SELECT count(*) AS n FROM items WHERE ", where));
       out.push({ name, data_type: "integer", value: Number(row?.n) });
+    } else if (name === "datetime_frequency" && CALENDAR.has(o.interval)) {
+      const rows = await store.query(
+        concat(
+          "SELECT ",
+          store.dialect.calendarKey(o.interval as "month" | "year", "items.dt_start"),
+          " AS k, count(*) AS n FROM items WHERE ",
+          where,
+          sql(" GROUP BY k ORDER BY k LIMIT ?", MAX_BUCKETS),
+        ),
+      );
+      // keys come back as "YYYY" or "YYYY-MM": the bucket's first instant, UTC
+      const start = (k: string) =>
+        new Date(Date.UTC(Number(k.slice(0, 4)), k.length > 4 ? Number(k.slice(5, 7)) - 1 : 0)).toISOString();
+      out.push(
+        frequency(
+          name,
+          rows.map((r) => [start(String(r.k)), Number(r.n)]),
+        ),
+      );
+    } else if (name === "property_range_frequency") {
+      const ranges = o.ranges ?? [];
+      if (!o.rangeProperty) throw new CatalogInputError("names no property", "range_property");
+      if (ranges.length === 0 || ranges.length > MAX_RANGES)
+        throw new CatalogInputError(`must give 1 to ${MAX_RANGES} ranges`, "ranges");
+      const v = numeric(o.rangeProperty, "range_property");
+      // one scan: a sum per range (ranges may overlap; an item counts in each range it falls in)
+      const sums = ranges.map((r, i) => {
+        const tests: Fragment[] = [];
+        if (r.from !== undefined) tests.push(concat(v, sql(" >= CAST(? AS DOUBLE PRECISION)", r.from)));
+        if (r.to !== undefined) tests.push(concat(v, sql(" < CAST(? AS DOUBLE PRECISION)", r.to)));
+        if (tests.length === 0) tests.push(concat(v, " IS NOT NULL"));
+        return concat("sum(CASE WHEN ", all(tests, "AND"), ` THEN 1 ELSE 0 END) AS r${i}`);
+      });
+      const [row] = await store.query(concat("SELECT ", join(sums, ", "), " FROM items WHERE ", where));
+      out.push({
+        name,
+        data_type: "frequency_distribution",
+        property: o.rangeProperty,
+        buckets: ranges.map((r, i) => ({
+          key: `${r.from ?? "*"}-${r.to ?? "*"}`,
+          data_type: "frequency_distribution",
+          frequency: Number(row?.[`r${i}`] ?? 0),
+          ...(r.from === undefined ? {} : { from: r.from }),
+          ...(r.to === undefined ? {} : { to: r.to }),
+        })),
+      });
+    } else if (name === "statistics") {
+      const names = o.statisticsProperties ?? [];
+      if (names.length === 0 || names.length > MAX_STATISTICS)
+        throw new CatalogInputError(
+          `must name 1 to ${MAX_STATISTICS} numeric properties`,
+          "statistics_properties",
+        );
+      const parts = names.map((p, i) => {
+        const v = numeric(p, "statistics_properties");
+        return concat(
+          "count(",
+          v,
+          `) AS c${i}, min(`,
+          v,
+          `) AS lo${i}, max(`,
+          v,
+          `) AS hi${i}, sum(`,
+          v,
+          `) AS s${i}`,
+        );
+      });
+      const [row] = await store.query(concat("SELECT ", join(parts, ", "), " FROM items WHERE ", where));
+      const value: Record<string, unknown> = {};
+      names.forEach((p, i) => {
+        const count = Number(row?.[`c${i}`] ?? 0);
+        const sum = count ? Number(row?.[`s${i}`]) : null;
+        value[p] = {
+          count,
+          min: count ? Number(row?.[`lo${i}`]) : null,
+          max: count ? Number(row?.[`hi${i}`]) : null,
+          sum,
+          mean: count ? sum! / count : null,
+        };
+      });
+      out.push({ name, data_type: "object", value });
     } else if (name === "datetime_frequency") {
       const w = INTERVAL_MS[o.interval];
-      if (!w) throw new CatalogInputError('must be "hour" or "day"', "datetime_frequency_interval");
+      if (!w)
+        throw new CatalogInputError(
+          'must be "hour", "day", "month" or "year"',
+          "datetime_frequency_interval",
+        );
       // floor to the bucket (also before 1970): dt - ((dt % w) + w) % w
       const rows = await store.query(
         concat(

@@ -2,6 +2,7 @@ import type { Dialect } from "../backend/dialect.js";
 import { all, concat, type Fragment, join, sql } from "../backend/sql.js";
 import { compileFilter } from "../cql2/to-sql.js";
 import { bboxPolygon } from "../geometry/geojson.js";
+import { freeTextCondition } from "./free-text.js";
 import { h3Match } from "./h3-filter.js";
 import type { Queryable } from "./queryables.js";
 import type { SearchRequest } from "./request.js";
@@ -24,10 +25,16 @@ export function searchCondition(req: SearchRequest, queryables: Queryable[], d: 
   }
   if (req.h3) parts.push(h3Match(req.h3, d, "h3", req.datetime));
   if (req.filter) parts.push(compileFilter(req.filter, queryables, d));
+  if (req.q) parts.push(freeTextCondition(req.q, d));
   // the spatial tests last: SQLite evaluates a row's terms in this order, and its exact test runs in JavaScript
   // (geometry/intersects.ts), so the cheap datetime, H3 and property terms drop rows first
-  if (req.bbox) parts.push(d.intersects(bboxPolygon(req.bbox), true));
-  if (req.intersects) parts.push(d.intersects(req.intersects));
+  // with H3 cells or ids the search runs on a reused generic plan (run-search.ts) that must start from their index;
+  // PostgreSQL's generic plan otherwise started from the GiST index of the box (it cannot see how few rows the H3
+  // cells select) and filtered thousands of rows: the spatial test goes to it as an opaque condition instead, run
+  // on the rows the H3 or ids lookup leaves (PostgreSQL CPU per search 6.6 -> 0.5-1.0 ms at 10^5 items, README)
+  const spatial = (f: Fragment) => (req.h3 || req.ids ? d.opaque(f) : f);
+  if (req.bbox) parts.push(spatial(d.intersects(bboxPolygon(req.bbox), true)));
+  if (req.intersects) parts.push(spatial(d.intersects(req.intersects)));
   return all(parts, "AND");
 }
 

@@ -3,6 +3,7 @@ import { parseCql2Text } from "../cql2/text-parser.js";
 import { CatalogInputError } from "../errors.js";
 import { checkBbox, checkGeometry } from "../geometry/geojson.js";
 import { parseDatetimeParameter } from "./datetime.js";
+import { parseFreeText } from "./free-text.js";
 import { parseQueryExtension, withQuery } from "./query-extension.js";
 import {
   DEFAULT_LIMIT,
@@ -29,6 +30,7 @@ const SEARCH_MEMBERS = new Set([
   "limit",
   "token",
   "query",
+  "q",
 ]);
 
 /** Turn GET query parameters into a SearchRequest (lists are comma-separated, filter in CQL2 text or JSON). */
@@ -48,6 +50,7 @@ export function searchFromQuery(q: Record<string, string | undefined>): SearchRe
   if (q.query !== undefined)
     req.filter = withQuery(req.filter, parseQueryExtension(parseJson(q.query, "query")));
   checkFilterCrs(q["filter-crs"]);
+  if (q.q !== undefined) req.q = parseFreeText(q.q);
   if (q.sortby !== undefined) req.sortby = parseSortText(q.sortby);
   if (q.fields !== undefined) req.fields = parseFieldsText(q.fields);
   if (req.fields && req.fields.include.length + req.fields.exclude.length === 0) delete req.fields;
@@ -85,6 +88,7 @@ export function searchFromBody(body: unknown): SearchRequest {
     req.filter = withQuery(req.filter, parseQueryExtension(query));
   }
   checkFilterCrs(b["filter-crs"]);
+  if (b.q !== undefined && b.q !== null) req.q = parseFreeText(b.q);
   if (b.sortby !== undefined) req.sortby = parseSortBody(b.sortby);
   // null, {} and empty lists all mean "no fields": the whole item (STAC API fields extension)
   if (b.fields !== undefined && b.fields !== null) req.fields = parseFieldsBody(b.fields);
@@ -104,7 +108,7 @@ function finish(req: SearchRequest): SearchRequest {
 }
 
 /** STAC API item-search: a limit above the maximum is answered as the maximum, not refused; below 1 is a 400. */
-function parseLimit(v: unknown): number {
+export function parseLimit(v: unknown): number {
   if (v === undefined) return DEFAULT_LIMIT;
   const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
@@ -130,7 +134,7 @@ function stringList(v: unknown, key: string): string[] | undefined {
   return v as string[];
 }
 
-function parseJson(text: string, key: string): unknown {
+export function parseJson(text: string, key: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
@@ -138,7 +142,7 @@ function parseJson(text: string, key: string): unknown {
   }
 }
 
-function parseFilter(text: string, lang: string) {
+export function parseFilter(text: string, lang: string) {
   if (lang === "cql2-text") return parseCql2Text(text);
   if (lang === "cql2-json") return parseCql2Json(parseJson(text, "filter"));
   throw new CatalogInputError(`"${lang}" is not supported (cql2-text or cql2-json)`, "filter-lang");
@@ -150,7 +154,7 @@ function parseFilterJsonValue(value: unknown, lang: string) {
   return parseCql2Json(value);
 }
 
-function checkFilterCrs(crs: unknown): void {
+export function checkFilterCrs(crs: unknown): void {
   if (crs !== undefined && crs !== "http://www.opengis.net/def/crs/OGC/1.3/CRS84") {
     throw new CatalogInputError(
       "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported",

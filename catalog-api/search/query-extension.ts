@@ -53,7 +53,9 @@ export function parseQueryExtension(value: unknown): Expr {
 function literal(v: unknown, where: string): Scalar {
   if (typeof v === "string") {
     if (v.includes("\u0000")) throw new CatalogInputError("contains a NUL character", where);
-    return { kind: "string", value: v };
+    // pystac-client sends query=["quality>0.5"] as {"quality": {"gt": "0.5"}}: the compiler reads such text as the
+    // property's type when it is a number or a boolean written out
+    return { kind: "string", value: v, loose: true };
   }
   if (typeof v === "number" && Number.isFinite(v)) return { kind: "number", value: v };
   if (typeof v === "boolean") return { kind: "boolean", value: v };

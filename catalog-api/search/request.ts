@@ -1,6 +1,7 @@
 import type { Expr } from "../cql2/ast.js";
 import type { Bbox, Geometry } from "../geometry/geojson.js";
 import type { TimeInterval } from "./datetime.js";
+import type { FreeText } from "./free-text.js";
 
 export interface SortField {
   field: string;
@@ -21,6 +22,8 @@ export interface SearchRequest {
   datetime?: TimeInterval;
   h3?: string[];
   filter?: Expr;
+  /** Free text (`q`): over id, title, description and keywords. */
+  q?: FreeText;
   sortby?: SortField[];
   fields?: FieldsSpec;
   limit: number;

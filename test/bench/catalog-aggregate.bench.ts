@@ -1,7 +1,9 @@
 /**
  * Aggregation over the catalog benchmark's items (REFS_BENCH_AGG_ITEMS, default 100,000; the goal is stated for
  * 10^6): /aggregate by H3 cell (resolution 5) and by day, over every item and over one month, on SQLite and (with
- * REFS_TEST_PG_URL) PostgreSQL, through the app in process. Goal: under 500 ms at 10^6 items.
+ * REFS_TEST_PG_URL) PostgreSQL, through the app in process; also by month, by ranges of a property and statistics.
+ * Goal: under 500 ms at 10^6 items. REFS_BENCH_AGG_BACKENDS (default "sqlite,postgres"); REFS_BENCH_AGG_PG_SCHEMA
+ * names a schema on REFS_TEST_PG_URL that already holds the bench items (kept; e.g. filled by an earlier run).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -23,7 +25,14 @@ const QUERIES: [string, string][] = [
     "aggregations=grid_geohex_frequency&grid_geohex_frequency_precision=5&datetime=2018-03-01T00:00:00Z/2018-04-01T00:00:00Z",
   ],
   ["by day, one month", "aggregations=datetime_frequency&datetime=2018-03-01T00:00:00Z/2018-04-01T00:00:00Z"],
+  ["by month, all items", "aggregations=datetime_frequency&datetime_frequency_interval=month"],
+  [
+    "quality in 4 ranges, all items",
+    "aggregations=property_range_frequency&range_property=quality&ranges=:0.25,0.25:0.5,0.5:0.75,0.75:",
+  ],
+  ["statistics of quality, all items", "aggregations=statistics&statistics_properties=quality"],
 ];
+const BACKENDS = (process.env.REFS_BENCH_AGG_BACKENDS ?? "sqlite,postgres").split(",");
 
 async function fill(store: CatalogStore): Promise<void> {
   await store.putCollection(benchCollection());
@@ -37,7 +46,7 @@ async function rows(name: string, store: CatalogStore): Promise<(string | number
   const out: (string | number)[][] = [];
   for (const [what, q] of QUERIES) {
     const url = `http://bench/aggregate?${q}`;
-    const first = (await (await app.request(url)).json()) as { aggregations: { buckets: unknown[] }[] };
+    const first = (await (await app.request(url)).json()) as { aggregations: { buckets?: unknown[] }[] };
     const times: number[] = [];
     for (let k = 0; k < REPEAT; k++) {
       const t0 = performance.now();
@@ -48,7 +57,7 @@ async function rows(name: string, store: CatalogStore): Promise<(string | number
     out.push([
       name,
       what,
-      first.aggregations[0]!.buckets.length,
+      first.aggregations[0]!.buckets?.length ?? 1,
       times[Math.floor(REPEAT / 2)]!,
       times.at(-1)!,
     ]);
@@ -60,18 +69,21 @@ export default async function aggregateBench(): Promise<BenchTable> {
   const dir = await mkdtemp(join(tmpdir(), "refs-agg-bench-"));
   const table: (string | number)[][] = [];
   try {
-    const sqlite = new SqliteStore(join(dir, "agg.sqlite"));
-    await fill(sqlite);
-    table.push(...(await rows("SQLite", sqlite)));
-    await sqlite.close();
+    if (BACKENDS.includes("sqlite")) {
+      const sqlite = new SqliteStore(join(dir, "agg.sqlite"));
+      await fill(sqlite);
+      table.push(...(await rows("SQLite", sqlite)));
+      await sqlite.close();
+    }
     const url = process.env.REFS_TEST_PG_URL;
-    if (url) {
-      const pg = await PostgresStore.open(url, { schema: `refs_agg_bench_${process.pid}` });
+    if (url && BACKENDS.includes("postgres")) {
+      const kept = process.env.REFS_BENCH_AGG_PG_SCHEMA;
+      const pg = await PostgresStore.open(url, { schema: kept ?? `refs_agg_bench_${process.pid}` });
       try {
-        await fill(pg);
+        if (!kept || (await pg.countItems("bench")) === 0) await fill(pg);
         table.push(...(await rows("PostgreSQL", pg)));
       } finally {
-        await pg.dropSchema();
+        if (!kept) await pg.dropSchema();
         await pg.close();
       }
     }

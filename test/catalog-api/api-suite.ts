@@ -12,6 +12,8 @@ export { TOKEN };
 
 import { h3Matches, span, timeMatches } from "./brute-force.js";
 import { generatedCollection, generateItems, T0 } from "./generate-items.js";
+import { collectionSearchTests } from "./suite-collection-search.js";
+import { cql2FunctionTests } from "./suite-cql2-functions.js";
 import { edgeTests } from "./suite-edges.js";
 import { extensionTests } from "./suite-extensions.js";
 import { writeValidationTests } from "./suite-writes.js";
@@ -657,5 +659,8 @@ export function catalogApiSuite(
       expect((await get("/collections/txc")).status).toBe(404);
       expect(await store.countItems()).toBe(N);
     });
+    // last: it adds a collection, which searches over every collection would see
+    cql2FunctionTests(ctx);
+    collectionSearchTests(ctx);
   });
 }

@@ -115,6 +115,20 @@ const pairs: [string, unknown][] = [
     { op: "h3_intersects", args: [{ property: "h3:cells" }, "8928308280fffff", "85283473fffffff"] },
   ],
   ["TRUE", true],
+  [
+    "S_CONTAINS(geometry, POINT(1 2))",
+    { op: "s_contains", args: [{ property: "geometry" }, { type: "Point", coordinates: [1, 2] }] },
+  ],
+  [
+    "s_disjoint(BBOX(0, 0, 1, 1), geometry)",
+    { op: "s_disjoint", args: [{ bbox: [0, 0, 1, 1] }, { property: "geometry" }] },
+  ],
+  ["A_CONTAINS(tags, ('a', 1, TRUE))", { op: "a_contains", args: [{ property: "tags" }, ["a", 1, true]] }],
+  ["a_overlaps((), tags)", { op: "a_overlaps", args: [[], { property: "tags" }] }],
+  [
+    "CASEI(ACCENTI(site)) LIKE casei('é%')",
+    { op: "like", args: [{ casei: { accenti: { property: "site" } } }, { casei: "é%" }] },
+  ],
 ];
 
 describe("CQL2 parser", () => {
@@ -166,6 +180,9 @@ describe("CQL2 parser", () => {
       "a = 1; DROP TABLE items",
       "a IS NOT 1",
       "T_DURING(datetime, INTERVAL('2020-01-01T00:00:00Z'))",
+      "A_CONTAINS(tags, ('a', POINT(1 2)))",
+      "A_CONTAINS(tags, ('a',))",
+      "CASEI(a, b) = 'x'",
     ];
     for (const b of bad) expect(() => parseCql2Text(b), b).toThrow(/filter/);
     expect(() => parseCql2Text(`${"(".repeat(10000)}a = 1${")".repeat(10000)}`)).toThrow(/nested deeper/);
@@ -181,6 +198,8 @@ describe("CQL2 parser", () => {
       { op: "=", args: [{ property: "a" }, { timestamp: "yesterday" }] },
       { op: "in", args: [{ property: "a" }, []] },
       { op: "h3_intersects", args: [{ property: "h3:cells" }, 5] },
+      { op: "a_contains", args: [{ property: "tags" }, [{ property: "x" }]] },
+      { op: "=", args: [{ casei: "a", extra: 1 }, "a"] },
       "a = 1",
       null,
     ];

@@ -55,6 +55,93 @@ export function extensionTests(ctx: SuiteContext): void {
       );
     });
 
+    it("aggregation: property_range_frequency, statistics and month/year datetime_frequency, as brute force", async () => {
+      const chosen = ctx.items.filter((i) => P(i).platform !== "sat-b");
+      const filter = encodeURIComponent("platform <> 'sat-b'");
+      const ranges: [number | undefined, number | undefined][] = [
+        [undefined, 0.1],
+        [0.1, 0.5],
+        [0.25, 0.75],
+        [0.5, undefined],
+        [undefined, undefined],
+      ];
+      const inRange = (q: number | undefined, [a, b]: (number | undefined)[]) =>
+        q !== undefined && (a === undefined || q >= a) && (b === undefined || q < b);
+      const wantRanges = ranges.map((r) => chosen.filter((i) => inRange(P(i).quality, r)).length);
+      const text = ranges.map(([a, b]) => `${a ?? ""}:${b ?? ""}`).join(",");
+      const viaGet = await get(
+        `/aggregate?aggregations=property_range_frequency,statistics&range_property=quality&ranges=${text}&statistics_properties=quality,h3:resolution&filter=${filter}`,
+      );
+      expect(viaGet.status).toBe(200);
+      const by = (r: Json, name: string) => r.body.aggregations.find((a: Json) => a.name === name);
+      expect(by(viaGet, "property_range_frequency").buckets.map((b: Json) => b.frequency)).toEqual(
+        wantRanges,
+      );
+      expect(by(viaGet, "property_range_frequency").buckets[1]).toMatchObject({
+        key: "0.1-0.5",
+        from: 0.1,
+        to: 0.5,
+      });
+      const viaPost = await post("/aggregate", {
+        aggregations: ["property_range_frequency"],
+        range_property: "properties.quality",
+        ranges: ranges.map(([a, b]) => [a ?? null, b ?? null]),
+        filter: "platform <> 'sat-b'",
+      });
+      expect(by(viaPost, "property_range_frequency").buckets.map((b: Json) => b.frequency)).toEqual(
+        wantRanges,
+      );
+      const stats = by(viaGet, "statistics").value;
+      for (const [name, read] of [
+        ["quality", (i: (typeof ctx.items)[number]) => P(i).quality as number | undefined],
+        ["h3:resolution", (i: (typeof ctx.items)[number]) => P(i)["h3:resolution"] as number | undefined],
+      ] as const) {
+        const vs = chosen.map(read).filter((v): v is number => v !== undefined);
+        const sum = vs.reduce((a, b) => a + b, 0);
+        expect(stats[name].count, name).toBe(vs.length);
+        expect(stats[name].min, name).toBe(Math.min(...vs));
+        expect(stats[name].max, name).toBe(Math.max(...vs));
+        expect(stats[name].sum, name).toBeCloseTo(sum, 6);
+        expect(stats[name].mean, name).toBeCloseTo(sum / vs.length, 9);
+      }
+      for (const [interval, key] of [
+        [
+          "month",
+          (t: number) =>
+            new Date(Date.UTC(new Date(t).getUTCFullYear(), new Date(t).getUTCMonth())).toISOString(),
+        ],
+        ["year", (t: number) => new Date(Date.UTC(new Date(t).getUTCFullYear(), 0)).toISOString()],
+      ] as const) {
+        const want = new Map<string, number>();
+        for (const i of chosen) {
+          const k = key(Date.parse(P(i).start_datetime ?? P(i).datetime));
+          want.set(k, (want.get(k) ?? 0) + 1);
+        }
+        const r = await get(
+          `/aggregate?aggregations=datetime_frequency&datetime_frequency_interval=${interval}&filter=${filter}`,
+        );
+        const got = Object.fromEntries(
+          by(r, "datetime_frequency").buckets.map((b: Json) => [b.key, b.frequency]),
+        );
+        expect(got, interval).toEqual(Object.fromEntries(want));
+        if (interval === "month") expect(Object.keys(got).length).toBeGreaterThanOrEqual(12);
+      }
+      for (const bad of [
+        "aggregations=property_range_frequency&range_property=platform&ranges=0:1",
+        "aggregations=property_range_frequency&range_property=quality&ranges=1:0",
+        "aggregations=property_range_frequency&range_property=quality&ranges=a:b",
+        "aggregations=property_range_frequency&range_property=quality",
+        "aggregations=statistics&statistics_properties=secret",
+        "aggregations=statistics",
+        "aggregations=datetime_frequency&datetime_frequency_interval=week",
+      ]) {
+        const r = await get(`/aggregate?${bad}`);
+        expect(r.status, bad).toBe(400);
+      }
+      const names = (await get("/aggregations")).body.aggregations.map((a: Json) => a.name);
+      expect(names).toEqual(expect.arrayContaining(["property_range_frequency", "statistics"]));
+    });
+
     it("query extension (as pystac-client sends it, GET and POST) answers like brute force, with a filter too", async () => {
       const cases: [Json, (p: Json) => boolean][] = [
         [{ quality: { gt: 0.5 } }, (p) => p.quality > 0.5],
@@ -65,6 +152,9 @@ export function extensionTests(ctx: SuiteContext): void {
         [{ platform: { startsWith: "sat" } }, (p) => p.platform.startsWith("sat")],
         [{ platform: { endsWith: "_x" } }, (p) => p.platform.endsWith("_x")],
         [{ platform: { contains: "Bri" } }, (p) => p.platform.includes("Bri")],
+        // pystac-client sends query=["quality>0.5"] with the value as text: read as the property's type
+        [{ quality: { gt: "0.5" }, flag: { eq: "true" } }, (p) => p.quality > 0.5 && p.flag === true],
+        [{ quality: { in: ["0.5", 0.25, "1e-3"] } }, (p) => [0.5, 0.25, 0.001].includes(p.quality)],
       ];
       for (const [query, pred] of cases) {
         const want = sorted(ctx.items.filter((i) => pred(P(i))).map((i) => i.id));

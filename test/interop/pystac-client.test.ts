@@ -1,35 +1,52 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { latLngToCell } from "h3-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import { projectCollection } from "../../catalog-api/stac/collection.js";
 import { referenceItem } from "../../catalog-api/stac/reference-item.js";
-import type { StacItem } from "../../catalog-api/stac/types.js";
+import type { StacCollection, StacItem } from "../../catalog-api/stac/types.js";
 import { h3Matches, timeMatches } from "../catalog-api/brute-force.js";
 import { generatedCollection, generateItems } from "../catalog-api/generate-items.js";
 
 /**
  * pystac-client, the Python STAC client, against `refs serve` running as a real process on 127.0.0.1.
- * pystac-client is not on the npm registry or in Debian and PyPI is unreachable here, so this runs only where
- * `python3` (or REFS_PYTHON) can import pystac_client, e.g. with PYTHONPATH pointing at checkouts of pystac and
- * pystac-client (plus Debian's python3-requests and python3-dateutil). Elsewhere it skips and says so.
+ * pystac-client is not on the npm registry or in Debian and PyPI is unreachable here, so it is found as source
+ * folders (pure Python; Debian's python3-requests and python3-dateutil supply the rest): REFS_PYSTAC_PATH
+ * (folders holding the `pystac` and `pystac_client` packages, separated by ":"), else `../pyextra/pystac` and
+ * `../pyextra/pystac-client` beside this checkout, else whatever `python3` (or REFS_PYTHON) imports already.
+ * Where none imports, it skips and says why.
  */
 const python = process.env.REFS_PYTHON ?? "python3";
-const probe = spawnSync(python, ["-c", "import pystac_client"], { encoding: "utf8" });
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+const sibling = ["pystac", "pystac-client"].map((d) => resolve(repo, "..", "pyextra", d));
+const pystacPath =
+  process.env.REFS_PYSTAC_PATH ?? (sibling.every((d) => existsSync(d)) ? sibling.join(delimiter) : "");
+const pythonEnv = {
+  ...process.env,
+  PYTHONPATH: [pystacPath, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+};
+const probe = spawnSync(python, ["-c", "import pystac, pystac_client"], { encoding: "utf8", env: pythonEnv });
 const available = probe.status === 0;
 if (!available) {
   console.warn(
-    `skipping the pystac-client interop test: ${python} cannot import pystac_client ` +
-      "(install pystac-client, or set PYTHONPATH / REFS_PYTHON)",
+    `skipping the pystac-client interop test: ${python} cannot import pystac and pystac_client with PYTHONPATH=` +
+      `"${pythonEnv.PYTHONPATH}" (${probe.stderr.trim().split("\n").at(-1)}); set REFS_PYSTAC_PATH to the folders ` +
+      "holding them, or put them at ../pyextra/pystac and ../pyextra/pystac-client",
   );
 }
 const script = fileURLToPath(new URL("./pystac_client_check.py", import.meta.url));
 
 interface Seen {
+  combined: { id: string; keys: string[]; quality: number }[];
+  many_pages_POST: { pages: number; ids: string[] };
+  many_pages_GET: { pages: number; ids: string[] };
+  conforms_collection_search: Record<string, boolean>;
+  collection_search: Record<string, { ids: string[]; matched: number; pages: number }>;
   query_ext: string[];
   sorted_fields: { id: string; keys: string[]; quality: number }[];
   versions: Record<string, string>;
@@ -53,6 +70,21 @@ interface Seen {
 }
 
 const sorted = (ids: string[]) => [...ids].sort();
+
+const WORDS = ["Ocean", "rain", "glacier", "soil"];
+/** Collections for collection search: texts, keywords, licenses and extents to tell them apart. */
+const searchableCollections = Array.from({ length: 12 }, (_, i) => ({
+  ...generatedCollection(`cs-${String(i).padStart(2, "0")}`),
+  title: `${WORDS[i % 4]} collection ${i}`,
+  keywords: [WORDS[(i + 1) % 4]!],
+  license: i % 3 ? "CC-BY-4.0" : "MIT",
+  extent: {
+    spatial: { bbox: [[-60 + i * 10, -20 + i * 3, -50 + i * 10, -10 + i * 3]] },
+    temporal: {
+      interval: [[`${2000 + i * 2}-01-01T00:00:00Z`, i % 4 ? `${2001 + i * 2}-12-31T00:00:00Z` : null]],
+    },
+  },
+}));
 const props = (item: StacItem) => item.properties as Record<string, unknown>;
 
 describe.skipIf(!available)("pystac-client against refs serve", () => {
@@ -61,6 +93,8 @@ describe.skipIf(!available)("pystac-client against refs serve", () => {
   let dir: string;
   let child: ChildProcess;
   let seen: Seen;
+  let baseUrl: string;
+  let projCollection: StacCollection;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "refs-pystac-"));
@@ -83,8 +117,10 @@ describe.skipIf(!available)("pystac-client against refs serve", () => {
       "proj",
     );
     const project = { id: "proj", description: "built by refs catalog", license: "CC-BY-4.0" };
-    await store.putCollection(projectCollection(project, [reference]));
+    projCollection = projectCollection(project, [reference]);
+    await store.putCollection(projCollection);
     await store.putItems("proj", [reference]);
+    for (const c of searchableCollections) await store.putCollection(c);
     await store.close();
     child = spawn(process.execPath, ["bin/refs.js", "serve", "--db", db, "--port", "0"], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -98,7 +134,12 @@ describe.skipIf(!available)("pystac-client against refs serve", () => {
       });
       child.once("exit", (code) => reject(new Error(`refs serve exited with ${code}: ${out}`)));
     });
-    const run = spawnSync(python, [script, url, h3Cell], { encoding: "utf8", timeout: 120_000 });
+    baseUrl = url;
+    const run = spawnSync(python, [script, url, h3Cell], {
+      encoding: "utf8",
+      timeout: 120_000,
+      env: pythonEnv,
+    });
     if (run.status !== 0) throw new Error(`pystac-client script failed (${run.status}):\n${run.stderr}`);
     seen = JSON.parse(run.stdout) as Seen;
   }, 180_000);
@@ -126,6 +167,103 @@ describe.skipIf(!available)("pystac-client against refs serve", () => {
     for (const f of seen.sorted_fields) expect(f.keys).toEqual(["quality"]);
   });
 
+  it("one search with bbox, datetime, filter, query, sortby and fields answers as the API does page by page", async () => {
+    // the API's own answer to the same search, page by page over HTTP (its correctness against brute force is the
+    // conformance suite's job): pystac-client must see exactly these, in this order
+    const params = new URLSearchParams({
+      collections: "gen",
+      bbox: "0,35,12,47",
+      datetime: "2020-02-01T00:00:00Z/2020-09-30T23:59:59Z",
+      filter: "quality > 0.2",
+      query: JSON.stringify({ flag: { eq: true } }),
+      sortby: "-properties.quality",
+      limit: "9",
+    });
+    const want: string[] = [];
+    let next: string | undefined = `${baseUrl}/search?${params}`;
+    while (next) {
+      const page = (await (await fetch(next)).json()) as {
+        features: { id: string }[];
+        links: { rel: string; href: string }[];
+      };
+      want.push(...page.features.map((f) => f.id));
+      next = page.links.find((l) => l.rel === "next")?.href;
+    }
+    expect(want.length).toBeGreaterThan(18); // at least three pages
+    expect(seen.combined.map((f) => f.id)).toEqual(want);
+    const qualities = seen.combined.map((f) => f.quality);
+    expect(qualities).toEqual([...qualities].sort((a, b) => b - a));
+    for (const f of seen.combined) expect(f.keys).toEqual(["id", "links", "properties", "type"]);
+    const chosen = new Set(want);
+    for (const i of items.filter((x) => chosen.has(x.id))) {
+      const p = props(i);
+      expect(p.flag).toBe(true);
+      expect(p.quality as number).toBeGreaterThan(0.2);
+    }
+  });
+
+  it("pages through all 600 items 7 at a time (86 pages) by POST and by GET, without duplicates or gaps", () => {
+    for (const got of [seen.many_pages_POST, seen.many_pages_GET]) {
+      expect(got.pages).toBe(Math.ceil(items.length / 7));
+      expect(got.ids).toHaveLength(items.length);
+      expect(sorted(got.ids)).toEqual(sorted(items.map((i) => i.id)));
+    }
+  });
+
+  it("collection search through pystac-client (q, bbox + datetime, CQL2 filter, paging) answers as brute force", () => {
+    expect(seen.conforms_collection_search).toEqual({
+      COLLECTION_SEARCH: true,
+      COLLECTION_SEARCH_FREE_TEXT: true,
+    });
+    const all = [generatedCollection(), projCollection, ...searchableCollections] as StacCollection[];
+    const text = (c: StacCollection) =>
+      [c.id, c.title ?? "", c.description ?? "", ...((c.keywords as string[] | undefined) ?? [])]
+        .join("\n")
+        .toLowerCase();
+    const check = (name: string, want: string[]) => {
+      const got = seen.collection_search[name]!;
+      expect(got.ids, name).toEqual(sorted(want));
+      expect(got.matched, name).toBe(want.length);
+    };
+    check(
+      "q",
+      all.filter((c) => text(c).includes("ocean") || text(c).includes("glacier")).map((c) => c.id),
+    );
+    check(
+      "bbox_datetime",
+      all
+        .filter((c) => {
+          const extent = c.extent as {
+            spatial: { bbox: number[][] };
+            temporal: { interval: (string | null)[][] };
+          };
+          const [w, s, e, n] = extent.spatial.bbox[0]!;
+          const end = extent.temporal.interval[0]![1];
+          return (
+            w! <= 40 &&
+            e! >= -20 &&
+            s! <= 30 &&
+            n! >= -10 &&
+            (end === null || Date.parse(end as string) >= Date.parse("2010-01-01T00:00:00Z"))
+          );
+        })
+        .map((c) => c.id),
+    );
+    check(
+      "filter",
+      searchableCollections
+        .filter((c) => c.license === "MIT" && c.keywords.includes("rain"))
+        .map((c) => c.id),
+    );
+    const paged = seen.collection_search.paged!;
+    check(
+      "paged",
+      all.filter((c) => text(c).includes("collection")).map((c) => c.id),
+    );
+    expect(paged.pages).toBe(Math.ceil(paged.ids.length / 3));
+    expect(paged.pages).toBeGreaterThan(2);
+  });
+
   it("opens the API and sees its conformance classes and collections", () => {
     expect(seen.conforms).toEqual({
       CORE: true,
@@ -136,7 +274,7 @@ describe.skipIf(!available)("pystac-client against refs serve", () => {
       SORT: true,
       FIELDS: true,
     });
-    expect(seen.collections).toEqual(["gen", "proj"]);
+    expect(seen.collections).toEqual(["gen", "proj", ...searchableCollections.map((c) => c.id)].sort());
   });
 
   it("reads item_assets and xarray:open_kwargs of refs catalog output through pystac's extension classes", () => {

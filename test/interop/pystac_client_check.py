@@ -10,9 +10,13 @@ import warnings
 
 import pystac
 import pystac_client
-from pystac.extensions.item_assets import ItemAssetsExtension
-from pystac.extensions.xarray_assets import XarrayAssetsExtension
 from pystac_client import Client, ConformanceClasses
+
+try:  # pystac's extension classes; a pystac without its extensions package reads the same through core
+    from pystac.extensions.item_assets import ItemAssetsExtension
+    from pystac.extensions.xarray_assets import XarrayAssetsExtension
+except ImportError:
+    ItemAssetsExtension = XarrayAssetsExtension = None
 
 url = sys.argv[1]
 h3_cell = sys.argv[2]
@@ -81,15 +85,70 @@ out["by_ids"] = ids(client.search(ids=["item-000007", "item-000003"]))
 proj = client.get_collection("proj")
 reference = proj.get_item("proj-references")
 asset = reference.assets["references"]
-out["extensions"] = {
-    "item_assets": {
-        "declared": ItemAssetsExtension.has_extension(proj),
-        "keys": sorted(ItemAssetsExtension.ext(proj).item_assets.keys()),
-        "roles": ItemAssetsExtension.ext(proj).item_assets["references"].roles,
-    },
-    "xarray_assets": {
-        "declared": XarrayAssetsExtension.has_extension(reference),
-        "open_kwargs": XarrayAssetsExtension.ext(asset).open_kwargs,
-    },
+if ItemAssetsExtension is not None:
+    out["extensions"] = {
+        "via": "pystac.extensions",
+        "item_assets": {
+            "declared": ItemAssetsExtension.has_extension(proj),
+            "keys": sorted(ItemAssetsExtension.ext(proj).item_assets.keys()),
+            "roles": ItemAssetsExtension.ext(proj).item_assets["references"].roles,
+        },
+        "xarray_assets": {
+            "declared": XarrayAssetsExtension.has_extension(reference),
+            "open_kwargs": XarrayAssetsExtension.ext(asset).open_kwargs,
+        },
+    }
+else:  # Collection.item_assets is core since pystac 1.12; xarray:open_kwargs is an asset field
+    out["extensions"] = {
+        "via": "pystac core",
+        "item_assets": {
+            "declared": any("/item-assets/" in e for e in proj.stac_extensions),
+            "keys": sorted(proj.item_assets.keys()),
+            "roles": proj.item_assets["references"].roles,
+        },
+        "xarray_assets": {
+            "declared": any("/xarray-assets/" in e for e in reference.stac_extensions),
+            "open_kwargs": asset.extra_fields["xarray:open_kwargs"],
+        },
+    }
+# every search parameter at once: bbox, datetime, filter, query, sortby and fields, over several pages
+combined = client.search(
+    collections=["gen"],
+    bbox=[0, 35, 12, 47],
+    datetime="2020-02-01/2020-09-30T23:59:59Z",
+    filter="quality > 0.2",
+    filter_lang="cql2-text",
+    query={"flag": {"eq": True}},
+    sortby="-properties.quality",
+    fields={"include": ["id", "properties.quality"], "exclude": ["geometry"]},
+    limit=9,
+)
+out["combined"] = [
+    {"id": f["id"], "keys": sorted(f.keys()), "quality": f.get("properties", {}).get("quality")}
+    for page in combined.pages_as_dicts()
+    for f in page["features"]
+]
+# paging through many pages (limit 7 over every item), by POST and by GET
+for method in ["POST", "GET"]:
+    pages = list(client.search(collections=["gen"], limit=7, method=method).pages_as_dicts())
+    out[f"many_pages_{method}"] = {"pages": len(pages), "ids": [f["id"] for p in pages for f in p["features"]]}
+# collection search (the server declares collection-search and its free text, so pystac-client asks it)
+out["conforms_collection_search"] = {
+    name: client.conforms_to(getattr(ConformanceClasses, name))
+    for name in ["COLLECTION_SEARCH", "COLLECTION_SEARCH_FREE_TEXT"]
 }
+collection_searches = {
+    "q": {"q": "ocean,glacier"},
+    "bbox_datetime": {"bbox": [-20, -10, 40, 30], "datetime": "2010-01-01T00:00:00Z/.."},
+    "filter": {"filter": "license = 'MIT' AND A_OVERLAPS(keywords, ('rain'))", "filter_lang": "cql2-text"},
+    "paged": {"q": "collection", "limit": 3},
+}
+out["collection_search"] = {}
+for name, kwargs in collection_searches.items():
+    search = client.collection_search(**kwargs)
+    out["collection_search"][name] = {
+        "ids": [c["id"] for c in search.collections_as_dicts()],
+        "matched": search.matched(),
+        "pages": len(list(search.pages_as_dicts())),
+    }
 print(json.dumps(out))
