@@ -5,8 +5,8 @@
  * sources sit in s3rver for every run, so references name the same URLs. Each child process runs with its cwd
  * and HOME in empty temporary folders, which must hold nothing afterwards but HOME/.cache/refs (the local cache
  * of cell mappings and the API's SQLite file). The references (JSON and Parquet) and the H3 Parquet must equal,
- * byte for byte, those of a serial run in a local workdir. A compute killed with SIGKILL shows as interrupted
- * and a rerun completes with the same output.
+ * byte for byte, those of a serial run in a local workdir, also when scan and compute run as shards in several
+ * processes at once. A compute killed with SIGKILL shows as interrupted and a rerun completes with the same output.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -271,6 +271,53 @@ describe("a workdir on object storage", () => {
     const env = { REFS_WORKDIR: "gs://work/projects", STORAGE_EMULATOR_HOST: gcs.origin };
     await wholeJob(box, env, "gs://work/projects", gcsStore, "json");
   }, 90_000);
+
+  it("gs://: scan in 3 processes at once (2 shards, one of them twice), combine, compute in 2 shard processes: equal to the local run", async () => {
+    const box = await sandbox("gcs-shards");
+    const workdir = "gs://work/sharded";
+    const env = { REFS_WORKDIR: workdir, STORAGE_EMULATOR_HOST: gcs.origin };
+    await ok(box, env, ...initArgs("pjson", "json"));
+    // a Kubernetes Indexed Job's two pods, and a second copy of pod 1 (a retried pod racing the first)
+    const pod = (index: number) => ({ ...env, JOB_COMPLETION_INDEX: String(index), JOB_COMPLETIONS: "2" });
+    const scans = await Promise.all([
+      refs(box, pod(0), "scan", "pjson", "-q"),
+      refs(box, pod(1), "scan", "pjson", "-q"),
+      refs(box, pod(1), "scan", "pjson", "-q"),
+    ]);
+    for (const r of scans) expect(r.code, r.err).toBe(0);
+    await ok(box, env, "scan", "pjson", "--combine", "-q");
+    // compute as a Cloud Run Job's two tasks at once
+    const task = (index: number) => ({
+      ...env,
+      CLOUD_RUN_TASK_INDEX: String(index),
+      CLOUD_RUN_TASK_COUNT: "2",
+    });
+    const computes = await Promise.all([
+      refs(box, task(0), "compute", "pjson", "--serial", "-q"),
+      refs(box, task(1), "compute", "pjson", "--serial", "-q"),
+    ]);
+    for (const r of computes) expect(r.code, r.err).toBe(0);
+    await ok(box, env, "catalog", "pjson", "-q");
+    const status = JSON.parse((await ok(box, env, "status", "pjson", "--json")).out) as {
+      phases: PhaseStatus[];
+    };
+    expect(status.phases.find((p) => p.phase === "scan")?.state).toBe("done");
+    expect(status.phases.find((p) => p.phase === "compute")?.state).toBe("done");
+    const dir = `${workdir}/pjson`;
+    expect(await picture(gcsStore, `${dir}/references`, isReference)).toEqual(local.json?.references);
+    expect(await picture(gcsStore, `${dir}/h3`, isParquet)).toEqual(local.json?.h3);
+    const kept = Object.keys(await picture(gcsStore, dir, () => true));
+    expect(kept).toEqual(
+      expect.arrayContaining([
+        "status/scan.shard-0-of-2.json",
+        "status/scan.shard-1-of-2.json",
+        "status/compute.shard-0-of-2.json",
+        "status/compute.shard-1-of-2.json",
+      ]),
+    );
+    expect(await filesUnder(join(box, "cwd"))).toEqual([]);
+    expect((await filesUnder(join(box, "home"))).every((p) => p.startsWith(".cache/refs/"))).toBe(true);
+  }, 120_000);
 
   it("init refuses a missing bucket and missing credentials, naming the URL, with no stack trace", async () => {
     const box = await sandbox("refused");
