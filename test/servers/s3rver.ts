@@ -17,10 +17,11 @@ export async function startS3rver(buckets: string[]): Promise<S3Server> {
   const server = new S3rver({
     address: "127.0.0.1",
     port: 0,
-    silent: true,
+    silent: process.env.S3RVER_LOG !== "1",
     directory,
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
   });
+  serializeDeletes(server as unknown as { store: DeletingStore });
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
   return {
@@ -35,5 +36,25 @@ export async function startS3rver(buckets: string[]): Promise<S3Server> {
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },
+  };
+}
+
+interface DeletingStore {
+  deleteObject(bucket: string, key: string): Promise<void>;
+}
+
+/**
+ * s3rver's filesystem store removes a deleted object's emptied folders after the unlink, with no lock: two
+ * DELETEs in one folder at once race (one removes the folder the other then lists) and answer 500 ever after for
+ * that key, which S3 never does. Deletes run one at a time here; every other request stays concurrent.
+ */
+function serializeDeletes(server: { store: DeletingStore }): void {
+  const store = server.store;
+  const original = store.deleteObject.bind(store);
+  let queue: Promise<unknown> = Promise.resolve();
+  store.deleteObject = (bucket, key) => {
+    const next = queue.then(() => original(bucket, key));
+    queue = next.catch(() => undefined);
+    return next;
   };
 }
