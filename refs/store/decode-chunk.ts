@@ -2,7 +2,7 @@ import type { JsonObject } from "../model/index.js";
 import type { ArrayMeta } from "./array-meta.js";
 import { CodecError, getCodec } from "./codecs/registry.js";
 import { type ArrayData, decodeElements } from "./dtype.js";
-import { ChunkReadError } from "./errors.js";
+import { ChunkReadError, ChunkSizeError } from "./errors.js";
 import { decodeObjects, objectCodecIds } from "./object-codecs.js";
 
 async function applyCodec(config: JsonObject, data: Uint8Array, key: string): Promise<Uint8Array> {
@@ -18,7 +18,12 @@ async function applyCodec(config: JsonObject, data: Uint8Array, key: string): Pr
  * Bytes of one chunk as stored -> the chunk's elements: the compressor's decode, then the filters' decodes in
  * reverse order. For "|O" arrays the first filter (last to run) is an object codec.
  */
-export async function decodeChunk(meta: ArrayMeta, stored: Uint8Array, key: string): Promise<ArrayData> {
+export async function decodeChunk(
+  meta: ArrayMeta,
+  stored: Uint8Array,
+  key: string,
+  url?: string,
+): Promise<ArrayData> {
   const count = meta.chunks.reduce((a, b) => a * b, 1);
   let data = stored;
   if (meta.compressor) data = await applyCodec(meta.compressor, data, key);
@@ -42,11 +47,17 @@ export async function decodeChunk(meta: ArrayMeta, stored: Uint8Array, key: stri
     return values;
   }
   const expected = count * meta.dtype.itemsize;
+  // Never pad, cut or reinterpret: edge chunks are stored whole in Zarr v2 (kerchunk, our scanners), so any
+  // other length means the references or the codec disagree with the .zarray.
   if (data.length !== expected) {
-    throw new ChunkReadError(
+    const codecs = [meta.compressor, ...meta.filters].filter((c) => c).map((c) => String(c?.id));
+    throw new ChunkSizeError(
       key,
-      undefined,
-      `decoded to ${data.length} bytes, expected ${expected} (${meta.chunks.join("x")} x ${meta.dtype.itemsize} bytes)`,
+      meta.path,
+      expected,
+      data.length,
+      `${meta.chunks.join("x")} x ${meta.dtype.itemsize} bytes of ${meta.dtype.text}${codecs.length ? `, after ${codecs.join(", ")}` : ""}`,
+      { url },
     );
   }
   return decodeElements(meta.dtype, data, count);

@@ -25,4 +25,29 @@ export class ChunkReadError extends RefsError {
   }
 }
 
-registerErrors({ ArrayMetadataError, ChunkReadError });
+/**
+ * A chunk decoded to a byte length other than its chunk shape x item size requires. Such bytes are never padded,
+ * cut or reinterpreted: a short tile (a wrong TileLength, a codec that stops early) would otherwise read as fill
+ * or shifted values. `key` and `arrayPath` are undefined where the reader does not say which chunk it decodes
+ * (zarrita's codec pipeline).
+ */
+export class ChunkSizeError extends ChunkReadError {
+  override name = "ChunkSizeError";
+  constructor(
+    key: string | undefined,
+    readonly arrayPath: string | undefined,
+    readonly expectedBytes: number,
+    readonly actualBytes: number,
+    readonly layout: string,
+    options?: { url?: string; cause?: unknown },
+  ) {
+    super(
+      key ?? "(key not given by the reader)",
+      options?.url,
+      `decoded to ${actualBytes} bytes, expected ${expectedBytes} (${layout})`,
+      options,
+    );
+  }
+}
+
+registerErrors({ ArrayMetadataError, ChunkReadError, ChunkSizeError });

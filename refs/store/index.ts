@@ -6,7 +6,7 @@ export { ChunkFetcher, type OpenSource } from "./chunk-bytes.js";
 export { locateChunk } from "./chunk-locator.js";
 export * from "./codecs/index.js";
 export { type ArrayData, type Dtype, parseDtype } from "./dtype.js";
-export { ArrayMetadataError, ChunkReadError } from "./errors.js";
+export { ArrayMetadataError, ChunkReadError, ChunkSizeError } from "./errors.js";
 export { objectCodecIds } from "./object-codecs.js";
 export { LazyParquetStore, type LazyParquetStoreOptions } from "./parquet-store.js";
 export { type ArrayResult, pool, type ReadArrayOptions, readArray } from "./read-array.js";

@@ -95,11 +95,11 @@ export async function readArray(
   const place = async (coords: number[], ref: ChunkRef, stored: () => Promise<Uint8Array>): Promise<void> => {
     const key = chunkStoreKey(meta, coords);
     let chunk: ArrayData;
+    const url = ref.kind === "inline" ? undefined : ref.url;
     try {
-      chunk = await decodeChunk(meta, await stored(), key);
+      chunk = await decodeChunk(meta, await stored(), key, url);
     } catch (error) {
       if (error instanceof CodecError || error instanceof ChunkReadError) throw error;
-      const url = ref.kind === "inline" ? undefined : ref.url;
       const detail = error instanceof Error ? error.message : String(error);
       throw new ChunkReadError(key, url, detail, { cause: error });
     }

@@ -1,9 +1,10 @@
 import type { AbsolutePath, AsyncReadable } from "@zarrita/storage";
 import type { ChunkRef, ReferenceSet } from "../model/index.js";
 import type { CoalesceOptions } from "../storage/index.js";
+import { arrayMeta } from "./array-meta.js";
 import { ChunkFetcher, type OpenSource } from "./chunk-bytes.js";
 import { locateChunk } from "./chunk-locator.js";
-import { ChunkReadError } from "./errors.js";
+import { ChunkReadError, ChunkSizeError } from "./errors.js";
 
 export interface ReferenceStoreOptions {
   /** Opens a ByteSource for any URL the references name (file://, https://, s3://, gs://, ...). */
@@ -49,12 +50,30 @@ export class ReferenceStore implements AsyncReadable {
     if (path === ".zmetadata") return encoder.encode(JSON.stringify(this.consolidated()));
     const ref = await this.lookup(path);
     if (!ref) return undefined;
-    if (ref.kind === "inline") return ref.data;
+    if (ref.kind === "inline") return this.checked(path, ref.data, undefined);
+    let bytes: Uint8Array;
     try {
-      return await this.fetcher.bytes(ref);
+      bytes = await this.fetcher.bytes(ref);
     } catch (error) {
       throw new ChunkReadError(path, ref.url, (error as Error).message, { cause: error });
     }
+    return this.checked(path, bytes, ref.url);
+  }
+
+  /**
+   * zarrita views a chunk of any length: a short one reads as zeros past its end, a long one is cut. Where the
+   * stored bytes are the decoded bytes (no compressor, no filters) their length is checked here; a compressed
+   * chunk's decoded length is checked by readArray only (zarrita's codec pipeline has no hook for it).
+   */
+  private checked(key: string, bytes: Uint8Array, url: string | undefined): Uint8Array {
+    const located = locateChunk(this.refs, key);
+    if (!located) return bytes;
+    const meta = arrayMeta(this.refs, located.arrayPath);
+    if (meta.compressor || meta.filters.length > 0 || meta.dtype.kind === "O") return bytes;
+    const expected = meta.chunks.reduce((a, b) => a * b, 1) * meta.dtype.itemsize;
+    if (bytes.length === expected) return bytes;
+    const layout = `${meta.chunks.join("x")} x ${meta.dtype.itemsize} bytes of ${meta.dtype.text}, uncompressed`;
+    throw new ChunkSizeError(key, meta.path, expected, bytes.length, layout, { url });
   }
 
   /** Consolidated metadata, so zarrita can open every node with one read. */

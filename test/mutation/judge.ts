@@ -13,6 +13,7 @@ async function judge({ job, arrays }: JudgeRequest): Promise<{ outcome: Outcome;
   let original: Oracle | undefined;
   let equal = 0;
   let bothRefuse = 0;
+  let sizeRefused: string | undefined;
   try {
     for (const mine of arrays) {
       const theirs = await oracle.values(mine.path, mine.shape);
@@ -20,6 +21,10 @@ async function judge({ job, arrays }: JudgeRequest): Promise<{ outcome: Outcome;
       if (mine.error !== undefined) {
         if (theirs === "refused") {
           bothRefuse++;
+          continue;
+        }
+        if (mine.errorName === "ChunkSizeError") {
+          sizeRefused ??= `/${mine.path}: read-back refuses (${mine.error}), the reader returns values`;
           continue;
         }
         return {
@@ -44,6 +49,7 @@ async function judge({ job, arrays }: JudgeRequest): Promise<{ outcome: Outcome;
     oracle.close();
     original?.close();
   }
+  if (sizeRefused) return { outcome: "read-refused", detail: sizeRefused };
   if (equal > 0) return { outcome: "equal", detail: `${equal} arrays equal` };
   return bothRefuse > 0
     ? { outcome: "both-refuse", detail: "read-back and the reader both fail on the data" }

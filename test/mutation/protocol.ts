@@ -8,6 +8,12 @@ export type Outcome =
   | "equal"
   /** Scanned; our read-back and the independent reader both fail on the data (corrupt chunks). */
   | "both-refuse"
+  /**
+   * Scanned, but reading back refuses a chunk with a ChunkSizeError (array, chunk key, expected and decoded
+   * bytes) where the independent reader returns values: geotiff.js pads a tile that decodes short, so its values
+   * past the end are made up. Loud at read time, never silently wrong.
+   */
+  | "read-refused"
   /** Scanned, but no array could be compared (or the independent reader hung). */
   | "unverified"
   /** Scanned (exit 0) but values read back differ, or cannot be read where the reader reads them. */
@@ -24,6 +30,7 @@ export const OUTCOMES: Outcome[] = [
   "unnamed-error",
   "equal",
   "both-refuse",
+  "read-refused",
   "unverified",
   "wrong",
   "crash",
@@ -48,6 +55,8 @@ export interface ReadBack {
   shape: number[];
   values?: ArrayLike<unknown>;
   error?: string;
+  /** The error's class name (ChunkSizeError: a chunk decoded to the wrong length). */
+  errorName?: string;
 }
 
 export type SubjectMessage =

@@ -44,7 +44,7 @@ async function run(job: Job): Promise<SubjectMessage> {
       const data = (await readArray(refs, path, { open: () => new FileSource(job.path) })).data;
       arrays.push({ path, shape, values: Array.isArray(data) ? data : (data as ArrayLike<unknown>) });
     } catch (error) {
-      arrays.push({ path, shape, error: (error as Error).message });
+      arrays.push({ path, shape, error: (error as Error).message, errorName: (error as Error).name });
     }
   }
   return { id: job.id, arrays };
