@@ -8,7 +8,7 @@ import { parseCfTime } from "./cf-time.js";
 import { assemble, type CombineResult } from "./combine.js";
 import { type DimCoordinates, dimCoordinates, type Values } from "./coordinates.js";
 import { CombineError, CoordinateError } from "./errors.js";
-import type { CombineInput, CombineOptions, TimeEncoding } from "./options.js";
+import type { CombineInput, CombineOptions, ReadCoordinate, TimeEncoding } from "./options.js";
 import { allInline, readValues } from "./read-values.js";
 
 export interface AppendOptions extends CombineOptions {
@@ -29,12 +29,16 @@ function refusePerFilePacking(existing: CombineInput): void {
   }
 }
 
-async function existingCoordinate(existing: CombineInput, dim: string): Promise<Values> {
+async function existingCoordinate(
+  existing: CombineInput,
+  dim: string,
+  read: ReadCoordinate | undefined,
+): Promise<Values> {
   if (!existing.refs.arrays.has(dim) || !allInline(existing.refs, dim)) {
     const detail = `the combined set has no inline coordinate array "${dim}" to append to`;
     throw new CoordinateError(dim, [existing.url], detail);
   }
-  return readValues(existing.url, existing.refs, dim, undefined);
+  return readValues(existing.url, existing.refs, dim, read);
 }
 
 /**
@@ -67,7 +71,7 @@ export async function appendReferenceSets(
     const time = parsed.get(dim);
     dims.push({
       ...added,
-      values: [await existingCoordinate(old, dim), ...added.values],
+      values: [await existingCoordinate(old, dim, options.readCoordinate), ...added.values],
       lengths: [dimLength(existing, dim), ...added.lengths],
       time: time && typeof time !== "string" ? time : added.time,
     });

@@ -2,8 +2,7 @@
  * The combined concat coordinate, written inline as kerchunk does: one uncompressed chunk holding every value,
  * with the attributes of the first file's coordinate array and the CF encoding the values are in.
  */
-import { ChunkTable, type JsonObject } from "../model/index.js";
-import { parseDtype } from "../store/index.js";
+import { ChunkTable, type JsonObject, parseDtype } from "../model/index.js";
 import type { CfTime } from "./cf-time.js";
 import type { Values } from "./coordinates.js";
 

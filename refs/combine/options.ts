@@ -7,8 +7,9 @@ export interface CombineInput {
 }
 
 /**
- * Reads an array's values through a reference set, for coordinates whose chunks are references rather than
- * inline bytes (refs/store/read-array.ts readArray fits: `(await readArray(refs, path, {open})).data`).
+ * Reads and decodes an array's values through a reference set, whether its chunks are inline bytes or references:
+ * combine itself decodes nothing (refs/store readArray fits: `(await readArray(refs, path, {open})).data`; over
+ * inline chunks it opens no URL).
  */
 export type ReadCoordinate = (
   url: string,

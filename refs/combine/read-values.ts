@@ -1,6 +1,8 @@
-/** Values of a (small) array of one input: inline chunks decode here, referenced chunks go to the caller's reader. */
+/**
+ * Values of a (small) array of one input, inline chunks or referenced, decoded by the caller's reader (refs/combine
+ * does no I/O and no decoding: it imports nothing of refs/store).
+ */
 import type { ReferenceSet } from "../model/index.js";
-import { readArray } from "../store/index.js";
 import type { ReadCoordinate } from "./options.js";
 
 /** True when every chunk the array has is inline (nothing to fetch). */
@@ -21,14 +23,13 @@ export async function readValues(
   path: string,
   read: ReadCoordinate | undefined,
 ): Promise<number[] | string[]> {
-  let data: ArrayLike<unknown>;
-  if (allInline(refs, path)) {
-    const open = () => {
-      throw new Error("inline-only read opened a URL");
-    };
-    data = (await readArray(refs, path, { open })).data;
-  } else if (read) data = await read(url, refs, path);
-  else throw new Error(`chunks of "${path}" are references: pass readCoordinate to read them`);
+  if (!read) {
+    const what = allInline(refs, path)
+      ? "inline chunks: pass readCoordinate to decode them"
+      : "references: pass readCoordinate to read them";
+    throw new Error(`chunks of "${path}" are ${what}`);
+  }
+  const data = await read(url, refs, path);
   return normalise(data, path);
 }
 

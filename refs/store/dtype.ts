@@ -1,3 +1,5 @@
+import { type Dtype, parseDtype } from "../model/index.js";
+
 /**
  * Zarr v2 / numpy dtype strings ("<f8", ">i2", "|u1", "|S7", "<U3", "|b1", "<M8[s]", "|O") and how their
  * bytes become JavaScript values: typed arrays for numbers (BigInt64Array for 64-bit integers and datetimes),
@@ -17,26 +19,7 @@ export type NumericArray =
 
 export type ArrayData = NumericArray | string[] | unknown[];
 
-export interface Dtype {
-  text: string;
-  /** numpy kind: i u f b S U O M m c V */
-  kind: string;
-  /** Bytes per element as stored. */
-  itemsize: number;
-  littleEndian: boolean;
-  /** Values per element in the output (2 for complex: real, imaginary interleaved). */
-  lanes: number;
-}
-
-export function parseDtype(text: string): Dtype | undefined {
-  const m = /^([<>|=]?)([iufbSUOMmcV])(\d*)(\[[^\]]+\])?$/.exec(text);
-  if (!m) return undefined;
-  const kind = m[2] as string;
-  // numpy's "U<n>" counts characters of UTF-32 (4 bytes each); every other size is in bytes.
-  const itemsize = (m[3] ? Number(m[3]) : kind === "O" ? 0 : 1) * (kind === "U" ? 4 : 1);
-  const dtype = { text, kind, itemsize, littleEndian: m[1] !== ">", lanes: kind === "c" ? 2 : 1 };
-  return allocate(dtype, 0) === undefined ? undefined : dtype;
-}
+export { type Dtype, parseDtype };
 
 /** Output element count times lanes, in a fresh array of the dtype's JavaScript type (undefined if unsupported). */
 export function allocate(dtype: Dtype, count: number): ArrayData | undefined {

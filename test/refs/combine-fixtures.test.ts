@@ -14,7 +14,7 @@ import {
 } from "../../refs/combine/index.js";
 import { readKerchunkJson } from "../../refs/formats/kerchunk-json.js";
 import type { ReferenceSet } from "../../refs/model/reference-set.js";
-import { readArray } from "../../refs/store/read-array.js";
+import { readArray } from "../../refs/store/index.js"; // its index registers the codecs (combine no longer imports the store)
 import { fixturesDir, haveFixtures } from "../fixtures.js";
 import { firstDifference, folderOpener, h5Values } from "./fixture-reads.js";
 

@@ -135,7 +135,10 @@ describe("combineReferenceSets", () => {
         },
       ]);
     const inputs = [tile(1, 1), tile(0, 1), tile(1, 0), tile(0, 0)];
-    const result = await combineReferenceSets(inputs, { concatDims: ["y", "x"] });
+    const result = await combineReferenceSets(inputs, {
+      concatDims: ["y", "x"],
+      readCoordinate: files.readCoordinate,
+    });
     const out = await files.read(result.refs, "z");
     expect(out.shape).toEqual([6, 8]);
     expect(out.values).toEqual(expected([6, 8], ([y, x]) => z(y as number, x as number)));
@@ -363,6 +366,7 @@ describe("combineReferenceSets", () => {
       ]);
     const byLat = await combineReferenceSets([tile("south.nc", 8), tile("north.nc", 10)], {
       concatDims: ["lat"],
+      readCoordinate: files.readCoordinate,
     });
     expect(byLat.coordinates.lat).toEqual([10, 9, 8, 7]);
     expect((await files.read(byLat.refs, "z")).values).toEqual([10, 9, 8, 7]);
