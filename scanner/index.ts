@@ -1,14 +1,16 @@
 /** Scan any supported file: the format is detected from its magic number, then the format's scanner runs. */
 import type { ByteSource } from "../refs/storage/index.js";
-import { BudgetedSource, DEFAULT_SCAN_MEMORY_BUDGET, ScanBudget } from "./budget.js";
+import { DEFAULT_SCAN_MEMORY_BUDGET, ScanBudget } from "./budget.js";
 import { detectFormat, type SourceFormat } from "./detect.js";
 import { ScanError } from "./errors.js";
+import { ScanSource } from "./scan-source.js";
 import type { Scanner, ScanOptions, ScanResult } from "./types.js";
 import { checkWithinFile } from "./within-file.js";
 
 export { DEFAULT_SCAN_MEMORY_BUDGET, ScanBudgetError } from "./budget.js";
 export { detectFormat, formatOfHeader, type SourceFormat } from "./detect.js";
 export * from "./errors.js";
+export { ScanSource } from "./scan-source.js";
 export type { OnError, ScanIssue, Scanner, ScanOptions, ScanResult } from "./types.js";
 export { TruncatedFileError } from "./within-file.js";
 
@@ -29,7 +31,8 @@ export async function scanFile(
   options: ScanOptions = {},
 ): Promise<DetectedScan> {
   const budget = new ScanBudget(url, options.memoryBudget ?? DEFAULT_SCAN_MEMORY_BUDGET);
-  source = new BudgetedSource(source, budget);
+  // Wrapped once, before detection: detection, headers and metadata all read through one cache and one counter.
+  source = ScanSource.of(source, budget);
   options = { ...options, budget };
   const { timeoutMs } = options;
   if (timeoutMs === undefined) return detectAndScan(source, url, options);

@@ -3,8 +3,24 @@ import {
   IdentityCheckedSource,
   openWithDefaults,
   type SourceIdentity,
+  type StackedSource,
   type StorageOptions,
 } from "../../refs/storage/index.js";
+import { ScanSource } from "../../scanner/index.js";
+
+/**
+ * The source a scan of `url` reads through: retries, the concurrency limit, the timeout and the network counter
+ * (`stats`), and no cache or coalescing: scanFile wraps it once in the scan's own (ScanSource), so every read of
+ * a scan, format detection included, goes through one cache.
+ */
+export function openScanSource(url: string, storage: StorageOptions): StackedSource {
+  return openWithDefaults(url, storage, { cache: false, coalesce: false });
+}
+
+/** openScanSource wrapped once in the scan's cache, for callers that read a file's structure without scanFile. */
+export function openScanned(url: string, storage: StorageOptions): ScanSource {
+  return ScanSource.of(openScanSource(url, storage));
+}
 
 /**
  * One retrying, time-limited source per URL, shared by every chunk read of a phase, so reads of one file share

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { link, mkdir, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -41,7 +42,7 @@ export class FileStore implements ObjectStore {
   async write(url: string, data: Uint8Array): Promise<void> {
     const path = localPath(url);
     await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.${Date.now()}.partial`;
+    const temporary = temporaryName(path);
     await writeFile(temporary, data);
     await rename(temporary, path);
   }
@@ -53,7 +54,7 @@ export class FileStore implements ObjectStore {
   async create(url: string, data: Uint8Array): Promise<boolean> {
     const path = localPath(url);
     await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.${Date.now()}.partial`;
+    const temporary = temporaryName(path);
     await writeFile(temporary, data);
     try {
       await link(temporary, path);
@@ -70,6 +71,11 @@ export class FileStore implements ObjectStore {
   async delete(url: string): Promise<void> {
     await rm(localPath(url), { force: true });
   }
+}
+
+/** A name no other writer uses, in this process or another (racing writers within a millisecond included). */
+function temporaryName(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(6).toString("hex")}.partial`;
 }
 
 function isoTime(ms: number): string {

@@ -12,7 +12,7 @@ export { HttpStore } from "./http-store.js";
 export { type IdentityChange, identityChanges, SourceChangedError } from "./identity.js";
 export { checkRange, MemorySource } from "./memory.js";
 export { MemoryStore } from "./memory-store.js";
-export { BlockCacheSource, type CacheOptions } from "./middleware/cache.js";
+export { BlockCacheSource, type CacheOptions, type CacheTuning } from "./middleware/cache.js";
 export { type CoalesceOptions, CoalescingSource } from "./middleware/coalesce.js";
 export { addStats, CountingSource, type SourceStats } from "./middleware/count.js";
 export { currentIdentity, IdentityCheckedSource } from "./middleware/identity-check.js";

@@ -1,6 +1,7 @@
 import { emptyReferenceSet, type JsonObject, type JsonValue } from "../../refs/model/index.js";
 import type { ByteSource } from "../../refs/storage/index.js";
 import { FormatError, ScanError, UnsupportedFeatureError, withOffset } from "../errors.js";
+import { ScanSource } from "../scan-source.js";
 import type { ScanIssue, ScanOptions, ScanResult } from "../types.js";
 import { TruncatedFileError } from "../within-file.js";
 import { attributeJson } from "./attribute-values.js";
@@ -16,12 +17,6 @@ import { readSuperblock } from "./superblock.js";
 import { datasetToZarr } from "./to-zarr.js";
 import { ValueDecoder } from "./values.js";
 import { type WalkedObject, walkObjects } from "./walk.js";
-
-/**
- * Cache granularity: small, because chunk-index nodes of older files lie scattered between chunks (a 48 MB file
- * with 6000 chunks in a v1 B-tree reads 0.67 MB with 4 KiB blocks, 8.4 MB with 64 KiB blocks).
- */
-const BLOCK_SIZE = 4096;
 
 /** Requests and bytes a scan read from its source. */
 export interface Hdf5ScanStats {
@@ -45,8 +40,10 @@ export async function scanHdf5(
 ): Promise<Hdf5ScanResult> {
   const inlineThreshold = options.inlineThreshold ?? 500;
   const onError = options.onError ?? "raise";
+  // one read path: the scan's source when scanFile made it, else this file's (see scan-source.ts)
+  source = ScanSource.of(source, options.budget);
   const fileSize = await source.size({ signal: options.signal });
-  const reader = new BlockReader(source, fileSize, BLOCK_SIZE, options.signal);
+  const reader = new BlockReader(source, fileSize, options.signal);
   const file = new HdfFile(reader, source.url);
   let objects: Awaited<ReturnType<typeof walkObjects>>;
   let superblockAt = 0;

@@ -6,8 +6,9 @@ import { budgetedChunkTable } from "../budget.js";
 
 import { metadataJson, rememberText } from "../../refs/formats/index.js";
 import type { ChunkTable, JsonObject, ReferenceSet } from "../../refs/model/index.js";
-import { BlockCacheSource, type ByteSource } from "../../refs/storage/index.js";
+import type { ByteSource } from "../../refs/storage/index.js";
 import { FormatError } from "../errors.js";
+import { DETECT_PLAN, ScanSource } from "../scan-source.js";
 import type { ScanOptions, ScanResult } from "../types.js";
 import { attributeValue, FILL_ATTRIBUTES, type FillValue, fillValue } from "./attributes.js";
 import type { NcAttribute } from "./header.js";
@@ -83,9 +84,11 @@ export async function scanNetCDF3(
   url: string,
   options: NetCDF3ScanOptions = {},
 ): Promise<ScanResult> {
-  const header = await readHeader(source, url, options);
-  // Small variables to inline usually sit together after the header: read them through a block cache.
-  const cached = new BlockCacheSource(source, { blockSize: 64 * 1024, maxBytes: 1024 * 1024 });
+  // One read path (scan-source.ts): 64 KiB spans hold the header and the small variables to inline that usually
+  // sit right after it.
+  const cached = ScanSource.of(source, options.budget);
+  cached.plan(DETECT_PLAN);
+  const header = await readHeader(cached, url, options);
   const fileSize = await source.size(options);
   const refs: ReferenceSet = { metadata: new Map(), arrays: new Map() };
   refs.metadata.set(".zgroup", { zarr_format: 2 });

@@ -6,6 +6,7 @@
 import { GeoTIFF, type GeoTIFFImage } from "geotiff";
 import type { JsonObject, ReferenceSet } from "../../refs/model/index.js";
 import type { ByteSource } from "../../refs/storage/index.js";
+import type { ScanBudget } from "../budget.js";
 import { FormatError, UnsupportedFeatureError } from "../errors.js";
 import type { ScanIssue, ScanOptions, ScanResult } from "../types.js";
 import { gdalMetadataItems, geoKeyAttributes, ghostAttributes, modelTagAttributes } from "./attributes.js";
@@ -30,8 +31,8 @@ export interface TiffScanOptions extends ScanOptions {
 
 const isMask = (ifd: IfdInfo) => (ifd.subfileType & 4) !== 0;
 
-async function openTiff(url: string, source: ByteSource) {
-  const { geotiff, cached, size } = await geotiffSource(source);
+async function openTiff(url: string, source: ByteSource, budget?: ScanBudget) {
+  const { geotiff, cached, size } = await geotiffSource(source, budget);
   const structure = await readStructure(cached, url, size);
   const tiff = await GeoTIFF.fromSource(geotiff as never).catch((error: unknown) => {
     throw new FormatError(url, "header", `geotiff.js cannot read the header: ${messageOf(error)}`, 0, {
@@ -95,7 +96,7 @@ export async function scanTiff(
   url: string,
   options: TiffScanOptions = {},
 ): Promise<ScanResult> {
-  const { tiff, images, ifds, cached, size, structure } = await openTiff(url, source);
+  const { tiff, images, ifds, cached, size, structure } = await openTiff(url, source, options.budget);
   const issues: ScanIssue[] = [];
   const levels = ifds.filter((i) => !isMask(i));
   const masks = options.masks === false ? [] : ifds.filter(isMask);

@@ -1,9 +1,25 @@
 /**
  * geotiff.js reads through a "BaseSource" (fetch(slices) -> ArrayBuffers). This adapter serves it from our
  * ByteSource: ranges past the end are clamped (geotiff.js asks for fixed-size header blocks even in tiny files),
- * and reads go through a block cache so IFDs, tags and tile tables of a remote file cost a few requests.
+ * and reads go through the scan's one cache (scan-source.ts) so IFDs, tags and tile tables of a remote file cost
+ * a few requests.
  */
-import { BlockCacheSource, type ByteSource } from "../../refs/storage/index.js";
+import type { ByteSource } from "../../refs/storage/index.js";
+import type { ScanBudget } from "../budget.js";
+import { BLOCK_BYTES, type ReadPlan, ScanSource } from "../scan-source.js";
+
+/**
+ * How TIFF reads: aligned 64 KiB spans (IFDs, tag values and tile tables lie together), at most 4 MiB kept
+ * (strips read to inline them pass through), reads over 1 MiB around the cache, ranges merged only when they
+ * touch (merging across a gap would read bytes no structure holds).
+ */
+export const TIFF_PLAN: ReadPlan = {
+  fetchBytes: 16 * BLOCK_BYTES,
+  maxBytes: 4 * 1024 * 1024,
+  bypassBytes: 1024 * 1024,
+  gapBytes: 0,
+  maxMergedBytes: 8 * 1024 * 1024,
+};
 
 export interface GeoTiffSource {
   fetch(slices: { offset: number; length: number }[], signal?: AbortSignal): Promise<ArrayBuffer[]>;
@@ -13,14 +29,11 @@ export interface GeoTiffSource {
 
 export async function geotiffSource(
   source: ByteSource,
-  blockSize = 64 * 1024,
+  budget?: ScanBudget,
 ): Promise<{ geotiff: GeoTiffSource; cached: ByteSource; size: number }> {
-  const cached = new BlockCacheSource(source, {
-    blockSize,
-    maxBytes: 64 * blockSize,
-    bypassBytes: 16 * blockSize,
-  });
-  const size = await source.size();
+  const cached = ScanSource.of(source, budget);
+  cached.plan(TIFF_PLAN);
+  const size = await cached.size();
   const geotiff: GeoTiffSource = {
     fileSize: size,
     async fetch(slices, signal) {

@@ -5,10 +5,10 @@
 import { basename } from "node:path";
 import { writeKerchunkJson } from "../../../refs/formats/index.js";
 import type { ReferenceSet } from "../../../refs/model/index.js";
-import { openWithDefaults, type StorageOptions, writeObject } from "../../../refs/storage/index.js";
+import { type StorageOptions, writeObject } from "../../../refs/storage/index.js";
 import { type DetectedScan, type OnError, scanFile } from "../../../scanner/index.js";
+import { openScanSource } from "../../phases/open-sources.js";
 import { type Command, EXIT, type IntegerRange, integerOption, option, UsageError } from "../command.js";
-
 import { STORAGE_USAGE, STORAGE_VALUE_OPTIONS, storageArgs } from "../storage-args.js";
 
 const BYTES: IntegerRange = { min: 0, unit: "bytes" };
@@ -109,7 +109,7 @@ export const translateCommand: Command = {
     const storage: StorageOptions = storageArgs(args);
     const files: FileSummary[] = [];
     for (const input of inputs) {
-      const source = openWithDefaults(input, storage);
+      const source = openScanSource(input, storage);
       const result = await scanFile(source, input, { inlineThreshold, onError, maxChunkBytes });
       const issues = reported(result);
       if (!quiet) {

@@ -1,7 +1,8 @@
 import { GeoTIFF } from "geotiff";
-import { openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
+import type { StorageOptions } from "../../../refs/storage/index.js";
 import { detectFormat, geotiffSource } from "../../../scanner/index.js";
 import { ProjectConfigError } from "../../project/errors.js";
+import { openScanned } from "../open-sources.js";
 
 /**
  * The datetime of items whose data has no time: `catalog.datetime`, else the DateTime tag (306) of the first
@@ -26,7 +27,7 @@ export async function dataDatetime(
 
 /** "YYYY:MM:DD HH:MM:SS" of a TIFF's first image as ISO 8601 (UTC), or undefined. */
 export async function tiffDateTime(url: string, storage: StorageOptions): Promise<string | undefined> {
-  const source = openWithDefaults(url, storage, { cache: false });
+  const source = openScanned(url, storage); // detection and the TIFF's IFDs through one cache
   if ((await detectFormat(source)) !== "tiff") return undefined;
   const { geotiff } = await geotiffSource(source);
   const tiff = await GeoTIFF.fromSource(geotiff as never);

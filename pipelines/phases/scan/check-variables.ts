@@ -1,6 +1,7 @@
 import type { ReferenceSet } from "../../../refs/model/index.js";
-import { openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
+import type { StorageOptions } from "../../../refs/storage/index.js";
 import { scanFile } from "../../../scanner/index.js";
+import { openScanSource } from "../open-sources.js";
 
 /** The array paths of a reference set (every `<path>/.zarray`), sorted. */
 export function arrayPaths(refs: ReferenceSet): string[] {
@@ -31,7 +32,7 @@ export async function checkVariablesInFirstFile(
   storage: StorageOptions,
 ): Promise<string | undefined> {
   if (variables.length === 0) return undefined;
-  const source = openWithDefaults(url, storage, { cache: false });
+  const source = openScanSource(url, storage);
   const { refs } = await scanFile(source, url);
   return unknownVariables(variables, arrayPaths(refs), `the first source file ${url}`);
 }

@@ -1,13 +1,14 @@
-import { type ObjectInfo, openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
+import type { ObjectInfo, StorageOptions } from "../../../refs/storage/index.js";
 import { type ScanOptions, scanFile } from "../../../scanner/index.js";
 import type { Failure } from "../../status/phase-status.js";
+import { openScanSource } from "../open-sources.js";
 import { FileResults, type FileScanRecord, type FileScanSummary, summaryOf } from "./file-results.js";
 import { identityToRecord, stillMatches } from "./source-identity.js";
 
 export interface ScanFilesOptions {
   storage: StorageOptions;
   scan: ScanOptions;
-  /** Files scanned at once (each with its own cached, coalesced source). */
+  /** Files scanned at once (each through its own source: see openScanSource). */
   concurrency: number;
   onFile?: (record: FileScanRecord | undefined, failure: Failure | undefined, skipped: boolean) => void;
 }
@@ -44,7 +45,7 @@ export async function scanFiles(
         continue;
       }
       try {
-        const source = openWithDefaults(file.url, options.storage);
+        const source = openScanSource(file.url, options.storage);
         const identity = await identityToRecord(file, source);
         const scanned = await scanFile(source, file.url, options.scan);
         const record = FileResults.toRecord(

@@ -6,6 +6,11 @@ import { raceSignal } from "./signal.js";
 export interface CacheOptions {
   /** Bytes per cached block; reads are widened to whole blocks (default 64 KiB). */
   blockSize?: number;
+  /**
+   * A miss fetches the missing blocks of the aligned span of this many bytes around it (a multiple of blockSize,
+   * default blockSize): one cache can keep small blocks yet make large requests where a format reads densely.
+   */
+  fetchBytes?: number;
   /** The cache never holds more than this many bytes (default 16 MiB). */
   maxBytes?: number;
   /** Reads longer than this bypass the cache, so chunk data does not evict metadata (default maxBytes / 4). */
@@ -19,15 +24,20 @@ interface Block {
   length: number;
 }
 
+/** What may change on a cache in use (e.g. once a scan has detected the file's format). */
+export type CacheTuning = Pick<CacheOptions, "fetchBytes" | "maxBytes" | "bypassBytes">;
+
 /**
- * A bounded LRU cache of fixed-size blocks. Missing neighbouring blocks of one read are fetched in one inner
- * request; concurrent readers of the same block share its request.
+ * A bounded LRU cache of fixed-size blocks. Missing neighbouring blocks of one read (widened to `fetchBytes`
+ * spans) are fetched in one inner request; concurrent readers of the same block share its request.
  */
 export class BlockCacheSource implements ByteSource {
   readonly stats = { hits: 0, misses: 0, heldBytes: 0 };
   readonly blockSize: number;
-  readonly maxBytes: number;
-  private readonly bypassBytes: number;
+  maxBytes: number;
+  private bypassBytes: number;
+  /** Blocks per aligned fetch span. */
+  private spanBlocks = 1;
   // Map order is recency order: a hit moves the block to the end, eviction takes from the front.
   private readonly blocks = new Map<number, Block>();
   private sizePromise: Promise<number> | undefined;
@@ -43,6 +53,24 @@ export class BlockCacheSource implements ByteSource {
     if (!(this.blockSize >= 1) || this.maxBytes < this.blockSize) {
       throw new RangeError(`cache needs blockSize >= 1 and maxBytes >= blockSize`);
     }
+    this.tune({ fetchBytes: options.fetchBytes ?? this.blockSize });
+  }
+
+  /** Changes how later misses are fetched and how much is kept; blocks already held stay (down to maxBytes). */
+  tune(tuning: CacheTuning): void {
+    if (tuning.fetchBytes !== undefined) {
+      const span = tuning.fetchBytes / this.blockSize;
+      if (!Number.isInteger(span) || span < 1) {
+        throw new RangeError(`cache fetchBytes ${tuning.fetchBytes} is not a multiple of ${this.blockSize}`);
+      }
+      this.spanBlocks = span;
+    }
+    if (tuning.maxBytes !== undefined) {
+      if (tuning.maxBytes < this.blockSize) throw new RangeError("cache needs maxBytes >= blockSize");
+      this.maxBytes = tuning.maxBytes;
+      this.evict();
+    }
+    if (tuning.bypassBytes !== undefined) this.bypassBytes = tuning.bypassBytes;
   }
 
   get url(): string {
@@ -83,20 +111,28 @@ export class BlockCacheSource implements ByteSource {
     return out;
   }
 
-  /** Promises of blocks first..last, starting one inner request per run of missing blocks. */
+  /**
+   * Promises of blocks first..last, starting one inner request per run of missing blocks in the aligned spans
+   * around them (blocks of the span outside first..last are fetched for later reads, not returned).
+   */
   private blocksFor(first: number, last: number, size: number): Promise<Uint8Array>[] {
     const parts: Promise<Uint8Array>[] = [];
+    const from = Math.floor(first / this.spanBlocks) * this.spanBlocks;
+    const lastInObject = Math.ceil(size / this.blockSize) - 1;
+    const to = Math.min(lastInObject, (Math.floor(last / this.spanBlocks) + 1) * this.spanBlocks - 1);
     let runStart = -1;
     const flushRun = (runEnd: number) => {
       if (runStart < 0) return;
       const fetched = this.fetchRun(runStart, runEnd, size);
-      for (let b = runStart; b <= runEnd; b++) parts[b - first] = fetched[b - runStart]!;
+      for (let b = Math.max(runStart, first); b <= Math.min(runEnd, last); b++)
+        parts[b - first] = fetched[b - runStart]!;
       runStart = -1;
     };
-    for (let b = first; b <= last; b++) {
+    for (let b = from; b <= to; b++) {
       const hit = this.blocks.get(b);
       if (hit) {
         flushRun(b - 1);
+        if (b < first || b > last) continue;
         this.stats.hits++;
         this.blocks.delete(b);
         this.blocks.set(b, hit);
@@ -105,7 +141,7 @@ export class BlockCacheSource implements ByteSource {
         runStart = b;
       }
     }
-    flushRun(last);
+    flushRun(to);
     return parts;
   }
 
@@ -131,6 +167,11 @@ export class BlockCacheSource implements ByteSource {
   private remember(index: number, block: Block): void {
     this.blocks.set(index, block);
     this.stats.heldBytes += block.length;
+    this.evict();
+  }
+
+  /** Drops the least recently used blocks until at most maxBytes are held. */
+  private evict(): void {
     for (const [oldest, old] of this.blocks) {
       if (this.stats.heldBytes <= this.maxBytes) break;
       this.forget(oldest, old);

@@ -27,9 +27,9 @@ interface Pending {
 export class CoalescingSource implements ByteSource {
   /** Inner fetches issued, and caller fetches they served. */
   readonly stats = { innerRequests: 0, callerRequests: 0 };
-  private readonly gapBytes: number;
-  private readonly maxMergedBytes: number;
-  private readonly windowMs: number;
+  private gapBytes: number;
+  private maxMergedBytes: number;
+  private windowMs: number;
   private queue: Pending[] = [];
   private scheduled = false;
 
@@ -40,6 +40,13 @@ export class CoalescingSource implements ByteSource {
     this.gapBytes = options.gapBytes ?? 32 * 1024;
     this.maxMergedBytes = options.maxMergedBytes ?? 8 * 1024 * 1024;
     this.windowMs = options.windowMs ?? 0;
+  }
+
+  /** Changes how later requests are merged (e.g. once a scan has detected the file's format). */
+  tune(options: CoalesceOptions): void {
+    this.gapBytes = options.gapBytes ?? this.gapBytes;
+    this.maxMergedBytes = options.maxMergedBytes ?? this.maxMergedBytes;
+    this.windowMs = options.windowMs ?? this.windowMs;
   }
 
   get url(): string {

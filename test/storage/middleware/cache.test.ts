@@ -76,4 +76,40 @@ describe("BlockCacheSource", () => {
     fail = false;
     expect(Buffer.compare(await cache.fetch(0, 10), data.subarray(0, 10))).toBe(0);
   });
+
+  it("widens a miss to its aligned fetch span, keeps small blocks, and serves any read inside the span", async () => {
+    const slow = new SlowSource("mem://x", data, 1);
+    const cache = new BlockCacheSource(slow, { blockSize: 1000, fetchBytes: 8000, maxBytes: 50_000 });
+    expect(await cache.fetch(9500, 10)).toEqual(data.subarray(9500, 9510));
+    expect(slow.calls).toEqual([[8000, 8000]]); // the span 8000..15999, not just block 9
+    expect(await cache.fetch(15_000, 900)).toEqual(data.subarray(15_000, 15_900));
+    expect(slow.calls.length).toBe(1);
+    // Smaller spans from now on: only the missing block is fetched, blocks already held are not fetched again.
+    cache.tune({ fetchBytes: 1000 });
+    expect(await cache.fetch(15_500, 1000)).toEqual(data.subarray(15_500, 16_500));
+    expect(slow.calls).toEqual([
+      [8000, 8000],
+      [16_000, 1000],
+    ]);
+    // A span that holds some blocks fetches only the missing runs around them; the last span is cut at the end.
+    cache.tune({ fetchBytes: 8000 });
+    expect(await cache.fetch(99_000, 1000)).toEqual(data.subarray(99_000));
+    expect(await cache.fetch(17_000, 10)).toEqual(data.subarray(17_000, 17_010));
+    expect(slow.calls.slice(2)).toEqual([
+      [96_000, 4000],
+      [17_000, 7000],
+    ]);
+    expect(() => cache.tune({ fetchBytes: 1500 })).toThrow(RangeError);
+  });
+
+  it("tune({maxBytes}) evicts down to the new bound at once", async () => {
+    const counter = new CountingSource(new MemorySource("mem://x", data));
+    const cache = new BlockCacheSource(counter, { blockSize: 1000, maxBytes: 50_000 });
+    await cache.fetch(0, 10_000);
+    expect(cache.stats.heldBytes).toBe(10_000);
+    cache.tune({ maxBytes: 3000 });
+    expect(cache.stats.heldBytes).toBe(3000);
+    await cache.fetch(9000, 10); // among the most recent: still held
+    expect(counter.stats.requests).toBe(1);
+  });
 });
