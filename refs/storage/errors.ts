@@ -62,21 +62,34 @@ export class TimeoutError extends RefsError {
   }
 }
 
+/** What a store was asked to do, so a failure names it ("transient failure deleting s3://..."). */
+export type StorageOperation = "read" | "write" | "create" | "delete" | "list";
+
+const DOING: Record<StorageOperation, string> = {
+  read: "reading",
+  write: "writing",
+  create: "creating",
+  delete: "deleting",
+  list: "listing",
+};
+
 /**
  * A transient failure (throttling, 5xx, dropped connection) that retrying may cure. `retryAfterMs` is how long
- * the server asked to wait (its Retry-After header), when it said.
+ * the server asked to wait (its Retry-After header), when it said; `operation` what was being done (default read).
  */
 export class TransientError extends RefsError {
   override name = "TransientError";
   readonly retryAfterMs: number | undefined;
+  readonly operation: StorageOperation;
   constructor(
     readonly url: string,
     readonly detail: string,
     readonly status?: number,
-    options?: { cause?: unknown; retryAfterMs?: number },
+    options?: { cause?: unknown; retryAfterMs?: number; operation?: StorageOperation },
   ) {
-    super(`transient failure reading ${url}: ${detail}`, options);
+    super(`transient failure ${DOING[options?.operation ?? "read"]} ${url}: ${detail}`, options);
     this.retryAfterMs = options?.retryAfterMs;
+    this.operation = options?.operation ?? "read";
   }
 }
 

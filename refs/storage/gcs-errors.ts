@@ -1,4 +1,10 @@
-import { AccessDeniedError, NotFoundError, TransientError, UnexpectedResponseError } from "./errors.js";
+import {
+  AccessDeniedError,
+  NotFoundError,
+  type StorageOperation,
+  TransientError,
+  UnexpectedResponseError,
+} from "./errors.js";
 
 interface ApiErrorLike {
   code?: number | string;
@@ -11,8 +17,16 @@ export function gcsStatus(error: unknown): number | undefined {
   return typeof code === "number" ? code : undefined;
 }
 
-/** Maps an @google-cloud/storage failure onto the storage errors; the caller's abort passes through. */
-export function mapGcsError(url: string, error: unknown, signal?: AbortSignal): unknown {
+/**
+ * Maps an @google-cloud/storage failure onto the storage errors, naming the `operation` that failed; the caller's
+ * abort passes through.
+ */
+export function mapGcsError(
+  url: string,
+  error: unknown,
+  signal?: AbortSignal,
+  operation: StorageOperation = "read",
+): unknown {
   if (signal?.aborted) return signal.reason ?? error;
   const status = gcsStatus(error);
   const message = (error as ApiErrorLike | undefined)?.message ?? "";
@@ -21,11 +35,15 @@ export function mapGcsError(url: string, error: unknown, signal?: AbortSignal): 
   if (status === 408 || status === 429 || (status !== undefined && status >= 500)) {
     return new TransientError(url, `HTTP ${status}${message ? `: ${message.slice(0, 200)}` : ""}`, status, {
       cause: error,
+      operation,
     });
   }
   if (status === undefined) {
     const code = (error as ApiErrorLike | undefined)?.code;
-    return new TransientError(url, `connection failed (${code ?? message})`, undefined, { cause: error });
+    return new TransientError(url, `connection failed (${code ?? message})`, undefined, {
+      cause: error,
+      operation,
+    });
   }
   return new UnexpectedResponseError(url, status, message.slice(0, 200), { cause: error });
 }

@@ -1,5 +1,5 @@
 import type { Storage } from "@google-cloud/storage";
-import { UnexpectedResponseError } from "./errors.js";
+import { type StorageOperation, UnexpectedResponseError } from "./errors.js";
 import { mapGcsError } from "./gcs-errors.js";
 import { networkError, statusError } from "./http-response.js";
 import { raceSignal } from "./middleware/signal.js";
@@ -51,31 +51,37 @@ export async function gcsGet(
   query: Record<string, string>,
   headers: Record<string, string>,
   signal?: AbortSignal,
+  operation: StorageOperation = "read",
 ): Promise<Response> {
   signal?.throwIfAborted();
   let request: Awaited<ReturnType<typeof authorizedRequest>>;
   try {
     request = await raceSignal(authorizedRequest(storage, path, query), signal);
   } catch (error) {
-    throw mapGcsError(url, error, signal);
+    throw mapGcsError(url, error, signal, operation);
   }
   try {
     return await fetch(request.url, { headers: { ...request.headers, ...headers }, signal });
   } catch (error) {
-    throw networkError(url, error, signal);
+    throw networkError(url, error, signal, operation);
   }
 }
 
 /** The JSON body of a successful answer; a non-success status becomes the matching storage error. */
-export async function gcsJson<T>(url: string, response: Response, signal?: AbortSignal): Promise<T> {
+export async function gcsJson<T>(
+  url: string,
+  response: Response,
+  signal?: AbortSignal,
+  operation: StorageOperation = "read",
+): Promise<T> {
   if (!response.ok) {
     await response.body?.cancel();
-    throw statusError(url, response.status, response.statusText, response.headers);
+    throw statusError(url, response.status, response.statusText, response.headers, operation);
   }
   try {
     return (await response.json()) as T;
   } catch (error) {
-    if (!(error instanceof SyntaxError)) throw networkError(url, error, signal); // body cut, or aborted
+    if (!(error instanceof SyntaxError)) throw networkError(url, error, signal, operation); // body cut, or aborted
     throw new UnexpectedResponseError(url, response.status, "the JSON API answered with no JSON", {
       cause: error,
     });

@@ -44,8 +44,8 @@ export class GcsStore implements ObjectStore {
       };
       if (pageToken) query.pageToken = pageToken;
       if (this.options.listPageSize) query.maxResults = String(this.options.listPageSize);
-      const response = await gcsGet(storage, where, objectPath(bucket), query, {}, signal);
-      const page = await gcsJson<ListPage>(where, response, signal);
+      const response = await gcsGet(storage, where, objectPath(bucket), query, {}, signal, "list");
+      const page = await gcsJson<ListPage>(where, response, signal, "list");
       // GCS lists names in lexical order, page after page: filtering keeps that order.
       for (const item of page.items ?? []) {
         if (!matches(item.name)) continue;
@@ -68,7 +68,7 @@ export class GcsStore implements ObjectStore {
     try {
       await file.save(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { resumable: false });
     } catch (error) {
-      throw mapGcsError(url, error, options?.signal);
+      throw mapGcsError(url, error, options?.signal, "write");
     }
   }
 
@@ -84,7 +84,7 @@ export class GcsStore implements ObjectStore {
       return true;
     } catch (error) {
       if (gcsStatus(error) === 412) return false;
-      throw mapGcsError(url, error, options?.signal);
+      throw mapGcsError(url, error, options?.signal, "create");
     }
   }
 
@@ -94,7 +94,7 @@ export class GcsStore implements ObjectStore {
     try {
       await file.delete({ ignoreNotFound: true });
     } catch (error) {
-      throw mapGcsError(url, error, options?.signal);
+      throw mapGcsError(url, error, options?.signal, "delete");
     }
   }
 }

@@ -60,7 +60,7 @@ export function fetchIndex(
     try {
       response = await fetch(url, { headers, signal: combined, redirect: "follow" });
     } catch (error) {
-      throw networkError(url, error, combined);
+      throw networkError(url, error, combined, "list");
     }
     if (response.status === 404 || response.status === 410) {
       await response.body?.cancel();
@@ -68,14 +68,14 @@ export function fetchIndex(
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw statusError(url, response.status, response.statusText, response.headers);
+      throw statusError(url, response.status, response.statusText, response.headers, "list");
     }
     const type = response.headers.get("content-type");
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
-      throw networkError(url, error, combined);
+      throw networkError(url, error, combined, "list");
     }
     if (!isHtml(type, text)) {
       throw new DirectoryIndexError(

@@ -5,6 +5,7 @@ import {
   CertificateError,
   NotFoundError,
   RangeOutsideObjectError,
+  type StorageOperation,
   TransientError,
   TruncatedResponseError,
   UnexpectedResponseError,
@@ -14,12 +15,19 @@ import {
  * The error a non-success status stands for: 404/410 missing, 401/403 denied, 408/429/5xx transient (carrying
  * the server's Retry-After, when it sent one, for the retry middleware).
  */
-export function statusError(url: string, status: number, statusText: string, headers?: Headers): Error {
+export function statusError(
+  url: string,
+  status: number,
+  statusText: string,
+  headers?: Headers,
+  operation: StorageOperation = "read",
+): Error {
   if (status === 404 || status === 410) return new NotFoundError(url);
   if (status === 401 || status === 403) return new AccessDeniedError(url, `HTTP ${status}`);
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(headers?.get("retry-after"));
     return new TransientError(url, `HTTP ${status} ${statusText}`.trim(), status, {
+      operation,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }
@@ -42,14 +50,19 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
  * A failed fetch() call: the caller's abort passes through, a refused TLS certificate is a CertificateError,
  * anything else is a dropped connection.
  */
-export function networkError(url: string, error: unknown, signal?: AbortSignal): unknown {
+export function networkError(
+  url: string,
+  error: unknown,
+  signal?: AbortSignal,
+  operation: StorageOperation = "read",
+): unknown {
   if (signal?.aborted) return signal.reason ?? error;
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   const refused = certificateError(url, cause?.code, error);
   if (refused) return refused;
   const detail =
     cause?.code ?? cause?.message ?? (error as Error | undefined)?.message ?? "connection failed";
-  return new TransientError(url, `connection failed (${detail})`, undefined, { cause: error });
+  return new TransientError(url, `connection failed (${detail})`, undefined, { cause: error, operation });
 }
 
 /** OpenSSL's and Node's codes for a certificate that does not verify. */

@@ -1,4 +1,10 @@
-import { AccessDeniedError, NotFoundError, TransientError, UnexpectedResponseError } from "./errors.js";
+import {
+  AccessDeniedError,
+  NotFoundError,
+  type StorageOperation,
+  TransientError,
+  UnexpectedResponseError,
+} from "./errors.js";
 import { certificateError, parseRetryAfter } from "./http-response.js";
 
 interface SdkError {
@@ -35,8 +41,16 @@ export function isInvalidRange(error: unknown): boolean {
   return s3Status(error) === 416 || e?.name === "InvalidRange" || e?.Code === "InvalidRange";
 }
 
-/** Maps an @aws-sdk/client-s3 failure onto the storage errors; the caller's abort passes through. */
-export function mapS3Error(url: string, error: unknown, signal?: AbortSignal): unknown {
+/**
+ * Maps an @aws-sdk/client-s3 failure onto the storage errors, naming the `operation` that failed; the caller's
+ * abort passes through.
+ */
+export function mapS3Error(
+  url: string,
+  error: unknown,
+  signal?: AbortSignal,
+  operation: StorageOperation = "read",
+): unknown {
   if (signal?.aborted) return signal.reason ?? error;
   const e = (error ?? {}) as SdkError;
   const name = e.name ?? e.Code ?? "";
@@ -55,6 +69,7 @@ export function mapS3Error(url: string, error: unknown, signal?: AbortSignal): u
     const retryAfterMs = parseRetryAfter(retryAfterHeader(e));
     return new TransientError(url, detail, status, {
       cause: error,
+      operation,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }
@@ -71,7 +86,7 @@ export function mapS3Error(url: string, error: unknown, signal?: AbortSignal): u
   if (status === undefined) {
     // No answer at all: a dropped connection, a DNS failure or a socket timeout.
     const detail = e.code ?? name ?? e.message ?? "connection failed";
-    return new TransientError(url, `connection failed (${detail})`, undefined, { cause: error });
+    return new TransientError(url, `connection failed (${detail})`, undefined, { cause: error, operation });
   }
   return new UnexpectedResponseError(url, status, name || (e.message ?? ""), { cause: error });
 }

@@ -41,7 +41,7 @@ export class S3Store implements ObjectStore {
           { abortSignal: options?.signal },
         );
       } catch (error) {
-        throw mapS3Error(`s3://${bucket}/${splitGlob(pattern).prefix}`, error, options?.signal);
+        throw mapS3Error(`s3://${bucket}/${splitGlob(pattern).prefix}`, error, options?.signal, "list");
       }
       // S3 lists keys in UTF-8 binary order, page after page: filtering keeps that order.
       for (const object of page.Contents ?? []) {
@@ -67,7 +67,7 @@ export class S3Store implements ObjectStore {
         abortSignal: options?.signal,
       });
     } catch (error) {
-      throw mapS3Error(url, error, options?.signal);
+      throw mapS3Error(url, error, options?.signal, "write");
     }
   }
 
@@ -86,7 +86,7 @@ export class S3Store implements ObjectStore {
       return true;
     } catch (error) {
       if (s3Status(error) === 412) return false;
-      throw mapS3Error(url, error, options?.signal);
+      throw mapS3Error(url, error, options?.signal, "create");
     }
   }
 
@@ -100,7 +100,7 @@ export class S3Store implements ObjectStore {
         abortSignal: options?.signal,
       });
     } catch (error) {
-      throw mapS3Error(url, error, options?.signal);
+      throw mapS3Error(url, error, options?.signal, "delete");
     }
   }
 }
