@@ -13,6 +13,7 @@ import {
   globMatcher,
   listObjects,
   NotFoundError,
+  readObject,
   type StorageOptions,
   storeFor,
 } from "../../refs/storage/index.js";
@@ -67,9 +68,8 @@ export async function readBytes(path: string): Promise<Uint8Array | undefined> {
       throw error;
     }
   }
-  const source = storeFor(path, workdirStorage()).open(path);
   try {
-    return await source.fetch(0, await source.size());
+    return await readObject(path, workdirStorage()); // one GET, no HEAD for the size first
   } catch (error) {
     if (isError(error, NotFoundError)) return undefined;
     throw error;

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { FileSource, localPath } from "./file.js";
+import { FileSource, localPath, mapFsError } from "./file.js";
 import { folderOf, globMatcher, lexical, splitGlob } from "./glob.js";
 import type { ObjectInfo, ObjectStore, ReadOptions } from "./types.js";
 
@@ -12,6 +12,15 @@ export class FileStore implements ObjectStore {
 
   open(url: string): FileSource {
     return new FileSource(url);
+  }
+
+  async readAll(url: string, options?: ReadOptions): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await readFile(localPath(url), { signal: options?.signal }));
+    } catch (error) {
+      if (options?.signal?.aborted) throw options.signal.reason ?? error;
+      throw mapFsError(url, error);
+    }
   }
 
   async *list(glob: string, options?: ReadOptions): AsyncIterable<ObjectInfo> {

@@ -9,7 +9,7 @@ export function localPath(url: string): string {
   return url.startsWith("file://") ? fileURLToPath(url) : url;
 }
 
-function mapFsError(url: string, error: unknown): unknown {
+export function mapFsError(url: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === "ENOENT" || code === "ENOTDIR") return new NotFoundError(url, { cause: error });
   if (code === "EACCES" || code === "EPERM") return new AccessDeniedError(url, code, { cause: error });

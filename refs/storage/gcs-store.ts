@@ -28,6 +28,10 @@ export class GcsStore implements ObjectStore {
     return new GcsSource(url, () => this.client());
   }
 
+  readAll(url: string, options?: ReadOptions): Promise<Uint8Array> {
+    return this.open(url).readAll(options);
+  }
+
   /** Pages of the JSON API listing fetched with the caller's signal (the library's getFiles takes none). */
   async *list(glob: string, options?: ReadOptions): AsyncIterable<ObjectInfo> {
     const signal = options?.signal;

@@ -2,6 +2,7 @@ import type { Storage } from "@google-cloud/storage";
 import { parseBucketUrl } from "./bucket-url.js";
 import { RangeNotSupportedError, RangeOutsideObjectError, UnexpectedResponseError } from "./errors.js";
 import { gcsGet, gcsJson, objectPath } from "./gcs-request.js";
+import { readWholeBody } from "./http.js";
 import { parseContentRange, readPartialResponse, statusError } from "./http-response.js";
 import { checkRange } from "./memory.js";
 import type { GcsOptions } from "./options.js";
@@ -99,6 +100,17 @@ export class GcsSource implements ByteSource {
       throw new RangeNotSupportedError(this.url, why);
     }
     throw statusError(this.url, response.status, response.statusText, response.headers);
+  }
+
+  /** The whole object: one GET of its media URL without Range. */
+  async readAll(options?: ReadOptions): Promise<Uint8Array> {
+    const signal = options?.signal;
+    const response = await this.request({ alt: "media" }, { "accept-encoding": "identity" }, signal);
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw statusError(this.url, response.status, response.statusText, response.headers);
+    }
+    return readWholeBody(this.url, response, signal);
   }
 
   /** One GET of the object's JSON API URL, authorized by the library, sent by fetch() with the signal. */

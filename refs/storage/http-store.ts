@@ -21,6 +21,10 @@ export class HttpStore implements ObjectStore {
     return new HttpSource(url, this.options);
   }
 
+  readAll(url: string, options?: ReadOptions): Promise<Uint8Array> {
+    return this.open(url).readAll(options);
+  }
+
   async *list(glob: string, options?: ReadOptions): AsyncIterable<ObjectInfo> {
     const signal = options?.signal;
     const parsed = parseHttpGlob(glob);

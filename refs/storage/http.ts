@@ -1,4 +1,9 @@
-import { RangeNotSupportedError, RangeOutsideObjectError, UnexpectedResponseError } from "./errors.js";
+import {
+  RangeNotSupportedError,
+  RangeOutsideObjectError,
+  TruncatedResponseError,
+  UnexpectedResponseError,
+} from "./errors.js";
 import {
   BodyEndedEarly,
   networkError,
@@ -78,6 +83,17 @@ export class HttpSource implements ByteSource {
     throw statusError(this.url, response.status, response.statusText, response.headers);
   }
 
+  /** The whole object: one GET without Range. */
+  async readAll(options?: ReadOptions): Promise<Uint8Array> {
+    const signal = options?.signal;
+    const response = await this.request("GET", undefined, signal);
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw statusError(this.url, response.status, response.statusText, response.headers);
+    }
+    return readWholeBody(this.url, response, signal);
+  }
+
   private async request(method: string, range: string | undefined, signal?: AbortSignal): Promise<Response> {
     // identity: byte offsets must refer to the stored bytes, not to a compressed transfer.
     const headers: Record<string, string> = { "accept-encoding": "identity", ...this.options.headers };
@@ -137,6 +153,27 @@ export class HttpSource implements ByteSource {
       }
       throw error;
     }
+  }
+}
+
+/**
+ * A whole 200 body: exactly Content-Length bytes when the server declared them (fewer is a
+ * TruncatedResponseError), else everything until the body ends.
+ */
+export async function readWholeBody(
+  url: string,
+  response: Response,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const declared = response.headers.get("content-length");
+  if (declared !== null && !encoded(response.headers)) {
+    return readBodyRange(url, response.body, 0, Number(declared), signal);
+  }
+  try {
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason ?? error;
+    throw new TruncatedResponseError(url, -1, 0, { cause: error });
   }
 }
 

@@ -27,6 +27,7 @@ export {
   listObjects,
   openSource,
   openWithDefaults,
+  readObject,
   registerStore,
   schemeOf,
   storeFor,

@@ -18,6 +18,12 @@ export class MemoryStore implements ObjectStore {
     return bytes ? new MemorySource(url, bytes, this.generations.get(url)) : new MissingSource(url);
   }
 
+  async readAll(url: string): Promise<Uint8Array> {
+    const bytes = this.objects.get(url);
+    if (!bytes) throw new NotFoundError(url);
+    return bytes.slice();
+  }
+
   async *list(glob: string): AsyncIterable<ObjectInfo> {
     // Match keys without the scheme, so `//` is never read as glob syntax.
     const key = (url: string) => url.replace(/^memory:\/\//, "");

@@ -79,6 +79,11 @@ export function listObjects(
   return storeFor(glob, options).list(glob, read);
 }
 
+/** The whole object at `url` in one request (see ObjectStore.readAll); NotFoundError when there is none. */
+export function readObject(url: string, options?: StorageOptions, read?: ReadOptions): Promise<Uint8Array> {
+  return storeFor(url, options).readAll(url, read);
+}
+
 export async function writeObject(url: string, data: Uint8Array, options?: StorageOptions): Promise<void> {
   const store = storeFor(url, options);
   if (!store.write) throw new UnsupportedUrlError(url, `the ${schemeOf(url)} store cannot write`);

@@ -2,7 +2,7 @@ import type { ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
 import { parseBucketUrl } from "./bucket-url.js";
 import { globMatcher, splitGlob } from "./glob.js";
 import type { S3Options } from "./options.js";
-import { createS3Client, S3Source } from "./s3.js";
+import { createS3Client, readWholeS3Object, S3Source } from "./s3.js";
 import { mapS3Error, s3Status } from "./s3-errors.js";
 import type { ObjectInfo, ObjectStore, ReadOptions } from "./types.js";
 
@@ -21,6 +21,10 @@ export class S3Store implements ObjectStore {
 
   open(url: string): S3Source {
     return new S3Source(url, () => this.client());
+  }
+
+  async readAll(url: string, options?: ReadOptions): Promise<Uint8Array> {
+    return readWholeS3Object(this.open(url), await this.client(), options);
   }
 
   async *list(glob: string, options?: ReadOptions): AsyncIterable<ObjectInfo> {

@@ -112,6 +112,25 @@ export class S3Source implements ByteSource {
   }
 }
 
+/** The whole object: one GetObject without Range. */
+export async function readWholeS3Object(
+  source: S3Source,
+  client: S3Client,
+  options?: ReadOptions,
+): Promise<Uint8Array> {
+  const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+  const { bucket, key } = parseBucketUrl(source.url, "s3");
+  let response: GetObjectCommandOutput;
+  try {
+    response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: options?.signal,
+    });
+  } catch (error) {
+    throw mapS3Error(source.url, error, options?.signal);
+  }
+  return readBody(source.url, response.Body, Number(response.ContentLength ?? 0), options?.signal);
+}
+
 /** Reads exactly `length` bytes of an SDK body stream; fewer (or a failing stream) is a TruncatedResponseError. */
 async function readBody(
   url: string,

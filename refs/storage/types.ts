@@ -50,6 +50,11 @@ export interface ObjectStore {
   /** Schemes this store handles, without "://", e.g. ["s3"]. */
   readonly schemes: readonly string[];
   open(url: string): ByteSource;
+  /**
+   * The whole object in one request, with no Range and no size lookup first (a GET; a local file read once):
+   * for small objects read whole, such as a project's files. A missing object throws NotFoundError.
+   */
+  readAll(url: string, options?: ReadOptions): Promise<Uint8Array>;
   /** Objects whose URL matches the glob (`*`, `**`, `?`, `[...]`, `{a,b}`), in lexical order. */
   list(glob: string, options?: ReadOptions): AsyncIterable<ObjectInfo>;
   /** Write a whole object (creating parent folders where the scheme has them). */

@@ -60,9 +60,22 @@ function refs(sandbox: string, extraEnv: NodeJS.ProcessEnv, ...args: string[]): 
 }
 
 async function ok(sandbox: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
+  const from = s3?.requests.length ?? 0;
   const r = await refs(sandbox, env, ...args);
   expect(r.code, `refs ${args.join(" ")}\n${r.err}`).toBe(0);
+  if (env.REFS_WORKDIR?.startsWith("s3://work/")) tallyWorkdirRequests(args[0] ?? "", from);
   return r;
+}
+
+/** Requests each `refs` command made to the s3:// workdir's bucket, by method: printed, as what a run costs. */
+const workdirCost: string[] = [];
+function tallyWorkdirRequests(command: string, from: number): void {
+  const counts: Record<string, number> = {};
+  for (const r of s3.requests.slice(from)) {
+    const [method, path] = r.split(" ");
+    if (method && path?.startsWith("/work/")) counts[method] = (counts[method] ?? 0) + 1;
+  }
+  workdirCost.push(`refs ${command}: ${JSON.stringify(counts)}`);
 }
 
 async function sandbox(name: string): Promise<string> {
@@ -217,7 +230,9 @@ describe("a workdir on object storage", () => {
   it("s3:// (s3rver): init, scan, compute, catalog, status; Parquet references and H3 equal the local run", async () => {
     const box = await sandbox("s3");
     const env = { REFS_WORKDIR: "s3://work/projects", AWS_ENDPOINT_URL_S3: s3.endpoint };
+    workdirCost.length = 0;
     await wholeJob(box, env, "s3://work/projects", s3Store, "parquet");
+    console.log(`workdir requests of an s3:// run:\n${workdirCost.join("\n")}`);
   }, 90_000);
 
   it("s3://: compute killed with SIGKILL shows interrupted; the rerun cleans temporaries, same H3 output", async () => {

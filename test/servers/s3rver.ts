@@ -9,6 +9,8 @@ export interface S3Server {
   endpoint: string;
   /** Options that make S3Store talk to this server. */
   options: S3Options;
+  /** Every request the server received, as "METHOD /bucket/key" (query string and Range left out). */
+  requests: string[];
   close(): Promise<void>;
 }
 
@@ -24,8 +26,13 @@ export async function startS3rver(buckets: string[]): Promise<S3Server> {
   serializeDeletes(server as unknown as { store: DeletingStore });
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
+  const requests: string[] = [];
+  (server as unknown as { httpServer: import("node:http").Server }).httpServer.on("request", (req) => {
+    requests.push(`${req.method} ${decodeURIComponent((req.url ?? "").split("?")[0] ?? "")}`);
+  });
   return {
     endpoint,
+    requests,
     options: {
       endpoint,
       region: "us-east-1",

@@ -126,6 +126,22 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       if (offset >= 0) expect(range.size).toBe(SIZE);
     });
 
+    it("reads whole objects with readAll, byte for byte", async () => {
+      const whole = await h.store.readAll(url("data/a.bin"));
+      expect(whole.length).toBe(SIZE);
+      expect(Buffer.from(whole).equals(Buffer.from(data))).toBe(true);
+      expect((await h.store.readAll(url("data/empty.bin"))).length).toBe(0);
+      const small = await h.store.readAll(url(LIST_KEYS[0]!));
+      expect(Buffer.from(small).equals(Buffer.from(payload(10, 7)))).toBe(true);
+    });
+
+    it("readAll of a missing object throws NotFoundError naming the URL", async () => {
+      const missing = url("data/missing.bin");
+      const error = await rejection(h.store.readAll(missing));
+      expect(isError(error, NotFoundError), String(error)).toBe(true);
+      expect((error as NotFoundError).url).toBe(missing);
+    });
+
     it("throws NotFoundError naming the URL for a missing object", async () => {
       const missing = url("data/missing.bin");
       for (const attempt of [() => h.store.open(missing).size(), () => h.store.open(missing).fetch(0, 10)]) {
