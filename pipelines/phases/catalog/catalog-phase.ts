@@ -3,7 +3,6 @@ import { dirname } from "node:path";
 import { type CatalogStore, catalogProjectStreamed, SqliteStore } from "../../../catalog-api/index.js";
 import { recordBatches, recordIds, type UnitRecord } from "../../../compute/index.js";
 import { Progress } from "../../progress/progress.js";
-import { moveTree, removeTree, writeBytes } from "../../project/workdir-io.js";
 import type { Workspace } from "../../project/workspace.js";
 import { stacSchemaLoader } from "../../stac-schemas/index.js";
 import type { PhaseStatus } from "../../status/phase-status.js";
@@ -13,6 +12,7 @@ import { loadReferences } from "../references.js";
 import { runPhase } from "../run-phase.js";
 import { listSources } from "../scan/list-sources.js";
 import { storageOptions } from "../storage-options.js";
+import { catalogFileWriter } from "./catalog-files.js";
 import { dataDatetime } from "./data-datetime.js";
 import { PartitionFootprint, partitionDescriptions, referenceDescription } from "./outputs.js";
 
@@ -118,7 +118,7 @@ export async function catalogPhase(
         },
         {
           outDir: ws.catalogDir,
-          files: { write: writeBytes, removeTree, moveTree },
+          files: await catalogFileWriter(ws.catalogDir, config.name),
           store,
           loadSchema: stacSchemaLoader({
             ...(options.schemasDir ? { dir: options.schemasDir } : {}),
