@@ -51,6 +51,13 @@ describe.skipIf(!haveFixtures)("reading through references over HTTP (open(url) 
         ).toBeUndefined();
       }
       const gets = server.log.filter((l) => l.startsWith("GET")).length;
+      const bytes = server.log.reduce((n, l) => {
+        const range = /bytes=(\d+)-(\d+)/.exec(l);
+        return n + (range ? Number(range[2]) - Number(range[1]) + 1 : 0);
+      }, 0);
+      console.log(
+        `${name} read through references over http: ${gets} GET requests, ${bytes} bytes in ranges`,
+      );
       expect(gets).toBeGreaterThan(0);
       expect(gets).toBeLessThanOrEqual(chunks);
     },
