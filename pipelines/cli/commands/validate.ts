@@ -5,7 +5,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename } from "node:path";
-import { openWithDefaults, type StorageOptions } from "../../../refs/storage/index.js";
+import type { StorageOptions } from "../../../refs/storage/index.js";
+import { sourceOpener } from "../../phases/open-sources.js";
 import "../../../refs/store/index.js";
 import { validatePhase } from "../../phases/validate-phase.js";
 import { PROJECT_NAME } from "../../project/config.js";
@@ -82,8 +83,9 @@ export const validateCommand: Command = {
     const sources = (args.options.get("source") ?? named).map(
       (s) => named.find((u) => u === s) ?? named.find((u) => basename(u) === basename(s)) ?? s,
     );
+    const opened = sourceOpener(storage); // as validate-phase: merged once, by the reference store
     const report = await validateReferences(refs, {
-      open: (url) => openWithDefaults(resolve(url), storage),
+      open: (url) => opened(resolve(url)),
       sources,
       files: positiveInt(args, "files", 3),
       seed: positiveInt(args, "seed", 1),

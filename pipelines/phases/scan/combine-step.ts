@@ -8,11 +8,12 @@ import {
 } from "../../../refs/combine/index.js";
 import { writeKerchunkJson, writeKerchunkParquet } from "../../../refs/formats/index.js";
 import type { ReferenceSet } from "../../../refs/model/index.js";
-import { openWithDefaults, type SourceIdentity, type StorageOptions } from "../../../refs/storage/index.js";
+import type { SourceIdentity, StorageOptions } from "../../../refs/storage/index.js";
 import { readArray } from "../../../refs/store/index.js";
 import type { ProjectConfig } from "../../project/config.js";
 import { joinPath, removeTree, writeBytes } from "../../project/workdir-io.js";
 import { readJson, type Workspace, writeJsonAtomic } from "../../project/workspace.js";
+import { sourceOpener } from "../open-sources.js";
 import { loadReferences } from "../references.js";
 import { type CombinedInput, checkAppendedAtEnd, combinedInputs, planAppend } from "./append-plan.js";
 import type { FileResults, FileScanSummary } from "./file-results.js";
@@ -88,9 +89,10 @@ export async function combineAndWrite(
   if (previous?.inputsHash === hash) return { ...previous, reused: true, mode: previous.mode ?? "full" };
 
   const settings = settingsHash(config, format);
+  // one source per URL, merged once by the reference store (see sourceOpener)
+  const open = sourceOpener(storage);
   const readCoordinate: ReadCoordinate = async (_url, refs, arrayPath) =>
-    (await readArray(refs, arrayPath, { open: (u) => openWithDefaults(u, storage) }))
-      .data as ArrayLike<unknown>;
+    (await readArray(refs, arrayPath, { open })).data as ArrayLike<unknown>;
   const plan = planAppend(previous, settings, records);
   let made: Made | undefined;
   let fullReason = plan.mode === "full" ? plan.reason : undefined;
