@@ -10,6 +10,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { isError } from "../../refs/errors.js";
 import {
   createObject,
+  deleteObject,
   globMatcher,
   listObjects,
   NotFoundError,
@@ -170,6 +171,12 @@ export async function listNames(dir: string): Promise<string[]> {
     .filter((e) => e.isFile())
     .map((e) => e.name)
     .sort();
+}
+
+/** Deletes one object (a local file); a missing one is not an error. */
+export async function removeObject(path: string): Promise<void> {
+  if (isUrlPath(path)) await deleteObject(path, workdirStorage());
+  else await rm(path, { force: true });
 }
 
 /** Deletes `path` and everything below it; a missing path is not an error. */

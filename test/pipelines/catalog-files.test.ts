@@ -1,8 +1,9 @@
 /**
- * The static catalog on an object-store workdir is written once: with no items yet, catalog-api's staged items go
- * straight to their final keys and nothing is copied, collection.json and catalog.json last (readers follow links
- * from catalog.json, so they never see a half catalog). Counted at s3rver (a real S3-compatible server). A
- * re-catalog keeps staging and copying, so a failed run replaces nothing; a failed first run leaves no items.
+ * The static catalog on an object-store workdir: an item of a new id is written once, straight to its final key
+ * (no catalog links it before the new collection.json), and nothing is copied aside; only items replacing one of
+ * the same id are staged and copied into place; collection.json and catalog.json come last, and items the new
+ * catalog drops are deleted after them. A failed run replaces nothing and leaves no new items. Counted at s3rver
+ * (a real S3-compatible server), driven by catalog-api's own staging (stageStaticCatalog).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { stageStaticCatalog } from "../../catalog-api/stac/static-catalog.js";
@@ -71,18 +72,39 @@ describe("the static catalog on object storage", () => {
     expect(JSON.parse((await readText(`${dir}/c/items/b.json`)) ?? "{}").properties.run).toBe(1);
   });
 
-  it("a re-catalog stages and copies (a failure replaces nothing), and drops stale items", async () => {
+  it("a re-catalog: new ids written once, replaced ids staged, dropped ids deleted last; a failure replaces nothing", async () => {
     const failed = await catalog(["a", "d"], 2, true);
-    expect(puts(failed).every((r) => r.includes("/.c.items.partial/"))).toBe(true);
-    expect(await listTree(dir)).toEqual([
+    // a is replaced (staged), d is new (written in place, then deleted with the failure)
+    expect(puts(failed).sort()).toEqual([
+      "PUT /work/p/catalog/.c.items.partial/a.json",
+      "PUT /work/p/catalog/c/items/d.json",
+    ]);
+    const before = [
       "c/collection.json",
       "c/items/a.json",
       "c/items/b.json",
       "c/items/c1.json",
       "catalog.json",
-    ]);
+    ];
+    expect(await listTree(dir)).toEqual(before);
+    expect(JSON.parse((await readText(`${dir}/c/items/a.json`)) ?? "{}").properties.run).toBe(1);
     const requests = await catalog(["a", "d"], 3);
-    console.log(`re-catalog of 2 items over 3: ${JSON.stringify(count(requests))}`);
+    console.log(`re-catalog of 2 items (1 new) over 3: ${JSON.stringify(count(requests))}`);
+    expect(puts(requests).slice(2)).toEqual([
+      "PUT /work/p/catalog/c/items/a.json",
+      "PUT /work/p/catalog/c/collection.json",
+      "PUT /work/p/catalog/catalog.json",
+    ]);
+    expect(puts(requests).slice(0, 2).sort()).toEqual([
+      "PUT /work/p/catalog/.c.items.partial/a.json",
+      "PUT /work/p/catalog/c/items/d.json",
+    ]);
+    // the old items stay readable until catalog.json is written; then the dropped ones go
+    const catalogPut = requests.indexOf("PUT /work/p/catalog/catalog.json");
+    const dropped = requests.filter((r) => /^DELETE .*\/c\/items\/(b|c1)\.json$/.test(r));
+    expect(dropped.length).toBe(2);
+    for (const d of dropped) expect(requests.indexOf(d)).toBeGreaterThan(catalogPut);
+    expect(objectGets(requests)).toEqual(["GET /work/p/catalog/.c.items.partial/a.json"]);
     expect(await listTree(dir)).toEqual([
       "c/collection.json",
       "c/items/a.json",
