@@ -9,6 +9,12 @@ export interface EncodedRollup {
   sha256: string;
 }
 
+/**
+ * Rows per row group of a rollup at most: small groups let a reader skip by the statistics of `rollup:level` and
+ * the cell column (a month's file-level rows are a few percent of its day rows).
+ */
+export const ROLLUP_ROW_GROUP = 8192;
+
 /** The rollup file of the data file at `dataPath` holding `columns`; undefined for data without time. */
 export async function encodeRollup(
   dataPath: string,
@@ -17,6 +23,6 @@ export async function encodeRollup(
 ): Promise<EncodedRollup | undefined> {
   const rollup = rollupColumns(columns);
   if (!rollup) return undefined;
-  const bytes = await encodeH3Parquet(rollup, { rowGroupSize });
+  const bytes = await encodeH3Parquet(rollup, { rowGroupSize: Math.min(rowGroupSize, ROLLUP_ROW_GROUP) });
   return { path: rollupPath(dataPath), bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
