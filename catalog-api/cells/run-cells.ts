@@ -74,12 +74,11 @@ export async function runCells(
     datetime !== undefined &&
     partitions.files.every((f) => f.span && f.span[0] >= datetime.start && f.span[1] <= datetime.end);
   const rollup = rollupsApply(req, layout, shape)
-    ? await rollupAnswer(db, roots, req, layout, shape, partitions.files, cells, after)
+    ? await rollupAnswer(roots, req, layout, shape, partitions.files, cells, after)
     : undefined;
-  const query = rollup ?? cellsQuery(req, layout, shape, paths, cells, after, timeCovered);
-  const read = rollup ? "rollups" : "rows";
   const keyColumns = [ident(shape.cellColumn), ...(shape.perTime ? ['"time"'] : [])];
-  try {
+  const files = paths.length;
+  const pageOf = async (query: DuckFragment): Promise<Omit<CellsPage, "read">> => {
     if (format === "parquet") {
       const { bytes, keys } = await db.parquet(query, req.limit, keyColumns);
       const key = (i: number): CellsKey => {
@@ -91,8 +90,7 @@ export async function runCells(
         shape,
         rows: noRows(shape),
         parquet: bytes,
-        files: paths.length,
-        read,
+        files,
         ...nextToken(keys.length, req.limit, shape, key),
       };
     }
@@ -101,7 +99,19 @@ export async function runCells(
       cell: (BigInt(rows.hi[i]!) << 32n) | BigInt(rows.lo[i]!),
       ...(rows.time ? { time: BigInt(rows.time[i]!) } : {}),
     });
-    return { shape, rows, files: paths.length, read, ...nextToken(rows.total, req.limit, shape, key) };
+    return { shape, rows, files, ...nextToken(rows.total, req.limit, shape, key) };
+  };
+  try {
+    if (rollup) {
+      // the check that no day or file used is cut by the interval runs beside the answer, not before it
+      const [page, cut] = await Promise.all([
+        pageOf(rollup.query),
+        rollup.cut ? db.columns(rollup.cut) : undefined,
+      ]);
+      if (cut === undefined || Number(cut[0]?.[0]) === 0) return { ...page, read: "rollups" };
+    }
+    const raw = cellsQuery(req, layout, shape, paths, cells, after, timeCovered);
+    return { ...(await pageOf(raw)), read: "rows" };
   } catch (e) {
     if (!(e instanceof CellsQueryError)) throw e;
     console.error(`cells query on collection ${collection} failed:`, e.message);
@@ -113,11 +123,11 @@ export async function runCells(
 }
 
 /**
- * The query over the files' rollups, when they answer exactly what the rows would (rollup-query.ts): every file
- * has one (inside the data roots, as its data file must be) and no rollup group used is cut by the interval.
+ * The query over the files' rollups, when they can answer exactly what the rows would (rollup-query.ts): every
+ * file has one, inside the data roots as its data file must be. `cut` counts the rollup groups used that the
+ * interval cuts: when it finds one, the rows answer instead.
  */
 async function rollupAnswer(
-  db: CellsDatabase,
   roots: DataRoots,
   req: CellsRequest,
   layout: CellsLayout,
@@ -125,18 +135,14 @@ async function rollupAnswer(
   files: PartitionFile[],
   cells: bigint[] | undefined,
   after: CellsKey | undefined,
-): Promise<DuckFragment | undefined> {
+): Promise<{ query: DuckFragment; cut?: DuckFragment } | undefined> {
   if (files.some((f) => !f.rollup)) return undefined;
   const checked = await roots.check(files.map((f) => ({ itemId: f.itemId, href: f.rollup! })));
   if (checked.remote.length > 0) return undefined; // read where the data is, through httpfs or not at all
   const plan = rollupPlan(req, files, checked.paths);
   if (!plan) return undefined;
   const cut = cutGroupsQuery(plan, req, layout.uniform ?? false);
-  if (cut) {
-    const [[count] = []] = await db.columns(cut);
-    if (Number(count) > 0) return undefined;
-  }
-  return rollupQuery(req, layout, shape, plan, cells, after);
+  return { query: rollupQuery(req, layout, shape, plan, cells, after), ...(cut ? { cut } : {}) };
 }
 
 /** The page's columns as DuckDB returns numbers without a BigInt or an object per value. */
