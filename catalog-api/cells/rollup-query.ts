@@ -57,23 +57,43 @@ export function rollupPlan(
   return plan;
 }
 
-function source(paths: string[], level: 0 | 1, uniform: boolean): DuckFragment {
-  return join([
-    frag(
-      `SELECT * FROM read_parquet(?, hive_partitioning = false, union_by_name = ${uniform ? "false" : "true"}) WHERE ${LEVEL} = ${level}`,
-      { type: "varchar[]", values: paths },
-    ),
-  ]);
+interface Read {
+  columns: string;
+  uniform: boolean;
+}
+
+function source(paths: string[], level: 0 | 1, { columns, uniform }: Read): DuckFragment {
+  return frag(
+    `SELECT ${columns} FROM read_parquet(?, hive_partitioning = false, union_by_name = ${uniform ? "false" : "true"}) WHERE ${LEVEL} = ${level}`,
+    { type: "varchar[]", values: paths },
+  );
+}
+
+/**
+ * The rollup columns a query reads: named when every file has the same columns (DuckDB then reads no other),
+ * else all of them by name (a branch whose files all lack a variable could not name it).
+ */
+function columnsRead(layout: CellsLayout, shape: CellsShape): string {
+  if (!layout.uniform) return "*";
+  const fns = shape.aggregates ?? [];
+  const stats = (["n", "sum", "min", "max"] as const).filter(
+    (s) =>
+      s === "n" ||
+      (s === "sum" && fns.some((f) => f === "sum" || f === "mean")) ||
+      ((s === "min" || s === "max") && fns.includes(s)),
+  );
+  return [ident(layout.cellColumn), ...layout.variables.flatMap((v) => stats.map((s) => stat(s, v)))].join(
+    ", ",
+  );
 }
 
 /** The rollup rows the plan reads, with the interval's overlap test on the checked ones. */
-function rows(plan: RollupPlan, req: CellsRequest, uniform: boolean, checkedOnly: boolean): DuckFragment {
+function rows(plan: RollupPlan, req: CellsRequest, read: Read, checkedOnly: boolean): DuckFragment {
   const parts: DuckFragment[] = [];
   const overlap = overlapTest(req);
-  if (!checkedOnly && plan.whole.length > 0) parts.push(source(plan.whole, 1, uniform));
-  if (plan.wholeChecked.length > 0)
-    parts.push(join([source(plan.wholeChecked, 1, uniform), " AND ", overlap]));
-  if (plan.days.length > 0) parts.push(join([source(plan.days, 0, uniform), " AND ", overlap]));
+  if (!checkedOnly && plan.whole.length > 0) parts.push(source(plan.whole, 1, read));
+  if (plan.wholeChecked.length > 0) parts.push(join([source(plan.wholeChecked, 1, read), " AND ", overlap]));
+  if (plan.days.length > 0) parts.push(join([source(plan.days, 0, read), " AND ", overlap]));
   return join(parts, " UNION ALL BY NAME ");
 }
 
@@ -100,7 +120,12 @@ export function cutGroupsQuery(
   if (Number.isFinite(start)) outside.push(frag(`${FIRST} < ?`, double(start * 1000)));
   if (Number.isFinite(end)) outside.push(frag(`${LAST} > ?`, double(end * 1000)));
   if (outside.length === 0) return undefined;
-  return join(["SELECT count(*) FROM (", rows(plan, req, uniform, true), ") WHERE ", all(outside, "OR")]);
+  return join([
+    "SELECT count(*) FROM (",
+    rows(plan, req, { columns: `${FIRST}, ${LAST}`, uniform }, true),
+    ") WHERE ",
+    all(outside, "OR"),
+  ]);
 }
 
 const FROM_ROLLUP: Record<Aggregate, (v: string) => string> = {
@@ -130,7 +155,7 @@ export function rollupQuery(
     "SELECT ",
     join(select, ", "),
     " FROM (",
-    rows(plan, req, layout.uniform ?? false, false),
+    rows(plan, req, { columns: columnsRead(layout, shape), uniform: layout.uniform ?? false }, false),
     ") WHERE ",
     all(where),
     ` GROUP BY 1 ORDER BY 1 LIMIT ${Math.trunc(req.limit) + 1}`,
