@@ -10,6 +10,7 @@ import type { OutputStore } from "./io/output.js";
 import { COLUMNS_METADATA_KEY, encodeH3Parquet, type H3Columns } from "./parquet/writer.js";
 import type { PartitionData } from "./partition.js";
 import type { Prepared } from "./prepare.js";
+import { type EncodedRollup, encodeRollup, ROLLUP_SUFFIX } from "./rollups/index.js";
 import type { WorkUnit } from "./units/plan.js";
 import type { UnitFile, ValueStats } from "./units/record.js";
 import type { Window } from "./units/windows.js";
@@ -35,7 +36,7 @@ export async function writePartition(
   const rows = data.present.reduce((n, x) => n + x, 0);
   const files = Math.ceil(rows / p.config.maxRowsPerFile);
   const perFile = files > 0 ? Math.ceil(rows / files) : 0;
-  const encoded: { file: UnitFile; bytes: Uint8Array }[] = [];
+  const encoded: { file: UnitFile; bytes: Uint8Array; rollup?: EncodedRollup | undefined }[] = [];
   let next = 0; // index into the (cell, step) matrix
   for (let f = 0; f < files; f++) {
     const n = Math.min(perFile, rows - f * perFile);
@@ -47,15 +48,22 @@ export async function writePartition(
       ...(p.columnOrigins ? { metadata: { [COLUMNS_METADATA_KEY]: JSON.stringify(p.columnOrigins) } } : {}),
     });
     const path = `${dir ? `${dir}/` : ""}${prefix}${f}.parquet`;
-    encoded.push({ file: describe(p, path, bytes, columns), bytes });
+    // the rollup is written and recorded with its data file: the unit's record commits both (compute/rollups)
+    const rollup = await encodeRollup(path, columns, p.config.rowGroupSize);
+    const file = describe(p, path, bytes, columns);
+    if (rollup) file.rollup = { path: rollup.path, bytes: rollup.bytes.length, sha256: rollup.sha256 };
+    encoded.push({ file, bytes, rollup });
   }
-  for (const { file, bytes } of encoded) await output.write(file.path, bytes);
-  const written = new Set(encoded.map((e) => e.file.path));
+  for (const { file, bytes, rollup } of encoded) {
+    await output.write(file.path, bytes);
+    if (rollup) await output.write(rollup.path, rollup.bytes);
+  }
+  const written = new Set(encoded.flatMap((e) => [e.file.path, ...(e.rollup ? [e.rollup.path] : [])]));
   for (const old of await output.list(dir)) {
     const name = old.slice(old.lastIndexOf("/") + 1);
     const sameFolder = old.slice(0, Math.max(0, old.lastIndexOf("/"))) === dir;
-    if (sameFolder && name.startsWith(prefix) && name.endsWith(".parquet") && !written.has(old))
-      await output.delete(old);
+    const ours = name.endsWith(".parquet") || name.endsWith(`.parquet${ROLLUP_SUFFIX}`);
+    if (sameFolder && name.startsWith(prefix) && ours && !written.has(old)) await output.delete(old);
   }
   return encoded.map((e) => e.file);
 }

@@ -67,13 +67,7 @@ export function cellsQuery(
   timeCovered = false,
 ): DuckFragment {
   const col = ident(layout.cellColumn);
-  const select: (DuckFragment | string)[] = [];
-  if (shape.resolution < layout.resolution) {
-    const { keep, set } = parentMasks(shape.resolution);
-    select.push(
-      join([frag(`(${col} & ?) | ?`, ubigint(keep), ubigint(set)), ` AS ${ident(shape.cellColumn)}`]),
-    );
-  } else select.push(`${col} AS ${ident(shape.cellColumn)}`);
+  const select: (DuckFragment | string)[] = [outputCell(layout, shape)];
   if (shape.perTime) select.push('"time"');
   if (shape.aggregates) {
     for (const v of layout.variables)
@@ -81,17 +75,7 @@ export function cellsQuery(
         select.push(`${SQL_AGGREGATE[f]}(${ident(v)}) AS ${ident(`${v}_${f}`)}`);
   } else for (const v of shape.values) select.push(ident(v));
 
-  const where: DuckFragment[] = [];
-  if (req.h3) {
-    const ranges = req.h3.map((c) => descendantRange(c, layout.resolution));
-    where.push(
-      all(
-        ranges.map((r) => frag(`${col} BETWEEN ? AND ?`, ubigint(r.lo), ubigint(r.hi))),
-        "OR",
-      ),
-    );
-  }
-  if (bboxCells) where.push(frag(`${col} IN (SELECT unnest(?))`, { type: "ubigint[]", values: bboxCells }));
+  const where = cellConditions(req, layout, bboxCells);
   // files whose every row lies in the interval need no time test: the time column is then not even read
   if (req.datetime && layout.time && !timeCovered) {
     if (Number.isFinite(req.datetime.start)) where.push(frag('"time" >= ?', timestamptz(req.datetime.start)));
@@ -117,11 +101,45 @@ export function cellsQuery(
   ]);
 }
 
+/** The output cell column: the stored cell, or its parent at the shape's coarser resolution (bit arithmetic). */
+export function outputCell(layout: CellsLayout, shape: CellsShape): DuckFragment {
+  const col = ident(layout.cellColumn);
+  if (shape.resolution >= layout.resolution) return frag(`${col} AS ${ident(shape.cellColumn)}`);
+  const { keep, set } = parentMasks(shape.resolution);
+  return join([frag(`(${col} & ?) | ?`, ubigint(keep), ubigint(set)), ` AS ${ident(shape.cellColumn)}`]);
+}
+
+/** The `h3` and `bbox` parameters as tests on the stored cell column. */
+export function cellConditions(
+  req: CellsRequest,
+  layout: CellsLayout,
+  bboxCells: bigint[] | undefined,
+): DuckFragment[] {
+  const col = ident(layout.cellColumn);
+  const where: DuckFragment[] = [];
+  if (req.h3) {
+    const ranges = req.h3.map((c) => descendantRange(c, layout.resolution));
+    where.push(
+      all(
+        ranges.map((r) => frag(`${col} BETWEEN ? AND ?`, ubigint(r.lo), ubigint(r.hi))),
+        "OR",
+      ),
+    );
+  }
+  if (bboxCells) where.push(frag(`${col} IN (SELECT unnest(?))`, { type: "ubigint[]", values: bboxCells }));
+  return where;
+}
+
 /**
  * Rows after the last key. Parents keep the order of their children (a parent's res-R descendants are one range),
  * so "after parent K" is a test on the stored column: beyond K's range, which lets DuckDB prune row groups.
  */
-function afterKey(col: string, dataResolution: number, shape: CellsShape, key: CellsKey): DuckFragment {
+export function afterKey(
+  col: string,
+  dataResolution: number,
+  shape: CellsShape,
+  key: CellsKey,
+): DuckFragment {
   const { lo, hi } = descendantRange(key.cell, dataResolution);
   if (!shape.perTime || key.time === undefined) return frag(`${col} > ?`, ubigint(hi));
   const t = { type: "timestamptz", micros: key.time } as const;

@@ -1,11 +1,12 @@
+import type { DuckLiteral } from "../cql2/sql-dialects.js";
+
 /**
  * SQL for DuckDB with every value bound: a fragment is text with `?` placeholders and the typed values that fill
  * them, in order. Typed so that DuckDB never casts a user's value from text.
  */
 export type DuckParam =
+  | DuckLiteral
   | { type: "ubigint"; value: bigint }
-  | { type: "double"; value: number }
-  | { type: "timestamptz"; micros: bigint }
   | { type: "ubigint[]"; values: bigint[] }
   | { type: "varchar[]"; values: string[] };
 

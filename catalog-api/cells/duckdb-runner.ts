@@ -152,6 +152,10 @@ function bindAll(
         values.push(new api.DuckDBTimestampTZValue(p.micros));
         types.push(api.TIMESTAMPTZ);
         break;
+      case "varchar":
+        values.push(p.value);
+        types.push(api.VARCHAR);
+        break;
       case "ubigint[]":
         values.push(api.listValue(p.values));
         types.push(api.LIST(api.UBIGINT));

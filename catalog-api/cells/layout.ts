@@ -20,6 +20,8 @@ export interface PartitionFile {
   href: string;
   /** The item's time span in epoch ms (first and last row), when it has one. */
   span?: [number, number];
+  /** Its rollup file (the item's asset with role "rollup", compute/rollups), when it has one. */
+  rollup?: string;
 }
 
 const NUMERIC = /^(u?int(8|16|32|64)|float(16|32|64)|double|float|decimal.*)$/;
@@ -28,7 +30,7 @@ export const PARQUET_TYPES = new Set(["application/vnd.apache.parquet", "applica
 interface ItemLike {
   id: string;
   properties: Record<string, unknown>;
-  assets?: Record<string, { href?: unknown; type?: unknown }>;
+  assets?: Record<string, { href?: unknown; type?: unknown; roles?: unknown }>;
 }
 
 /** The layout of one partition item, or undefined for items that are not H3 Parquet (the reference set's). */
@@ -50,8 +52,14 @@ export function itemLayout(item: ItemLike): { layout: CellsLayout; file: Partiti
     .map(([name]) => name);
   return {
     layout: { resolution, cellColumn, time: named.has("time"), count: named.has("count"), variables },
-    file: { itemId: item.id, href: data.href, ...spanOf(item.properties) },
+    file: { itemId: item.id, href: data.href, ...spanOf(item.properties), ...rollupOf(item) },
   };
+}
+
+function rollupOf(item: ItemLike): { rollup?: string } {
+  const r = item.assets?.rollup;
+  const isRollup = Array.isArray(r?.roles) && r.roles.includes("rollup") && PARQUET_TYPES.has(String(r.type));
+  return isRollup && typeof r?.href === "string" ? { rollup: r.href } : {};
 }
 
 function spanOf(p: Record<string, unknown>): { span?: [number, number] } {

@@ -59,6 +59,7 @@ export function cellsRoutes(
     const headers: Record<string, string> = {
       "content-type": MEDIA_TYPES[format],
       "x-refs-files": String(page.files),
+      "x-refs-cells-read": page.read,
     };
     // CSV and Parquet have no room for links: the next page goes in a Link header (RFC 8288), as for GeoJSON
     const nextLink = links[0];

@@ -9,7 +9,9 @@ import { type CellsDatabase, CellsQueryError } from "./duckdb-runner.js";
 import { compileCellsFilter } from "./filter-sql.js";
 import { findPartitions } from "./find-partitions.js";
 import { hexToCell } from "./h3-bits.js";
+import type { CellsLayout, PartitionFile } from "./layout.js";
 import type { CellsFormat, CellsRequest } from "./request.js";
+import { cutGroupsQuery, rollupPlan, rollupQuery, rollupsApply } from "./rollup-query.js";
 import { type CellsKey, decodeCellsToken, encodeCellsToken } from "./token.js";
 
 /**
@@ -34,6 +36,8 @@ export interface CellsPage {
   next?: string;
   /** Parquet files the query read after pruning by the items. */
   files: number;
+  /** What answered: the data files' rows, or their rollups (pre-aggregated at compute). */
+  read: "rows" | "rollups";
 }
 
 /** Answer one page of a cells query over a collection's H3 Parquet. */
@@ -69,9 +73,12 @@ export async function runCells(
   const timeCovered =
     datetime !== undefined &&
     partitions.files.every((f) => f.span && f.span[0] >= datetime.start && f.span[1] <= datetime.end);
-  const query = cellsQuery(req, layout, shape, paths, cells, after, timeCovered);
+  const rollup = rollupsApply(req, layout, shape)
+    ? await rollupAnswer(roots, req, layout, shape, partitions.files, cells, after)
+    : undefined;
   const keyColumns = [ident(shape.cellColumn), ...(shape.perTime ? ['"time"'] : [])];
-  try {
+  const files = paths.length;
+  const pageOf = async (query: DuckFragment): Promise<Omit<CellsPage, "read">> => {
     if (format === "parquet") {
       const { bytes, keys } = await db.parquet(query, req.limit, keyColumns);
       const key = (i: number): CellsKey => {
@@ -83,7 +90,7 @@ export async function runCells(
         shape,
         rows: noRows(shape),
         parquet: bytes,
-        files: paths.length,
+        files,
         ...nextToken(keys.length, req.limit, shape, key),
       };
     }
@@ -92,7 +99,19 @@ export async function runCells(
       cell: (BigInt(rows.hi[i]!) << 32n) | BigInt(rows.lo[i]!),
       ...(rows.time ? { time: BigInt(rows.time[i]!) } : {}),
     });
-    return { shape, rows, files: paths.length, ...nextToken(rows.total, req.limit, shape, key) };
+    return { shape, rows, files, ...nextToken(rows.total, req.limit, shape, key) };
+  };
+  try {
+    if (rollup) {
+      // the check that no day or file used is cut by the interval runs beside the answer, not before it
+      const [page, cut] = await Promise.all([
+        pageOf(rollup.query),
+        rollup.cut ? db.columns(rollup.cut) : undefined,
+      ]);
+      if (cut === undefined || Number(cut[0]?.[0]) === 0) return { ...page, read: "rollups" };
+    }
+    const raw = cellsQuery(req, layout, shape, paths, cells, after, timeCovered);
+    return { ...(await pageOf(raw)), read: "rows" };
   } catch (e) {
     if (!(e instanceof CellsQueryError)) throw e;
     console.error(`cells query on collection ${collection} failed:`, e.message);
@@ -101,6 +120,29 @@ export async function runCells(
       `the cells query could not read collection "${collection}"'s Parquet files (a file the items name may be missing or unreadable; the server log has the details)`,
     );
   }
+}
+
+/**
+ * The query over the files' rollups, when they can answer exactly what the rows would (rollup-query.ts): every
+ * file has one, inside the data roots as its data file must be. `cut` counts the rollup groups used that the
+ * interval cuts: when it finds one, the rows answer instead.
+ */
+async function rollupAnswer(
+  roots: DataRoots,
+  req: CellsRequest,
+  layout: CellsLayout,
+  shape: CellsShape,
+  files: PartitionFile[],
+  cells: bigint[] | undefined,
+  after: CellsKey | undefined,
+): Promise<{ query: DuckFragment; cut?: DuckFragment } | undefined> {
+  if (files.some((f) => !f.rollup)) return undefined;
+  const checked = await roots.check(files.map((f) => ({ itemId: f.itemId, href: f.rollup! })));
+  if (checked.remote.length > 0) return undefined; // read where the data is, through httpfs or not at all
+  const plan = rollupPlan(req, files, checked.paths);
+  if (!plan) return undefined;
+  const cut = cutGroupsQuery(plan, req, layout.uniform ?? false);
+  return { query: rollupQuery(req, layout, shape, plan, cells, after), ...(cut ? { cut } : {}) };
 }
 
 /** The page's columns as DuckDB returns numbers without a BigInt or an object per value. */
@@ -146,7 +188,7 @@ function noRows(shape: CellsShape): CellColumns {
 
 /** No file or cell can match: no rows, but a Parquet answer still carries the columns. */
 async function emptyPage(db: CellsDatabase, shape: CellsShape, format: CellsFormat): Promise<CellsPage> {
-  if (format !== "parquet") return { shape, rows: noRows(shape), files: 0 };
+  if (format !== "parquet") return { shape, rows: noRows(shape), files: 0, read: "rows" };
   const columns = [
     `NULL::UBIGINT AS ${ident(shape.cellColumn)}`,
     ...(shape.perTime ? ['NULL::TIMESTAMPTZ AS "time"'] : []),
@@ -155,7 +197,7 @@ async function emptyPage(db: CellsDatabase, shape: CellsShape, format: CellsForm
   const { bytes } = await db.parquet(frag(`SELECT ${columns.join(", ")} LIMIT 0`), 0, [
     ident(shape.cellColumn),
   ]);
-  return { shape, rows: noRows(shape), parquet: bytes, files: 0 };
+  return { shape, rows: noRows(shape), parquet: bytes, files: 0, read: "rows" };
 }
 
 /** A next page exists when the query found more than `limit` rows; the token holds the last returned key. */

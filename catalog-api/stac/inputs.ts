@@ -44,6 +44,8 @@ export interface PartitionDescription {
   size: number;
   /** SHA-256 of the file as hex (stored as a multihash, as the file extension wants). */
   sha256: string;
+  /** Its rollup (per-cell count, sum, min, max by day and over the file), an asset with role "rollup". */
+  rollup?: { href: string; size: number; sha256: string };
 }
 
 /** One reference set (kerchunk JSON file or kerchunk Parquet folder). */

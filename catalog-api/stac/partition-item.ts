@@ -60,6 +60,18 @@ export function partitionItem(p: PartitionDescription, collection: string): Stac
         "file:size": p.size,
         "file:checksum": sha256Multihash(p.sha256, where),
       },
+      ...(p.rollup
+        ? {
+            rollup: {
+              href: p.rollup.href,
+              type: PARQUET_MEDIA_TYPE,
+              roles: ["rollup"],
+              title: "per-cell count, sum, min and max of the data file by UTC day and over the file",
+              "file:size": p.rollup.size,
+              "file:checksum": sha256Multihash(p.rollup.sha256, where),
+            },
+          }
+        : {}),
     },
   };
 }

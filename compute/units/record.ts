@@ -28,6 +28,8 @@ export interface UnitFile {
   time?: [string, string];
   /** Per value column, over the file's rows. */
   stats?: Record<string, ValueStats>;
+  /** Its rollup file beside it (compute/rollups), for files with time. */
+  rollup?: { path: string; bytes: number; sha256: string };
 }
 
 export interface UnitRecord {

@@ -97,6 +97,12 @@ describe("resuming and sharding", { timeout: 120_000 }, () => {
     );
     const want = await snapshot(cleanRoot);
     const dataFiles = Object.keys(want).filter((p) => p.endsWith(".parquet")).length;
+    // every data file has its rollup beside it, and there is no other rollup
+    expect(Object.keys(want).filter((p) => p.endsWith(".rollup"))).toEqual(
+      Object.keys(want)
+        .filter((p) => p.endsWith(".parquet"))
+        .map((p) => `${p}.rollup`),
+    );
     expect(dataFiles).toBeGreaterThan(2 * Object.keys(want).filter((p) => p.startsWith("_units/")).length);
     for (const killAt of [1, Math.floor(dataFiles / 3), Math.floor((2 * dataFiles) / 3)]) {
       const root = await tempDir();
@@ -112,6 +118,15 @@ describe("resuming and sharding", { timeout: 120_000 }, () => {
       expect(Object.keys(killed).filter((p) => p.startsWith("_units/")).length).toBeLessThan(
         Object.keys(want).filter((p) => p.startsWith("_units/")).length,
       );
+      // a recorded unit's files are all there, each data file with its rollup, byte for byte the clean run's
+      for (const [p, text] of Object.entries(killed)) {
+        if (!p.startsWith("_units/")) continue;
+        for (const f of (JSON.parse(text) as { files: { path: string; rollup?: { path: string } }[] })
+          .files) {
+          expect(f.rollup?.path).toBe(`${f.path}.rollup`);
+          for (const path of [f.path, f.rollup!.path]) expect(killed[path], path).toBe(want[path]);
+        }
+      }
       await computeProject(
         await ioFor({ name: "hourly", root }),
         { ...config, ...split },

@@ -63,6 +63,15 @@ export async function partitionDescriptions(
           rowCount: file.rows,
           size: file.bytes,
           sha256: file.sha256,
+          ...(file.rollup
+            ? {
+                rollup: {
+                  href: hrefFrom(catalogDir, `${output.root.replace(/\/+$/, "")}/${file.rollup.path}`),
+                  size: file.rollup.bytes,
+                  sha256: file.rollup.sha256,
+                },
+              }
+            : {}),
         });
         continue;
       }

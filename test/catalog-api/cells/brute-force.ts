@@ -11,6 +11,8 @@ import { cellToLatLng, cellToParent } from "h3-js";
 export interface Brute {
   /** Rows of a query whose first column is a cell (UBIGINT); times (TIMESTAMPTZ) become RFC 3339 text. */
   rows(sql: string): Promise<string[][]>;
+  /** Column names and DuckDB types of a query, or of a Parquet file's bytes. */
+  types(query: string | Uint8Array): Promise<string[][]>;
   close(): void;
 }
 
@@ -33,10 +35,21 @@ export async function bruteForce(h3Root: string, dir: string, cellColumn = "h5")
   await c.run(
     `CREATE TABLE cells AS SELECT * FROM read_csv('${csv.replaceAll("'", "''")}', columns = {cell: 'UBIGINT', p3: 'UBIGINT', lat: 'DOUBLE', lng: 'DOUBLE'}, header = true)`,
   );
+  let answers = 0;
   return {
     async rows(sql) {
       const reader = await c.runAndReadAll(sql);
       return reader.getRows().map((row) => row.map(text));
+    },
+    async types(query) {
+      let from = query;
+      if (typeof query !== "string") {
+        const file = join(dir, `answer-${++answers}.parquet`);
+        await writeFile(file, query);
+        from = `SELECT * FROM read_parquet('${file.replaceAll("'", "''")}')`;
+      }
+      const reader = await c.runAndReadAll(`DESCRIBE ${from}`);
+      return reader.getRowObjects().map((r) => [String(r.column_name), String(r.column_type)]);
     },
     close: () => c.closeSync(),
   };

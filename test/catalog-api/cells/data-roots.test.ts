@@ -144,6 +144,31 @@ describe("the demo's own items still work", () => {
   });
 });
 
+describe("rollup hrefs are confined like data hrefs", () => {
+  it("a rollup asset outside the roots (a file, a symlink out, a loopback URL) is a 403 and is not read", async () => {
+    expect(item.assets.rollup?.roles).toEqual(["rollup"]);
+    for (const href of [
+      pathToFileURL(outsideFile).href,
+      pathToFileURL(join(demo.h3Root, "link.parquet")).href,
+      `${httpUrl}/rollup.parquet`,
+    ]) {
+      const store = new SqliteStore(":memory:");
+      await store.putCollection((await demo.store.getCollection(demo.collection))!);
+      const copy = structuredClone(item);
+      copy.id = "tampered";
+      copy.assets.rollup = { ...copy.assets.rollup!, href };
+      await store.putItems(demo.collection, [copy]);
+      const app = createApp({ store, dataRoots: [demo.h3Root] });
+      const res = await app.request(`/collections/${demo.collection}/cells?aggregate=max&f=csv`);
+      const body = (await res.json()) as { description: string };
+      expect(res.status, href).toBe(403);
+      expect(body.description).toMatch(/item "tampered"/);
+      await store.close();
+    }
+    expect(httpRequests.filter((u) => u.includes("rollup"))).toEqual([]);
+  });
+});
+
 describe("column names come from the items: quoted, never SQL", () => {
   it("a column named to read /etc/passwd reads nothing (the store refuses a NUL in a name already)", async () => {
     const store = new SqliteStore(":memory:");

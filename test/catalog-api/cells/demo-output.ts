@@ -7,11 +7,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../../../catalog-api/backend/sqlite-store.js";
-import { writeEra5Like } from "../../../pipelines/demo/era5-like.js";
+import { type Era5LikeOptions, writeEra5Like } from "../../../pipelines/demo/era5-like.js";
 import { catalogPhase } from "../../../pipelines/phases/catalog/catalog-phase.js";
 import { computePhase } from "../../../pipelines/phases/compute/compute-phase.js";
 import { scanPhase } from "../../../pipelines/phases/scan/scan-phase.js";
-import { defaultConfig } from "../../../pipelines/project/config.js";
+import { defaultConfig, type ProjectConfig } from "../../../pipelines/project/config.js";
 import { apiDatabasePath, Workspace } from "../../../pipelines/project/workspace.js";
 import { writeTestStacSchemas } from "../../pipelines/helpers/stac-schemas.js";
 
@@ -24,12 +24,23 @@ export interface DemoOutput {
   cleanup(): Promise<void>;
 }
 
-export async function makeDemoOutput(days = 2, name = "era5-demo"): Promise<DemoOutput> {
+/** Other series than the demo's: the series' options (grid, start) and compute settings (time windows, splits). */
+export interface DemoVariant {
+  series?: Omit<Era5LikeOptions, "dir" | "days">;
+  compute?: Partial<ProjectConfig["compute"]>;
+}
+
+export async function makeDemoOutput(
+  days = 2,
+  name = "era5-demo",
+  variant: DemoVariant = {},
+): Promise<DemoOutput> {
   const dir = await mkdtemp(join(tmpdir(), "refs-cells-"));
   const workdir = join(dir, "work");
-  await writeEra5Like({ dir: join(dir, "data"), days });
+  await writeEra5Like({ dir: join(dir, "data"), days, ...variant.series });
   const config = defaultConfig(name, [join(dir, "data", "*.nc")]);
   config.catalog.license = "CC-BY-4.0";
+  Object.assign(config.compute, variant.compute);
   const ws = new Workspace(workdir, name);
   await ws.saveConfig(config);
   const quiet = { log: () => {}, quiet: true };
