@@ -55,3 +55,14 @@ export function itemRow(given: StacItem, collection: string): ItemRow {
     ),
   };
 }
+
+/** The rows with each collection + id once: the last given wins, as writing them in turn would leave it. */
+export function lastOfEach(rows: ItemRow[]): ItemRow[] {
+  const byKey = new Map<string, ItemRow>();
+  for (const r of rows) {
+    const key = JSON.stringify([r.collection, r.id]);
+    byKey.delete(key);
+    byKey.set(key, r);
+  }
+  return byKey.size === rows.length ? rows : [...byKey.values()];
+}

@@ -12,6 +12,7 @@ export { TOKEN };
 
 import { h3Matches, span, timeMatches } from "./brute-force.js";
 import { generatedCollection, generateItems, T0 } from "./generate-items.js";
+import { aggregateSummaryTests } from "./suite-aggregate-summaries.js";
 import { collectionSearchTests } from "./suite-collection-search.js";
 import { cql2FunctionTests } from "./suite-cql2-functions.js";
 import { edgeTests } from "./suite-edges.js";
@@ -104,6 +105,7 @@ export function catalogApiSuite(
     writeValidationTests(ctx);
     edgeTests(ctx);
     extensionTests(ctx);
+    aggregateSummaryTests(ctx);
 
     it("landing page, conformance, OpenAPI and its HTML page", async () => {
       const { body } = await get("/");
