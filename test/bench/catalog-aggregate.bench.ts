@@ -34,11 +34,15 @@ const QUERIES: [string, string][] = [
 ];
 const BACKENDS = (process.env.REFS_BENCH_AGG_BACKENDS ?? "sqlite,postgres").split(",");
 
-async function fill(store: CatalogStore): Promise<void> {
+/** Ingest the items in batches of 10,000; the ingest rate (items/s, summaries included) as a table row. */
+async function fill(name: string, store: CatalogStore): Promise<(string | number)[]> {
   await store.putCollection(benchCollection());
   const rnd = rng(1);
+  const t0 = performance.now();
   for (let at = 0; at < N; at += 10_000)
     await store.putItems("bench", benchItems(at, Math.min(10_000, N - at), rnd));
+  const s = (performance.now() - t0) / 1000;
+  return [name, "ingest (items/s in the median column)", "", Math.round(N / s), ""];
 }
 
 async function rows(name: string, store: CatalogStore): Promise<(string | number)[][]> {
@@ -71,7 +75,7 @@ export default async function aggregateBench(): Promise<BenchTable> {
   try {
     if (BACKENDS.includes("sqlite")) {
       const sqlite = new SqliteStore(join(dir, "agg.sqlite"));
-      await fill(sqlite);
+      table.push(await fill("SQLite", sqlite));
       table.push(...(await rows("SQLite", sqlite)));
       await sqlite.close();
     }
@@ -80,7 +84,7 @@ export default async function aggregateBench(): Promise<BenchTable> {
       const kept = process.env.REFS_BENCH_AGG_PG_SCHEMA;
       const pg = await PostgresStore.open(url, { schema: kept ?? `refs_agg_bench_${process.pid}` });
       try {
-        if (!kept || (await pg.countItems("bench")) === 0) await fill(pg);
+        if (!kept || (await pg.countItems("bench")) === 0) table.push(await fill("PostgreSQL", pg));
         table.push(...(await rows("PostgreSQL", pg)));
       } finally {
         if (!kept) await pg.dropSchema();
