@@ -17,6 +17,8 @@ export interface ItemRow {
   properties: string;
   content: string;
   h3: CellRange[];
+  /** The numeric top-level properties (for the summaries' item_numbers). */
+  numbers: [string, number][];
 }
 
 /** Check an item (structure, as every write must: see stac/check-structure.ts), and derive its row. */
@@ -53,6 +55,7 @@ export function itemRow(given: StacItem, collection: string): ItemRow {
     h3: ((cells as string[] | undefined) ?? []).map((c) =>
       cellRange(parseCell(c, `${where} properties.h3:cells`)),
     ),
+    numbers: Object.entries(item.properties).filter((e): e is [string, number] => typeof e[1] === "number"),
   };
 }
 

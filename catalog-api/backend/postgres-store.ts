@@ -9,6 +9,7 @@ import type { CatalogStore, QueryOptions } from "./store.js";
 import {
   h3ResolutionMasks,
   SUMMARY_VERSION,
+  summaryCounts,
   summaryDrop,
   summaryRebuild,
   summarySchema,
@@ -203,7 +204,6 @@ export class PostgresStore implements CatalogStore {
         ],
       );
       const pkById = new Map<string, number>(inserted.rows.map((x) => [x.id as string, Number(x.pk)]));
-      const added = inserted.rows.map((x) => String(x.pk));
       const h3 = batch.flatMap((r) =>
         r.h3.map((h) => [pkById.get(r.id)!, h.cell, h.lo, h.hi, r.dtStart, r.dtEnd] as const),
       );
@@ -214,7 +214,7 @@ export class PostgresStore implements CatalogStore {
           [0, 1, 2, 3, 4, 5].map(column),
         );
       }
-      if (added.length) await runAll(c, summaryUpdates(postgresDialect, 1, pkIn(added)));
+      await addSummaries(c, batch, pkById);
     }
   }
 
@@ -278,6 +278,34 @@ function pkIn(pks: string[]): Fragment {
 
 async function runAll(c: pg.PoolClient | pg.Pool, fragments: Fragment[]): Promise<void> {
   for (const f of fragments) await c.query(numberPlaceholders(f.text), f.params);
+}
+
+/** Add new rows to the summaries, from the rows in hand (one statement per table). */
+async function addSummaries(c: pg.PoolClient, rows: ItemRow[], pkById: Map<string, number>): Promise<void> {
+  const counts = summaryCounts(rows);
+  if (counts.h3.length)
+    await c.query(
+      "INSERT INTO agg_h3 (collection, res, cell, n) SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]) ORDER BY 2, 1, 3 ON CONFLICT (res, collection, cell) DO UPDATE SET n = agg_h3.n + excluded.n",
+      [
+        counts.h3.map((x) => x.collection),
+        counts.h3.map((x) => x.res),
+        counts.h3.map((x) => x.cell.toString()),
+        counts.h3.map((x) => x.n),
+      ],
+    );
+  if (counts.days.length)
+    await c.query(
+      "INSERT INTO agg_day (collection, day, n) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) ORDER BY 1, 2 ON CONFLICT (collection, day) DO UPDATE SET n = agg_day.n + excluded.n",
+      [counts.days.map((x) => x.collection), counts.days.map((x) => x.day), counts.days.map((x) => x.n)],
+    );
+  const numbers = rows.flatMap((r) =>
+    r.numbers.map(([name, value]) => [pkById.get(r.id)!, r.collection, name, value] as const),
+  );
+  if (numbers.length)
+    await c.query(
+      "INSERT INTO item_numbers (pk, collection, name, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[])",
+      [0, 1, 2, 3].map((k) => numbers.map((x) => x[k])),
+    );
 }
 
 /** Delete these items, taking them out of the summaries first (which read their rows). */

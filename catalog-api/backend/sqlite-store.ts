@@ -11,8 +11,11 @@ import { type Fragment, sql } from "./sql.js";
 import { sqliteDialect } from "./sqlite-dialect.js";
 import type { CatalogStore, ItemsReplacement } from "./store.js";
 import {
+  ADD_DAY,
+  ADD_H3,
   h3ResolutionMasks,
   SUMMARY_VERSION,
+  summaryCounts,
   summaryDrop,
   summaryRebuild,
   summarySchema,
@@ -281,7 +284,20 @@ export class SqliteStore implements CatalogStore {
       if (r.bbox) insBox.run(pk, r.bbox[0], r.bbox[2], r.bbox[1], r.bbox[3]);
       for (const c of r.h3) insH3.run(pk, c.cell, c.lo, c.hi, r.dtStart, r.dtEnd);
     }
-    if (added.length) this.runAll(summaryUpdates(sqliteDialect, 1, pkIn(JSON.stringify(added))));
+    this.addSummaries(rows, added);
+  }
+
+  /** Add new rows (pks in the same order) to the summaries, from the rows in hand. */
+  private addSummaries(rows: ItemRow[], pks: number[]): void {
+    const counts = summaryCounts(rows);
+    const h3 = this.stmt(ADD_H3);
+    for (const c of counts.h3) h3.run(c.collection, c.res, c.cell, c.n);
+    const day = this.stmt(ADD_DAY);
+    for (const d of counts.days) day.run(d.collection, d.day, d.n);
+    const num = this.stmt("INSERT INTO item_numbers (pk, collection, name, value) VALUES (?, ?, ?, ?)");
+    rows.forEach((r, i) => {
+      for (const [name, value] of r.numbers) num.run(pks[i], r.collection, name, value);
+    });
   }
 
   async getItem(collection: string, id: string): Promise<StacItem | undefined> {

@@ -1,4 +1,6 @@
+import { ancestorCells } from "../h3/cell-ranges.js";
 import type { Dialect } from "./dialect.js";
+import type { ItemRow } from "./item-row.js";
 import { type Fragment, sql } from "./sql.js";
 
 /**
@@ -8,8 +10,9 @@ import { type Fragment, sql } from "./sql.js";
  *   is the parent of, one of its cells of resolution >= r: exactly what grid_geohex_frequency counts);
  * - `agg_day`: items per UTC day their span starts;
  * - `item_numbers`: every numeric top-level property of every item, one row each (statistics and ranges).
- * Stores update them in the transaction that writes or deletes the items (add before the rows go, from the rows
- * themselves), so they always equal what the SQL over the items gives. Counts may reach 0 and stay: readers keep
+ * Stores update them in the transaction that writes or deletes the items: new rows are added from the rows in hand
+ * (summaryCounts, ItemRow.numbers: no re-reading of what was just written), rows going are taken out by SQL over
+ * them before they go (summaryUpdates -1), so the summaries always equal what the SQL over the items gives. Counts may reach 0 and stay: readers keep
  * buckets with n > 0.
  */
 export const SUMMARY_VERSION = "1";
@@ -76,6 +79,43 @@ ON CONFLICT (collection, day) DO UPDATE SET n = agg_day.n + excluded.n`;
       : `DELETE FROM item_numbers WHERE pk IN (SELECT items.pk FROM items WHERE ${where.text})`;
   return [sql(h3, ...p), sql(day, ...p), sql(numbers, ...p)];
 }
+
+/** Counts to add to agg_h3 and agg_day for new rows: what summaryUpdates(+1) computes in SQL, from the rows in hand. */
+export interface SummaryCounts {
+  h3: { collection: string; res: number; cell: bigint; n: number }[];
+  days: { collection: string; day: number; n: number }[];
+}
+
+export function summaryCounts(rows: ItemRow[]): SummaryCounts {
+  const h3 = new Map<string, SummaryCounts["h3"][number]>();
+  const days = new Map<string, SummaryCounts["days"][number]>();
+  for (const r of rows) {
+    // each (resolution, cell) once per item, however many of its cells lie inside it
+    const mine = new Set<bigint>();
+    for (const c of r.h3) {
+      mine.add(c.cell);
+      for (const a of ancestorCells(c.cell)) mine.add(a);
+    }
+    for (const cell of mine) {
+      const res = Number((cell >> 52n) & 15n);
+      const key = `${r.collection}\u0000${cell}`;
+      const e = h3.get(key);
+      if (e) e.n++;
+      else h3.set(key, { collection: r.collection, res, cell, n: 1 });
+    }
+    const day = r.dtStart - (((r.dtStart % 86_400_000) + 86_400_000) % 86_400_000);
+    const key = `${r.collection}\u0000${day}`;
+    const e = days.get(key);
+    if (e) e.n++;
+    else days.set(key, { collection: r.collection, day, n: 1 });
+  }
+  return { h3: [...h3.values()], days: [...days.values()] };
+}
+
+export const ADD_H3 =
+  "INSERT INTO agg_h3 (collection, res, cell, n) VALUES (?, ?, ?, ?) ON CONFLICT (res, collection, cell) DO UPDATE SET n = agg_h3.n + excluded.n";
+export const ADD_DAY =
+  "INSERT INTO agg_day (collection, day, n) VALUES (?, ?, ?) ON CONFLICT (collection, day) DO UPDATE SET n = agg_day.n + excluded.n";
 
 /** Statements forgetting a collection's summaries (all its items go). */
 export function summaryDrop(collection: string): Fragment[] {
