@@ -16,6 +16,8 @@ export function conformanceClasses(transactions: boolean): string[] {
     "https://api.stacspec.org/v1.0.0-rc.1/collection-search",
     "https://api.stacspec.org/v1.0.0-rc.1/collection-search#free-text",
     "https://api.stacspec.org/v1.0.0-rc.1/collection-search#filter",
+    "https://api.stacspec.org/v1.0.0-rc.1/collection-search#sort",
+    "https://api.stacspec.org/v1.0.0-rc.1/collection-search#fields",
     "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/simple-query",
     "https://api.stacspec.org/v1.0.0-rc.2/ogcapi-features#filter",
     "https://api.stacspec.org/v1.0.0/ogcapi-features#sort",

@@ -1,4 +1,5 @@
 import { cellsOpenApiPaths } from "../cells/openapi-paths.js";
+import { COLLECTION_SORTABLES } from "../search/collection-order.js";
 import { componentSchemas, schemaRef } from "./openapi-schemas.js";
 
 /** An OpenAPI 3.0 description of this API (transaction operations only when they are enabled), and an HTML page. */
@@ -125,6 +126,11 @@ export function openApiDocument(base: string, transactions: boolean): Record<str
           query("q", FREE_TEXT),
           query("filter", "CQL2 over the collection queryables (/collection-queryables)"),
           query("filter-lang", "language of filter", { type: "string", enum: ["cql2-text", "cql2-json"] }),
+          query(
+            "sortby",
+            `comma-separated, each +name or -name (${COLLECTION_SORTABLES.join(", ")}; datetime = start of the temporal extent); ties by id`,
+          ),
+          query("fields", "comma-separated member paths to include (+name or name) or exclude (-name)"),
           query("limit", "page size (default: every collection, at most 10000)", {
             type: "integer",
             minimum: 1,

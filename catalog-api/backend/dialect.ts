@@ -15,8 +15,10 @@ export interface Dialect {
   /**
    * True where the item's geometry intersects the bound GeoJSON geometry (exact, planar). `rectangle`: the geometry
    * is an axis-aligned box (a bbox search), so an item whose bbox lies inside it intersects without an exact test.
+   * `driven`: another index (H3 cells, ids) already selects few rows, so the test runs on each of them instead of
+   * starting from a spatial index.
    */
-  intersects(geometry: Geometry, rectangle?: boolean): Fragment;
+  intersects(geometry: Geometry, rectangle?: boolean, driven?: boolean): Fragment;
   /**
    * True where `item geometry OP the bound geometry` holds (CQL2 spatial functions, exact, planar); NULL (no
    * match, also under NOT) for an item without geometry.

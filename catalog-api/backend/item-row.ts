@@ -17,6 +17,8 @@ export interface ItemRow {
   properties: string;
   content: string;
   h3: CellRange[];
+  /** The numeric top-level properties (for the summaries' item_numbers). */
+  numbers: [string, number][];
 }
 
 /** Check an item (structure, as every write must: see stac/check-structure.ts), and derive its row. */
@@ -53,5 +55,17 @@ export function itemRow(given: StacItem, collection: string): ItemRow {
     h3: ((cells as string[] | undefined) ?? []).map((c) =>
       cellRange(parseCell(c, `${where} properties.h3:cells`)),
     ),
+    numbers: Object.entries(item.properties).filter((e): e is [string, number] => typeof e[1] === "number"),
   };
+}
+
+/** The rows with each collection + id once: the last given wins, as writing them in turn would leave it. */
+export function lastOfEach(rows: ItemRow[]): ItemRow[] {
+  const byKey = new Map<string, ItemRow>();
+  for (const r of rows) {
+    const key = JSON.stringify([r.collection, r.id]);
+    byKey.delete(key);
+    byKey.set(key, r);
+  }
+  return byKey.size === rows.length ? rows : [...byKey.values()];
 }

@@ -47,7 +47,7 @@ export const postgresDialect: Dialect = {
       name,
     );
   },
-  intersects(geometry: Geometry, _rectangle?: boolean): Fragment {
+  intersects(geometry: Geometry, _rectangle?: boolean, _driven?: boolean): Fragment {
     return sql(
       "ST_Intersects(items.geom, ST_SetSRID(ST_GeomFromGeoJSON(CAST(? AS TEXT)), 4326))",
       JSON.stringify(geometry),

@@ -2,10 +2,19 @@ import pg from "pg";
 import { CatalogStoreError } from "../errors.js";
 import { checkCollectionStructure } from "../stac/check-structure.js";
 import type { StacCollection, StacItem } from "../stac/types.js";
-import { type ItemRow, itemRow } from "./item-row.js";
+import { type ItemRow, itemRow, lastOfEach } from "./item-row.js";
 import { numberPlaceholders, postgresDialect } from "./postgres-dialect.js";
-import type { Fragment } from "./sql.js";
+import { type Fragment, sql } from "./sql.js";
 import type { CatalogStore, QueryOptions } from "./store.js";
+import {
+  h3ResolutionMasks,
+  SUMMARY_VERSION,
+  summaryCounts,
+  summaryDrop,
+  summaryRebuild,
+  summarySchema,
+  summaryUpdates,
+} from "./summaries.js";
 
 const SCHEMA = `
 CREATE EXTENSION IF NOT EXISTS postgis;
@@ -86,6 +95,8 @@ export class PostgresStore implements CatalogStore {
     try {
       await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await pool.query(SCHEMA);
+      await pool.query(summarySchema(postgresDialect));
+      await prepareSummaries(pool);
     } catch (cause) {
       await pool.end();
       throw new CatalogStoreError(
@@ -132,6 +143,7 @@ export class PostgresStore implements CatalogStore {
 
   async deleteCollection(id: string): Promise<boolean> {
     return this.tx(async (c) => {
+      await runAll(c, summaryDrop(id));
       await c.query("DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM items WHERE collection = $1)", [id]);
       await c.query("DELETE FROM items WHERE collection = $1", [id]);
       return ((await c.query("DELETE FROM collections WHERE id = $1", [id])).rowCount ?? 0) > 0;
@@ -146,6 +158,7 @@ export class PostgresStore implements CatalogStore {
   async replaceItems(collection: string, items: StacItem[]): Promise<void> {
     const rows = items.map((i) => itemRow(i, collection));
     await this.tx(async (c) => {
+      await runAll(c, summaryDrop(collection));
       await c.query("DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM items WHERE collection = $1)", [
         collection,
       ]);
@@ -155,15 +168,21 @@ export class PostgresStore implements CatalogStore {
   }
 
   /** Bulk write through unnest() of column arrays: one round trip per batch instead of one per item. */
-  private async writeRows(c: pg.PoolClient, rows: ItemRow[]): Promise<void> {
+  private async writeRows(c: pg.PoolClient, given: ItemRow[]): Promise<void> {
+    const rows = lastOfEach(given);
     for (let at = 0; at < rows.length; at += 5000) {
       const batch = rows.slice(at, at + 5000);
       const ids = batch.map((r) => r.id);
       const coll = batch.map((r) => r.collection);
-      await c.query(
-        "WITH gone AS (DELETE FROM items i USING unnest($1::text[], $2::text[]) AS k(c, id) WHERE i.collection = k.c AND i.id = k.id RETURNING i.pk) DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM gone)",
+      const old = await c.query(
+        "SELECT i.pk FROM items i JOIN unnest($1::text[], $2::text[]) AS k(c, id) ON i.collection = k.c AND i.id = k.id",
         [coll, ids],
       );
+      if (old.rows.length)
+        await deletePks(
+          c,
+          old.rows.map((x) => String(x.pk)),
+        );
       const col = <T>(f: (r: ItemRow) => T) => batch.map(f);
       const inserted = await c.query(
         `INSERT INTO items (collection, id, dt_start, dt_end, minx, miny, maxx, maxy, geom, content)
@@ -195,6 +214,7 @@ export class PostgresStore implements CatalogStore {
           [0, 1, 2, 3, 4, 5].map(column),
         );
       }
+      await addSummaries(c, batch, pkById);
     }
   }
 
@@ -208,11 +228,8 @@ export class PostgresStore implements CatalogStore {
 
   async deleteItem(collection: string, id: string): Promise<boolean> {
     return this.tx(async (c) => {
-      const r = await c.query("DELETE FROM items WHERE collection = $1 AND id = $2 RETURNING pk", [
-        collection,
-        id,
-      ]);
-      if (r.rows[0]) await c.query("DELETE FROM item_h3 WHERE pk = $1", [r.rows[0].pk]);
+      const r = await c.query("SELECT pk FROM items WHERE collection = $1 AND id = $2", [collection, id]);
+      if (r.rows[0]) await deletePks(c, [String(r.rows[0].pk)]);
       return r.rows.length > 0;
     });
   }
@@ -251,6 +268,83 @@ export class PostgresStore implements CatalogStore {
   async close(): Promise<void> {
     await this.genericPool.end();
     await this.pool.end();
+  }
+}
+
+/** Items whose pk is in the list. */
+function pkIn(pks: string[]): Fragment {
+  return sql("items.pk = ANY(CAST(? AS BIGINT[]))", pks);
+}
+
+async function runAll(c: pg.PoolClient | pg.Pool, fragments: Fragment[]): Promise<void> {
+  for (const f of fragments) await c.query(numberPlaceholders(f.text), f.params);
+}
+
+/** Add new rows to the summaries, from the rows in hand (one statement per table). */
+async function addSummaries(c: pg.PoolClient, rows: ItemRow[], pkById: Map<string, number>): Promise<void> {
+  const counts = summaryCounts(rows);
+  if (counts.h3.length)
+    await c.query(
+      "INSERT INTO agg_h3 (collection, res, cell, n) SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]) ORDER BY 2, 1, 3 ON CONFLICT (res, collection, cell) DO UPDATE SET n = agg_h3.n + excluded.n",
+      [
+        counts.h3.map((x) => x.collection),
+        counts.h3.map((x) => x.res),
+        counts.h3.map((x) => x.cell.toString()),
+        counts.h3.map((x) => x.n),
+      ],
+    );
+  if (counts.days.length)
+    await c.query(
+      "INSERT INTO agg_day (collection, day, n) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) ORDER BY 1, 2 ON CONFLICT (collection, day) DO UPDATE SET n = agg_day.n + excluded.n",
+      [counts.days.map((x) => x.collection), counts.days.map((x) => x.day), counts.days.map((x) => x.n)],
+    );
+  const numbers = rows.flatMap((r) =>
+    r.numbers.map(([name, value]) => [pkById.get(r.id)!, r.collection, name, value] as const),
+  );
+  if (numbers.length)
+    await c.query(
+      "INSERT INTO item_numbers (pk, collection, name, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[])",
+      [0, 1, 2, 3].map((k) => numbers.map((x) => x[k])),
+    );
+}
+
+/** Delete these items, taking them out of the summaries first (which read their rows). */
+async function deletePks(c: pg.PoolClient, pks: string[]): Promise<void> {
+  await runAll(c, summaryUpdates(postgresDialect, -1, pkIn(pks)));
+  await c.query("DELETE FROM item_h3 WHERE pk = ANY($1::bigint[])", [pks]);
+  await c.query("DELETE FROM items WHERE pk = ANY($1::bigint[])", [pks]);
+}
+
+/**
+ * Fill the constant table and, in a schema written before the summaries existed (or by another summary version),
+ * build them from the items once, under a lock so processes opening together build them once.
+ */
+async function prepareSummaries(pool: pg.Pool): Promise<void> {
+  const version = async (c: pg.PoolClient | pg.Pool) =>
+    (await c.query("SELECT value FROM refs_meta WHERE key = 'summaries'")).rows[0]?.value;
+  if ((await version(pool)) === SUMMARY_VERSION) return;
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    await c.query("LOCK TABLE refs_meta IN EXCLUSIVE MODE");
+    if ((await version(c)) !== SUMMARY_VERSION) {
+      for (const m of h3ResolutionMasks())
+        await c.query(
+          "INSERT INTO h3_res (r, keep, setbits) VALUES ($1, $2, $3) ON CONFLICT (r) DO UPDATE SET keep = excluded.keep, setbits = excluded.setbits",
+          [m.r, m.keep.toString(), m.set.toString()],
+        );
+      await runAll(c, summaryRebuild(postgresDialect));
+      await c.query(
+        "INSERT INTO refs_meta (key, value) VALUES ('summaries', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [SUMMARY_VERSION],
+      );
+    }
+    await c.query("COMMIT");
+  } catch (e) {
+    await c.query("ROLLBACK");
+    throw e;
+  } finally {
+    c.release();
   }
 }
 

@@ -6,10 +6,21 @@ import { intersects } from "../geometry/intersects.js";
 import { type JtsGeometry, type Relation, relate, toJts } from "../geometry/relate.js";
 import { checkCollectionStructure } from "../stac/check-structure.js";
 import type { StacCollection, StacItem } from "../stac/types.js";
-import { type ItemRow, itemRow } from "./item-row.js";
-import type { Fragment } from "./sql.js";
+import { type ItemRow, itemRow, lastOfEach } from "./item-row.js";
+import { type Fragment, sql } from "./sql.js";
 import { sqliteDialect } from "./sqlite-dialect.js";
 import type { CatalogStore, ItemsReplacement } from "./store.js";
+import {
+  ADD_DAY,
+  ADD_H3,
+  h3ResolutionMasks,
+  SUMMARY_VERSION,
+  summaryCounts,
+  summaryDrop,
+  summaryRebuild,
+  summarySchema,
+  summaryUpdates,
+} from "./summaries.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS collections (id TEXT PRIMARY KEY, content TEXT NOT NULL);
@@ -57,6 +68,8 @@ export class SqliteStore implements CatalogStore {
     // the OS page cache instead of each warming a private one
     this.db.pragma("mmap_size = 17179869184");
     this.db.exec(SCHEMA);
+    this.db.exec(summarySchema(sqliteDialect));
+    this.prepareSummaries();
     // the query geometry is the same for every row of a search: parse it once
     let lastQuery: { text: string; geometry: Geometry } | undefined;
     this.db.function("refs_intersects", { deterministic: true }, (stored: unknown, query: unknown) => {
@@ -82,6 +95,33 @@ export class SqliteStore implements CatalogStore {
     const fold = (f: (s: string) => string) => (v: unknown) => (typeof v === "string" ? f(v) : v);
     this.db.function("refs_casei", { deterministic: true }, fold(caseFold));
     this.db.function("refs_accenti", { deterministic: true }, fold(accentFold));
+  }
+
+  /**
+   * Fill the constant table and, in a catalog written before the summaries existed (or by another summary
+   * version), build them from the items once: the first open after an upgrade pays one pass over the items.
+   */
+  private prepareSummaries(): void {
+    const version = () =>
+      this.db.prepare("SELECT value FROM refs_meta WHERE key = 'summaries'").pluck().get() as
+        | string
+        | undefined;
+    if (version() === SUMMARY_VERSION) return;
+    this.db
+      .transaction(() => {
+        if (version() === SUMMARY_VERSION) return;
+        const ins = this.db.prepare("INSERT OR REPLACE INTO h3_res (r, keep, setbits) VALUES (?, ?, ?)");
+        for (const m of h3ResolutionMasks()) ins.run(m.r, m.keep, m.set);
+        this.runAll(summaryRebuild(sqliteDialect));
+        this.db
+          .prepare("INSERT OR REPLACE INTO refs_meta (key, value) VALUES ('summaries', ?)")
+          .run(SUMMARY_VERSION);
+      })
+      .immediate();
+  }
+
+  private runAll(fragments: Fragment[]): void {
+    for (const f of fragments) this.stmt(f.text).run(...f.params);
   }
 
   private stmt(text: string): Database.Statement {
@@ -183,6 +223,7 @@ export class SqliteStore implements CatalogStore {
   }
 
   private deleteAll(collection: string): void {
+    this.runAll(summaryDrop(collection));
     const pks = "SELECT pk FROM items WHERE collection = ?";
     this.stmt(`DELETE FROM item_h3 WHERE pk IN (${pks})`).run(collection);
     this.stmt(`DELETE FROM items_rtree WHERE pk IN (${pks})`).run(collection);
@@ -190,18 +231,32 @@ export class SqliteStore implements CatalogStore {
   }
 
   private deleteOne(collection: string, id: string): boolean {
-    const old = this.stmt("DELETE FROM items WHERE collection = ? AND id = ? RETURNING pk").get(
-      collection,
-      id,
-    ) as { pk: number } | undefined;
-    if (old) {
-      this.stmt("DELETE FROM item_h3 WHERE pk = ?").run(old.pk);
-      this.stmt("DELETE FROM items_rtree WHERE pk = ?").run(old.pk);
-    }
-    return old !== undefined;
+    const pk = this.stmt("SELECT pk FROM items WHERE collection = ? AND id = ?")
+      .pluck()
+      .get(collection, id) as number | undefined;
+    if (pk !== undefined) this.deletePks([pk]);
+    return pk !== undefined;
   }
 
-  private writeRows(rows: ItemRow[]): void {
+  /** Delete these items, taking them out of the summaries first (which read their rows). */
+  private deletePks(pks: number[]): void {
+    const list = JSON.stringify(pks);
+    this.runAll(summaryUpdates(sqliteDialect, -1, pkIn(list)));
+    for (const table of ["item_h3", "items_rtree", "items"])
+      this.stmt(`DELETE FROM ${table} WHERE pk IN (SELECT value FROM json_each(?))`).run(list);
+  }
+
+  /** Insert or replace rows (the last of a repeated collection + id wins), summaries included. */
+  private writeRows(given: ItemRow[]): void {
+    const rows = lastOfEach(given);
+    const find = this.stmt("SELECT pk FROM items WHERE collection = ? AND id = ?").pluck();
+    const old: number[] = [];
+    for (const r of rows) {
+      const pk = find.get(r.collection, r.id) as number | undefined;
+      if (pk !== undefined) old.push(pk);
+    }
+    if (old.length) this.deletePks(old);
+    const added: number[] = [];
     const ins = this.stmt(
       "INSERT INTO items (collection, id, dt_start, dt_end, minx, miny, maxx, maxy, geometry, props, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, jsonb(?), ?)",
     );
@@ -210,7 +265,6 @@ export class SqliteStore implements CatalogStore {
       "INSERT INTO item_h3 (pk, cell, lo, hi, dt_start, dt_end) VALUES (?, ?, ?, ?, ?, ?)",
     );
     for (const r of rows) {
-      this.deleteOne(r.collection, r.id);
       const b = r.bbox ?? [null, null, null, null];
       const values = [
         r.collection,
@@ -225,10 +279,25 @@ export class SqliteStore implements CatalogStore {
         r.properties,
         r.content,
       ];
-      const pk = ins.run(...values).lastInsertRowid;
+      const pk = Number(ins.run(...values).lastInsertRowid);
+      added.push(pk);
       if (r.bbox) insBox.run(pk, r.bbox[0], r.bbox[2], r.bbox[1], r.bbox[3]);
       for (const c of r.h3) insH3.run(pk, c.cell, c.lo, c.hi, r.dtStart, r.dtEnd);
     }
+    this.addSummaries(rows, added);
+  }
+
+  /** Add new rows (pks in the same order) to the summaries, from the rows in hand. */
+  private addSummaries(rows: ItemRow[], pks: number[]): void {
+    const counts = summaryCounts(rows);
+    const h3 = this.stmt(ADD_H3);
+    for (const c of counts.h3) h3.run(c.collection, c.res, c.cell, c.n);
+    const day = this.stmt(ADD_DAY);
+    for (const d of counts.days) day.run(d.collection, d.day, d.n);
+    const num = this.stmt("INSERT INTO item_numbers (pk, collection, name, value) VALUES (?, ?, ?, ?)");
+    rows.forEach((r, i) => {
+      for (const [name, value] of r.numbers) num.run(pks[i], r.collection, name, value);
+    });
   }
 
   async getItem(collection: string, id: string): Promise<StacItem | undefined> {
@@ -260,4 +329,9 @@ export class SqliteStore implements CatalogStore {
   async close(): Promise<void> {
     this.db.close();
   }
+}
+
+/** Items whose pk is in a JSON list (one bound value however many). */
+function pkIn(list: string): Fragment {
+  return sql("items.pk IN (SELECT value FROM json_each(?))", list);
 }

@@ -1,5 +1,6 @@
 import { all, concat, type Fragment, join, sql } from "../backend/sql.js";
 import type { CatalogStore } from "../backend/store.js";
+import { h3ResolutionMasks } from "../backend/summaries.js";
 import { CatalogInputError } from "../errors.js";
 import { cellToHex } from "../h3/cell-ranges.js";
 import { searchCondition } from "./build-query.js";
@@ -25,7 +26,6 @@ export interface Range {
   from?: number;
   to?: number;
 }
-const RES_SHIFT = 52n;
 const MAX_BUCKETS = 10_000;
 
 export interface AggregateOptions {
@@ -50,26 +50,47 @@ export interface AggregateOptions {
 export async function aggregate(store: CatalogStore, req: SearchRequest, o: AggregateOptions) {
   const queryables = await queryablesFor(store, req.collections);
   const where = searchCondition(req, queryables, store.dialect);
-  const numeric = (name: string, parameter: string) => {
+  // nothing asked beyond collections: the per-collection summaries (backend/summaries.ts) answer
+  const whole = wholeCollections(req);
+  const numericName = (name: string, parameter: string) => {
     const q = queryables.find((x) => x.name === name.replace(/^properties\./, ""));
     if (q?.kind !== "json" || (q.type !== "number" && q.type !== "integer"))
       throw new CatalogInputError(`"${name}" is not a numeric queryable (see /queryables)`, parameter);
-    return store.dialect.jsonProperty(q.name, "number");
+    return q.name;
   };
+  // a numeric property's value, and the rows it is read from (for one property at a time)
+  const numeric = (name: string, parameter: string) =>
+    whole ? sql("n.value") : store.dialect.jsonProperty(numericName(name, parameter), "number");
+  const numbersFrom = (name: string, parameter: string) =>
+    whole
+      ? concat(sql("item_numbers n WHERE n.name = ? AND ", numericName(name, parameter)), whole("n"))
+      : concat("items WHERE ", where);
   const out: Record<string, unknown>[] = [];
   for (const name of o.names) {
-    if (name === "total_count") {
+    if (name === "total_count" && whole) {
+      const [row] = await store.query(concat("SELECT sum(a.n) AS n FROM agg_day a WHERE ", whole("a")));
+      out.push({ name, data_type: "integer", value: Number(row?.n ?? 0) });
+    } else if (name === "total_count") {
       const [row] = await store.query(concat("SELECT count(*) AS n FROM items WHERE ", where));
       out.push({ name, data_type: "integer", value: Number(row?.n) });
     } else if (name === "datetime_frequency" && CALENDAR.has(o.interval)) {
+      const unit = o.interval as "month" | "year";
       const rows = await store.query(
-        concat(
-          "SELECT ",
-          store.dialect.calendarKey(o.interval as "month" | "year", "items.dt_start"),
-          " AS k, count(*) AS n FROM items WHERE ",
-          where,
-          sql(" GROUP BY k ORDER BY k LIMIT ?", MAX_BUCKETS),
-        ),
+        whole
+          ? concat(
+              "SELECT ",
+              store.dialect.calendarKey(unit, "a.day"),
+              " AS k, sum(a.n) AS n FROM agg_day a WHERE ",
+              whole("a"),
+              sql(" GROUP BY k HAVING sum(a.n) > 0 ORDER BY k LIMIT ?", MAX_BUCKETS),
+            )
+          : concat(
+              "SELECT ",
+              store.dialect.calendarKey(unit, "items.dt_start"),
+              " AS k, count(*) AS n FROM items WHERE ",
+              where,
+              sql(" GROUP BY k ORDER BY k LIMIT ?", MAX_BUCKETS),
+            ),
       );
       // keys come back as "YYYY" or "YYYY-MM": the bucket's first instant, UTC
       const start = (k: string) =>
@@ -94,7 +115,9 @@ export async function aggregate(store: CatalogStore, req: SearchRequest, o: Aggr
         if (tests.length === 0) tests.push(concat(v, " IS NOT NULL"));
         return concat("sum(CASE WHEN ", all(tests, "AND"), ` THEN 1 ELSE 0 END) AS r${i}`);
       });
-      const [row] = await store.query(concat("SELECT ", join(sums, ", "), " FROM items WHERE ", where));
+      const [row] = await store.query(
+        concat("SELECT ", join(sums, ", "), " FROM ", numbersFrom(o.rangeProperty, "range_property")),
+      );
       out.push({
         name,
         data_type: "frequency_distribution",
@@ -114,34 +137,40 @@ export async function aggregate(store: CatalogStore, req: SearchRequest, o: Aggr
           `must name 1 to ${MAX_STATISTICS} numeric properties`,
           "statistics_properties",
         );
-      const parts = names.map((p, i) => {
-        const v = numeric(p, "statistics_properties");
-        return concat(
-          "count(",
-          v,
-          `) AS c${i}, min(`,
-          v,
-          `) AS lo${i}, max(`,
-          v,
-          `) AS hi${i}, sum(`,
-          v,
-          `) AS s${i}`,
-        );
-      });
-      const [row] = await store.query(concat("SELECT ", join(parts, ", "), " FROM items WHERE ", where));
       const value: Record<string, unknown> = {};
-      names.forEach((p, i) => {
-        const count = Number(row?.[`c${i}`] ?? 0);
-        const sum = count ? Number(row?.[`s${i}`]) : null;
-        value[p] = {
-          count,
-          min: count ? Number(row?.[`lo${i}`]) : null,
-          max: count ? Number(row?.[`hi${i}`]) : null,
-          sum,
-          mean: count ? sum! / count : null,
-        };
-      });
-      out.push({ name, data_type: "object", value });
+      // one property per query when summarised (each reads its own index range), all in one scan otherwise
+      const groups = whole ? names.map((p) => [p]) : [names];
+      for (const group of groups) {
+        const parts = group.map((p, i) => {
+          const v = numeric(p, "statistics_properties");
+          return concat(
+            "count(",
+            v,
+            `) AS c${i}, min(`,
+            v,
+            `) AS lo${i}, max(`,
+            v,
+            `) AS hi${i}, sum(`,
+            v,
+            `) AS s${i}`,
+          );
+        });
+        const [row] = await store.query(
+          concat("SELECT ", join(parts, ", "), " FROM ", numbersFrom(group[0]!, "statistics_properties")),
+        );
+        group.forEach((p, i) => {
+          const count = Number(row?.[`c${i}`] ?? 0);
+          const sum = count ? Number(row?.[`s${i}`]) : null;
+          value[p] = {
+            count,
+            min: count ? Number(row?.[`lo${i}`]) : null,
+            max: count ? Number(row?.[`hi${i}`]) : null,
+            sum,
+            mean: count ? sum! / count : null,
+          };
+        });
+      }
+      out.push({ name, data_type: "object", value: Object.fromEntries(names.map((p) => [p, value[p]])) });
     } else if (name === "datetime_frequency") {
       const w = INTERVAL_MS[o.interval];
       if (!w)
@@ -151,16 +180,22 @@ export async function aggregate(store: CatalogStore, req: SearchRequest, o: Aggr
         );
       // floor to the bucket (also before 1970): dt - ((dt % w) + w) % w
       const rows = await store.query(
-        concat(
-          sql(
-            "SELECT (items.dt_start - ((items.dt_start % CAST(? AS BIGINT)) + CAST(? AS BIGINT)) % CAST(? AS BIGINT)) AS k, count(*) AS n FROM items WHERE ",
-            w,
-            w,
-            w,
-          ),
-          where,
-          sql(" GROUP BY k ORDER BY k LIMIT ?", MAX_BUCKETS),
-        ),
+        whole && o.interval === "day"
+          ? concat(
+              "SELECT a.day AS k, sum(a.n) AS n FROM agg_day a WHERE ",
+              whole("a"),
+              sql(" GROUP BY a.day HAVING sum(a.n) > 0 ORDER BY k LIMIT ?", MAX_BUCKETS),
+            )
+          : concat(
+              sql(
+                "SELECT (items.dt_start - ((items.dt_start % CAST(? AS BIGINT)) + CAST(? AS BIGINT)) % CAST(? AS BIGINT)) AS k, count(*) AS n FROM items WHERE ",
+                w,
+                w,
+                w,
+              ),
+              where,
+              sql(" GROUP BY k ORDER BY k LIMIT ?", MAX_BUCKETS),
+            ),
       );
       out.push(
         frequency(
@@ -172,21 +207,25 @@ export async function aggregate(store: CatalogStore, req: SearchRequest, o: Aggr
       const r = o.precision;
       if (!Number.isInteger(r) || r < 0 || r > 15)
         throw new CatalogInputError("must be an integer 0 to 15", "grid_geohex_frequency_precision");
-      const low = (1n << BigInt(3 * (15 - r))) - 1n;
-      const keep = ((1n << 63n) - 1n) & ~(0xfn << RES_SHIFT) & ~low;
-      const set = (BigInt(r) << RES_SHIFT) | low;
+      const { keep, set } = h3ResolutionMasks()[r]!;
       const d = store.dialect;
       const rows = await store.query(
-        concat(
-          sql(
-            "SELECT CAST(((h.cell & ?) | ?) AS TEXT) AS k, count(DISTINCT h.pk) AS n FROM item_h3 h JOIN items ON items.pk = h.pk WHERE ((h.cell >> 52) & 15) >= ? AND ",
-            d.bigint(keep),
-            d.bigint(set),
-            r,
-          ),
-          where,
-          sql(" GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?", MAX_BUCKETS),
-        ),
+        whole
+          ? concat(
+              sql("SELECT CAST(a.cell AS TEXT) AS k, sum(a.n) AS n FROM agg_h3 a WHERE a.res = ? AND ", r),
+              whole("a"),
+              sql(" GROUP BY a.cell HAVING sum(a.n) > 0 ORDER BY 2 DESC, 1 LIMIT ?", MAX_BUCKETS),
+            )
+          : concat(
+              sql(
+                "SELECT CAST(((h.cell & ?) | ?) AS TEXT) AS k, count(DISTINCT h.pk) AS n FROM item_h3 h JOIN items ON items.pk = h.pk WHERE ((h.cell >> 52) & 15) >= ? AND ",
+                d.bigint(keep),
+                d.bigint(set),
+                r,
+              ),
+              where,
+              sql(" GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?", MAX_BUCKETS),
+            ),
       );
       out.push(
         frequency(
@@ -202,6 +241,19 @@ export async function aggregate(store: CatalogStore, req: SearchRequest, o: Aggr
     }
   }
   return out;
+}
+
+/**
+ * When the search asks for nothing but (optionally) collections, the condition on a summary table's rows (alias
+ * given) selecting those collections; undefined when the search must run over the items.
+ */
+function wholeCollections(req: SearchRequest): ((alias: string) => Fragment) | undefined {
+  const { collections, ids, bbox, intersects, datetime, h3, filter, q } = req;
+  if (ids || bbox || intersects || datetime || h3 || filter || q) return undefined;
+  return (alias) =>
+    collections
+      ? sql(`${alias}.collection IN (${collections.map(() => "?").join(", ")})`, ...collections)
+      : sql("1=1");
 }
 
 function frequency(name: string, buckets: [string, number][]) {

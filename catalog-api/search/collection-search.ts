@@ -2,10 +2,19 @@ import { InMemoryFilter, type PropertyType, type Value } from "../cql2/evaluate.
 import { CatalogInputError } from "../errors.js";
 import { type Bbox, bboxPolygon, checkBbox } from "../geometry/geojson.js";
 import type { StacCollection } from "../stac/types.js";
+import {
+  checkCollectionFields,
+  checkCollectionSort,
+  collectionKey,
+  compareKeys,
+  decodeToken,
+  encodeToken,
+} from "./collection-order.js";
 import { parseDatetimeParameter, parseRfc3339, type TimeInterval } from "./datetime.js";
+import { applyFields } from "./fields.js";
 import { type FreeText, matchesFreeText, parseFreeText } from "./free-text.js";
-import { checkFilterCrs, parseFilter, parseLimit } from "./parse-params.js";
-import { MAX_LIMIT } from "./request.js";
+import { checkFilterCrs, parseFieldsText, parseFilter, parseLimit, parseSortText } from "./parse-params.js";
+import { type FieldsSpec, MAX_LIMIT, type SortField } from "./request.js";
 
 /** GET /collections as the collection-search extension reads it. */
 export interface CollectionSearchRequest {
@@ -13,13 +22,28 @@ export interface CollectionSearchRequest {
   datetime?: TimeInterval;
   q?: FreeText;
   filter?: InMemoryFilter;
+  /** Order (then by id); absent: by id. */
+  sortby?: SortField[];
+  /** Members to keep or drop in each collection of the answer. */
+  fields?: FieldsSpec;
   /** Absent: every collection on one page (GET /collections as it always was). */
   limit?: number;
-  /** Id of the last collection of the page before (collections are in id order). */
+  /** From a next or prev link: the position of the page's edge in the order (see collection-order.ts). */
   token?: string;
 }
 
-const PARAMS = new Set(["bbox", "datetime", "q", "filter", "filter-lang", "filter-crs", "limit", "token"]);
+const PARAMS = new Set([
+  "bbox",
+  "datetime",
+  "q",
+  "filter",
+  "filter-lang",
+  "filter-crs",
+  "sortby",
+  "fields",
+  "limit",
+  "token",
+]);
 
 /** What a collection filter may name; a collection's extent is its `geometry` (bboxes) and `datetime` (intervals). */
 export const COLLECTION_QUERYABLES: Record<string, { type: PropertyType; description: string }> = {
@@ -50,10 +74,18 @@ export function collectionSearchFromQuery(q: Record<string, string | undefined>)
     req.filter = new InMemoryFilter(parseFilter(q.filter, lang), TYPES);
   }
   checkFilterCrs(q["filter-crs"]);
+  if (q.sortby !== undefined) {
+    req.sortby = parseSortText(q.sortby);
+    checkCollectionSort(req.sortby);
+  }
+  if (q.fields !== undefined) {
+    const fields = parseFieldsText(q.fields);
+    checkCollectionFields(fields);
+    if (fields.include.length + fields.exclude.length) req.fields = fields;
+  }
   if (q.limit !== undefined) req.limit = parseLimit(q.limit);
   if (q.token !== undefined) {
-    if (!/^[+-]/.test(q.token))
-      throw new CatalogInputError("is not a token from a next or prev link", "token");
+    decodeToken(q.token, req.sortby ?? []);
     req.token = q.token;
   }
   return req;
@@ -62,7 +94,7 @@ export function collectionSearchFromQuery(q: Record<string, string | undefined>)
 export interface CollectionPage {
   collections: StacCollection[];
   numberMatched: number;
-  /** Token of the next page (the last id on this one), absent on the last page. */
+  /** Token of the next page (after the last collection on this one), absent on the last page. */
   next?: string;
   /** Token of the previous page, absent on the first. */
   prev?: string;
@@ -71,29 +103,45 @@ export interface CollectionPage {
 /**
  * Collection search over the store's collections, held parsed in memory (every search needs them for its
  * queryables; catalogs hold tens to thousands): bbox and datetime intersect any of the extent's boxes and
- * intervals, q matches id, title, description and keywords, filter is CQL2. Pages follow id order; a token is the
- * last id of the page before, so pages neither repeat nor skip a collection while others are added.
+ * intervals, q matches id, title, description and keywords, filter is CQL2. Pages follow sortby then id; a token
+ * is the sort key of the collection at the page's edge, so pages neither repeat nor skip a collection while others
+ * are added. `fields` is applied to the page last.
  */
 export function searchCollections(all: StacCollection[], req: CollectionSearchRequest): CollectionPage {
-  const matched = all.filter((c) => matches(c, req)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sortby = req.sortby ?? [];
+  const keyOf = (c: StacCollection) => collectionKey(c, sortby, extentStart);
+  const matched = all
+    .filter((c) => matches(c, req))
+    .map((c) => ({ c, key: keyOf(c) }))
+    .sort((a, b) => compareKeys(a.key, b.key, sortby));
   const limit = req.limit ?? MAX_LIMIT;
-  const back = req.token?.startsWith("-");
-  const after = req.token === undefined ? undefined : req.token.slice(1);
   let start = 0;
-  if (after !== undefined) {
+  if (req.token !== undefined) {
+    const { back, key } = decodeToken(req.token, sortby);
     if (back) {
-      const end = matched.findIndex((c) => c.id >= after);
+      const end = matched.findIndex((m) => compareKeys(m.key, key, sortby) >= 0);
       start = Math.max(0, (end < 0 ? matched.length : end) - limit);
     } else {
-      const i = matched.findIndex((c) => c.id > after);
+      const i = matched.findIndex((m) => compareKeys(m.key, key, sortby) > 0);
       start = i < 0 ? matched.length : i;
     }
   }
   const page = matched.slice(start, start + limit);
-  const out: CollectionPage = { collections: page, numberMatched: matched.length };
-  if (start + limit < matched.length && page.length) out.next = `+${page.at(-1)!.id}`;
-  if (start > 0 && page.length) out.prev = `-${page[0]!.id}`;
+  const fields = req.fields;
+  const out: CollectionPage = {
+    collections: page.map((m) => (fields ? (applyFields(m.c, fields) as StacCollection) : m.c)),
+    numberMatched: matched.length,
+  };
+  if (start + limit < matched.length && page.length) out.next = encodeToken("+", sortby, page.at(-1)!.key);
+  if (start > 0 && page.length) out.prev = encodeToken("-", sortby, page[0]!.key);
   return out;
+}
+
+/** The start of a collection's overall temporal extent in epoch ms; null when open or missing. */
+function extentStart(c: StacCollection): number | null {
+  const extent = (c.extent ?? {}) as { temporal?: { interval?: unknown } };
+  const t = intervals(extent.temporal?.interval)[0];
+  return t && Number.isFinite(t.start) ? t.start : null;
 }
 
 function matches(c: StacCollection, req: CollectionSearchRequest): boolean {

@@ -163,7 +163,7 @@ export function checkFilterCrs(crs: unknown): void {
   }
 }
 
-function parseSortText(text: string): SortField[] {
+export function parseSortText(text: string): SortField[] {
   return splitList(text, "sortby").map((s) => {
     const direction = s.startsWith("-") ? "desc" : "asc";
     return { field: stripPrefix(s.replace(/^[+-]/, "")), direction };
@@ -187,7 +187,7 @@ function stripPrefix(field: string): string {
   return field.startsWith("properties.") ? field.slice("properties.".length) : field;
 }
 
-function parseFieldsText(text: string): FieldsSpec {
+export function parseFieldsText(text: string): FieldsSpec {
   const spec: FieldsSpec = { include: [], exclude: [] };
   if (text.trim() === "") return spec;
   for (const f of splitList(text, "fields")) {

@@ -12,6 +12,7 @@ export { TOKEN };
 
 import { h3Matches, span, timeMatches } from "./brute-force.js";
 import { generatedCollection, generateItems, T0 } from "./generate-items.js";
+import { aggregateSummaryTests } from "./suite-aggregate-summaries.js";
 import { collectionSearchTests } from "./suite-collection-search.js";
 import { cql2FunctionTests } from "./suite-cql2-functions.js";
 import { edgeTests } from "./suite-edges.js";
@@ -104,6 +105,7 @@ export function catalogApiSuite(
     writeValidationTests(ctx);
     edgeTests(ctx);
     extensionTests(ctx);
+    aggregateSummaryTests(ctx);
 
     it("landing page, conformance, OpenAPI and its HTML page", async () => {
       const { body } = await get("/");
@@ -481,6 +483,47 @@ export function catalogApiSuite(
         }
       }
       expect(nonEmpty).toBeGreaterThanOrEqual(30);
+    });
+
+    it("bbox and intersects with h3 or ids (the box tested per row, not through the spatial index) equal each alone, intersected", async () => {
+      let nonEmpty = 0;
+      for (const [k, size] of [
+        [0, 0.5],
+        [10, 3],
+        [77, 8],
+        [500, 20],
+      ] as const) {
+        const cell = (items[k]!.properties["h3:cells"] as string[])[0]!;
+        const [lat, lng] = cellToLatLng(cell);
+        const box = [lng - size, lat - size / 2, lng + size / 3, lat + size];
+        const polygon = {
+          type: "Polygon",
+          coordinates: [
+            [
+              [box[0], box[1]],
+              [box[2], box[1]],
+              [lng, box[3]],
+              [box[0], box[1]],
+            ],
+          ],
+        };
+        const cells = [cellToParent(cell, 1), (items[k + 1]!.properties["h3:cells"] as string[])[0]!];
+        const byH3 = new Set(h3Matches(items, cells));
+        const ids = items.slice(k, k + 300).map((i) => i.id);
+        const byBox = await searchIds(`bbox=${box.join(",")}`);
+        const byPolygon = await collect(await post("/search", { limit: 1000, intersects: polygon }));
+        const both = (a: string[], b: Set<string>) => sorted(a.filter((id) => b.has(id)));
+        const want = both(byBox, byH3);
+        nonEmpty += want.length > 0 && want.length < byBox.length ? 1 : 0;
+        expect(sorted(await searchIds(`bbox=${box.join(",")}&h3=${cells.join(",")}`))).toEqual(want);
+        expect(sorted(await searchIds(`bbox=${box.join(",")}&ids=${ids.join(",")}`))).toEqual(
+          both(byBox, new Set(ids)),
+        );
+        expect(
+          sorted(await collect(await post("/search", { limit: 1000, intersects: polygon, h3: cells }))),
+        ).toEqual(both(byPolygon, byH3));
+      }
+      expect(nonEmpty).toBeGreaterThanOrEqual(2);
     });
 
     it("spatial: S_INTERSECTS, intersects and bbox find an item at its own cell centre; bbox with intersects is 400", async () => {

@@ -145,6 +145,75 @@ export function collectionSearchTests(ctx: SuiteContext): void {
       expect(nonTrivial).toBeGreaterThanOrEqual(8);
     });
 
+    it("sortby (with ties broken by id) and fields, paged forwards by next and back by prev links, as brute force", async () => {
+      const universe = await all();
+      const start = (c: StacCollection) => {
+        const a = (c.extent as Json)?.temporal?.interval?.[0]?.[0];
+        return typeof a === "string" ? Date.parse(a) : null;
+      };
+      const value = (c: StacCollection, field: string) =>
+        field === "datetime" ? start(c) : typeof (c as Json)[field] === "string" ? (c as Json)[field] : "";
+      const cmp = (x: unknown, y: unknown) =>
+        x === y ? 0 : x === null ? -1 : y === null ? 1 : (x as string) < (y as string) ? -1 : 1;
+      for (const sortby of [
+        "title",
+        "-license,title",
+        "-datetime",
+        "+license,-id",
+        "datetime,-title",
+        "-id",
+      ]) {
+        const keys = sortby
+          .split(",")
+          .map((k) => ({ field: k.replace(/^[+-]/, ""), desc: k.startsWith("-") }));
+        const want = [...universe]
+          .sort((a, b) => {
+            for (const k of keys) {
+              const d = cmp(value(a, k.field), value(b, k.field));
+              if (d) return k.desc ? -d : d;
+            }
+            return cmp(a.id, b.id);
+          })
+          .map((c) => c.id);
+        const q = `sortby=${encodeURIComponent(sortby)}&fields=${encodeURIComponent("id,title,-links")}`;
+        const got = await pages(`${q}&limit=7`);
+        expect(got.ids, sortby).toEqual(want);
+        // back from the last page by prev links: the same pages in reverse
+        let r = await get(`/collections?${q}&limit=7`);
+        const forward: string[][] = [];
+        for (;;) {
+          forward.push(r.body.collections.map((c: Json) => c.id));
+          for (const c of r.body.collections)
+            expect(Object.keys(c).sort()).toEqual(
+              ["id", "links", "title", "type"].filter((k) => k in c).sort(),
+            );
+          const next = r.body.links.find((l: Json) => l.rel === "next");
+          if (!next) break;
+          r = await get(next.href.replace("http://api.test", ""));
+        }
+        const backward: string[][] = [r.body.collections.map((c: Json) => c.id)];
+        for (;;) {
+          const prev = r.body.links.find((l: Json) => l.rel === "prev");
+          if (!prev) break;
+          r = await get(prev.href.replace("http://api.test", ""));
+          backward.unshift(r.body.collections.map((c: Json) => c.id));
+        }
+        expect(backward, sortby).toEqual(forward);
+      }
+      const dropped = await get("/collections?fields=-extent,-summaries&limit=3");
+      for (const c of dropped.body.collections) {
+        expect(c.extent).toBeUndefined();
+        expect(c.summaries).toBeUndefined();
+        expect(c.description).toBeDefined();
+        expect(c.links.some((l: Json) => l.rel === "self")).toBe(true);
+      }
+      const conf = (await get("/conformance")).body.conformsTo as string[];
+      expect(conf).toContain("https://api.stacspec.org/v1.0.0-rc.1/collection-search#sort");
+      expect(conf).toContain("https://api.stacspec.org/v1.0.0-rc.1/collection-search#fields");
+      const names = (await get("/api")).body.paths["/collections"].get.parameters.map((p: Json) => p.name);
+      expect(names).toEqual(expect.arrayContaining(["sortby", "fields"]));
+    });
+
     it("prev links go back a page; without parameters every collection is listed", async () => {
       const first = await get("/collections?limit=5&q=collection");
       const second = await get(
@@ -197,7 +266,10 @@ export function collectionSearchTests(ctx: SuiteContext): void {
         "datetime=yesterday",
         "limit=0",
         "token=cs-01",
-        "sortby=id",
+        "sortby=cloud_cover",
+        "sortby=-keywords",
+        "fields=extent..spatial",
+        "sortby=-title&token=%2BWyIrdGl0bGUiLFsiIiwiZ2VuIl1d",
       ]) {
         const r = await get(`/collections?${bad}`);
         expect(r.status, bad).toBe(400);

@@ -47,6 +47,7 @@ interface Seen {
   many_pages_GET: { pages: number; ids: string[] };
   conforms_collection_search: Record<string, boolean>;
   collection_search: Record<string, { ids: string[]; matched: number; pages: number }>;
+  collection_search_sorted: { ids: string[]; keys: string[]; pages: number };
   query_ext: string[];
   sorted_fields: { id: string; keys: string[]; quality: number }[];
   versions: Record<string, string>;
@@ -262,6 +263,28 @@ describe.skipIf(!available)("pystac-client against refs serve", () => {
     );
     expect(paged.pages).toBe(Math.ceil(paged.ids.length / 3));
     expect(paged.pages).toBeGreaterThan(2);
+  });
+
+  it("collection search through pystac-client with sortby and fields: brute-force order across pages, only the fields asked", () => {
+    const all = [generatedCollection(), projCollection, ...searchableCollections] as StacCollection[];
+    const str = (v: unknown) => (typeof v === "string" ? v : "");
+    const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    const want = all
+      .filter((c) =>
+        [c.id, c.title ?? "", c.description ?? "", ...((c.keywords as string[] | undefined) ?? [])]
+          .join("\n")
+          .toLowerCase()
+          .includes("collection"),
+      )
+      // -license, then title, then id (code-unit order, as the server compares)
+      .sort(
+        (a, b) => cmp(str(b.license), str(a.license)) || cmp(str(a.title), str(b.title)) || cmp(a.id, b.id),
+      )
+      .map((c) => c.id);
+    const got = seen.collection_search_sorted;
+    expect(got.ids).toEqual(want);
+    expect(got.pages).toBe(Math.ceil(want.length / 4));
+    expect(got.keys).toEqual(["id,license,links,title,type"]);
   });
 
   it("opens the API and sees its conformance classes and collections", () => {

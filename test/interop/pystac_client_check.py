@@ -151,4 +151,12 @@ for name, kwargs in collection_searches.items():
         "matched": search.matched(),
         "pages": len(list(search.pages_as_dicts())),
     }
+# collection search with sortby and fields (the server declares collection-search#sort and #fields)
+ordered = client.collection_search(q="collection", sortby="-license,title", fields=["id", "title", "license"], limit=4)
+ordered_pages = list(ordered.pages_as_dicts())
+out["collection_search_sorted"] = {
+    "ids": [c["id"] for p in ordered_pages for c in p["collections"]],
+    "keys": sorted({",".join(sorted(c.keys())) for p in ordered_pages for c in p["collections"]}),
+    "pages": len(ordered_pages),
+}
 print(json.dumps(out))
