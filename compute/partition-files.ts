@@ -32,22 +32,22 @@ export async function writePartition(
   output: OutputStore,
 ): Promise<UnitFile[]> {
   const { dir, prefix } = partitionPlace(p, unit, window);
-  const rows = data.present.reduce((n, x) => n + x, 0);
+  let rows = 0;
+  for (let i = 0; i < data.present.length; i++) rows += data.present[i] as number;
   const files = Math.ceil(rows / p.config.maxRowsPerFile);
   const perFile = files > 0 ? Math.ceil(rows / files) : 0;
   const encoded: { file: UnitFile; bytes: Uint8Array }[] = [];
   let next = 0; // index into the (cell, step) matrix
   for (let f = 0; f < files; f++) {
     const n = Math.min(perFile, rows - f * perFile);
-    const picks = new Uint32Array(n);
-    for (let k = 0; k < n; next++) if (data.present[next]) picks[k++] = next;
-    const columns = columnsOf(p, window, data, picks);
+    const { columns, time, end } = columnsOf(p, window, data, next, n);
+    next = end;
     const bytes = await encodeH3Parquet(columns, {
       rowGroupSize: p.config.rowGroupSize,
       ...(p.columnOrigins ? { metadata: { [COLUMNS_METADATA_KEY]: JSON.stringify(p.columnOrigins) } } : {}),
     });
     const path = `${dir ? `${dir}/` : ""}${prefix}${f}.parquet`;
-    encoded.push({ file: describe(p, path, bytes, columns), bytes });
+    encoded.push({ file: describe(p, path, bytes, columns, time), bytes });
   }
   for (const { file, bytes } of encoded) await output.write(file.path, bytes);
   const written = new Set(encoded.map((e) => e.file.path));
@@ -60,28 +60,64 @@ export async function writePartition(
   return encoded.map((e) => e.file);
 }
 
-function columnsOf(p: Prepared, window: Window, data: PartitionData, picks: Uint32Array): H3Columns {
-  const n = picks.length;
+/**
+ * The file's columns: the `n` rows present from slot `from` of the (cell, step) matrix on, and its time range and
+ * the slot after its last row. Cells and times are copied as 32-bit word pairs (reading a 64-bit element would
+ * make a BigInt per row); the range is over the steps used.
+ */
+function columnsOf(
+  p: Prepared,
+  window: Window,
+  data: PartitionData,
+  from: number,
+  n: number,
+): { columns: H3Columns; time?: [bigint, bigint]; end: number } {
+  const steps = data.steps;
   const cells = new BigUint64Array(n);
+  const cellWords = new Uint32Array(cells.buffer);
+  const fromWords = new Uint32Array(data.cells.buffer, data.cells.byteOffset, data.cells.length * 2);
   const time = p.timesMs ? new BigInt64Array(n) : undefined;
-  const stepMicros = p.timesMs
-    ? Array.from({ length: data.steps }, (_, s) =>
-        msToMicros((p.timesMs as Float64Array)[window.start + s] as number),
-      )
-    : [];
+  const stepMicros = new BigInt64Array(p.timesMs ? steps : 0);
+  for (let s = 0; s < stepMicros.length; s++)
+    stepMicros[s] = msToMicros((p.timesMs as Float64Array)[window.start + s] as number);
+  const timeWords = time ? new Uint32Array(time.buffer) : undefined;
+  const stepWords = new Uint32Array(stepMicros.buffer);
+  const used = new Uint8Array(steps);
   const values = p.columns.map(() => new Float64Array(n));
   const count = p.method === "aggregate" ? new Uint32Array(n) : undefined;
-  for (let i = 0; i < n; i++) {
-    const at = picks[i] as number;
-    const cell = Math.floor(at / data.steps);
-    cells[i] = data.cells[cell] as bigint;
-    if (time) time[i] = stepMicros[at - cell * data.steps] as bigint;
-    for (let k = 0; k < values.length; k++)
-      (values[k] as Float64Array)[i] = (data.values[k] as Float64Array)[at] as number;
-    if (count) count[i] = data.count[at] as number;
+  const present = data.present;
+  let cell = Math.floor(from / steps);
+  let step = from - cell * steps;
+  let at = from;
+  for (let i = 0; i < n; at++) {
+    if (present[at]) {
+      cellWords[2 * i] = fromWords[2 * cell] as number;
+      cellWords[2 * i + 1] = fromWords[2 * cell + 1] as number;
+      if (timeWords) {
+        timeWords[2 * i] = stepWords[2 * step] as number;
+        timeWords[2 * i + 1] = stepWords[2 * step + 1] as number;
+        used[step] = 1;
+      }
+      for (let k = 0; k < values.length; k++)
+        (values[k] as Float64Array)[i] = (data.values[k] as Float64Array)[at] as number;
+      if (count) count[i] = data.count[at] as number;
+      i++;
+    }
+    if (++step === steps) {
+      step = 0;
+      cell++;
+    }
+  }
+  let range: [bigint, bigint] | undefined;
+  for (let s = 0; s < stepMicros.length; s++) {
+    if (!used[s]) continue;
+    const t = stepMicros[s] as bigint;
+    if (!range) range = [t, t];
+    else if (t < range[0]) range[0] = t;
+    else if (t > range[1]) range[1] = t;
   }
   const countAgg = p.config.aggregation === "count" && p.method === "aggregate";
-  return {
+  const columns: H3Columns = {
     cellColumn: `h${p.config.resolution}`,
     cells,
     ...(time ? { time } : {}),
@@ -92,22 +128,21 @@ function columnsOf(p: Prepared, window: Window, data: PartitionData, picks: Uint
     })),
     ...(count ? { count } : {}),
   };
+  return range ? { columns, time: range, end: at } : { columns, end: at };
 }
 
 /** What the catalog needs of a file, so it never has to read it: rows, time range, value stats, coverage. */
-function describe(p: Prepared, path: string, bytes: Uint8Array, c: H3Columns): UnitFile {
+function describe(
+  p: Prepared,
+  path: string,
+  bytes: Uint8Array,
+  c: H3Columns,
+  time: [bigint, bigint] | undefined,
+): UnitFile {
   const stats: Record<string, ValueStats> = {};
   for (const v of c.values) stats[v.name] = statsOf(v.data, v.type === "float32");
   const distinct = distinctSorted(c.cells);
   const coverage = compactCoverage(distinct, p.config.resolution, COVERAGE_CELLS);
-  let tMin: bigint | undefined;
-  let tMax: bigint | undefined;
-  if (c.time) {
-    for (const t of c.time) {
-      if (tMin === undefined || t < tMin) tMin = t;
-      if (tMax === undefined || t > tMax) tMax = t;
-    }
-  }
   return {
     path,
     rows: c.cells.length,
@@ -116,16 +151,25 @@ function describe(p: Prepared, path: string, bytes: Uint8Array, c: H3Columns): U
     cells: distinct.length,
     coverage: coverage.cells,
     ...(coverage.exact ? {} : { coverageCoarsened: true }),
-    ...(tMin !== undefined && tMax !== undefined ? { time: [isoOfMicros(tMin), isoOfMicros(tMax)] } : {}),
+    ...(time ? { time: [isoOfMicros(time[0]), isoOfMicros(time[1])] } : {}),
     stats,
   };
 }
 
+/** Distinct cells of ascending cells, compared as 32-bit word pairs (no BigInt per row). */
 function distinctSorted(cells: BigUint64Array): BigUint64Array {
-  let n = 0;
   const out = new BigUint64Array(cells.length);
-  for (let i = 0; i < cells.length; i++)
-    if (n === 0 || out[n - 1] !== cells[i]) out[n++] = cells[i] as bigint;
+  const from = new Uint32Array(cells.buffer, cells.byteOffset, cells.length * 2);
+  const to = new Uint32Array(out.buffer);
+  let n = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const lo = from[2 * i] as number;
+    const hi = from[2 * i + 1] as number;
+    if (n > 0 && to[2 * n - 2] === lo && to[2 * n - 1] === hi) continue;
+    to[2 * n] = lo;
+    to[2 * n + 1] = hi;
+    n++;
+  }
   return out.subarray(0, n);
 }
 
