@@ -40,14 +40,14 @@ export async function writePartition(
   let next = 0; // index into the (cell, step) matrix
   for (let f = 0; f < files; f++) {
     const n = Math.min(perFile, rows - f * perFile);
-    const { columns, time, end } = columnsOf(p, window, data, next, n);
-    next = end;
-    const bytes = await encodeH3Parquet(columns, {
+    const file = columnsOf(p, window, data, next, n);
+    next = file.end;
+    const bytes = await encodeH3Parquet(file.columns, {
       rowGroupSize: p.config.rowGroupSize,
       ...(p.columnOrigins ? { metadata: { [COLUMNS_METADATA_KEY]: JSON.stringify(p.columnOrigins) } } : {}),
     });
     const path = `${dir ? `${dir}/` : ""}${prefix}${f}.parquet`;
-    encoded.push({ file: describe(p, path, bytes, columns, time), bytes });
+    encoded.push({ file: describe(p, path, bytes, file), bytes });
   }
   for (const { file, bytes } of encoded) await output.write(file.path, bytes);
   const written = new Set(encoded.map((e) => e.file.path));
@@ -61,17 +61,20 @@ export async function writePartition(
 }
 
 /**
- * The file's columns: the `n` rows present from slot `from` of the (cell, step) matrix on, and its time range and
- * the slot after its last row. Cells and times are copied as 32-bit word pairs (reading a 64-bit element would
- * make a BigInt per row); the range is over the steps used.
+ * The file's columns: the `n` rows present from slot `from` of the (cell, step) matrix on, with what describe()
+ * needs gathered in the same pass (time range over the steps used, distinct cells, value statistics as statsOf
+ * gives them), and the slot after its last row. Cells and times are copied as 32-bit word pairs (reading a 64-bit
+ * element would make a BigInt per row).
  */
-function columnsOf(
-  p: Prepared,
-  window: Window,
-  data: PartitionData,
-  from: number,
-  n: number,
-): { columns: H3Columns; time?: [bigint, bigint]; end: number } {
+interface FileColumns {
+  columns: H3Columns;
+  time?: [bigint, bigint];
+  distinct: BigUint64Array;
+  stats: Record<string, ValueStats>;
+  end: number;
+}
+
+function columnsOf(p: Prepared, window: Window, data: PartitionData, from: number, n: number): FileColumns {
   const steps = data.steps;
   const cells = new BigUint64Array(n);
   const cellWords = new Uint32Array(cells.buffer);
@@ -84,6 +87,18 @@ function columnsOf(
   const stepWords = new Uint32Array(stepMicros.buffer);
   const used = new Uint8Array(steps);
   const values = p.columns.map(() => new Float64Array(n));
+  const countAgg = p.config.aggregation === "count" && p.method === "aggregate";
+  const types = p.columns.map((c) => (countAgg ? ("float64" as const) : c.variable.decoder.outputType));
+  const float32 = types.map((t) => t === "float32");
+  const nv = values.length;
+  const seen = new Float64Array(nv);
+  const sum = new Float64Array(nv);
+  const min = new Float64Array(nv).fill(Number.POSITIVE_INFINITY);
+  const max = new Float64Array(nv).fill(Number.NEGATIVE_INFINITY);
+  const distinct = new BigUint64Array(n);
+  const distinctWords = new Uint32Array(distinct.buffer);
+  let cellsSeen = 0;
+  let lastCell = -1;
   const count = p.method === "aggregate" ? new Uint32Array(n) : undefined;
   const present = data.present;
   let cell = Math.floor(from / steps);
@@ -93,13 +108,28 @@ function columnsOf(
     if (present[at]) {
       cellWords[2 * i] = fromWords[2 * cell] as number;
       cellWords[2 * i + 1] = fromWords[2 * cell + 1] as number;
+      if (cell !== lastCell) {
+        // cells ascend: a new cell index is a new distinct cell
+        distinctWords[2 * cellsSeen] = fromWords[2 * cell] as number;
+        distinctWords[2 * cellsSeen + 1] = fromWords[2 * cell + 1] as number;
+        cellsSeen++;
+        lastCell = cell;
+      }
       if (timeWords) {
         timeWords[2 * i] = stepWords[2 * step] as number;
         timeWords[2 * i + 1] = stepWords[2 * step + 1] as number;
         used[step] = 1;
       }
-      for (let k = 0; k < values.length; k++)
-        (values[k] as Float64Array)[i] = (data.values[k] as Float64Array)[at] as number;
+      for (let k = 0; k < nv; k++) {
+        const raw = (data.values[k] as Float64Array)[at] as number;
+        (values[k] as Float64Array)[i] = raw;
+        if (Number.isNaN(raw)) continue;
+        const v = float32[k] ? Math.fround(raw) : raw;
+        seen[k] = (seen[k] as number) + 1;
+        sum[k] = (sum[k] as number) + v;
+        if (v < (min[k] as number)) min[k] = v;
+        if (v > (max[k] as number)) max[k] = v;
+      }
       if (count) count[i] = data.count[at] as number;
       i++;
     }
@@ -116,32 +146,34 @@ function columnsOf(
     else if (t < range[0]) range[0] = t;
     else if (t > range[1]) range[1] = t;
   }
-  const countAgg = p.config.aggregation === "count" && p.method === "aggregate";
   const columns: H3Columns = {
     cellColumn: `h${p.config.resolution}`,
     cells,
     ...(time ? { time } : {}),
     values: p.columns.map((c, k) => ({
       name: c.name,
-      type: countAgg ? ("float64" as const) : c.variable.decoder.outputType,
+      type: types[k] as "float32" | "float64",
       data: values[k] as Float64Array,
     })),
     ...(count ? { count } : {}),
   };
-  return range ? { columns, time: range, end: at } : { columns, end: at };
+  const stats: Record<string, ValueStats> = {};
+  p.columns.forEach((c, k) => {
+    const found = seen[k] as number;
+    stats[c.name] = {
+      count: found,
+      min: found ? (min[k] as number) : null,
+      max: found ? (max[k] as number) : null,
+      sum: sum[k] as number,
+    };
+  });
+  const out = { columns, distinct: distinct.subarray(0, cellsSeen), stats, end: at };
+  return range ? { ...out, time: range } : out;
 }
 
 /** What the catalog needs of a file, so it never has to read it: rows, time range, value stats, coverage. */
-function describe(
-  p: Prepared,
-  path: string,
-  bytes: Uint8Array,
-  c: H3Columns,
-  time: [bigint, bigint] | undefined,
-): UnitFile {
-  const stats: Record<string, ValueStats> = {};
-  for (const v of c.values) stats[v.name] = statsOf(v.data, v.type === "float32");
-  const distinct = distinctSorted(c.cells);
+function describe(p: Prepared, path: string, bytes: Uint8Array, file: FileColumns): UnitFile {
+  const { columns: c, time, distinct, stats } = file;
   const coverage = compactCoverage(distinct, p.config.resolution, COVERAGE_CELLS);
   return {
     path,
@@ -154,23 +186,6 @@ function describe(
     ...(time ? { time: [isoOfMicros(time[0]), isoOfMicros(time[1])] } : {}),
     stats,
   };
-}
-
-/** Distinct cells of ascending cells, compared as 32-bit word pairs (no BigInt per row). */
-function distinctSorted(cells: BigUint64Array): BigUint64Array {
-  const out = new BigUint64Array(cells.length);
-  const from = new Uint32Array(cells.buffer, cells.byteOffset, cells.length * 2);
-  const to = new Uint32Array(out.buffer);
-  let n = 0;
-  for (let i = 0; i < cells.length; i++) {
-    const lo = from[2 * i] as number;
-    const hi = from[2 * i + 1] as number;
-    if (n > 0 && to[2 * n - 2] === lo && to[2 * n - 1] === hi) continue;
-    to[2 * n] = lo;
-    to[2 * n + 1] = hi;
-    n++;
-  }
-  return out.subarray(0, n);
 }
 
 /** Statistics of the values as written (float32 columns rounded to float32). */

@@ -149,6 +149,23 @@ function scatterOnePixel(
   const { pixels } = view;
   const { steps, present, count } = data;
   const nv = buffers.length;
+  if (nv === 1) {
+    // one column (the common case): the loops below without the per-column ones
+    const buffer = buffers[0] as Float64Array;
+    const values = data.values[0] as Float64Array;
+    for (let g = 0; g < pixels.length; g++) {
+      const px = pixels[g] as number;
+      const slot = (rank[first + g] as number) * steps + offset;
+      for (let t = 0; t < n; t++) {
+        const x = buffer[t * plane + px] as number;
+        if (Number.isNaN(x)) continue;
+        present[slot + t] = 1;
+        if (countRows) count[slot + t] = 1;
+        values[slot + t] = x + signless;
+      }
+    }
+    return;
+  }
   for (let g = 0; g < pixels.length; g++) {
     const px = pixels[g] as number;
     const slot = (rank[first + g] as number) * steps + offset;

@@ -82,7 +82,7 @@ function hourlyTable(work: string, hours: number): BenchTable {
       ["DuckDB groups (h0 cells)", n("queryGroups"), "-"],
     ],
     notes: [
-      "one chunk per hour covers the globe: units run in groups (compute groupRows, default 32 M rows held) that fetch and decode each hour's chunk once per group, each unit gathering its own cells from it",
+      "one chunk per hour covers the globe: units run in groups (compute groupRows, default 32 M rows held), each unit gathering its own cells from the group's buffer; the first group reads each hour's chunk and spills its raw values to a local file, later groups copy their rows from it (compute/shared-blocks.ts)",
       "rows/s per CPU s: the case's own work whatever else the machine runs; wall figures depend on the load",
       `load average (1 min) before ${load0.toFixed(1)}, after ${loadA.toFixed(1)}, on ${cpus().length} cores shared with other jobs`,
     ],
