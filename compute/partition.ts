@@ -25,7 +25,7 @@ export interface PartitionData {
   steps: number;
   /** Per column, cells x steps values (row-major by cell). */
   values: Float64Array[];
-  /** cells x steps: pixels counted (aggregate), 0 where no row. */
+  /** cells x steps: pixels counted, 0 where no row (aggregate method; empty when sampling, which has no count). */
   count: Uint32Array;
   /** cells x steps: 1 where a row exists. */
   present: Uint8Array;
@@ -70,6 +70,8 @@ export async function gatherPartitions(
       parts[u.unit]?.push(u.view);
     }
   }
+  // only aggregated files have a count column (partition-files.ts)
+  const countRows = p.method === "aggregate";
   const ranks: Uint32Array[] = [];
   const out = units.map((_, k): PartitionData => {
     const { cells, rank } = rankCells(parts[k] as CellMapping[]);
@@ -81,14 +83,13 @@ export async function gatherPartitions(
       cells,
       steps,
       values: p.columns.map(() => new Float64Array(total * steps).fill(Number.NaN)),
-      count: new Uint32Array(total * steps),
+      // sampled partitions write no count column (partition-files.ts): no matrix for it
+      count: new Uint32Array(countRows ? total * steps : 0),
       present: new Uint8Array(total * steps),
       valuesRead: blockPixels * (window.stop - window.start) * p.columns.length,
     };
   });
   const signless = aggregation === "min" || aggregation === "max" ? -0 : 0;
-  // only aggregated files have a count column (partition-files.ts): sampled partitions leave it unwritten
-  const countRows = p.method === "aggregate";
   for (const r of reads) {
     const m = r.mapping;
     const plane = (m.rows[1] - m.rows[0]) * m.columns.reduce((s, [a, b]) => s + b - a, 0);
