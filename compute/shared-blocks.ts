@@ -95,7 +95,12 @@ export class SharedBlockReader {
     if (kept) {
       const bytes = await readFile(kept.file);
       const Type = TYPED[kept.type];
-      data = new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / Type.BYTES_PER_ELEMENT);
+      // a small file's bytes may sit in a shared pool at an offset the element size does not divide
+      const aligned = bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0;
+      const buffer = aligned
+        ? bytes.buffer
+        : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      data = new Type(buffer, aligned ? bytes.byteOffset : 0, bytes.byteLength / Type.BYTES_PER_ELEMENT);
     } else {
       const raw = await this.inner(path, whole);
       const type = (raw as { constructor?: { name?: string } }).constructor?.name as TypedName | undefined;
