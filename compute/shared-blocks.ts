@@ -3,16 +3,18 @@
  * only the units whose partitions fit in memory: with month windows, two), read once: the first group to need a
  * block at a time slice reads all of it (fetch, decompress, dtype) and keeps the raw values in a local spill file;
  * later groups copy their rows and columns out of that file instead of fetching and decompressing the chunk again.
- * The values are the source's own, so every row is the same as when each group reads for itself. Regions that lie
- * in no shared block (a halo across blocks, a reader returning plain arrays) are read as before. The spill folder
- * is a fresh temporary one, removed by close(); at most one block per variable x time slice x extra-dimension
- * range is kept, for as long as the run.
+ * The values are the source's own, so every row is the same as when each group reads for itself. A block's box is
+ * what its mapping reads (with the halo when aggregating, see mappingBoxes); a region in no box, or from a reader
+ * returning plain arrays, is read as before. The spill folder is a fresh temporary one, removed by close(); one
+ * file per box x variable x time slice x extra-dimension range, kept for as long as the run.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Block } from "./cells/mapping.js";
+import { type Block, haloColumns, type MappingMethod } from "./cells/mapping.js";
+import { blockHalo } from "./cells/scale.js";
+import type { Grid } from "./grid/types.js";
 import type { ArrayReader, NumericArray, Region } from "./source.js";
 import type { WorkUnit } from "./units/plan.js";
 
@@ -43,6 +45,21 @@ export function blocksSharedByGroups(groups: WorkUnit[][]): Block[] {
     }
   }
   return [...seen.values()].filter((e) => e.groups > 1).map((e) => e.block);
+}
+
+/**
+ * The boxes of the grid the blocks' mappings read: the block itself when sampling, the block and its halo when
+ * aggregating (rows clamped; one box per column interval, two where the halo wraps around a global grid), as
+ * CellMapper computes them. A region outside every box is only read as before, never wrong.
+ */
+export function mappingBoxes(grid: Grid, blocks: Block[], res: number, method: MappingMethod): Block[] {
+  if (method === "sample") return blocks;
+  return blocks.flatMap((block) => {
+    const halo = blockHalo(grid, block, res);
+    const y0 = Math.max(0, block.y0 - halo.y);
+    const y1 = Math.min(grid.ny, block.y1 + halo.y);
+    return haloColumns(grid, block, halo.x).map(([x0, x1]) => ({ y0, y1, x0, x1 }));
+  });
 }
 
 export class SharedBlockReader {
