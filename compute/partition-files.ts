@@ -33,26 +33,26 @@ export async function writePartition(
   output: OutputStore,
 ): Promise<UnitFile[]> {
   const { dir, prefix } = partitionPlace(p, unit, window);
-  const rows = data.present.reduce((n, x) => n + x, 0);
+  let rows = 0;
+  for (let i = 0; i < data.present.length; i++) rows += data.present[i] as number;
   const files = Math.ceil(rows / p.config.maxRowsPerFile);
   const perFile = files > 0 ? Math.ceil(rows / files) : 0;
   const encoded: { file: UnitFile; bytes: Uint8Array; rollup?: EncodedRollup | undefined }[] = [];
   let next = 0; // index into the (cell, step) matrix
   for (let f = 0; f < files; f++) {
     const n = Math.min(perFile, rows - f * perFile);
-    const picks = new Uint32Array(n);
-    for (let k = 0; k < n; next++) if (data.present[next]) picks[k++] = next;
-    const columns = columnsOf(p, window, data, picks);
-    const bytes = await encodeH3Parquet(columns, {
+    const file = columnsOf(p, window, data, next, n);
+    next = file.end;
+    const bytes = await encodeH3Parquet(file.columns, {
       rowGroupSize: p.config.rowGroupSize,
       ...(p.columnOrigins ? { metadata: { [COLUMNS_METADATA_KEY]: JSON.stringify(p.columnOrigins) } } : {}),
     });
     const path = `${dir ? `${dir}/` : ""}${prefix}${f}.parquet`;
     // the rollup is written and recorded with its data file: the unit's record commits both (compute/rollups)
-    const rollup = await encodeRollup(path, columns, p.config.rowGroupSize);
-    const file = describe(p, path, bytes, columns);
-    if (rollup) file.rollup = { path: rollup.path, bytes: rollup.bytes.length, sha256: rollup.sha256 };
-    encoded.push({ file, bytes, rollup });
+    const rollup = await encodeRollup(path, file.columns, p.config.rowGroupSize);
+    const described = describe(p, path, bytes, file);
+    if (rollup) described.rollup = { path: rollup.path, bytes: rollup.bytes.length, sha256: rollup.sha256 };
+    encoded.push({ file: described, bytes, rollup });
   }
   for (const { file, bytes, rollup } of encoded) {
     await output.write(file.path, bytes);
@@ -68,54 +68,121 @@ export async function writePartition(
   return encoded.map((e) => e.file);
 }
 
-function columnsOf(p: Prepared, window: Window, data: PartitionData, picks: Uint32Array): H3Columns {
-  const n = picks.length;
+/**
+ * The file's columns: the `n` rows present from slot `from` of the (cell, step) matrix on, with what describe()
+ * needs gathered in the same pass (time range over the steps used, distinct cells, value statistics as statsOf
+ * gives them), and the slot after its last row. Cells and times are copied as 32-bit word pairs (reading a 64-bit
+ * element would make a BigInt per row).
+ */
+interface FileColumns {
+  columns: H3Columns;
+  time?: [bigint, bigint];
+  distinct: BigUint64Array;
+  stats: Record<string, ValueStats>;
+  end: number;
+}
+
+function columnsOf(p: Prepared, window: Window, data: PartitionData, from: number, n: number): FileColumns {
+  const steps = data.steps;
   const cells = new BigUint64Array(n);
+  const cellWords = new Uint32Array(cells.buffer);
+  const fromWords = new Uint32Array(data.cells.buffer, data.cells.byteOffset, data.cells.length * 2);
   const time = p.timesMs ? new BigInt64Array(n) : undefined;
-  const stepMicros = p.timesMs
-    ? Array.from({ length: data.steps }, (_, s) =>
-        msToMicros((p.timesMs as Float64Array)[window.start + s] as number),
-      )
-    : [];
+  const stepMicros = new BigInt64Array(p.timesMs ? steps : 0);
+  for (let s = 0; s < stepMicros.length; s++)
+    stepMicros[s] = msToMicros((p.timesMs as Float64Array)[window.start + s] as number);
+  const timeWords = time ? new Uint32Array(time.buffer) : undefined;
+  const stepWords = new Uint32Array(stepMicros.buffer);
+  const used = new Uint8Array(steps);
   const values = p.columns.map(() => new Float64Array(n));
-  const count = p.method === "aggregate" ? new Uint32Array(n) : undefined;
-  for (let i = 0; i < n; i++) {
-    const at = picks[i] as number;
-    const cell = Math.floor(at / data.steps);
-    cells[i] = data.cells[cell] as bigint;
-    if (time) time[i] = stepMicros[at - cell * data.steps] as bigint;
-    for (let k = 0; k < values.length; k++)
-      (values[k] as Float64Array)[i] = (data.values[k] as Float64Array)[at] as number;
-    if (count) count[i] = data.count[at] as number;
-  }
   const countAgg = p.config.aggregation === "count" && p.method === "aggregate";
-  return {
+  const types = p.columns.map((c) => (countAgg ? ("float64" as const) : c.variable.decoder.outputType));
+  const float32 = types.map((t) => t === "float32");
+  const nv = values.length;
+  const seen = new Float64Array(nv);
+  const sum = new Float64Array(nv);
+  const min = new Float64Array(nv).fill(Number.POSITIVE_INFINITY);
+  const max = new Float64Array(nv).fill(Number.NEGATIVE_INFINITY);
+  const distinct = new BigUint64Array(n);
+  const distinctWords = new Uint32Array(distinct.buffer);
+  let cellsSeen = 0;
+  let lastCell = -1;
+  const count = p.method === "aggregate" ? new Uint32Array(n) : undefined;
+  const present = data.present;
+  let cell = Math.floor(from / steps);
+  let step = from - cell * steps;
+  let at = from;
+  for (let i = 0; i < n; at++) {
+    if (present[at]) {
+      cellWords[2 * i] = fromWords[2 * cell] as number;
+      cellWords[2 * i + 1] = fromWords[2 * cell + 1] as number;
+      if (cell !== lastCell) {
+        // cells ascend: a new cell index is a new distinct cell
+        distinctWords[2 * cellsSeen] = fromWords[2 * cell] as number;
+        distinctWords[2 * cellsSeen + 1] = fromWords[2 * cell + 1] as number;
+        cellsSeen++;
+        lastCell = cell;
+      }
+      if (timeWords) {
+        timeWords[2 * i] = stepWords[2 * step] as number;
+        timeWords[2 * i + 1] = stepWords[2 * step + 1] as number;
+        used[step] = 1;
+      }
+      for (let k = 0; k < nv; k++) {
+        const raw = (data.values[k] as Float64Array)[at] as number;
+        (values[k] as Float64Array)[i] = raw;
+        if (Number.isNaN(raw)) continue;
+        const v = float32[k] ? Math.fround(raw) : raw;
+        seen[k] = (seen[k] as number) + 1;
+        sum[k] = (sum[k] as number) + v;
+        if (v < (min[k] as number)) min[k] = v;
+        if (v > (max[k] as number)) max[k] = v;
+      }
+      if (count) count[i] = data.count[at] as number;
+      i++;
+    }
+    if (++step === steps) {
+      step = 0;
+      cell++;
+    }
+  }
+  let range: [bigint, bigint] | undefined;
+  for (let s = 0; s < stepMicros.length; s++) {
+    if (!used[s]) continue;
+    const t = stepMicros[s] as bigint;
+    if (!range) range = [t, t];
+    else if (t < range[0]) range[0] = t;
+    else if (t > range[1]) range[1] = t;
+  }
+  const columns: H3Columns = {
     cellColumn: `h${p.config.resolution}`,
     cells,
     ...(time ? { time } : {}),
     values: p.columns.map((c, k) => ({
       name: c.name,
-      type: countAgg ? ("float64" as const) : c.variable.decoder.outputType,
+      type: types[k] as "float32" | "float64",
       data: values[k] as Float64Array,
     })),
     ...(count ? { count } : {}),
   };
+  const stats: Record<string, ValueStats> = {};
+  p.columns.forEach((c, k) => {
+    const found = seen[k] as number;
+    stats[c.name] = {
+      count: found,
+      min: found ? (min[k] as number) : null,
+      max: found ? (max[k] as number) : null,
+      sum: sum[k] as number,
+    };
+  });
+  const out = { columns, distinct: distinct.subarray(0, cellsSeen), stats, end: at };
+  return range ? { ...out, time: range } : out;
 }
 
 /** What the catalog needs of a file, so it never has to read it: rows, time range, value stats, coverage. */
-function describe(p: Prepared, path: string, bytes: Uint8Array, c: H3Columns): UnitFile {
-  const stats: Record<string, ValueStats> = {};
-  for (const v of c.values) stats[v.name] = statsOf(v.data, v.type === "float32");
-  const distinct = distinctSorted(c.cells);
+function describe(p: Prepared, path: string, bytes: Uint8Array, file: FileColumns): UnitFile {
+  const { columns: c, time, distinct, stats } = file;
   const coverage = compactCoverage(distinct, p.config.resolution, COVERAGE_CELLS);
-  let tMin: bigint | undefined;
-  let tMax: bigint | undefined;
-  if (c.time) {
-    for (const t of c.time) {
-      if (tMin === undefined || t < tMin) tMin = t;
-      if (tMax === undefined || t > tMax) tMax = t;
-    }
-  }
   return {
     path,
     rows: c.cells.length,
@@ -124,17 +191,9 @@ function describe(p: Prepared, path: string, bytes: Uint8Array, c: H3Columns): U
     cells: distinct.length,
     coverage: coverage.cells,
     ...(coverage.exact ? {} : { coverageCoarsened: true }),
-    ...(tMin !== undefined && tMax !== undefined ? { time: [isoOfMicros(tMin), isoOfMicros(tMax)] } : {}),
+    ...(time ? { time: [isoOfMicros(time[0]), isoOfMicros(time[1])] } : {}),
     stats,
   };
-}
-
-function distinctSorted(cells: BigUint64Array): BigUint64Array {
-  let n = 0;
-  const out = new BigUint64Array(cells.length);
-  for (let i = 0; i < cells.length; i++)
-    if (n === 0 || out[n - 1] !== cells[i]) out[n++] = cells[i] as bigint;
-  return out.subarray(0, n);
 }
 
 /** Statistics of the values as written (float32 columns rounded to float32). */

@@ -25,7 +25,7 @@ export interface PartitionData {
   steps: number;
   /** Per column, cells x steps values (row-major by cell). */
   values: Float64Array[];
-  /** cells x steps: pixels counted (aggregate), 0 where no row. */
+  /** cells x steps: pixels counted, 0 where no row (aggregate method; empty when sampling, which has no count). */
   count: Uint32Array;
   /** cells x steps: 1 where a row exists. */
   present: Uint8Array;
@@ -70,50 +70,50 @@ export async function gatherPartitions(
       parts[u.unit]?.push(u.view);
     }
   }
+  // only aggregated files have a count column (partition-files.ts)
+  const countRows = p.method === "aggregate";
   const ranks: Uint32Array[] = [];
   const out = units.map((_, k): PartitionData => {
-    const mine = parts[k] as CellMapping[];
-    const total = mine.reduce((n, m) => n + m.cells.length, 0);
-    const all = new BigUint64Array(total);
-    let at = 0;
-    for (const m of mine) {
-      all.set(m.cells, at);
-      at += m.cells.length;
-    }
-    const order = Uint32Array.from({ length: total }, (_, i) => i).sort((i, j) =>
-      (all[i] as bigint) < (all[j] as bigint) ? -1 : 1,
-    );
-    const rank = new Uint32Array(total);
-    for (let r = 0; r < total; r++) rank[order[r] as number] = r;
+    const { cells, rank } = rankCells(parts[k] as CellMapping[]);
     ranks.push(rank);
     let blockPixels = 0;
     for (const r of reads) for (const u of r.users) if (u.unit === k && u.counts) blockPixels += r.pixels;
+    const total = cells.length;
     return {
-      cells: BigUint64Array.from(order, (i) => all[i] as bigint),
+      cells,
       steps,
       values: p.columns.map(() => new Float64Array(total * steps).fill(Number.NaN)),
-      count: new Uint32Array(total * steps),
+      // sampled partitions write no count column (partition-files.ts): no matrix for it
+      count: new Uint32Array(countRows ? total * steps : 0),
       present: new Uint8Array(total * steps),
       valuesRead: blockPixels * (window.stop - window.start) * p.columns.length,
     };
   });
+  const signless = aggregation === "min" || aggregation === "max" ? -0 : 0;
   for (const r of reads) {
     const m = r.mapping;
     const plane = (m.rows[1] - m.rows[0]) * m.columns.reduce((s, [a, b]) => s + b - a, 0);
+    // decoded buffers of this block, per variable, reused by its time slices (every element is rewritten)
+    const kept: Float64Array[][] = [];
     for (let t0 = window.start; t0 < window.stop; ) {
       // reads follow time chunks: a slice never starts a chunk another slice ends
       const t1 = p.timesMs ? Math.min(window.stop, (Math.floor(t0 / p.readSteps) + 1) * p.readSteps) : t0 + 1;
       const time: [number, number] | undefined = p.timesMs ? [t0, t1] : undefined;
       const buffers: Float64Array[] = [];
-      for (const v of p.variables) {
+      for (const [i, v] of p.variables.entries()) {
         const mine = p.columns.filter((c) => c.variable === v);
-        buffers.push(...(await readUnitColumns(io.read, v, mine, p, time, m)));
+        kept[i] = await readUnitColumns(io.read, v, mine, p, time, m, kept[i]);
+        buffers.push(...(kept[i] as Float64Array[]));
       }
       const n = t1 - t0;
       const offset = t0 - window.start;
       for (const user of r.users) {
         const data = out[user.unit] as PartitionData;
         const rank = ranks[user.unit] as Uint32Array;
+        if (user.view.pixels.length === user.view.cells.length && aggregation !== "count") {
+          scatterOnePixel(user.view, user.first, rank, buffers, n, plane, offset, signless, countRows, data);
+          continue;
+        }
         const rows = gatherRows(user.view, buffers, n, plane, aggregation);
         for (let i = 0; i < rows.length; i++) {
           const cell = rank[user.first + (rows.cell[i] as number)] as number;
@@ -128,6 +128,86 @@ export async function gatherPartitions(
     }
   }
   return out;
+}
+
+/**
+ * The rows gatherRows gives for a mapping with one pixel per cell (a value kept when any column is valid, 0 + x as
+ * a sum or mean of one value, count 1 where counted), written straight into the partition's matrix: no rows in
+ * between.
+ */
+function scatterOnePixel(
+  view: CellMapping,
+  first: number,
+  rank: Uint32Array,
+  buffers: Float64Array[],
+  n: number,
+  plane: number,
+  offset: number,
+  signless: number,
+  countRows: boolean,
+  data: PartitionData,
+): void {
+  const { pixels } = view;
+  const { steps, present, count } = data;
+  const nv = buffers.length;
+  if (nv === 1) {
+    // one column (the common case): the loops below without the per-column ones
+    const buffer = buffers[0] as Float64Array;
+    const values = data.values[0] as Float64Array;
+    for (let g = 0; g < pixels.length; g++) {
+      const px = pixels[g] as number;
+      const slot = (rank[first + g] as number) * steps + offset;
+      for (let t = 0; t < n; t++) {
+        const x = buffer[t * plane + px] as number;
+        if (Number.isNaN(x)) continue;
+        present[slot + t] = 1;
+        if (countRows) count[slot + t] = 1;
+        values[slot + t] = x + signless;
+      }
+    }
+    return;
+  }
+  for (let g = 0; g < pixels.length; g++) {
+    const px = pixels[g] as number;
+    const slot = (rank[first + g] as number) * steps + offset;
+    for (let t = 0; t < n; t++) {
+      const at = t * plane + px;
+      let any = false;
+      for (let v = 0; v < nv; v++) if (!Number.isNaN((buffers[v] as Float64Array)[at])) any = true;
+      if (!any) continue;
+      present[slot + t] = 1;
+      if (countRows) count[slot + t] = 1;
+      for (let v = 0; v < nv; v++)
+        (data.values[v] as Float64Array)[slot + t] = ((buffers[v] as Float64Array)[at] as number) + signless;
+    }
+  }
+}
+
+/**
+ * A partition's cells ascending, and each part's cells' rank among them. Mapping cells are ascending, so parts
+ * that follow one another (always so with one block) are already in order and rank is the identity; otherwise
+ * the cells are sorted (blocks own disjoint cells).
+ */
+function rankCells(parts: CellMapping[]): { cells: BigUint64Array; rank: Uint32Array } {
+  const total = parts.reduce((n, m) => n + m.cells.length, 0);
+  const all = new BigUint64Array(total);
+  let at = 0;
+  for (const m of parts) {
+    all.set(m.cells, at);
+    at += m.cells.length;
+  }
+  if (ascending(all)) return { cells: all, rank: Uint32Array.from({ length: total }, (_, i) => i) };
+  const order = Uint32Array.from({ length: total }, (_, i) => i).sort((i, j) =>
+    (all[i] as bigint) < (all[j] as bigint) ? -1 : 1,
+  );
+  const rank = new Uint32Array(total);
+  for (let r = 0; r < total; r++) rank[order[r] as number] = r;
+  return { cells: BigUint64Array.from(order, (i) => all[i] as bigint), rank };
+}
+
+function ascending(cells: BigUint64Array): boolean {
+  for (let i = 1; i < cells.length; i++) if ((cells[i - 1] as bigint) >= (cells[i] as bigint)) return false;
+  return true;
 }
 
 /**

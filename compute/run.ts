@@ -9,6 +9,7 @@ import { ComputeConfigError, ComputeError } from "./errors.js";
 import type { OutputStore } from "./io/output.js";
 import { type Prepared, prepare } from "./prepare.js";
 import { type Progress, ProgressMeter } from "./progress.js";
+import { blocksSharedByGroups, mappingBoxes, SharedBlockReader } from "./shared-blocks.js";
 import type { ArrayReader } from "./source.js";
 import { runGroup, unitSpan } from "./unit.js";
 import { GROUP_ROWS, groupUnits, rowEstimator } from "./units/groups.js";
@@ -218,10 +219,16 @@ async function runSerial(
   onFailure: (unit: WorkUnit, error: unknown) => void,
 ): Promise<void> {
   const mapper = mapperFor(p, io.cacheDir, options);
+  // blocks that more than one group needs are read once (see shared-blocks.ts)
+  const shared = groups.length > 1 ? blocksSharedByGroups(groups) : [];
+  const boxes = mappingBoxes(p.grid, shared, p.config.resolution, p.method);
+  const blocks = boxes.length > 0 ? new SharedBlockReader(io.read, boxes, p) : undefined;
+  const read = blocks?.read ?? io.read;
   try {
     for (const group of groups)
-      await runGroup(p, group, { read: io.read, output: io.output, mapper }, onRecord, onFailure);
+      await runGroup(p, group, { read, output: io.output, mapper }, onRecord, onFailure);
   } finally {
     await mapper.close();
+    await blocks?.close();
   }
 }

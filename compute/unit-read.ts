@@ -23,13 +23,16 @@ export async function readUnitColumns(
   axes: UnitAxes,
   time: [number, number] | undefined,
   mapping: CellMapping,
+  /** Buffers of an earlier call to fill again when their size fits (each element is written). */
+  reuse?: Float64Array[],
 ): Promise<Float64Array[]> {
   const nd = variable.info.shape.length;
   const [r0, r1] = mapping.rows;
   const height = r1 - r0;
   const width = mapping.columns.reduce((s, [a, b]) => s + b - a, 0);
   const steps = time ? time[1] - time[0] : 1;
-  const outs = columns.map(() => new Float64Array(steps * height * width));
+  const size = steps * height * width;
+  const outs = columns.map((_, k) => (reuse?.[k]?.length === size ? reuse[k] : new Float64Array(size)));
   // Extra dimensions: the span of elements the columns pick (one element when selected).
   const start = new Array<number>(nd).fill(0);
   const stop = new Array<number>(nd).fill(1);

@@ -5,7 +5,7 @@ import type { StacCollection, StacItem } from "../stac/types.js";
 import { type ItemRow, itemRow, lastOfEach } from "./item-row.js";
 import { numberPlaceholders, postgresDialect } from "./postgres-dialect.js";
 import { type Fragment, sql } from "./sql.js";
-import type { CatalogStore, QueryOptions } from "./store.js";
+import type { CatalogStore, ItemsReplacement, QueryOptions } from "./store.js";
 import {
   h3ResolutionMasks,
   SUMMARY_VERSION,
@@ -158,13 +158,60 @@ export class PostgresStore implements CatalogStore {
   async replaceItems(collection: string, items: StacItem[]): Promise<void> {
     const rows = items.map((i) => itemRow(i, collection));
     await this.tx(async (c) => {
-      await runAll(c, summaryDrop(collection));
-      await c.query("DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM items WHERE collection = $1)", [
-        collection,
-      ]);
-      await c.query("DELETE FROM items WHERE collection = $1", [collection]);
+      await deleteAll(c, collection);
       await this.writeRows(c, rows);
     });
+  }
+
+  /**
+   * One transaction on one pooled connection held across the batches: other connections keep reading the old
+   * items (MVCC) until COMMIT. A batch that fails rolls the transaction back and ends the replacement.
+   */
+  async beginReplaceItems(collection: string): Promise<ItemsReplacement> {
+    const client = await this.pool.connect();
+    let open = true;
+    let rolledBack = false;
+    const end = async (sql: "COMMIT" | "ROLLBACK") => {
+      if (!open) {
+        // a commit after a failed batch must not look like success
+        if (sql === "COMMIT" && rolledBack)
+          throw new Error(`the replacement of ${collection}'s items was rolled back`);
+        return;
+      }
+      open = false;
+      rolledBack = sql === "ROLLBACK";
+      try {
+        await client.query(sql);
+      } catch (e) {
+        if (sql === "COMMIT") await client.query("ROLLBACK").catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    };
+    try {
+      await client.query("BEGIN");
+      await deleteAll(client, collection);
+    } catch (e) {
+      await end("ROLLBACK").catch(() => {});
+      throw e;
+    }
+    return {
+      put: async (items) => {
+        if (!open) throw new Error(`the replacement of ${collection}'s items has ended`);
+        try {
+          await this.writeRows(
+            client,
+            items.map((i) => itemRow(i, collection)),
+          );
+        } catch (e) {
+          await end("ROLLBACK").catch(() => {});
+          throw e;
+        }
+      },
+      commit: () => end("COMMIT"),
+      abort: () => end("ROLLBACK"),
+    };
   }
 
   /** Bulk write through unnest() of column arrays: one round trip per batch instead of one per item. */
@@ -346,6 +393,13 @@ async function prepareSummaries(pool: pg.Pool): Promise<void> {
   } finally {
     c.release();
   }
+}
+
+/** Remove a collection's items, their H3 rows and their share of the summaries. */
+async function deleteAll(c: pg.PoolClient, collection: string): Promise<void> {
+  await runAll(c, summaryDrop(collection));
+  await c.query("DELETE FROM item_h3 WHERE pk IN (SELECT pk FROM items WHERE collection = $1)", [collection]);
+  await c.query("DELETE FROM items WHERE collection = $1", [collection]);
 }
 
 function redact(url: string): string {

@@ -90,7 +90,7 @@ describe("partition files", { timeout: 120_000 }, () => {
     }
   });
 
-  it("units grouped read each shared block once and write byte for byte what units alone write", async () => {
+  it("units alone or grouped read each shared block once and write byte for byte the same files", async () => {
     const alone = await tempDir();
     reads = 0;
     await computeProject(io(alone), base, { mappingThreads: 0, groupRows: 0 });
@@ -101,7 +101,10 @@ describe("partition files", { timeout: 120_000 }, () => {
     await computeProject(io(grouped), base, { mappingThreads: 0, groupRows: 20_000 });
     const readsGrouped = reads;
     expect(await snapshot(grouped)).toEqual(await snapshot(alone));
-    expect(readsGrouped).toBeLessThan(readsAlone / 2);
+    // blocks several groups need are read once for all of them (compute/shared-blocks.ts), units alone (each its
+    // own group; 1,512 reads before) or grouped: no more reads than one group makes (bound below)
+    expect(readsAlone).toBeLessThanOrEqual(9 * 3 * 2 * 2);
+    expect(readsGrouped).toBeLessThanOrEqual(9 * 3 * 2 * 2);
     reads = 0;
     const one = await tempDir();
     await computeProject(io(one), base, { mappingThreads: 0, groupRows: 1e12 });

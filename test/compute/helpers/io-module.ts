@@ -12,8 +12,24 @@ export interface CaseArgs {
   name: "hourly" | "coarse" | "utm";
   root: string;
   cacheDir?: string;
-  /** Milliseconds to wait in every read of a data variable. */
+  /**
+   * Milliseconds to wait in every read of a data variable and before every file written (reads alone no longer
+   * pace a run: blocks shared by unit groups are fetched once, later groups copy them from a local spill).
+   */
   delayMs?: number;
+}
+
+class SlowOutput extends LocalOutput {
+  constructor(
+    root: string,
+    private readonly delayMs: number,
+  ) {
+    super(root);
+  }
+  override async write(path: string, bytes: Uint8Array): Promise<void> {
+    await new Promise((r) => setTimeout(r, this.delayMs));
+    return super.write(path, bytes);
+  }
 }
 
 export function caseOf(name: CaseArgs["name"]) {
@@ -34,7 +50,7 @@ export default async function ioFor(args: CaseArgs): Promise<ComputeIO> {
   return {
     refs: c.dataset.refs,
     read,
-    output: new LocalOutput(args.root),
+    output: args.delayMs ? new SlowOutput(args.root, args.delayMs) : new LocalOutput(args.root),
     ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}),
   };
 }
