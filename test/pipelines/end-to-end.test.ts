@@ -203,7 +203,12 @@ describe("the whole job through the refs command, end to end", () => {
     const total = computeUnits;
     expect(total).toBeGreaterThan(3);
     await rm(ws.computeDir, { recursive: true, force: true });
-    const child = spawn(process.execPath, [bin, "compute", "e2e", "-q"], { env, stdio: "ignore" });
+    // every unit alone (--group-rows 0): each records itself as it ends, so the kill lands between records
+    // (grouped units record in one burst at their group's end, which a small demo reaches before the kill)
+    const child = spawn(process.execPath, [bin, "compute", "e2e", "-q", "--group-rows", "0"], {
+      env,
+      stdio: "ignore",
+    });
     const exited = new Promise<void>((done) => child.on("exit", () => done()));
     for (let i = 0; i < 6000 && child.exitCode === null; i++) {
       await new Promise((r) => setTimeout(r, 10));

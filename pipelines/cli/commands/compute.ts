@@ -1,7 +1,7 @@
 import { ComputeConfigError, parseSelectArg, type SelectValue } from "../../../compute/index.js";
 import { computePhase } from "../../phases/compute/compute-phase.js";
 import { isLocalWorkdir } from "../../project/workspace.js";
-import { type Command, EXIT, option, positiveInt, UsageError } from "../command.js";
+import { type Command, EXIT, integerOption, option, positiveInt, UsageError } from "../command.js";
 import { cliContext, GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, projectArg, report } from "../context.js";
 import { K8S_USAGE, K8S_VALUE_OPTIONS, k8sManifestFromArgs } from "../k8s-args.js";
 import { resolveShard } from "../shard-args.js";
@@ -23,13 +23,17 @@ function selectOptions(texts: string[]): Record<string, SelectValue> {
 
 export const computeCommand: Command = {
   name: "compute",
-  usage: `usage: refs compute <proj> [--serial | --workers N] [--shard i/N] [--select DIM=VALUE | DIM[INDEX]]...
-                    [--unit ID]... [--bbox W,S,E,N] [--wipe] [--workdir DIR] [--json] [-q]
+  usage: `usage: refs compute <proj> [--serial | --workers N] [--group-rows N] [--shard i/N]
+                    [--select DIM=VALUE | DIM[INDEX]]... [--unit ID]... [--bbox W,S,E,N] [--wipe]
+                    [--workdir DIR] [--json] [-q]
        refs compute <proj> --k8s --image IMAGE [--completions N] [--pvc CLAIM [--mount-path PATH]]
                     [--service-account NAME | --secret NAME [--secret-key KEY]] [--parallelism P] [--cpu C] [--memory M]
 
   --serial        run units one after another in this process (the default)
   --workers N     run units on N worker threads
+  --group-rows N  rows of output partitions held in memory at once (about 13 bytes each): units reading the
+                  same source blocks run together up to this many, so a block is read once for them; default
+                  32000000 (~400 MB); 0 runs every unit alone (least memory, most reads)
   --shard i/N     compute only shard i of N (units k with k mod N = i); also taken from an array job: a
                   Kubernetes Indexed Job (JOB_COMPLETION_INDEX, JOB_COMPLETIONS), a Cloud Run Job
                   (CLOUD_RUN_TASK_INDEX, CLOUD_RUN_TASK_COUNT) or an AWS Batch array job
@@ -49,6 +53,7 @@ ${K8S_USAGE}
   valueOptions: [
     ...GLOBAL_VALUE_OPTIONS,
     "workers",
+    "group-rows",
     "shard",
     "shard-count",
     "select",
@@ -70,6 +75,7 @@ ${K8S_USAGE}
           ...(args.options.get("select") ?? []).flatMap((s) => ["--select", s]),
           ...(args.options.get("unit") ?? []).flatMap((s) => ["--unit", s]),
           ...(args.options.get("bbox") ?? []).flatMap((s) => ["--bbox", s]),
+          ...(args.options.get("group-rows") ?? []).slice(-1).flatMap((s) => ["--group-rows", s]),
         ],
       });
       // a local project is checked now (a typo would fail only in the pods); see defaultCompletions for a URL
@@ -85,11 +91,15 @@ ${K8S_USAGE}
       ctx.env,
     );
     const workers = args.options.has("workers") ? positiveInt(args, "workers", 1) : 0;
+    const groupRows = args.options.has("group-rows")
+      ? integerOption(args, "group-rows", 0, { min: 0 })
+      : undefined;
     const select = selectOptions(args.options.get("select") ?? []);
     const bbox = bboxOption(option(args, "bbox"));
     const units = args.options.get("unit");
     const { status, summary } = await computePhase(ws, {
       workers,
+      ...(groupRows !== undefined ? { groupRows } : {}),
       ...(units ? { units } : {}),
       ...(bbox ? { bbox } : {}),
       ...(Object.keys(select).length > 0 ? { select } : {}),

@@ -18,6 +18,8 @@ import { dataVariables } from "./variables.js";
 export interface ComputePhaseOptions {
   /** Worker threads running units; 0 or absent: serial. */
   workers?: number;
+  /** Rows of partitions held at once by a group of units (`--group-rows`; 0: every unit alone). */
+  groupRows?: number;
   shard?: Shard;
   wipe?: boolean;
   /** Only these units (`--unit`), and/or those meeting this box (`--bbox`). */
@@ -75,6 +77,7 @@ export async function computePhase(
       const startedAt = Date.now();
       summary = await computeProject(io, computeConfig, {
         ...(options.workers ? { workers: options.workers } : {}),
+        ...(options.groupRows !== undefined ? { groupRows: options.groupRows } : {}),
         ioModule: {
           url: pathToFileURL(
             join(import.meta.dirname, `io${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`),
