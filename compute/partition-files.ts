@@ -49,7 +49,8 @@ export async function writePartition(
     });
     const path = `${dir ? `${dir}/` : ""}${prefix}${f}.parquet`;
     // the rollup is written and recorded with its data file: the unit's record commits both (compute/rollups)
-    const rollup = await encodeRollup(path, file.columns, p.config.rowGroupSize);
+    const rollup =
+      p.config.rollups === false ? undefined : await encodeRollup(path, file.columns, p.config.rowGroupSize);
     const described = describe(p, path, bytes, file);
     if (rollup) described.rollup = { path: rollup.path, bytes: rollup.bytes.length, sha256: rollup.sha256 };
     encoded.push({ file: described, bytes, rollup });

@@ -42,6 +42,8 @@ export interface ProjectConfig {
     maxRowsPerFile?: number;
     /** Column name per variable (e.g. {"0": "carbon"}). */
     columns?: Record<string, string>;
+    /** Rollups beside each file with time, for fast aggregates in /cells (default true). */
+    rollups?: boolean;
     /** Output location (folder or URL); default `<project>/h3`. */
     output?: string;
   };
@@ -219,6 +221,7 @@ export function validateConfig(raw: unknown, file: string): ProjectConfig {
       "units",
       "maxRowsPerFile",
       "columns",
+      "rollups",
     ],
     "compute",
   );
@@ -329,6 +332,7 @@ export function validateConfig(raw: unknown, file: string): ProjectConfig {
           ? undefined
           : c.integer(compute.maxRowsPerFile, "compute.maxRowsPerFile", 1, 1, 2 ** 40),
       columns: c.columnNames(compute.columns, "compute.columns"),
+      rollups: c.boolean(compute.rollups, "compute.rollups"),
     }),
     catalog: dropUndefined({
       title: c.optionalString(catalog.title, "catalog.title"),

@@ -84,6 +84,9 @@ function hourlyTable(work: string, hours: number): BenchTable {
     notes: [
       "one chunk per hour covers the globe: units run in groups (compute groupRows, default 32 M rows held), each unit gathering its own cells from the group's buffer; the first group reads each hour's chunk and spills its raw values to a local file, later groups copy their rows from it (compute/shared-blocks.ts)",
       "rows/s per CPU s: the case's own work whatever else the machine runs; wall figures depend on the load",
+      process.env.REFS_BENCH_ROLLUPS === "0"
+        ? "compute.rollups false (REFS_BENCH_ROLLUPS=0): the data files alone"
+        : "with the default rollups beside each file (REFS_BENCH_ROLLUPS=0 leaves them out)",
       `load average (1 min) before ${load0.toFixed(1)}, after ${loadA.toFixed(1)}, on ${cpus().length} cores shared with other jobs`,
     ],
   };

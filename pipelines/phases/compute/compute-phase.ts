@@ -50,6 +50,7 @@ export function computeConfigOf(
     ...(c.units ? { units: c.units } : {}),
     ...(c.maxRowsPerFile ? { maxRowsPerFile: c.maxRowsPerFile } : {}),
     ...(c.columns ? { columns: c.columns } : {}),
+    ...(c.rollups === false ? { rollups: false } : {}),
   };
 }
 

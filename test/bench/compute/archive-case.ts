@@ -28,7 +28,12 @@ const cpuStart = process.cpuUsage();
 let planned = 0;
 const summary = await computeProject(
   io,
-  { variables: ["tp"], resolution: Number(res) },
+  // REFS_BENCH_ROLLUPS=0: compute.rollups false (the data files alone, as the raw writer writes them)
+  {
+    variables: ["tp"],
+    resolution: Number(res),
+    ...(process.env.REFS_BENCH_ROLLUPS === "0" ? { rollups: false } : {}),
+  },
   {
     mappingThreads: 2,
     wipe: true,
