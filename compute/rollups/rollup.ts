@@ -16,7 +16,6 @@ export const ROLLUP_FIRST = "rollup:first_us";
 export const ROLLUP_LAST = "rollup:last_us";
 export const rollupColumn = (stat: "n" | "sum" | "min" | "max", column: string) => `${stat}:${column}`;
 
-const DAY_US = 86_400_000_000n;
 const DAY_US_NUMBER = 86_400_000_000;
 
 export function rollupPath(dataPath: string): string {
@@ -65,14 +64,23 @@ export function rollupColumns(data: H3Columns): H3Columns | undefined {
     min: new Float64Array(m),
     max: new Float64Array(m),
   }));
+  // 64-bit cells and times copied as 32-bit word pairs (little-endian, as on every platform Node runs on)
+  const outCells = new Uint32Array(cells.buffer);
+  const outTimeLow = new Uint32Array(groupTime.buffer);
+  const outTimeHigh = new Int32Array(groupTime.buffer);
+  const microsAt = (i: number) => (timeHigh[2 * i + 1] as number) * 4294967296 + (timeLow[2 * i] as number);
   for (let r = 0; r < m; r++) {
     const g = { start: groupStart(r), stop: groupStop(r), level: r < dayStarts.length ? 0 : 1 };
-    cells[r] = data.cells[g.start] as bigint;
-    const t0 = time[g.start] as bigint;
-    groupTime[r] = g.level === 0 ? floorDay(t0) : t0;
+    outCells[2 * r] = cellWords[2 * g.start] as number;
+    outCells[2 * r + 1] = cellWords[2 * g.start + 1] as number;
+    const t0 = microsAt(g.start);
+    const t = g.level === 0 ? dayNumber(t0) * DAY_US_NUMBER : t0;
+    const high = Math.floor(t / 4294967296);
+    outTimeHigh[2 * r + 1] = high;
+    outTimeLow[2 * r] = t - high * 4294967296;
     level[r] = g.level;
-    first[r] = Number(t0);
-    last[r] = Number(time[g.stop - 1] as bigint);
+    first[r] = t0;
+    last[r] = microsAt(g.stop - 1);
     data.values.forEach((v, k) => {
       const s = stats[k]!;
       const float32 = v.type === "float32";
@@ -121,10 +129,4 @@ function dayNumber(us: number): number {
   const day = Math.floor(us / DAY_US_NUMBER);
   if (day * DAY_US_NUMBER > us) return day - 1;
   return (day + 1) * DAY_US_NUMBER <= us ? day + 1 : day;
-}
-
-/** Start of the UTC day holding `us` (microseconds since 1970, before 1970 too). */
-function floorDay(us: bigint): bigint {
-  const r = us % DAY_US;
-  return r < 0n ? us - r - DAY_US : us - r;
 }
