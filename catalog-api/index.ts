@@ -1,7 +1,7 @@
 /** The public surface of catalog-api: the STAC API app and server, the catalog stores, STAC building and schemas. */
 export { createApp } from "./api/app.js";
 export { forkServers, isServingWorker, leaveCluster } from "./api/cluster.js";
-export { checkPublicUrl } from "./api/public-url.js";
+export { checkPublicUrl, hostAllowList } from "./api/public-url.js";
 export { startServer } from "./api/server.js";
 export { DEFAULT_POOL_SIZE, PostgresStore } from "./backend/postgres-store.js";
 export { SqliteStore } from "./backend/sqlite-store.js";

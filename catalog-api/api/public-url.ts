@@ -8,6 +8,11 @@ export interface PublicUrlOptions {
   publicUrl?: string;
   /** Behind a reverse proxy: honour X-Forwarded-Proto, X-Forwarded-Host and X-Forwarded-Prefix (never otherwise). */
   trustProxy?: boolean;
+  /**
+   * Host names links may carry (`--allowed-host`, e.g. stac.example.org or *.example.org): a Host or
+   * X-Forwarded-Host naming another is not copied (the listening address is used). Absent: any well-formed host.
+   */
+  allowedHosts?: string[];
 }
 
 const LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
@@ -52,17 +57,40 @@ function first(c: Context, name: string): string | undefined {
  * The base URL of every link, once per request: --public-url when given; else the scheme, host and prefix the
  * client used, where the host is the Host header only when it is a well-formed host[:port] (a forged one such as
  * `evil.example/x` or `a@b` is never copied: the listening address is used instead), and X-Forwarded-Proto/Host/
- * Prefix count only with --trust-proxy.
+ * Prefix count only with --trust-proxy. With --allowed-host, a host must also be one of those named.
  */
 export function publicUrlMiddleware(o: PublicUrlOptions): MiddlewareHandler {
   const fixed = o.publicUrl === undefined ? undefined : checkPublicUrl(o.publicUrl);
+  const allowed = o.allowedHosts === undefined ? undefined : hostAllowList(o.allowedHosts);
+  const usable = (host: string) => isHostHeader(host) && (!allowed || allowed(host));
   return async (c, next) => {
-    c.set(BASE_KEY as never, (fixed ?? requestBase(c, Boolean(o.trustProxy))) as never);
+    c.set(BASE_KEY as never, (fixed ?? requestBase(c, Boolean(o.trustProxy), usable)) as never);
     await next();
   };
 }
 
-function requestBase(c: Context, trustProxy: boolean): string {
+/** Check --allowed-host values (a host name, or `*.` and a domain for its subdomains); a matcher of Host values. */
+export function hostAllowList(names: string[]): (host: string) => boolean {
+  const exact = new Set<string>();
+  const suffixes: string[] = [];
+  for (const name of names) {
+    const n = name.toLowerCase();
+    const bare = n.startsWith("*.") ? n.slice(2) : n;
+    if (!isHostHeader(bare) || /:\d+$/.test(bare))
+      throw new CatalogInputError(
+        `"${name}" is not a host name (without port), or *. and a domain`,
+        "allowed-host",
+      );
+    if (n.startsWith("*.")) suffixes.push(`.${bare}`);
+    else exact.add(bare);
+  }
+  return (host) => {
+    const name = host.toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
+    return exact.has(name) || suffixes.some((s) => name.endsWith(s));
+  };
+}
+
+function requestBase(c: Context, trustProxy: boolean, usable: (host: string) => boolean): string {
   const url = new URL(c.req.url);
   let scheme = url.protocol.slice(0, -1);
   let host = c.req.header("host");
@@ -71,12 +99,11 @@ function requestBase(c: Context, trustProxy: boolean): string {
     const proto = first(c, "x-forwarded-proto")?.toLowerCase();
     if (proto === "http" || proto === "https") scheme = proto;
     const forwardedHost = first(c, "x-forwarded-host");
-    if (forwardedHost && isHostHeader(forwardedHost)) host = forwardedHost;
+    if (forwardedHost && usable(forwardedHost)) host = forwardedHost;
     const p = first(c, "x-forwarded-prefix");
     if (p && PREFIX.test(p) && !/\/\.\.?(\/|$)/.test(p)) prefix = p.replace(/\/+$/, "");
   }
-  if (!host || !isHostHeader(host))
-    host = listeningAddress(c) ?? (isHostHeader(url.host) ? url.host : "localhost");
+  if (!host || !usable(host)) host = listeningAddress(c) ?? (isHostHeader(url.host) ? url.host : "localhost");
   return `${scheme}://${host}${prefix}`;
 }
 

@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../catalog-api/api/app.js";
-import { checkPublicUrl, isHostHeader } from "../../catalog-api/api/public-url.js";
+import { checkPublicUrl, hostAllowList, isHostHeader } from "../../catalog-api/api/public-url.js";
 import { type RunningServer, startServer } from "../../catalog-api/api/server.js";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import { generatedCollection, generateItems } from "./generate-items.js";
@@ -45,6 +45,10 @@ describe("links are built on a checked base URL: --public-url, --trust-proxy, ne
       port: 0,
       host: "127.0.0.1",
     });
+    servers.allowed = await startServer(
+      createApp({ store, trustProxy: true, allowedHosts: ["stac.example.org", "*.example.net"] }),
+      { port: 0, host: "127.0.0.1" },
+    );
     servers.public = await startServer(createApp({ store, publicUrl: "https://stac.example.org/api/" }), {
       port: 0,
       host: "127.0.0.1",
@@ -113,6 +117,23 @@ describe("links are built on a checked base URL: --public-url, --trust-proxy, ne
     for (const h of hrefs(bad.body)) expect(h.startsWith("http://10.0.0.5:8080/"), h).toBe(true);
   });
 
+  it("with --allowed-host, only the named hosts are copied (Host and X-Forwarded-Host); others get the listening address", async () => {
+    const port = new URL(servers.allowed!.url).port;
+    const linksFor = async (headers: Record<string, string>) =>
+      hrefs((await rawGet(servers.allowed!.url, "/search?limit=2", headers)).body);
+    for (const h of await linksFor({ host: "STAC.example.org:8443" }))
+      expect(h.toLowerCase().startsWith("http://stac.example.org:8443/"), h).toBe(true);
+    for (const h of await linksFor({ host: "a.b.example.net" }))
+      expect(h.startsWith("http://a.b.example.net/"), h).toBe(true);
+    for (const forged of ["evil.example", "example.net", "stac.example.org.evil.example", "evilexample.net"])
+      for (const h of await linksFor({ host: forged }))
+        expect(h.startsWith(`http://127.0.0.1:${port}/`), `${forged}: ${h}`).toBe(true);
+    for (const h of await linksFor({ host: "stac.example.org", "x-forwarded-host": "evil.example" }))
+      expect(h.startsWith("http://stac.example.org/"), h).toBe(true);
+    for (const h of await linksFor({ host: "evil.example", "x-forwarded-host": "x.example.net" }))
+      expect(h.startsWith("http://x.example.net/"), h).toBe(true);
+  });
+
   it("with --public-url every link is built on it, whatever the request says", async () => {
     const r = await rawGet(servers.public!.url, "/collections/gen/items?limit=2", {
       host: "evil.example",
@@ -133,5 +154,10 @@ describe("links are built on a checked base URL: --public-url, --trust-proxy, ne
       expect(isHostHeader(ok), ok).toBe(true);
     for (const bad of ["a/b", "a@b", "a b", "a:", "a:123456", "", "-a.b"])
       expect(isHostHeader(bad), bad).toBe(false);
+    for (const bad of ["a.b:80", "a/b", "*", "*.", "a@b", ""])
+      expect(() => hostAllowList([bad]), bad).toThrow(/allowed-host/);
+    const allowed = hostAllowList(["x.org", "*.y.org"]);
+    expect(["x.org", "X.ORG:1", "x.org.", "a.y.org", "a.b.y.org:8080"].every(allowed)).toBe(true);
+    expect(["y.org", "ax.org", "x.org.evil", "a.y.org.evil"].some(allowed)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import {
   DataRoots,
   DEFAULT_POOL_SIZE,
   forkServers,
+  hostAllowList,
   isServingWorker,
   leaveCluster,
   PostgresStore,
@@ -30,6 +31,7 @@ export const serveCommand: Command = {
   name: "serve",
   usage: `usage: refs serve [--workdir DIR | --db catalog.sqlite | --pg postgres://...] [--port 8080] [--host 127.0.0.1]
                   [--token T] [--processes N] [--pg-pool N] [--public-url URL] [--trust-proxy]
+                  [--allowed-host NAME]...
                   [--stac-schemas DIR] [--data-root PATH|URL ...]
 
   --workdir    projects folder whose catalog to serve: <workdir>/catalog.sqlite, where \`refs catalog\` writes
@@ -47,6 +49,8 @@ export const serveCommand: Command = {
   --public-url the URL clients reach the API at (e.g. https://stac.example.org/stac): every link is built on it
   --trust-proxy  behind a reverse proxy: build links from X-Forwarded-Proto, -Host and -Prefix (ignored otherwise;
                a Host header that is not a plain host[:port] is never copied into links)
+  --allowed-host the host names links may carry (repeatable; *.example.org for its subdomains): a Host or
+               X-Forwarded-Host naming another is not copied, the listening address is used instead
   --stac-schemas local STAC JSON Schemas (or $REFS_STAC_SCHEMAS): transactions are validated against them too
   --data-root  a folder, or an s3://, gs:// or http(s):// prefix, whose Parquet files /collections/{id}/cells may
                read (repeatable; default: the compute output of every project in the workdir). An item whose
@@ -61,6 +65,7 @@ export const serveCommand: Command = {
     "workdir",
     "pg-pool",
     "public-url",
+    "allowed-host",
     "stac-schemas",
     "data-root",
   ],
@@ -90,6 +95,7 @@ interface ServeOptions {
   pgPool: number;
   publicUrl?: string;
   trustProxy: boolean;
+  allowedHosts?: string[];
   schemasDir?: string;
   /** --data-root as given; undefined: the workdir's projects' compute outputs. */
   dataRoots?: string[];
@@ -124,6 +130,14 @@ function serveOptions(args: ParsedArgs): ServeOptions {
       throw new UsageError(`--public-url: ${(e as Error).message.replace(/^public-url: /, "")}`);
     }
   }
+  const allowedHosts = args.options.get("allowed-host");
+  if (allowedHosts) {
+    try {
+      hostAllowList(allowedHosts);
+    } catch (e) {
+      throw new UsageError(`--allowed-host: ${(e as Error).message.replace(/^allowed-host: /, "")}`);
+    }
+  }
   const schemasDir = option(args, "stac-schemas") ?? process.env.REFS_STAC_SCHEMAS;
   const dataRoots = args.options.get("data-root");
   try {
@@ -137,6 +151,7 @@ function serveOptions(args: ParsedArgs): ServeOptions {
     workdir: cliContext(args).workdir,
     publicUrl,
     trustProxy: args.flags.has("trust-proxy"),
+    ...(allowedHosts ? { allowedHosts } : {}),
     ...(schemasDir ? { schemasDir } : {}),
     port,
     host,
@@ -190,6 +205,7 @@ async function serveHere(o: ServeOptions, announce: boolean): Promise<number> {
     token: o.token,
     publicUrl: o.publicUrl,
     trustProxy: o.trustProxy,
+    ...(o.allowedHosts ? { allowedHosts: o.allowedHosts } : {}),
     schemasDir: o.schemasDir,
   });
   const server = await startServer(app, { port: o.port, host: o.host });
