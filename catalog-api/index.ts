@@ -17,4 +17,5 @@ export {
 export type { PartitionDescription, ReferenceSetDescription, TimeDescription } from "./stac/inputs.js";
 export { folderSchemaLoader, type SchemaLoader, schemaFolderPath } from "./stac/schema-folder.js";
 export { SchemaSet } from "./stac/schema-set.js";
+export { stagingFolders } from "./stac/static-catalog.js";
 export { STAC_VERSION } from "./stac/types.js";

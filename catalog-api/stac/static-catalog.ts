@@ -145,19 +145,29 @@ export interface StagedCatalog {
   abort(): Promise<void>;
 }
 
+/**
+ * Where a catalog run stages a collection's new items, and where the old items are set aside while the new ones
+ * move in (both beside the collection's folder in `dir`, named for the collection).
+ */
+export function stagingFolders(dir: string, collectionId: string): { staging: string; setAside: string } {
+  return {
+    staging: under(dir, `.${collectionId}.items.partial`),
+    setAside: under(dir, `.${collectionId}.items.old`),
+  };
+}
+
 export async function stageStaticCatalog(
   dir: string,
   collectionId: string,
   target: CatalogFiles = localFiles,
 ): Promise<StagedCatalog> {
-  const staging = under(dir, `.${collectionId}.items.partial`);
+  const { staging, setAside: old } = stagingFolders(dir, collectionId);
   await target.removeTree(staging);
   const write = (files: [string, unknown][]) => writeJsonFiles(files, target);
   return {
     putItems: (items) => write(items.map((i): [string, unknown] => [under(staging, `${i.id}.json`), i])),
     async finish(catalog, collection) {
       const itemsDir = under(dir, collectionId, "items");
-      const old = under(dir, `.${collectionId}.items.old`);
       await target.removeTree(old);
       await target.moveTree(itemsDir, old);
       await target.moveTree(staging, itemsDir);

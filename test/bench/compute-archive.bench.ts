@@ -21,7 +21,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeGlobalCog } from "./compute/cog-file.js";
-import { cogUnitRows, cogUnitSummaryRows, cogUnitsToRun } from "./compute/cog-units.js";
+import { COG_UNIT_COLUMNS, cogUnitRows, cogUnitSummaryRows, cogUnitsToRun } from "./compute/cog-units.js";
 import type { BenchTable } from "./table.js";
 
 const here = (name: string) => fileURLToPath(new URL(`./compute/${name}`, import.meta.url));
@@ -156,17 +156,7 @@ async function cogTable(work: string): Promise<BenchTable> {
   return {
     title: `global EPSG:4326 uint16 COG ${width} x ${height} (${(cogBytes / 2 ** 30).toFixed(2)} GiB, generated in ${generateSeconds.toFixed(0)} s) to H3 resolution 8, one unit per h0 cell (${perUnit[0]?.method})`,
     baseline: "goal: peak RSS per unit under 2 GiB (Conservation International gives each h0 task 34 GiB)",
-    columns: [
-      "unit",
-      "rows",
-      "files",
-      "rows per file (mean)",
-      "scan s",
-      "compute s",
-      "CPU s",
-      "rows/CPU s",
-      "peak RSS MiB",
-    ],
+    columns: COG_UNIT_COLUMNS,
     rows: [...cogUnitRows(perUnit), ...cogUnitSummaryRows(perUnit)],
     notes: [
       "each unit runs in its own process (a Kubernetes pod of the Indexed Job): scan of the TIFF, then `refs compute --unit <h0>`; the column is named carbon (compute.columns)",

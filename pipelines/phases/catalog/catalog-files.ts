@@ -12,6 +12,7 @@
  * So a first catalog, or the new items of an append, are written once; a failed run replaces nothing; readers of
  * the old catalog find every item it links until the new one is published.
  */
+import { stagingFolders } from "../../../catalog-api/index.js";
 import {
   isUrlPath,
   joinPath,
@@ -35,9 +36,8 @@ const plain: CatalogFileWriter = { write: writeBytes, removeTree, moveTree };
 export async function catalogFileWriter(dir: string, collectionId: string): Promise<CatalogFileWriter> {
   if (!isUrlPath(dir)) return plain;
   const items = joinPath(dir, collectionId, "items");
-  // catalog-api's staging and set-aside folders (catalog-api/stac/static-catalog.ts)
-  const staging = joinPath(dir, `.${collectionId}.items.partial`);
-  const setAside = joinPath(dir, `.${collectionId}.items.old`);
+  // catalog-api's staging and set-aside folders
+  const { staging, setAside } = stagingFolders(dir, collectionId);
   const old = new Set(await listTree(items));
   const direct = new Set<string>();
   const kept = new Set<string>();

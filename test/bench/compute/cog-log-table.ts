@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { formatTable } from "../table.js";
-import { cogUnitRows, cogUnitSummaryRows } from "./cog-units.js";
+import { COG_UNIT_COLUMNS, cogUnitRows, cogUnitSummaryRows } from "./cog-units.js";
 
 const [log] = process.argv.slice(2) as [string];
 const perUnit = readFileSync(log, "utf8")
@@ -16,17 +16,7 @@ console.log(
   formatTable({
     title: `COG units from ${log}: ${perUnit.length} of ${perUnit[0]?.of ?? "?"} run`,
     baseline: "goal: peak RSS per unit under 2 GiB",
-    columns: [
-      "unit",
-      "rows",
-      "files",
-      "rows per file (mean)",
-      "scan s",
-      "compute s",
-      "CPU s",
-      "rows/CPU s",
-      "peak RSS MiB",
-    ],
+    columns: COG_UNIT_COLUMNS,
     rows: [...cogUnitRows(perUnit), ...cogUnitSummaryRows(perUnit)],
     notes: [
       `load average (1 min) at the end of each unit: ${loads[0]} to ${loads.at(-1)}, median ${loads[loads.length >> 1]}`,

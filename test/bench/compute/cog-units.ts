@@ -34,6 +34,19 @@ const measures = (r: Figures) => [
   Number(r.maxRssMiB),
 ];
 
+/** Columns of the per-unit table (cogUnitRows, then cogUnitSummaryRows). */
+export const COG_UNIT_COLUMNS = [
+  "unit",
+  "rows",
+  "files",
+  "rows per file (mean)",
+  "scan s",
+  "compute s",
+  "CPU s",
+  "rows/CPU s",
+  "peak RSS MiB",
+];
+
 export function cogUnitRows(perUnit: Figures[]): (string | number)[][] {
   return perUnit.map((r) => [String(r.unit), ...measures(r)]);
 }
