@@ -9,7 +9,12 @@ import { ComputeConfigError, ComputeError } from "./errors.js";
 import type { OutputStore } from "./io/output.js";
 import { type Prepared, prepare } from "./prepare.js";
 import { type Progress, ProgressMeter } from "./progress.js";
-import { blocksSharedByGroups, mappingBoxes, SharedBlockReader } from "./shared-blocks.js";
+import {
+  blocksSharedByGroups,
+  DEFAULT_MAX_SPILL_BYTES,
+  mappingBoxes,
+  SharedBlockReader,
+} from "./shared-blocks.js";
 import type { ArrayReader } from "./source.js";
 import { runGroup, unitSpan } from "./unit.js";
 import { GROUP_ROWS, groupUnits, rowEstimator } from "./units/groups.js";
@@ -54,6 +59,8 @@ export interface RunOptions {
    * at most about this many rows at once (default GROUP_ROWS; 0: every unit alone, reading its blocks itself).
    */
   groupRows?: number;
+  /** Local disk the blocks shared by groups may fill at once (default 8 GiB; past it they are read again). */
+  maxSpillBytes?: number;
   /** Threads for the grid -> cell mapping (default 2; 0: this thread). */
   mappingThreads?: number;
   /** Blocks with fewer pixels map in this thread (default 200000). */
@@ -222,13 +229,29 @@ async function runSerial(
   // blocks that more than one group needs are read once (see shared-blocks.ts)
   const shared = groups.length > 1 ? blocksSharedByGroups(groups) : [];
   const boxes = mappingBoxes(p.grid, shared, p.config.resolution, p.method);
-  const blocks = boxes.length > 0 ? new SharedBlockReader(io.read, boxes, p) : undefined;
+  const blocks =
+    boxes.length > 0
+      ? new SharedBlockReader(io.read, boxes, p, options.maxSpillBytes ?? DEFAULT_MAX_SPILL_BYTES)
+      : undefined;
   const read = blocks?.read ?? io.read;
   try {
-    for (const group of groups)
+    // spilled blocks are released once no later group covers a time span seen so far (groupUnits keeps a
+    // span's groups together, so that is at each change of span; in other orders, at the end)
+    const lastOfSpan = new Map<string, number>();
+    for (const [i, g] of groups.entries()) lastOfSpan.set(spanOf(g), i);
+    let neededUntil = -1;
+    for (const [i, group] of groups.entries()) {
+      if (i > neededUntil && i > 0) await blocks?.release();
+      neededUntil = Math.max(neededUntil, lastOfSpan.get(spanOf(group)) as number);
       await runGroup(p, group, { read, output: io.output, mapper }, onRecord, onFailure);
+    }
   } finally {
     await mapper.close();
     await blocks?.close();
   }
+}
+
+/** The time windows a group's units cover (groupUnits puts units of one span together). */
+function spanOf(group: WorkUnit[]): string {
+  return (group[0]?.windows ?? []).map((w) => `${w.start}-${w.stop}`).join(",");
 }

@@ -6,7 +6,10 @@
  * The values are the source's own, so every row is the same as when each group reads for itself. A block's box is
  * what its mapping reads (with the halo when aggregating, see mappingBoxes); a region in no box, or from a reader
  * returning plain arrays, is read as before. The spill folder is a fresh temporary one, removed by close(); one
- * file per box x variable x time slice x extra-dimension range, kept for as long as the run.
+ * file per box x variable x time slice x extra-dimension range. The run releases the files when its groups move
+ * on to other time windows (release()), and spills at most `maxSpillBytes` (the run's option, default 8 GiB)
+ * at once: past that a block is read as before, so a year in one run cannot fill a pod's disk. Releasing or not
+ * spilling only costs reads, never changes a value.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -62,8 +65,12 @@ export function mappingBoxes(grid: Grid, blocks: Block[], res: number, method: M
   });
 }
 
+/** Spilled bytes held at once by default (a pod's ephemeral disk is often 10-20 GiB). */
+export const DEFAULT_MAX_SPILL_BYTES = 8 * 2 ** 30;
+
 export class SharedBlockReader {
   private dir: Promise<string> | undefined;
+  private spilled = 0;
   /** Raw block values by key, on disk (type name and file); the last one read also in memory. */
   private readonly files = new Map<string, { type: TypedName; file: string }>();
   private last: { key: string; data: NumericArray } | undefined;
@@ -72,7 +79,17 @@ export class SharedBlockReader {
     private readonly inner: ArrayReader,
     private readonly blocks: Block[],
     private readonly axes: { yAxis: number; xAxis: number },
+    private readonly maxSpillBytes = DEFAULT_MAX_SPILL_BYTES,
   ) {}
+
+  /** Forget and delete every spilled block (the groups still to run need none of them). */
+  async release(): Promise<void> {
+    const files = [...this.files.values()].map((f) => f.file);
+    this.last = undefined;
+    this.files.clear();
+    this.spilled = 0;
+    await Promise.all(files.map((f) => rm(f, { force: true })));
+  }
 
   readonly read: ArrayReader = async (path, region) => {
     const block = this.blockOf(region);
@@ -123,6 +140,12 @@ export class SharedBlockReader {
       const type = (raw as { constructor?: { name?: string } }).constructor?.name as TypedName | undefined;
       if (!type || !(type in TYPED) || TYPED[type] !== raw.constructor) return undefined;
       data = raw as NumericArray;
+      if (this.spilled + data.byteLength > this.maxSpillBytes) {
+        // over the disk bound: this block is not kept (later groups read it themselves)
+        this.last = { key, data };
+        return data;
+      }
+      this.spilled += data.byteLength;
       this.dir ??= mkdtemp(join(tmpdir(), "refs-shared-blocks-"));
       const file = join(await this.dir, `${this.files.size}.bin`);
       const tmp = `${file}.${randomUUID()}.tmp`;

@@ -52,6 +52,39 @@ describe("blocks shared by unit groups are read once", () => {
     expect(calls.at(-1)).toEqual({ start: [0, 0, 3, 0], stop: [1, 2, 7, 12] });
   });
 
+  it("bounded and releasable: past maxSpillBytes and after release() blocks are read again, with the same values", async () => {
+    const calls: Region[] = [];
+    const inner: ArrayReader = async (_path, region) => {
+      calls.push(region);
+      return direct(region);
+    };
+    const blocks = [{ y0: 0, y1: 10, x0: 0, x1: 12 }];
+    const region = (t: number): Region => ({ start: [t, 0, 2, 3], stop: [t + 1, 2, 6, 9] });
+    const other = (t: number): Region => ({ start: [t, 0, 5, 0], stop: [t + 1, 2, 9, 4] });
+    // one block x time slice is 2 x 10 x 12 int16 = 480 bytes: room for exactly one
+    const bounded = new SharedBlockReader(inner, blocks, { yAxis: 2, xAxis: 3 }, 480);
+    try {
+      for (const t of [0, 1]) expect(await bounded.read("v", region(t))).toEqual(direct(region(t)));
+      for (const t of [0, 1]) expect(await bounded.read("v", other(t))).toEqual(direct(other(t)));
+    } finally {
+      await bounded.close();
+    }
+    // slice 0 was kept; slice 1 was over the bound, so it is read again for the second region
+    expect(calls.length).toBe(3);
+    calls.length = 0;
+    const released = new SharedBlockReader(inner, blocks, { yAxis: 2, xAxis: 3 });
+    try {
+      expect(await released.read("v", region(0))).toEqual(direct(region(0)));
+      await released.release();
+      expect(await released.read("v", other(0))).toEqual(direct(other(0)));
+      expect(await released.read("v", region(0))).toEqual(direct(region(0)));
+    } finally {
+      await released.close();
+    }
+    // after release the block is read once more, then kept again
+    expect(calls.length).toBe(2);
+  });
+
   it("only blocks that units of two or more groups read are shared", () => {
     const unit = (blocks: [number, number][]): WorkUnit => ({
       id: "u",
