@@ -10,7 +10,14 @@ import type { OutputStore } from "./io/output.js";
 import { COLUMNS_METADATA_KEY, encodeH3Parquet, type H3Columns } from "./parquet/writer.js";
 import type { PartitionData } from "./partition.js";
 import type { Prepared } from "./prepare.js";
-import { type EncodedRollup, encodeRollup, ROLLUP_SUFFIX } from "./rollups/index.js";
+import {
+  dayNumber,
+  type EncodedRollup,
+  encodeRollup,
+  ROLLUP_SUFFIX,
+  type RollupGroups,
+  RollupGroupsBuilder,
+} from "./rollups/index.js";
 import type { WorkUnit } from "./units/plan.js";
 import type { UnitFile, ValueStats } from "./units/record.js";
 import type { Window } from "./units/windows.js";
@@ -50,7 +57,9 @@ export async function writePartition(
     const path = `${dir ? `${dir}/` : ""}${prefix}${f}.parquet`;
     // the rollup is written and recorded with its data file: the unit's record commits both (compute/rollups)
     const rollup =
-      p.config.rollups === false ? undefined : await encodeRollup(path, file.columns, p.config.rowGroupSize);
+      p.config.rollups === false
+        ? undefined
+        : await encodeRollup(path, file.columns, p.config.rowGroupSize, file.rollupGroups);
     const described = describe(p, path, bytes, file);
     if (rollup) described.rollup = { path: rollup.path, bytes: rollup.bytes.length, sha256: rollup.sha256 };
     encoded.push({ file: described, bytes, rollup });
@@ -72,7 +81,7 @@ export async function writePartition(
 /**
  * The file's columns: the `n` rows present from slot `from` of the (cell, step) matrix on, with what describe()
  * needs gathered in the same pass (time range over the steps used, distinct cells, value statistics as statsOf
- * gives them), and the slot after its last row. Cells and times are copied as 32-bit word pairs (reading a 64-bit
+ * gives them, where the rollup's groups begin), and the slot after its last row. Cells and times are copied as 32-bit word pairs (reading a 64-bit
  * element would make a BigInt per row).
  */
 interface FileColumns {
@@ -81,6 +90,8 @@ interface FileColumns {
   distinct: BigUint64Array;
   stats: Record<string, ValueStats>;
   end: number;
+  /** Where the rollup's (cell, day) and cell groups begin, when rollups are written. */
+  rollupGroups?: RollupGroups;
 }
 
 function columnsOf(p: Prepared, window: Window, data: PartitionData, from: number, n: number): FileColumns {
@@ -107,30 +118,41 @@ function columnsOf(p: Prepared, window: Window, data: PartitionData, from: numbe
   const distinct = new BigUint64Array(n);
   const distinctWords = new Uint32Array(distinct.buffer);
   let cellsSeen = 0;
-  let lastCell = -1;
   const count = p.method === "aggregate" ? new Uint32Array(n) : undefined;
   const present = data.present;
-  let cell = Math.floor(from / steps);
-  let step = from - cell * steps;
+  const inputs = data.values;
+  // rollup groups: a new (cell, day) group where a cell's rows begin or the step's UTC day changes
+  const groups = time && p.config.rollups !== false ? new RollupGroupsBuilder(n) : undefined;
+  const stepDay = Float64Array.from(stepMicros, (t) => dayNumber(Number(t)));
+  let day = Number.NaN;
+  // cell by cell over the matrix rows from slot `from` (a file may start inside a cell's row)
   let at = from;
-  for (let i = 0; i < n; at++) {
-    if (present[at]) {
-      cellWords[2 * i] = fromWords[2 * cell] as number;
-      cellWords[2 * i + 1] = fromWords[2 * cell + 1] as number;
-      if (cell !== lastCell) {
-        // cells ascend: a new cell index is a new distinct cell
-        distinctWords[2 * cellsSeen] = fromWords[2 * cell] as number;
-        distinctWords[2 * cellsSeen + 1] = fromWords[2 * cell + 1] as number;
-        cellsSeen++;
-        lastCell = cell;
-      }
+  let i = 0;
+  for (let cell = Math.floor(from / steps); i < n; cell++) {
+    const rowStart = cell * steps;
+    const rowEnd = rowStart + steps;
+    const lo = fromWords[2 * cell] as number;
+    const hi = fromWords[2 * cell + 1] as number;
+    const first = i;
+    for (; at < rowEnd && i < n; at++) {
+      if (!present[at]) continue;
+      cellWords[2 * i] = lo;
+      cellWords[2 * i + 1] = hi;
       if (timeWords) {
+        const step = at - rowStart;
+        if (groups) {
+          if (i === first) groups.cell(i);
+          if (i === first || stepDay[step] !== day) {
+            groups.day(i);
+            day = stepDay[step] as number;
+          }
+        }
         timeWords[2 * i] = stepWords[2 * step] as number;
         timeWords[2 * i + 1] = stepWords[2 * step + 1] as number;
         used[step] = 1;
       }
       for (let k = 0; k < nv; k++) {
-        const raw = (data.values[k] as Float64Array)[at] as number;
+        const raw = (inputs[k] as Float64Array)[at] as number;
         (values[k] as Float64Array)[i] = raw;
         if (Number.isNaN(raw)) continue;
         const v = float32[k] ? Math.fround(raw) : raw;
@@ -142,9 +164,11 @@ function columnsOf(p: Prepared, window: Window, data: PartitionData, from: numbe
       if (count) count[i] = data.count[at] as number;
       i++;
     }
-    if (++step === steps) {
-      step = 0;
-      cell++;
+    if (i > first) {
+      // cells ascend: a cell with rows here is a new distinct cell
+      distinctWords[2 * cellsSeen] = lo;
+      distinctWords[2 * cellsSeen + 1] = hi;
+      cellsSeen++;
     }
   }
   let range: [bigint, bigint] | undefined;
@@ -176,8 +200,10 @@ function columnsOf(p: Prepared, window: Window, data: PartitionData, from: numbe
       sum: sum[k] as number,
     };
   });
-  const out = { columns, distinct: distinct.subarray(0, cellsSeen), stats, end: at };
-  return range ? { ...out, time: range } : out;
+  const out: FileColumns = { columns, distinct: distinct.subarray(0, cellsSeen), stats, end: at };
+  if (range) out.time = range;
+  if (groups) out.rollupGroups = groups.finish();
+  return out;
 }
 
 /** What the catalog needs of a file, so it never has to read it: rows, time range, value stats, coverage. */

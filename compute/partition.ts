@@ -95,9 +95,12 @@ export async function gatherPartitions(
     const plane = (m.rows[1] - m.rows[0]) * m.columns.reduce((s, [a, b]) => s + b - a, 0);
     // decoded buffers of this block, per variable, reused by its time slices (every element is rewritten)
     const kept: Float64Array[][] = [];
+    const readsPerSlice = p.timesMs ? sliceReads(p.readSteps, plane * p.columns.length) : 1;
     for (let t0 = window.start; t0 < window.stop; ) {
       // reads follow time chunks: a slice never starts a chunk another slice ends
-      const t1 = p.timesMs ? Math.min(window.stop, (Math.floor(t0 / p.readSteps) + 1) * p.readSteps) : t0 + 1;
+      const t1 = p.timesMs
+        ? Math.min(window.stop, (Math.floor(t0 / p.readSteps) + readsPerSlice) * p.readSteps)
+        : t0 + 1;
       const time: [number, number] | undefined = p.timesMs ? [t0, t1] : undefined;
       const buffers: Float64Array[] = [];
       for (const [i, v] of p.variables.entries()) {
@@ -128,6 +131,24 @@ export async function gatherPartitions(
     }
   }
   return out;
+}
+
+/** Decoded values of one time slice of a block at most (64 MB as float64). */
+export const SLICE_VALUES = 8 * 2 ** 20;
+/** Time steps a slice aims for: each cell's steps of a slice fill one 64-byte cache line of its matrix row. */
+const SLICE_STEPS = 8;
+
+/**
+ * Time chunks (of `readSteps` steps) read per time slice of a block whose time step holds `planeValues` decoded
+ * values: enough for SLICE_STEPS steps where they fit in SLICE_VALUES, at least one. The matrices are by cell
+ * then step, so a slice of one step writes each cell's value to another cache line (a miss per row, 2.4 s of a
+ * 48 h global run); a slice of 8 steps writes the 8 together. Every slice starts at a chunk boundary, so groups
+ * that share a block slice it alike (compute/shared-blocks.ts keys its spills by region).
+ */
+export function sliceReads(readSteps: number, planeValues: number): number {
+  const wanted = Math.ceil(SLICE_STEPS / readSteps);
+  const fit = Math.floor(SLICE_VALUES / Math.max(1, planeValues * readSteps));
+  return Math.max(1, Math.min(wanted, fit));
 }
 
 /**

