@@ -12,6 +12,7 @@ import {
   Table,
   TimestampMicrosecond,
   tableToIPC,
+  Uint8,
   Uint32,
   Uint64,
 } from "apache-arrow";
@@ -26,11 +27,17 @@ export interface H3Columns {
   cells: BigUint64Array;
   /** Microseconds since 1970 UTC, one per row, when the data has time. */
   time?: BigInt64Array;
-  /** One column per variable; NaN is written as null. */
-  values: { name: string; type: "float32" | "float64"; data: Float64Array }[];
+  /** One column per variable (NaN is written as null), or counts of a rollup. */
+  values: ValueColumn[];
   /** Pixels aggregated into each row, when cells aggregate pixels. */
   count?: Uint32Array;
 }
+
+/** A float column (NaN written as null), or an integer one with no nulls. */
+export type ValueColumn =
+  | { name: string; type: "float32" | "float64"; data: Float64Array }
+  | { name: string; type: "uint8"; data: Uint8Array }
+  | { name: string; type: "uint32"; data: Uint32Array };
 
 /**
  * Footer key whose value is JSON {column: {variable, dims: {dim: {index, value}}}}: what each value column is,
@@ -48,6 +55,11 @@ export interface WriteOptions {
    * dictionary they encode in 40% less time and come out 27% smaller (ZSTD does the rest).
    */
   dictionary?: boolean;
+  /**
+   * Columns that carry min/max statistics, when not all of them: the ones a reader prunes row groups on. A
+   * rollup's sums, first and last times never prune, and leaving their statistics out saves encode time.
+   */
+  statisticsOn?: string[];
 }
 
 export async function encodeH3Parquet(columns: H3Columns, options: WriteOptions): Promise<Uint8Array> {
@@ -61,7 +73,13 @@ export async function encodeH3Parquet(columns: H3Columns, options: WriteOptions)
       makeData({ type: new TimestampMicrosecond("UTC"), length: n, data: columns.time }),
     );
   }
-  for (const v of columns.values) vectors[v.name] = makeVector(floatData(v.type, v.data));
+  for (const v of columns.values) {
+    if (v.type === "uint8")
+      vectors[v.name] = makeVector(makeData({ type: new Uint8(), length: n, data: v.data }));
+    else if (v.type === "uint32")
+      vectors[v.name] = makeVector(makeData({ type: new Uint32(), length: n, data: v.data }));
+    else vectors[v.name] = makeVector(floatData(v.type, v.data));
+  }
   if (columns.count)
     vectors.count = makeVector(makeData({ type: new Uint32(), length: n, data: columns.count }));
   const table = new Table(vectors);
@@ -71,6 +89,11 @@ export async function encodeH3Parquet(columns: H3Columns, options: WriteOptions)
     .setMaxRowGroupSize(options.rowGroupSize)
     .setCreatedBy("refs compute");
   if (options.dictionary === false) builder = builder.setDictionaryEnabled(false);
+  if (options.statisticsOn) {
+    const keep = new Set(options.statisticsOn);
+    for (const name of Object.keys(vectors))
+      if (!keep.has(name)) builder = builder.setColumnStatisticsEnabled(name, parquet.EnabledStatistics.None);
+  }
   if (options.metadata) builder = builder.setKeyValueMetadata(new Map(Object.entries(options.metadata)));
   return parquet.writeParquet(wasmTable, builder.build());
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { encodeH3Parquet, type H3Columns } from "../parquet/writer.js";
-import { type RollupGroups, rollupColumns, rollupPath } from "./rollup.js";
+import { ROLLUP_LEVEL, type RollupGroups, rollupColumns, rollupPath } from "./rollup.js";
 
 /** A data file's rollup as it is written beside it and recorded with it. */
 export interface EncodedRollup {
@@ -30,6 +30,8 @@ export async function encodeRollup(
   const bytes = await encodeH3Parquet(rollup, {
     rowGroupSize: Math.min(rowGroupSize, ROLLUP_ROW_GROUP),
     dictionary: false,
+    // a reader skips row groups by cell, time and level; the statistics' other columns never prune
+    statisticsOn: [rollup.cellColumn, "time", ROLLUP_LEVEL],
   });
   return { path: rollupPath(dataPath), bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
 }

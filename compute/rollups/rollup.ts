@@ -3,10 +3,11 @@
  * value column, so aggregates over whole days or whole files need not read and group the raw rows. Two levels
  * in one file, told apart by ROLLUP_LEVEL: per cell and UTC day (level 0), then per cell over the whole file
  * (level 1). Missing values (NaN, written as null in the data) are left out exactly as SQL aggregates leave out
- * nulls; a group with no value has count 0, sum 0 and null min/max. Each row also keeps the first and last time
+ * nulls; a group with no value has count 0, sum 0 and null min/max. Levels are UINT8 and counts UINT32 (a file
+ * holds fewer than 2^32 rows); rollups of earlier versions have DOUBLE ones, which readers unite by name. Each row also keeps the first and last time
  * it covers, so a reader can tell which groups lie wholly inside a time interval.
  */
-import type { H3Columns } from "../parquet/writer.js";
+import type { H3Columns, ValueColumn } from "../parquet/writer.js";
 
 /** The rollup of `data_0.parquet` is `data_0.parquet.rollup` (not `*.parquet`: globs over the data skip it). */
 export const ROLLUP_SUFFIX = ".rollup";
@@ -111,7 +112,7 @@ export function rollupColumns(data: H3Columns, known?: RollupGroups): H3Columns 
   const m = days + cellCount;
   const cells = new BigUint64Array(m);
   const groupTime = new BigInt64Array(m);
-  const level = new Float64Array(m).fill(1, days);
+  const level = new Uint8Array(m).fill(1, days);
   const first = new Float64Array(m);
   const last = new Float64Array(m);
   // 64-bit cells and times copied as 32-bit word pairs (little-endian, as on every platform Node runs on)
@@ -138,10 +139,11 @@ export function rollupColumns(data: H3Columns, known?: RollupGroups): H3Columns 
       last[r] = (timeHigh[2 * end + 1] as number) * 4294967296 + (timeLow[2 * end] as number);
     }
   }
-  const values = data.values.flatMap((v) => {
+  const values = data.values.flatMap((v): ValueColumn[] => {
+    if (v.type !== "float32" && v.type !== "float64") throw new TypeError(`not a value column: ${v.name}`);
     const stats = cellAndDayStats(v.data, v.type === "float32", dayStarts, cellStarts);
     return [
-      { name: rollupColumn("n", v.name), type: "float64" as const, data: stats.n },
+      { name: rollupColumn("n", v.name), type: "uint32", data: stats.n },
       { name: rollupColumn("sum", v.name), type: "float64" as const, data: stats.sum },
       { name: rollupColumn("min", v.name), type: v.type, data: stats.min },
       { name: rollupColumn("max", v.name), type: v.type, data: stats.max },
@@ -152,7 +154,7 @@ export function rollupColumns(data: H3Columns, known?: RollupGroups): H3Columns 
     cells,
     time: groupTime,
     values: [
-      { name: ROLLUP_LEVEL, type: "float64", data: level },
+      { name: ROLLUP_LEVEL, type: "uint8", data: level },
       { name: ROLLUP_FIRST, type: "float64", data: first },
       { name: ROLLUP_LAST, type: "float64", data: last },
       ...values,
@@ -175,7 +177,7 @@ function cellAndDayStats(
   const cellCount = cellStarts.length - 1;
   const m = days + cellCount;
   const out = {
-    n: new Float64Array(m),
+    n: new Uint32Array(m),
     sum: new Float64Array(m),
     min: new Float64Array(m),
     max: new Float64Array(m),

@@ -103,6 +103,9 @@ describe("rollups", () => {
     const types = await duckQuery(`DESCRIBE SELECT * FROM read_parquet('${rollupFile}')`);
     expect(types.find((t) => t.column_name === "min:a")?.column_type).toBe("FLOAT");
     expect(types.find((t) => t.column_name === "min:b")?.column_type).toBe("DOUBLE");
+    // counts and levels are integers
+    expect(types.find((t) => t.column_name === "n:a")?.column_type).toBe("UINTEGER");
+    expect(types.find((t) => t.column_name === "rollup:level")?.column_type).toBe("UTINYINT");
   });
 
   it("none for data without time", () => {
