@@ -170,7 +170,8 @@ export async function computeProject(
   if (options.workers && options.workers > 0 && todo.length > 1) {
     if (!options.ioModule)
       throw new ComputeError("workers need an ioModule to build their own reader and output");
-    await runUnitsOnWorkers(options.ioModule, config, groups, options, onRecord, onFailure);
+    const boxes = mappingBoxes(p.grid, blocksSharedByGroups(groups), p.config.resolution, p.method);
+    await runUnitsOnWorkers(options.ioModule, config, groups, boxes, options, onRecord, onFailure);
   } else {
     await runSerial(p, io, groups, options, onRecord, onFailure);
   }

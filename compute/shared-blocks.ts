@@ -5,14 +5,15 @@
  * later groups copy their rows and columns out of that file instead of fetching and decompressing the chunk again.
  * The values are the source's own, so every row is the same as when each group reads for itself. A block's box is
  * what its mapping reads (with the halo when aggregating, see mappingBoxes); a region in no box, or from a reader
- * returning plain arrays, is read as before. The spill folder is a fresh temporary one, removed by close(); one
- * file per box x variable x time slice x extra-dimension range. The run releases the files when its groups move
+ * returning plain arrays, is read as before. One file per box x variable x time slice x extra-dimension range,
+ * named by it, in a fresh temporary folder removed by close(), or in a folder the worker threads of a run share
+ * (compute/workers/units.ts): a block one worker spilled, the others copy. The run releases the files when its groups move
  * on to other time windows (release()), and spills at most `maxSpillBytes` (the run's option, default 8 GiB)
  * at once: past that a block is read as before, so a year in one run cannot fill a pod's disk. Releasing or not
  * spilling only costs reads, never changes a value.
  */
-import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtemp, open, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Block, haloColumns, type MappingMethod } from "./cells/mapping.js";
@@ -71,20 +72,26 @@ export const DEFAULT_MAX_SPILL_BYTES = 8 * 2 ** 30;
 export class SharedBlockReader {
   private dir: Promise<string> | undefined;
   private spilled = 0;
-  /** Raw block values by key, on disk (type name and file); the last one read also in memory. */
-  private readonly files = new Map<string, { type: TypedName; file: string }>();
+  /** Blocks this reader spilled, by key: their files, released by release(). */
+  private readonly files = new Map<string, string>();
   private last: { key: string; data: NumericArray } | undefined;
 
+  /**
+   * `folder`: a spill folder shared with other readers (the worker threads of one run): spills are named by
+   * their key, so a block one reader spilled is found and copied by the others instead of read again. The
+   * folder is the caller's to remove. Without it, a private temporary folder that close() removes.
+   */
   constructor(
     private readonly inner: ArrayReader,
     private readonly blocks: Block[],
     private readonly axes: { yAxis: number; xAxis: number },
     private readonly maxSpillBytes = DEFAULT_MAX_SPILL_BYTES,
+    private readonly folder?: string,
   ) {}
 
-  /** Forget and delete every spilled block (the groups still to run need none of them). */
+  /** Forget and delete every block this reader spilled (the groups still to run need none of them). */
   async release(): Promise<void> {
-    const files = [...this.files.values()].map((f) => f.file);
+    const files = [...this.files.values()];
     this.last = undefined;
     this.files.clear();
     this.spilled = 0;
@@ -106,9 +113,10 @@ export class SharedBlockReader {
   };
 
   async close(): Promise<void> {
+    if (this.folder) await this.release();
     this.last = undefined;
     this.files.clear();
-    if (this.dir) await rm(await this.dir, { recursive: true, force: true });
+    if (this.dir && !this.folder) await rm(await this.dir, { recursive: true, force: true });
   }
 
   private blockOf(region: Region): Block | undefined {
@@ -124,38 +132,62 @@ export class SharedBlockReader {
 
   private async blockValues(key: string, path: string, whole: Region): Promise<NumericArray | undefined> {
     if (this.last?.key === key) return this.last.data;
-    const kept = this.files.get(key);
-    let data: NumericArray | undefined;
-    if (kept) {
-      const bytes = await readFile(kept.file);
-      const Type = TYPED[kept.type];
-      // a small file's bytes may sit in a shared pool at an offset the element size does not divide
-      const aligned = bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0;
-      const buffer = aligned
-        ? bytes.buffer
-        : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-      data = new Type(buffer, aligned ? bytes.byteOffset : 0, bytes.byteLength / Type.BYTES_PER_ELEMENT);
-    } else {
+    this.dir ??= this.folder ? Promise.resolve(this.folder) : mkdtemp(join(tmpdir(), "refs-shared-blocks-"));
+    const file = join(await this.dir, `${createHash("sha256").update(key).digest("hex").slice(0, 32)}.bin`);
+    // a block spilled here, or by another reader of the shared folder
+    let data = this.files.has(key) || this.folder ? await readSpill(file) : undefined;
+    if (!data) {
       const raw = await this.inner(path, whole);
       const type = (raw as { constructor?: { name?: string } }).constructor?.name as TypedName | undefined;
       if (!type || !(type in TYPED) || TYPED[type] !== raw.constructor) return undefined;
       data = raw as NumericArray;
-      if (this.spilled + data.byteLength > this.maxSpillBytes) {
-        // over the disk bound: this block is not kept (later groups read it themselves)
-        this.last = { key, data };
-        return data;
+      // over the disk bound the block is not kept (later groups read it themselves)
+      if (this.spilled + data.byteLength <= this.maxSpillBytes && !this.files.has(key)) {
+        this.spilled += data.byteLength;
+        await writeSpill(file, type, data);
+        this.files.set(key, file);
       }
-      this.spilled += data.byteLength;
-      this.dir ??= mkdtemp(join(tmpdir(), "refs-shared-blocks-"));
-      const file = join(await this.dir, `${this.files.size}.bin`);
-      const tmp = `${file}.${randomUUID()}.tmp`;
-      await writeFile(tmp, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      await rename(tmp, file);
-      this.files.set(key, { type, file });
     }
     this.last = { key, data };
     return data;
   }
+}
+
+const TYPE_NAMES = Object.keys(TYPED) as TypedName[];
+/** A spill file: its typed array's type (index into TYPE_NAMES) in an 8-byte header, then the raw values. */
+const HEADER_BYTES = 8;
+
+/** Written under a temporary name and renamed, so a reader of the shared folder sees all of it or nothing. */
+async function writeSpill(file: string, type: TypedName, data: NumericArray): Promise<void> {
+  const header = new Uint8Array(HEADER_BYTES);
+  header[0] = TYPE_NAMES.indexOf(type);
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  const handle = await open(tmp, "w");
+  try {
+    await handle.writev([header, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)]);
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+}
+
+/** A spill file's values; undefined when there is none (never spilled, or released by its reader). */
+async function readSpill(file: string): Promise<NumericArray | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+  const Type = TYPED[TYPE_NAMES[bytes[0] as number] as TypedName];
+  const length = (bytes.byteLength - HEADER_BYTES) / Type.BYTES_PER_ELEMENT;
+  const at = bytes.byteOffset + HEADER_BYTES;
+  if (at % Type.BYTES_PER_ELEMENT === 0) return new Type(bytes.buffer as ArrayBuffer, at, length);
+  // a small file's bytes may sit in a shared pool at an offset the element size does not divide: copied out
+  const out = new Type(length);
+  new Uint8Array(out.buffer).set(bytes.subarray(HEADER_BYTES));
+  return out;
 }
 
 function blockKey(b: Block): string {

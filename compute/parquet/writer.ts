@@ -103,14 +103,14 @@ function floatData(type: "float32" | "float64", values: Float64Array): Data<Data
   const n = values.length;
   const bitmap = new Uint8Array(Math.ceil(n / 8));
   let valid = 0;
-  // a byte of the bitmap at a time, from 8 values (x === x is false for NaN only)
+  // a byte of the bitmap at a time, from 8 values
   for (let byte = 0; byte < bitmap.length; byte++) {
     const at = byte * 8;
     const stop = Math.min(n, at + 8);
     let bits = 0;
     for (let i = at; i < stop; i++) {
       const x = values[i] as number;
-      if (x === x) bits |= 1 << (i - at);
+      if (!Number.isNaN(x)) bits |= 1 << (i - at);
     }
     bitmap[byte] = bits;
     valid += BIT_COUNT[bits] as number;

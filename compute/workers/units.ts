@@ -1,10 +1,17 @@
 /**
  * `workers: N`: units run on N worker threads. Each worker builds its own ComputeIO from the IOModule, prepares
  * once, then takes groups of unit ids (see units/groups.ts) from a shared queue; the main thread only hands out
- * ids and collects records and failures, unit by unit.
+ * ids and collects records and failures, unit by unit. Blocks that several groups read go through one spill
+ * folder for all workers (compute/shared-blocks.ts), so a global chunk is read about once per run, not once per
+ * group; each worker spills at most its share of maxSpillBytes.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Block } from "../cells/mapping.js";
 import type { ComputeConfig } from "../config.js";
 import type { IOModule, RunOptions } from "../run.js";
+import { DEFAULT_MAX_SPILL_BYTES } from "../shared-blocks.js";
 import type { WorkUnit } from "../units/plan.js";
 import type { UnitRecord } from "../units/record.js";
 import { WorkerPool } from "./pool.js";
@@ -15,15 +22,32 @@ export interface GroupReply {
   failures: { unit: string; error: { name: string; message: string; stack?: string } }[];
 }
 
+/** What a worker needs to read shared blocks through the run's spill folder. */
+export interface WorkerSpill {
+  dir: string;
+  boxes: Block[];
+  maxSpillBytes: number;
+}
+
 export async function runUnitsOnWorkers(
   ioModule: IOModule,
   config: ComputeConfig,
   groups: WorkUnit[][],
+  /** Boxes of the blocks two or more groups read (mappingBoxes of blocksSharedByGroups). */
+  sharedBoxes: Block[],
   options: RunOptions,
   onRecord: (r: UnitRecord) => void,
   onFailure: (unit: WorkUnit, error: unknown) => void,
 ): Promise<void> {
   const size = Math.min(options.workers ?? 1, groups.length);
+  const spillDir = sharedBoxes.length > 0 ? await mkdtemp(join(tmpdir(), "refs-shared-blocks-")) : undefined;
+  const spill: WorkerSpill | undefined = spillDir
+    ? {
+        dir: spillDir,
+        boxes: sharedBoxes,
+        maxSpillBytes: Math.floor((options.maxSpillBytes ?? DEFAULT_MAX_SPILL_BYTES) / size),
+      }
+    : undefined;
   const pool = new WorkerPool(
     import.meta.url,
     "unit-worker",
@@ -33,6 +57,7 @@ export async function runUnitsOnWorkers(
       // Units already run in parallel: mapping runs inside each unit worker's own thread.
       mappingThreads: 0,
       minPixelsForWorkers: options.minPixelsForWorkers ?? 200_000,
+      ...(spill ? { spill } : {}),
     },
     size,
   );
@@ -55,5 +80,6 @@ export async function runUnitsOnWorkers(
     );
   } finally {
     await pool.close();
+    if (spillDir) await rm(spillDir, { recursive: true, force: true });
   }
 }

@@ -2,6 +2,7 @@
  * IOModule for worker threads and child processes: rebuilds a generated case's ComputeIO from plain arguments
  * (the same generator gives the same bytes), optionally slowed down so a test can kill a run mid-way.
  */
+import { appendFileSync } from "node:fs";
 import { LocalOutput } from "../../../compute/io/output.js";
 import type { ComputeIO } from "../../../compute/run.js";
 import type { ArrayReader } from "../../../compute/source.js";
@@ -17,6 +18,8 @@ export interface CaseArgs {
    * pace a run: blocks shared by unit groups are fetched once, later groups copy them from a local spill).
    */
   delayMs?: number;
+  /** A file each read of a data variable appends one line to (its region), from whichever thread reads. */
+  countReadsIn?: string;
 }
 
 class SlowOutput extends LocalOutput {
@@ -41,12 +44,15 @@ export function caseOf(name: CaseArgs["name"]) {
 export default async function ioFor(args: CaseArgs): Promise<ComputeIO> {
   const c = caseOf(args.name);
   const inner = chunkReader(c.dataset.refs, c.dataset.sources);
-  const read: ArrayReader = args.delayMs
-    ? async (path, region) => {
-        if (region.start.length > 1) await new Promise((r) => setTimeout(r, args.delayMs));
-        return inner(path, region);
-      }
-    : inner;
+  const read: ArrayReader =
+    args.delayMs || args.countReadsIn
+      ? async (path, region) => {
+          if (region.start.length > 1 && args.delayMs) await new Promise((r) => setTimeout(r, args.delayMs));
+          if (region.start.length > 1 && args.countReadsIn)
+            appendFileSync(args.countReadsIn, `${path} ${region.start} ${region.stop}\n`);
+          return inner(path, region);
+        }
+      : inner;
   return {
     refs: c.dataset.refs,
     read,
