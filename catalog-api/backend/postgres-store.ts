@@ -93,9 +93,7 @@ export class PostgresStore implements CatalogStore {
       options: `-c search_path=${schema},public`,
     });
     try {
-      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await pool.query(SCHEMA);
-      await pool.query(summarySchema(postgresDialect));
+      await createSchema(pool, schema);
       await prepareSummaries(pool);
     } catch (cause) {
       await pool.end();
@@ -360,6 +358,28 @@ async function deletePks(c: pg.PoolClient, pks: string[]): Promise<void> {
   await runAll(c, summaryUpdates(postgresDialect, -1, pkIn(pks)));
   await c.query("DELETE FROM item_h3 WHERE pk = ANY($1::bigint[])", [pks]);
   await c.query("DELETE FROM items WHERE pk = ANY($1::bigint[])", [pks]);
+}
+
+/**
+ * The tables, indexes and functions, in one transaction under a database-wide lock: the serving processes of
+ * `refs serve --processes N` open one database together, and concurrent CREATE OR REPLACE FUNCTION (or CREATE
+ * EXTENSION) fail with "tuple concurrently updated".
+ */
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    await c.query("SELECT pg_advisory_xact_lock(hashtext('refs.catalog.schema'))");
+    await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await c.query(SCHEMA);
+    await c.query(summarySchema(postgresDialect));
+    await c.query("COMMIT");
+  } catch (e) {
+    await c.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    c.release();
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { request } from "node:http";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -227,6 +228,31 @@ describe("refs serve", () => {
     },
     90_000,
   );
+
+  it("--processes 2 on a port in use: the serving processes end, and refs serve exits naming the cause", async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
+    const port = String((busy.address() as AddressInfo).port);
+    try {
+      const child = spawn(
+        process.execPath,
+        ["bin/refs.js", "serve", "--db", db, "--port", port, "--processes", "2"],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let err = "";
+      child.stderr!.on("data", (d) => {
+        err += String(d);
+      });
+      const code = await new Promise((r) => child.once("exit", r));
+      expect(code).toBe(1);
+      expect(err).toMatch(/EADDRINUSE/);
+      expect(err).toMatch(/exited with 1 before listening/);
+    } finally {
+      busy.close();
+    }
+  }, 60_000);
 
   it("refuses --processes 0, :memory: shared by processes, a bad --pg-pool, and --pg-pool without --pg", async () => {
     for (const args of [

@@ -158,9 +158,10 @@ describe("local sources", () => {
       expect(checked).toBeInstanceOf(IdentityCheckedSource);
       const stack = checked.inner as StackedSource;
       expect(checked.checks).toBe(1);
-      // one stat among many chunk reads
+      // One stat for the whole run, though several units read the file (compute coalesces the reads of a
+      // time slice, so reads are fewer than chunks, but still more than one).
       expect(stack.stats.sizeRequests).toBe(1);
-      expect(stack.stats.requests).toBeGreaterThan(4);
+      expect(stack.stats.requests).toBeGreaterThan(1);
     }
   }, 60_000);
 });

@@ -72,7 +72,15 @@ export const serveCommand: Command = {
   flags: ["v", "verbose", "trust-proxy"],
   async run(args) {
     const o = serveOptions(args);
-    if (isServingWorker()) return serveHere(o, false);
+    if (isServingWorker()) {
+      // a worker holds an IPC channel to the primary: it must leave the cluster to end, after a failure too
+      // (a port in use, a store it cannot open), or the primary would wait for it forever
+      try {
+        return await serveHere(o, false);
+      } finally {
+        leaveCluster();
+      }
+    }
     // the primary opens the store once first: it creates the schema and fails early on a bad file or URL
     await (await openStore(o)).close();
     if (o.processes === 1) return serveHere(o, true);
@@ -197,24 +205,27 @@ function describe(o: ServeOptions): string {
 /** Serve in this process (the only one, or one of the cluster's workers) until SIGINT/SIGTERM. */
 async function serveHere(o: ServeOptions, announce: boolean): Promise<number> {
   const store = await openStore(o);
-  const dataRoots = o.dataRoots ?? (await projectDataRoots(o.workdir, (line) => console.error(line)));
-  if (announce) announceRoots(dataRoots);
-  const app = createApp({
-    dataRoots,
-    store,
-    token: o.token,
-    publicUrl: o.publicUrl,
-    trustProxy: o.trustProxy,
-    ...(o.allowedHosts ? { allowedHosts: o.allowedHosts } : {}),
-    schemasDir: o.schemasDir,
-  });
-  const server = await startServer(app, { port: o.port, host: o.host });
-  if (announce) console.log(`refs serve: STAC API at ${server.url}/ (${describe(o)}, 1 process)`);
-  await stopSignal();
-  await server.close();
-  await store.close();
-  leaveCluster();
-  return EXIT.ok;
+  try {
+    const dataRoots = o.dataRoots ?? (await projectDataRoots(o.workdir, (line) => console.error(line)));
+    if (announce) announceRoots(dataRoots);
+    const app = createApp({
+      dataRoots,
+      store,
+      token: o.token,
+      publicUrl: o.publicUrl,
+      trustProxy: o.trustProxy,
+      ...(o.allowedHosts ? { allowedHosts: o.allowedHosts } : {}),
+      schemasDir: o.schemasDir,
+    });
+    const server = await startServer(app, { port: o.port, host: o.host });
+    if (announce) console.log(`refs serve: STAC API at ${server.url}/ (${describe(o)}, 1 process)`);
+    await stopSignal();
+    await server.close();
+    return EXIT.ok;
+  } finally {
+    // also when listening failed: an open database pool would keep the process alive
+    await store.close();
+  }
 }
 
 function announceRoots(roots: string[]): void {
