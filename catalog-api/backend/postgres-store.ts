@@ -70,7 +70,7 @@ export class PostgresStore implements CatalogStore {
     url: string,
     poolSize: number,
   ) {
-    this.genericPool = new pg.Pool({
+    this.genericPool = newPool({
       connectionString: url,
       max: poolSize,
       idleTimeoutMillis: IDLE_MS,
@@ -86,7 +86,7 @@ export class PostgresStore implements CatalogStore {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema))
       throw new CatalogStoreError(`bad schema name "${schema}"`, "postgres");
     const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
-    const pool = new pg.Pool({
+    const pool = newPool({
       connectionString: url,
       max: poolSize,
       idleTimeoutMillis: IDLE_MS,
@@ -358,6 +358,20 @@ async function deletePks(c: pg.PoolClient, pks: string[]): Promise<void> {
   await runAll(c, summaryUpdates(postgresDialect, -1, pkIn(pks)));
   await c.query("DELETE FROM item_h3 WHERE pk = ANY($1::bigint[])", [pks]);
   await c.query("DELETE FROM items WHERE pk = ANY($1::bigint[])", [pks]);
+}
+
+/**
+ * A pool that outlives its connections: the server may end an idle one (a restart, pg_terminate_backend, a
+ * network cut). pg reports that as an "error" event on the pool, which would end the process when nobody
+ * listens; the pool has already dropped the connection and opens a new one for the next query.
+ */
+function newPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on("error", (e) => {
+    if (!pool.ending)
+      console.error(`refs: PostgreSQL ended an idle connection (${e.message}); the next query opens another`);
+  });
+  return pool;
 }
 
 /**
