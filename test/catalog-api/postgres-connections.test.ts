@@ -2,6 +2,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { PostgresStore } from "../../catalog-api/backend/postgres-store.js";
 import { generatedCollection } from "./generate-items.js";
+import { withScratchDatabase } from "./scratch-database.js";
 
 const pgUrl = process.env.REFS_TEST_PG_URL;
 
@@ -9,16 +10,10 @@ describe.skipIf(!pgUrl)("PostgreSQL connections", () => {
   // `refs serve --processes N` opens the store in every serving process at once; on one database their schema
   // statements (CREATE OR REPLACE FUNCTION among them) used to fail with "tuple concurrently updated".
   it("eight opens of one fresh database at once all succeed, on a new and on an existing schema", async () => {
-    const name = `refs_open_together_${process.pid}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-      const url = new URL(pgUrl!);
-      url.pathname = `/${name}`;
+    await withScratchDatabase(pgUrl!, `refs_open_together_${process.pid}`, async (url) => {
       for (let round = 0; round < 3; round++) {
         const opened = await Promise.allSettled(
-          Array.from({ length: 8 }, () => PostgresStore.open(url.toString(), { poolSize: 1 })),
+          Array.from({ length: 8 }, () => PostgresStore.open(url, { poolSize: 1 })),
         );
         const failed = opened.flatMap((o) => (o.status === "rejected" ? [String(o.reason)] : []));
         const stores = opened.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
@@ -30,10 +25,7 @@ describe.skipIf(!pgUrl)("PostgreSQL connections", () => {
           await Promise.all(stores.map((s) => s.close()));
         }
       }
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    }
+    });
   }, 60_000);
   // Without a listener, pg raised the ended connection as an uncaught exception: `refs serve` would have died
   // with a PostgreSQL restart. vitest fails the run on any uncaught exception, so this test would too.

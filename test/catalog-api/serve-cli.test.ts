@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresStore } from "../../catalog-api/backend/postgres-store.js";
 import { SqliteStore } from "../../catalog-api/backend/sqlite-store.js";
 import { generatedCollection, generateItems } from "./generate-items.js";
+import { withScratchDatabase } from "./scratch-database.js";
 
 const pgUrl = process.env.REFS_TEST_PG_URL;
 
@@ -209,22 +210,14 @@ describe("refs serve", () => {
     "--processes 2 on PostgreSQL: each process has its own pool; writes are seen by all",
     async () => {
       const name = `refs_serve_test_${process.pid}`;
-      const admin = new pg.Client({ connectionString: pgUrl });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE DATABASE ${name}`);
-        const url = new URL(pgUrl!);
-        url.pathname = `/${name}`;
-        const store = await PostgresStore.open(url.toString());
+      await withScratchDatabase(pgUrl!, name, async (url) => {
+        const store = await PostgresStore.open(url);
         await store.putCollection(generatedCollection());
         await store.putItems("gen", generateItems(50));
         await store.close();
-        await sharedWrites(["--pg", url.toString()]);
-        await poolBounded(url.toString(), name);
-      } finally {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
-      }
+        await sharedWrites(["--pg", url]);
+        await poolBounded(url, name);
+      });
     },
     90_000,
   );
