@@ -106,19 +106,8 @@ export class PostgresStore implements CatalogStore {
     return new PostgresStore(pool, schema, url, poolSize);
   }
 
-  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const out = await work(client);
-      await client.query("COMMIT");
-      return out;
-    } catch (e) {
-      await client.query("ROLLBACK");
-      throw e;
-    } finally {
-      client.release();
-    }
+  private tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   async putCollection(given: StacCollection): Promise<void> {
@@ -379,15 +368,26 @@ function newPool(config: pg.PoolConfig): pg.Pool {
  * `refs serve --processes N` open one database together, and concurrent CREATE OR REPLACE FUNCTION (or CREATE
  * EXTENSION) fail with "tuple concurrently updated".
  */
-async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
-  const c = await pool.connect();
-  try {
-    await c.query("BEGIN");
+function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  return inTransaction(pool, async (c) => {
     await c.query("SELECT pg_advisory_xact_lock(hashtext('refs.catalog.schema'))");
     await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await c.query(SCHEMA);
     await c.query(summarySchema(postgresDialect));
+  });
+}
+
+/**
+ * `work` in one transaction on one pooled connection: committed if it resolves, rolled back if it throws. A
+ * failing ROLLBACK (the connection itself broken) does not hide the error that caused it.
+ */
+async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    const out = await work(c);
     await c.query("COMMIT");
+    return out;
   } catch (e) {
     await c.query("ROLLBACK").catch(() => {});
     throw e;
@@ -404,29 +404,20 @@ async function prepareSummaries(pool: pg.Pool): Promise<void> {
   const version = async (c: pg.PoolClient | pg.Pool) =>
     (await c.query("SELECT value FROM refs_meta WHERE key = 'summaries'")).rows[0]?.value;
   if ((await version(pool)) === SUMMARY_VERSION) return;
-  const c = await pool.connect();
-  try {
-    await c.query("BEGIN");
+  await inTransaction(pool, async (c) => {
     await c.query("LOCK TABLE refs_meta IN EXCLUSIVE MODE");
-    if ((await version(c)) !== SUMMARY_VERSION) {
-      for (const m of h3ResolutionMasks())
-        await c.query(
-          "INSERT INTO h3_res (r, keep, setbits) VALUES ($1, $2, $3) ON CONFLICT (r) DO UPDATE SET keep = excluded.keep, setbits = excluded.setbits",
-          [m.r, m.keep.toString(), m.set.toString()],
-        );
-      await runAll(c, summaryRebuild(postgresDialect));
+    if ((await version(c)) === SUMMARY_VERSION) return;
+    for (const m of h3ResolutionMasks())
       await c.query(
-        "INSERT INTO refs_meta (key, value) VALUES ('summaries', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [SUMMARY_VERSION],
+        "INSERT INTO h3_res (r, keep, setbits) VALUES ($1, $2, $3) ON CONFLICT (r) DO UPDATE SET keep = excluded.keep, setbits = excluded.setbits",
+        [m.r, m.keep.toString(), m.set.toString()],
       );
-    }
-    await c.query("COMMIT");
-  } catch (e) {
-    await c.query("ROLLBACK");
-    throw e;
-  } finally {
-    c.release();
-  }
+    await runAll(c, summaryRebuild(postgresDialect));
+    await c.query(
+      "INSERT INTO refs_meta (key, value) VALUES ('summaries', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [SUMMARY_VERSION],
+    );
+  });
 }
 
 /** Remove a collection's items, their H3 rows and their share of the summaries. */
